@@ -1,0 +1,63 @@
+"""What in the context area needs attention, for the dashboard."""
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.db.models import Count, Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from aims.context.models import AIMSActivity, AIPolicy, RACIAssignment, ScopeStatement
+from aims.core.permissions import can
+from aims.core.roles import may_approve
+
+
+def context_attention(user):
+    if can(user, "view", AIPolicy):
+        yield from policy_attention(user)
+    if (
+        can(user, "view", ScopeStatement)
+        and not ScopeStatement.objects.filter(status=ScopeStatement.Status.CURRENT).exists()
+    ):
+        yield _("No scope statement is current."), reverse("context:scopestatement_list")
+    if can(user, "view", RACIAssignment):
+        unclear = (
+            AIMSActivity.objects.annotate(
+                accountable=Count("assignments", filter=Q(assignments__responsibility="A"))
+            )
+            .exclude(accountable=1)
+            .count()
+        )
+        if unclear:
+            yield (
+                _("%(count)d AIMS activities do not have exactly one accountable role.")
+                % {"count": unclear},
+                reverse("context:raci_matrix"),
+            )
+
+
+def policy_attention(user):
+    approved = AIPolicy.objects.filter(status=AIPolicy.Status.APPROVED).first()
+    if approved is None:
+        yield _("There is no approved AI policy."), reverse("context:aipolicy_list")
+    elif approved.review_overdue:
+        yield (
+            _("The review of the AI policy was due on %(date)s.")
+            % {"date": approved.next_review.isoformat()},
+            approved.get_absolute_url(),
+        )
+    elif approved.next_review and approved.next_review <= timezone.localdate() + timedelta(
+        days=settings.REVIEW_REMINDER_DAYS
+    ):
+        yield (
+            _("The AI policy is due for review on %(date)s.")
+            % {"date": approved.next_review.isoformat()},
+            approved.get_absolute_url(),
+        )
+    if may_approve(user):
+        for draft in AIPolicy.objects.filter(status=AIPolicy.Status.DRAFT):
+            yield (
+                _("%(policy)s awaits approval.") % {"policy": draft},
+                draft.get_absolute_url(),
+            )

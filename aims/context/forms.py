@@ -1,0 +1,101 @@
+"""Forms for the context registers."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from aims.context.models import (
+    AIMSActivity,
+    AIMSRole,
+    AIPolicy,
+    ContextIssue,
+    InterestedParty,
+    PartyRequirement,
+    RACIAssignment,
+    ScopeExclusion,
+    ScopeStatement,
+)
+from aims.core.forms import RegisterForm
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class ContextIssueForm(RegisterForm):
+    class Meta:
+        model = ContextIssue
+        fields = [
+            "reference",
+            "title",
+            "kind",
+            "category",
+            "description",
+            "effect_on_aims",
+            "owner",
+        ]
+
+
+class InterestedPartyForm(RegisterForm):
+    class Meta:
+        model = InterestedParty
+        fields = ["reference", "name", "kind", "category", "needs", "owner"]
+
+
+class PartyRequirementForm(RegisterForm):
+    class Meta:
+        model = PartyRequirement
+        fields = ["reference", "party", "title", "description", "source", "decision", "reason"]
+
+
+class ScopeStatementForm(RegisterForm):
+    class Meta:
+        model = ScopeStatement
+        fields = [
+            "reference",
+            "title",
+            "status",
+            "statement",
+            "boundaries",
+            "sites",
+            "organizational_units",
+            "interfaces",
+            "effective_from",
+        ]
+        widgets = {"effective_from": DATE}
+
+
+class ScopeExclusionForm(RegisterForm):
+    class Meta:
+        model = ScopeExclusion
+        fields = ["scope", "subject", "justification"]
+
+
+class AIPolicyForm(RegisterForm):
+    class Meta:
+        model = AIPolicy
+        fields = ["reference", "title", "policy_version", "content", "next_review"]
+        widgets = {"next_review": DATE}
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.instance.pk and self.instance.status != AIPolicy.Status.DRAFT:
+            raise forms.ValidationError(
+                _("Only a draft can be changed. Start a new version of this policy instead.")
+            )
+        return cleaned
+
+
+class AIMSRoleForm(RegisterForm):
+    class Meta:
+        model = AIMSRole
+        fields = ["name", "holder", "responsibilities", "order"]
+
+
+class AIMSActivityForm(RegisterForm):
+    class Meta:
+        model = AIMSActivity
+        fields = ["clause", "name", "description", "order"]
+
+
+class RACIAssignmentForm(RegisterForm):
+    class Meta:
+        model = RACIAssignment
+        fields = ["activity", "role", "responsibility"]

@@ -1,0 +1,19 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class CoreConfig(AppConfig):
+    name = "aims.core"
+    label = "core"
+    verbose_name = _("Core")
+
+    def ready(self):
+        from django.db.models.signals import post_migrate, post_save
+        from django.utils.module_loading import autodiscover_modules
+
+        from aims.core import permissions, roles
+
+        # Each app declares its registers in registers.py, as the admin does in admin.py.
+        autodiscover_modules("registers")
+        post_migrate.connect(roles.sync_role_permissions, dispatch_uid="aims-sync-roles")
+        post_save.connect(permissions.grant_owner_permissions, dispatch_uid="aims-owner-perms")

@@ -1,0 +1,27 @@
+"""Navigation grouped by the standard's areas, showing only what the user may open."""
+
+from django.urls import reverse
+
+from aims.core.permissions import can
+from aims.core.registry import AREAS, registry
+
+
+def navigation(request):
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {}
+
+    def menu():
+        entries = {}
+        for register in registry:
+            if register.in_menu and can(user, "view", register.model):
+                entries.setdefault(register.area, []).append(
+                    (register.verbose_name_plural, reverse(register.url_name("list")))
+                )
+        for link in registry.links:
+            if user.has_perm(link.permission):
+                entries.setdefault(link.area, []).append((link.label, reverse(link.url_name)))
+        return [(AREAS[key], entries[key]) for key in AREAS if key in entries]
+
+    # Lazy: only pages that render the navigation pay for it.
+    return {"navigation": menu}

@@ -1,0 +1,36 @@
+"""Settings helpers: read the environment, accept secrets from `NAME_FILE`, fail loudly."""
+
+import os
+
+from django.core.exceptions import ImproperlyConfigured
+
+
+def env(name, default=None):
+    """The value of `name`, or the content of the file named by `name_FILE` (Docker secrets)."""
+    path = os.environ.get(f"{name}_FILE")
+    if path:
+        with open(path, encoding="utf-8") as f:
+            return f.read().strip()
+    return os.environ.get(name, default)
+
+
+def env_bool(name, default):
+    value = env(name)
+    if value is None or value == "":
+        return default
+    if value.lower() in {"1", "true", "yes", "on"}:
+        return True
+    if value.lower() in {"0", "false", "no", "off"}:
+        return False
+    raise ImproperlyConfigured(f"{name} must be 0 or 1, not {value!r}")
+
+
+def env_list(name, default=""):
+    return [item.strip() for item in (env(name) or default).split(",") if item.strip()]
+
+
+def env_required(name):
+    value = env(name)
+    if not value:
+        raise ImproperlyConfigured(f"{name} must be set when DJANGO_DEBUG=0")
+    return value

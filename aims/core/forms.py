@@ -1,0 +1,64 @@
+"""Base form for register entries: restricted dropdowns and the version the user loaded."""
+
+from django import forms
+from django.contrib.auth import get_user_model
+from django.utils.translation import gettext_lazy as _
+
+from aims.core.permissions import RestrictedQuerySet
+
+
+class RegisterForm(forms.ModelForm):
+    # The version the user started from; a save against a newer version is refused.
+    loaded_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        if self.instance.pk:
+            self.fields["loaded_version"].initial = self.instance.version
+        restrict_choices(self.fields.values(), user)
+        style_widgets(self)
+
+    def add_error(self, field, error):
+        super().add_error(field, error)
+        for name in self.errors:
+            if name in self.fields:
+                attrs = self.fields[name].widget.attrs
+                if "is-invalid" not in attrs.get("class", ""):
+                    attrs["class"] = f"{attrs.get('class', '')} is-invalid".strip()
+                attrs["aria-invalid"] = "true"
+                attrs["aria-describedby"] = f"id_{self.add_prefix(name)}_error"
+
+    def clean_loaded_version(self):
+        version = self.cleaned_data.get("loaded_version")
+        if self.instance.pk and version is None:
+            raise forms.ValidationError(_("The form is incomplete; reload the page."))
+        return version
+
+
+def display_user(user):
+    return user.get_full_name() or user.username
+
+
+def restrict_choices(form_fields, user):
+    """A dropdown never offers an object the user may not see."""
+    for form_field in form_fields:
+        queryset = getattr(form_field, "queryset", None)
+        if isinstance(queryset, RestrictedQuerySet):
+            form_field.queryset = queryset.restrict(user, "view")
+        elif queryset is not None and queryset.model is get_user_model():
+            form_field.queryset = queryset.filter(is_active=True).order_by("username")
+            form_field.label_from_instance = display_user
+
+
+def style_widgets(form):
+    """Bootstrap classes on every widget, so templates render fields one way."""
+    for form_field in form.fields.values():
+        widget = form_field.widget
+        if isinstance(widget, forms.CheckboxInput):
+            css = "form-check-input"
+        elif isinstance(widget, forms.Select):
+            css = "form-select"
+        else:
+            css = "form-control"
+        widget.attrs["class"] = f"{widget.attrs.get('class', '')} {css}".strip()

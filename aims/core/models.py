@@ -1,0 +1,120 @@
+"""Base models for every register: history, version for stale-edit detection, restricted
+querysets, human-readable references, and guardian's direct foreign-key permission tables."""
+
+import re
+
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
+from simple_history.models import HistoricalRecords
+
+from aims.core.permissions import RestrictedQuerySet
+
+
+class TrackedModel(models.Model):
+    """A register entry: every change is kept in history and bumps `version`.
+
+    Subclasses inherit the history table (declared here once, with `inherit=True`).
+    """
+
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("last changed"), auto_now=True)
+
+    history = HistoricalRecords(inherit=True, excluded_fields=["updated_at"])
+    objects = RestrictedQuerySet.as_manager()
+
+    # Name of a user field whose holder gets object permissions (see roles.OWNER_ACTIONS).
+    owner_field = None
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None and not self._state.adding:
+            self.version += 1
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse(f"{self._meta.app_label}:{self._meta.model_name}_detail", args=[self.pk])
+
+
+class ReferencedModel(TrackedModel):
+    """A register entry with a reference such as CTX-004, assigned on creation if left blank."""
+
+    reference_prefix = None
+
+    reference = models.CharField(
+        _("reference"),
+        max_length=30,
+        unique=True,
+        blank=True,
+        help_text=_("Leave blank to get the next free number."),
+    )
+
+    class Meta:
+        abstract = True
+        ordering = ["reference"]
+
+    def __str__(self):
+        return f"{self.reference} {self.title_text}".strip()
+
+    def save(self, *args, **kwargs):
+        if not self.reference:
+            self.reference = self.next_reference()
+        super().save(*args, **kwargs)
+
+    @property
+    def title_text(self):
+        return getattr(self, "title", "") or getattr(self, "name", "")
+
+    @classmethod
+    def next_reference(cls):
+        pattern = re.compile(rf"^{re.escape(cls.reference_prefix)}-(\d+)$")
+        numbers = [
+            int(match.group(1))
+            for ref in cls._default_manager.filter(
+                reference__startswith=f"{cls.reference_prefix}-"
+            ).values_list("reference", flat=True)
+            if (match := pattern.match(ref))
+        ]
+        return f"{cls.reference_prefix}-{max(numbers, default=0) + 1:03d}"
+
+
+def object_permission_models(model):
+    """Declare guardian's direct foreign-key permission tables for `model`.
+
+    Direct keys keep scoped lists to one join instead of a generic-key subquery. Call at module
+    level in the model's own models.py and bind the two results to names there.
+    """
+
+    def declare(base, kind):
+        name = f"{model.__name__}{kind}ObjectPermission"
+        attrs = {
+            "__module__": model.__module__,
+            "__qualname__": name,
+            "content_object": models.ForeignKey(model, on_delete=models.CASCADE),
+        }
+        return type(name, (base,), attrs)
+
+    return declare(UserObjectPermissionBase, "User"), declare(GroupObjectPermissionBase, "Group")
+
+
+class ReminderLog(models.Model):
+    """One row per reminder sent: the unique key makes every reminder idempotent."""
+
+    key = models.CharField(_("reminder"), max_length=200)
+    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE)
+    sent_at = models.DateTimeField(_("sent"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("reminder sent")
+        verbose_name_plural = _("reminders sent")
+        constraints = [
+            models.UniqueConstraint(fields=["key", "recipient"], name="reminder_once_per_recipient")
+        ]
+
+    def __str__(self):
+        return f"{self.key} → {self.recipient}"

@@ -1,0 +1,57 @@
+"""The one permission layer: every view, form dropdown and export gets its objects here.
+
+`restrict(user, action)` answers with the objects the user may see or act on: all of them when
+the user's role holds the model permission, otherwise those granted to the user (or a group)
+through django-guardian's object permissions, otherwise none. Views never call guardian directly.
+"""
+
+from django.db import models
+from guardian.shortcuts import assign_perm, get_objects_for_user
+from guardian.utils import get_user_obj_perms_model
+
+from aims.core.roles import OWNER_ACTIONS
+
+
+def perm_name(model, action):
+    return f"{model._meta.app_label}.{action}_{model._meta.model_name}"
+
+
+def has_object_permissions(model):
+    """Whether the model declares guardian's direct permission tables."""
+    return get_user_obj_perms_model(model).objects.is_generic() is False
+
+
+class RestrictedQuerySet(models.QuerySet):
+    def restrict(self, user, action="view"):
+        if not (user.is_authenticated and user.is_active):
+            return self.none()
+        perm = perm_name(self.model, action)
+        if user.has_perm(perm):
+            return self
+        if action != "add" and has_object_permissions(self.model):
+            return get_objects_for_user(
+                user, perm, klass=self, with_superuser=False, accept_global_perms=False
+            )
+        return self.none()
+
+
+def can(user, action, model):
+    """May the user do `action` on some objects of `model` (model permission or an object's)?"""
+    if not (user.is_authenticated and user.is_active):
+        return False
+    if user.has_perm(perm_name(model, action)):
+        return True
+    return action != "add" and model._default_manager.restrict(user, action).exists()
+
+
+def grant_owner_permissions(sender, instance, **kwargs):
+    """post_save: the holder of a model's `owner_field` gets OWNER_ACTIONS on it, and only they."""
+    field = getattr(sender, "owner_field", None)
+    if not field or not has_object_permissions(sender):
+        return
+    owner = getattr(instance, field)
+    user_perms = get_user_obj_perms_model(sender).objects.filter(content_object=instance)
+    user_perms.exclude(user=owner).delete()
+    if owner is not None:
+        for action in OWNER_ACTIONS:
+            assign_perm(perm_name(sender, action), owner, instance)

@@ -1,0 +1,140 @@
+"""The register machinery: a model declares its table, filter set, form and search fields once
+and gets list, detail, create, edit, delete, history and export views, URLs, navigation entries
+and role permissions from here.
+
+Apps declare their registers in `registers.py` (autodiscovered by core):
+
+    registry.register(ContextIssue, table=ContextIssueTable, filterset=ContextIssueFilterSet,
+                      form=ContextIssueForm, search_fields=("reference", "title"), area="context")
+"""
+
+from dataclasses import dataclass, field
+
+from django.urls import path, reverse
+from django.utils.translation import gettext_lazy as _
+
+from aims.core.roles import DEFAULT_RULES
+
+# Navigation areas in the order of the standard.
+AREAS = {
+    "context": _("Context"),
+    "inventory": _("Inventory"),
+    "risks": _("Risks"),
+    "controls": _("Controls & SoA"),
+    "impact": _("Impact"),
+    "audits": _("Audits & Review"),
+}
+
+ACTIONS = ("list", "add", "detail", "edit", "delete", "history", "export")
+
+
+@dataclass(frozen=True)
+class Register:
+    model: type
+    table: type
+    filterset: type
+    form: type
+    area: str
+    search_fields: tuple = ()
+    roles: dict = field(default_factory=lambda: dict(DEFAULT_RULES))
+    # Reverse relations listed on the detail page: (accessor, the child's FK field name).
+    related: tuple = ()
+    in_menu: bool = True
+    # URL segment, e.g. "interested-parties"; the model name when not given.
+    url_prefix: str = ""
+    # `extra_context(obj, user)` → dict for the detail page (e.g. workflow buttons).
+    extra_context: object = lambda obj, user: {}
+
+    @property
+    def app_label(self):
+        return self.model._meta.app_label
+
+    @property
+    def model_name(self):
+        return self.model._meta.model_name
+
+    @property
+    def verbose_name(self):
+        return self.model._meta.verbose_name
+
+    @property
+    def verbose_name_plural(self):
+        return self.model._meta.verbose_name_plural
+
+    def url_name(self, action):
+        return f"{self.app_label}:{self.model_name}_{action}"
+
+    def urls(self, obj=None):
+        """The register's URLs for templates; with `obj`, its object URLs too."""
+        urls = {
+            "list": reverse(self.url_name("list")),
+            "add": reverse(self.url_name("add")),
+            "csv": reverse(self.url_name("export"), args=["csv"]),
+            "xlsx": reverse(self.url_name("export"), args=["xlsx"]),
+        }
+        if obj is not None:
+            for action in ("detail", "edit", "delete", "history"):
+                urls[action] = reverse(self.url_name(action), args=[obj.pk])
+        return urls
+
+    def urlpatterns(self):
+        from aims.core import views
+
+        prefix = self.url_prefix or self.model_name
+        routes = {
+            "list": (f"{prefix}/", views.RegisterListView),
+            "add": (f"{prefix}/add/", views.RegisterCreateView),
+            "export": (f"{prefix}/export/<str:fmt>/", views.RegisterExportView),
+            "detail": (f"{prefix}/<int:pk>/", views.RegisterDetailView),
+            "edit": (f"{prefix}/<int:pk>/edit/", views.RegisterUpdateView),
+            "delete": (f"{prefix}/<int:pk>/delete/", views.RegisterDeleteView),
+            "history": (f"{prefix}/<int:pk>/history/", views.RegisterHistoryView),
+        }
+        return [
+            path(route, view.as_view(register=self), name=f"{self.model_name}_{action}")
+            for action, (route, view) in routes.items()
+        ]
+
+
+@dataclass(frozen=True)
+class MenuLink:
+    """A navigation entry for an app-specific page (a matrix, a questionnaire)."""
+
+    area: str
+    label: str
+    url_name: str
+    permission: str
+
+
+class Registry:
+    def __init__(self):
+        self._registers = {}
+        self.links = []
+        self.attention_providers = []
+
+    def register(self, model, **options):
+        self._registers[model] = Register(model=model, **options)
+        return self._registers[model]
+
+    def add_link(self, area, label, url_name, permission):
+        self.links.append(MenuLink(area, label, url_name, permission))
+
+    def attention(self, provider):
+        """Decorator: `provider(user)` yields (message, url) pairs for the dashboard."""
+        self.attention_providers.append(provider)
+        return provider
+
+    def __iter__(self):
+        return iter(self._registers.values())
+
+    def __getitem__(self, model):
+        return self._registers[model]
+
+    def for_app(self, app_label):
+        return [r for r in self if r.app_label == app_label]
+
+    def urlpatterns(self, app_label):
+        return [pattern for r in self.for_app(app_label) for pattern in r.urlpatterns()]
+
+
+registry = Registry()

@@ -1,0 +1,98 @@
+"""The portal's roles and the rules that go with them.
+
+Roles are Django groups (created by core's data migration). Which model permissions each role
+holds follows from the registers' declared rules and is synchronised after every migration, so a
+new register gets its permissions without a new data migration. Predicates here are the only
+place that decides who may approve.
+"""
+
+from django.utils.translation import gettext_lazy as _
+
+COMPLIANCE_OFFICER = "Compliance Officer"
+AI_OFFICER = "AI Officer"
+SYSTEM_OWNER = "System Owner"
+AUDITOR = "Auditor"
+ADMINISTRATOR = "Administrator"
+
+ROLE_LABELS = {
+    COMPLIANCE_OFFICER: _("Compliance Officer"),
+    AI_OFFICER: _("AI Officer"),
+    SYSTEM_OWNER: _("System Owner"),
+    AUDITOR: _("Auditor"),
+    ADMINISTRATOR: _("Administrator"),
+}
+ROLES = tuple(ROLE_LABELS)
+
+FULL = ("view", "add", "change", "delete")
+READ = ("view",)
+
+# Who may do what with a register unless the register declares otherwise.
+DEFAULT_RULES = {
+    ADMINISTRATOR: FULL,
+    COMPLIANCE_OFFICER: FULL,
+    AI_OFFICER: READ,
+    SYSTEM_OWNER: READ,
+    AUDITOR: READ,
+}
+
+# Owners of an object get these object permissions on it (django-guardian), whatever their role.
+OWNER_ACTIONS = ("view", "change")
+
+# Permissions outside the registers: administrators manage user accounts.
+EXTRA_PERMISSIONS = {
+    ADMINISTRATOR: ("auth.view_user", "auth.add_user", "auth.change_user", "auth.view_group"),
+}
+
+
+def role_names(user):
+    """The names of the user's roles, cached on the user object for the request."""
+    if not user.is_authenticated:
+        return frozenset()
+    if not hasattr(user, "_aims_roles"):
+        user._aims_roles = frozenset(user.groups.values_list("name", flat=True))
+    return user._aims_roles
+
+
+def has_role(user, role):
+    return role in role_names(user)
+
+
+def may_approve(user):
+    """Approvals (AI policy, impact assessments, risk acceptance) belong to the AI officer."""
+    return user.is_active and has_role(user, AI_OFFICER)
+
+
+def sync_role_permissions(sender=None, **kwargs):
+    """Give each role group exactly the model permissions the registers declare."""
+    from django.contrib.auth.models import Group, Permission
+    from django.contrib.contenttypes.models import ContentType
+
+    from aims.core.registry import registry
+
+    wanted = {role: set() for role in ROLES}
+    for register in registry:
+        content_type = ContentType.objects.get_for_model(register.model)
+        for role, actions in register.roles.items():
+            for action in actions:
+                wanted[role].add((content_type.app_label, f"{action}_{register.model_name}"))
+    for role, perms in EXTRA_PERMISSIONS.items():
+        wanted[role].update(tuple(p.split(".", 1)) for p in perms)
+
+    available = list(Permission.objects.select_related("content_type"))
+    for group in Group.objects.filter(name__in=ROLES):
+        perms = wanted[group.name]
+        group.permissions.set(
+            [p for p in available if (p.content_type.app_label, p.codename) in perms]
+        )
+
+
+def is_author(user, obj):
+    """Whether the user created or last changed `obj` (from its history)."""
+    records = obj.history.order_by("history_date", "pk")
+    first, last = records.first(), records.last()
+    return any(r is not None and r.history_user_id == user.pk for r in (first, last))
+
+
+def may_approve_object(user, obj):
+    """Four-eyes: an approver never approves what they wrote or last changed."""
+    return may_approve(user) and not is_author(user, obj)

@@ -1,0 +1,255 @@
+"""Generic register views: each is bound to a Register by `as_view(register=…)`.
+
+Objects always come from `restrict(user, action)`, so an object outside the user's scope
+answers 404; a register the user may not use at all answers 403.
+"""
+
+from functools import reduce
+from operator import or_
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import ProtectedError, Q
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views import View
+from django_tables2 import RequestConfig
+
+from aims.core import display, exports
+from aims.core.permissions import can
+from aims.core.registry import AREAS, registry
+from aims.core.services import OutOfScope, StaleEdit, register_entry_save
+from aims.core.tables import optimize
+
+
+class RegisterView(LoginRequiredMixin, View):
+    register = None
+    action = "view"
+
+    @property
+    def model(self):
+        return self.register.model
+
+    def scoped(self, action=None):
+        return self.model._default_manager.restrict(self.request.user, action or self.action)
+
+    def get_object(self):
+        return get_object_or_404(self.scoped(), pk=self.kwargs["pk"])
+
+    def context(self, **extra):
+        user = self.request.user
+        return {
+            "register": self.register,
+            "opts": self.model._meta,
+            "urls": self.register.urls(extra.get("object")),
+            "can_add": can(user, "add", self.model),
+            **extra,
+        }
+
+    def object_context(self, obj, **extra):
+        return self.context(
+            object=obj,
+            can_change=self.scoped("change").filter(pk=obj.pk).exists(),
+            can_delete=self.scoped("delete").filter(pk=obj.pk).exists(),
+            **extra,
+        )
+
+
+class RegisterListView(RegisterView):
+    def get(self, request):
+        if not can(request.user, "view", self.model):
+            raise PermissionDenied
+        filterset = self.register.filterset(request.GET, queryset=self.scoped(), request=request)
+        queryset = search(filterset.qs, self.register.search_fields, request.GET.get("q", ""))
+        table = self.register.table(optimize(queryset, self.register.table), request=request)
+        RequestConfig(request, paginate={"per_page": page_size()}).configure(table)
+        context = self.context(table=table, filterset=filterset, query=request.GET.get("q", ""))
+        if request.htmx and request.htmx.target == "register-table":
+            return render(request, "core/register_table.html", context)
+        return render(request, "core/register_list.html", context)
+
+
+class RegisterExportView(RegisterView):
+    def get(self, request, fmt):
+        if fmt not in ("csv", "xlsx"):
+            raise Http404
+        if not can(request.user, "view", self.model):
+            raise PermissionDenied
+        filterset = self.register.filterset(request.GET, queryset=self.scoped(), request=request)
+        queryset = search(filterset.qs, self.register.search_fields, request.GET.get("q", ""))
+        table = self.register.table(optimize(queryset, self.register.table), request=request)
+        filename = f"{self.register.url_prefix or self.register.model_name}-{timezone.localdate()}"
+        return exports.export_table(table, fmt, filename)
+
+
+class RegisterDetailView(RegisterView):
+    def get(self, request, pk):
+        obj = self.get_object()
+        related = []
+        for accessor, parent_field in self.register.related:
+            child = registry[getattr(obj, accessor).model]
+            related.append(
+                {
+                    "register": child,
+                    "objects": getattr(obj, accessor).restrict(request.user, "view"),
+                    "parent_field": parent_field,
+                    "can_add": can(request.user, "add", child.model),
+                    "add_url": child.urls()["add"],
+                }
+            )
+        return render(
+            request,
+            [
+                f"{self.register.app_label}/{self.register.model_name}_detail.html",
+                "core/register_detail.html",
+            ],
+            self.object_context(
+                obj,
+                rows=display.detail_rows(obj),
+                related=related,
+                **(
+                    self.register.extra_context(obj, request.user)
+                    if self.register.extra_context
+                    else {}
+                ),
+            ),
+        )
+
+
+class RegisterFormView(RegisterView):
+    template_name = "core/register_form.html"
+
+    def form(self, instance=None, data=None):
+        initial = None if instance else self.request.GET.dict()
+        return self.register.form(data, instance=instance, initial=initial, user=self.request.user)
+
+    def save(self, form, obj=None):
+        try:
+            saved = register_entry_save(form=form, user=self.request.user)
+        except StaleEdit as stale:
+            form.data = form.data.copy()
+            form.data["loaded_version"] = stale.current.version
+            form.add_error(None, stale_message(stale.current))
+        except OutOfScope as refused:
+            form.add_error(None, str(refused))
+        else:
+            messages.success(self.request, _("Saved “%(object)s”.") % {"object": saved})
+            return redirect(saved)
+        return render(self.request, self.template_name, self.form_context(form, obj), status=409)
+
+    def form_context(self, form, obj):
+        return self.object_context(obj, form=form) if obj else self.context(form=form)
+
+
+class RegisterCreateView(RegisterFormView):
+    action = "add"
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and not can(request.user, "add", self.model):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    def get(self, request):
+        return render(request, self.template_name, self.context(form=self.form()))
+
+    def post(self, request):
+        form = self.form(data=request.POST)
+        if not form.is_valid():
+            return render(request, self.template_name, self.context(form=form))
+        return self.save(form)
+
+
+class RegisterUpdateView(RegisterFormView):
+    action = "change"
+
+    def get(self, request, pk):
+        obj = self.get_object()
+        return render(request, self.template_name, self.form_context(self.form(obj), obj))
+
+    def post(self, request, pk):
+        obj = self.get_object()
+        form = self.form(obj, data=request.POST)
+        if not form.is_valid():
+            return render(request, self.template_name, self.form_context(form, obj))
+        return self.save(form, obj)
+
+
+class RegisterDeleteView(RegisterView):
+    action = "delete"
+    template_name = "core/register_confirm_delete.html"
+
+    def get(self, request, pk):
+        return render(request, self.template_name, self.object_context(self.get_object()))
+
+    def post(self, request, pk):
+        obj = self.get_object()
+        try:
+            obj.delete()
+        except ProtectedError as error:
+            blockers = sorted({str(o) for o in error.protected_objects})
+            return render(
+                request,
+                self.template_name,
+                self.object_context(obj, blockers=blockers),
+                status=409,
+            )
+        messages.success(request, _("Deleted “%(object)s”.") % {"object": obj})
+        return redirect(self.register.url_name("list"))
+
+
+class RegisterHistoryView(RegisterView):
+    def get(self, request, pk):
+        obj = self.get_object()
+        page = Paginator(display.history_entries(obj), page_size()).get_page(
+            request.GET.get("page")
+        )
+        return render(request, "core/register_history.html", self.object_context(obj, page=page))
+
+
+def search(queryset, fields, query):
+    """Rows where every word of the query occurs in one of the search fields."""
+    if not fields:
+        return queryset
+    for word in query.split()[:10]:
+        queryset = queryset.filter(reduce(or_, (Q(**{f"{f}__icontains": word}) for f in fields)))
+    return queryset
+
+
+def page_size():
+    return settings.REGISTER_PAGE_SIZE
+
+
+def stale_message(current):
+    last = current.history.select_related("history_user").first()
+    who = display.display_value(current._meta.get_field("updated_at"), current.updated_at)
+    if last and last.history_user:
+        who = f"{last.history_user.get_full_name() or last.history_user.username}, {who}"
+    return _(
+        "Someone else saved this record while you were editing it (%(who)s). Nothing was "
+        "overwritten and your input is kept below. Check the current values, then save again "
+        "to replace them with yours."
+    ) % {"who": who}
+
+
+class DashboardView(LoginRequiredMixin, View):
+    """Counts per area and what needs attention, from every register the user may see."""
+
+    def get(self, request):
+        areas = {}
+        for register in registry:
+            if can(request.user, "view", register.model):
+                count = register.model._default_manager.restrict(request.user).count()
+                areas.setdefault(register.area, []).append((register, count))
+        attention = [
+            item for provider in registry.attention_providers for item in provider(request.user)
+        ]
+        return render(
+            request,
+            "core/dashboard.html",
+            {"areas": [(AREAS[k], areas[k]) for k in AREAS if k in areas], "attention": attention},
+        )

@@ -1,0 +1,1 @@
+"""AI systems, model versions, datasets, suppliers and EU AI Act classification."""

@@ -1,0 +1,1 @@
+"""Internal audits, nonconformities, incidents, management review and audit packs (9, 10)."""

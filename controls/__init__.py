@@ -1,0 +1,1 @@
+"""Control catalogues, cross-mappings, Statement of Applicability and evidence."""
