@@ -5,6 +5,7 @@ from django.utils import formats
 from django.utils.translation import gettext as _
 
 HIDDEN_FIELDS = {"id", "version"}
+RECORD_FIELDS = {"created_at", "updated_at"}
 
 
 def display_value(model_field, value):
@@ -15,22 +16,23 @@ def display_value(model_field, value):
         return str(dict(model_field.flatchoices).get(value, value))
     if isinstance(model_field, models.BooleanField):
         return _("Yes") if value else _("No")
-    if isinstance(value, models.Model):
-        return getattr(value, "get_full_name", lambda: "")() or str(value)
     if isinstance(model_field, models.DateTimeField | models.DateField):
         return formats.localize(value)
     return str(value)
 
 
 def detail_rows(obj):
-    """(label, value) for every shown field of `obj`, in declaration order."""
+    """(label, value, is long text) for every shown field of `obj`; record keeping last."""
+    fields = [
+        f
+        for f in obj._meta.get_fields()
+        if (f.concrete or f.many_to_many) and not f.auto_created and f.name not in HIDDEN_FIELDS
+    ]
+    fields.sort(key=lambda f: f.name in RECORD_FIELDS)
     rows = []
-    for f in obj._meta.get_fields():
-        if f.auto_created or not f.concrete and not f.many_to_many or f.name in HIDDEN_FIELDS:
-            continue
+    for f in fields:
         if f.many_to_many:
-            items = [str(item) for item in getattr(obj, f.name).all()]
-            value = ", ".join(items) or "—"
+            value = ", ".join(str(item) for item in getattr(obj, f.name).all()) or "—"
         else:
             value = display_value(f, getattr(obj, f.name))
         rows.append((f.verbose_name, value, f.get_internal_type() == "TextField"))
@@ -38,34 +40,32 @@ def detail_rows(obj):
 
 
 def history_entries(obj):
-    """The object's history, newest first, each with the fields it changed (old → new)."""
-    records = list(obj.history.select_related("history_user").order_by("-history_date", "-pk"))
+    """The object's history, newest first, each with the fields it changed (old → new).
+
+    Compared field by field rather than with diff_against, which skips non-editable fields,
+    and workflow fields (status, approver) matter most to an auditor.
+    """
     model = type(obj)
+    fields = tracked_fields(model)
+    records = list(obj.history.select_related("history_user").order_by("-history_date", "-pk"))
     related_cache = {}
     entries = []
     for index, record in enumerate(records):
         previous = records[index + 1] if index + 1 < len(records) else None
-        if previous is None:
-            changes = [
-                (f.name, None, getattr(record, f.attname))
-                for f in tracked_fields(model)
-                if getattr(record, f.attname) not in (None, "")
-            ]
-        else:
-            delta = record.diff_against(previous, excluded_fields=HIDDEN_FIELDS | {"updated_at"})
-            changes = [(c.field, c.old, c.new) for c in delta.changes]
-        entries.append(
-            {
-                "record": record,
-                "changes": [
+        changes = []
+        for f in fields:
+            new = getattr(record, f.attname)
+            old = getattr(previous, f.attname) if previous else None
+            if new != old and not (previous is None and new in (None, "")):
+                changes.append(
                     (
-                        model._meta.get_field(name).verbose_name,
-                        readable(model, name, old, related_cache),
-                        readable(model, name, new, related_cache),
+                        f.verbose_name,
+                        readable(f, old, related_cache),
+                        readable(f, new, related_cache),
                     )
-                    for name, old, new in changes
-                ],
-            }
+                )
+        entries.append(
+            {"record": record, "who": record.history_user or _("system"), "changes": changes}
         )
     return entries
 
@@ -74,13 +74,13 @@ def tracked_fields(model):
     return [
         f
         for f in model._meta.concrete_fields
-        if f.name not in HIDDEN_FIELDS | {"created_at", "updated_at"}
+        if f.name not in HIDDEN_FIELDS | RECORD_FIELDS
     ]
 
 
-def readable(model, name, value, cache):
-    model_field = model._meta.get_field(name)
-    if model_field.is_relation and value is not None and not isinstance(value, models.Model):
+def readable(model_field, value, cache):
+    """Historical rows hold foreign keys as ids; show the related object instead."""
+    if model_field.is_relation and value is not None:
         key = (model_field.related_model, value)
         if key not in cache:
             related = model_field.related_model._default_manager.filter(pk=value).first()

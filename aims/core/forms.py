@@ -36,10 +36,6 @@ class RegisterForm(forms.ModelForm):
         return version
 
 
-def display_user(user):
-    return user.get_full_name() or user.username
-
-
 def restrict_choices(form_fields, user):
     """A dropdown never offers an object the user may not see."""
     for form_field in form_fields:
@@ -47,8 +43,7 @@ def restrict_choices(form_fields, user):
         if isinstance(queryset, RestrictedQuerySet):
             form_field.queryset = queryset.restrict(user, "view")
         elif queryset is not None and queryset.model is get_user_model():
-            form_field.queryset = queryset.filter(is_active=True).order_by("username")
-            form_field.label_from_instance = display_user
+            form_field.queryset = queryset.filter(is_active=True).order_by("last_name", "username")
 
 
 def style_widgets(form):

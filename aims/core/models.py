@@ -4,6 +4,7 @@ querysets, human-readable references, and guardian's direct foreign-key permissi
 import re
 
 from django.conf import settings
+from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -11,6 +12,16 @@ from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 from simple_history.models import HistoricalRecords
 
 from aims.core.permissions import RestrictedQuerySet
+
+
+class User(AbstractUser):
+    """A portal user; roles are groups (see core.roles)."""
+
+    class Meta(AbstractUser.Meta):
+        swappable = "AUTH_USER_MODEL"
+
+    def __str__(self):
+        return self.get_full_name() or self.username
 
 
 class TrackedModel(models.Model):
