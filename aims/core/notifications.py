@@ -1,9 +1,14 @@
 """Reminders by email, each sent at most once per key and recipient."""
 
+import logging
+import smtplib
+
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 
 from aims.core.models import ReminderLog
+
+logger = logging.getLogger(__name__)
 
 
 def remind_once(*, key, recipients, subject, body):
@@ -21,6 +26,9 @@ def remind_once(*, key, recipients, subject, body):
                 ReminderLog.objects.create(key=key, recipient=user)
                 send_mail(str(subject), str(body), None, [user.email])
         except IntegrityError:
+            continue  # sent before, or being sent by another worker
+        except (OSError, smtplib.SMTPException):
+            logger.exception("Reminder %s to %s not sent; next sweep tries again", key, user)
             continue
         sent += 1
     return sent

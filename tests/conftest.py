@@ -1,0 +1,85 @@
+"""Shared fixtures: one persona per role, plus a user without any role."""
+
+import pytest
+from django.forms import model_to_dict
+
+from aims.core import roles
+from aims.core.registry import registry
+from tests.factories import REGISTER_FACTORIES, UserFactory
+
+PERSONAS = {
+    "compliance_officer": roles.COMPLIANCE_OFFICER,
+    "ai_officer": roles.AI_OFFICER,
+    "system_owner": roles.SYSTEM_OWNER,
+    "auditor": roles.AUDITOR,
+    "administrator": roles.ADMINISTRATOR,
+    "no_role": None,
+}
+
+
+@pytest.fixture
+def make_user(db):
+    def make(persona, **kwargs):
+        return UserFactory(username=persona, role=PERSONAS[persona], **kwargs)
+
+    return make
+
+
+@pytest.fixture
+def compliance_officer(make_user):
+    return make_user("compliance_officer")
+
+
+@pytest.fixture
+def ai_officer(make_user):
+    return make_user("ai_officer")
+
+
+@pytest.fixture
+def system_owner(make_user):
+    return make_user("system_owner")
+
+
+@pytest.fixture
+def auditor(make_user):
+    return make_user("auditor")
+
+
+def client_for(client, user):
+    client.force_login(user)
+    return client
+
+
+def form_payload(register, obj, user):
+    """What a user would post to save `obj` through the register's form."""
+    form = register.form(instance=obj, user=user)
+    data = model_to_dict(obj, fields=list(form.fields))
+    payload = {}
+    for name, value in data.items():
+        if value is None:
+            payload[name] = ""
+        elif hasattr(value, "isoformat"):
+            payload[name] = value.isoformat()
+        else:
+            payload[name] = value
+    payload["loaded_version"] = obj.version if obj.pk else ""
+    return payload
+
+
+def new_object_payload(register, user):
+    """A valid create payload: built from a factory object that is then removed."""
+    obj = REGISTER_FACTORIES[register.model]()
+    payload = form_payload(register, obj, user)
+    payload["loaded_version"] = ""
+    payload.pop("reference", None)
+    obj.delete()
+    return payload
+
+
+REGISTERS = list(registry)
+REGISTER_IDS = [r.model_name for r in REGISTERS]
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -1,0 +1,114 @@
+"""Generated from the registry: every register × every role × every view.
+
+Expectations are declared here, not derived from the code under test. A new register gets these
+tests by being registered and having a factory; a new role needs a line in EXPECTED.
+"""
+
+import pytest
+from django.urls import reverse
+
+from tests.conftest import PERSONAS, REGISTER_IDS, REGISTERS, form_payload, new_object_payload
+from tests.factories import REGISTER_FACTORIES
+
+FULL, READ, NONE = "full", "read", "none"
+EXPECTED = {
+    "compliance_officer": FULL,
+    "administrator": FULL,
+    "ai_officer": READ,
+    "system_owner": READ,  # plus changes to objects they own (test_object_permissions)
+    "auditor": READ,
+    "no_role": NONE,
+}
+
+
+def test_every_register_has_a_factory():
+    assert {r.model for r in REGISTERS} <= set(REGISTER_FACTORIES)
+
+
+def test_every_persona_has_an_expectation():
+    assert set(EXPECTED) == set(PERSONAS)
+
+
+def url(register, action, obj=None, **kwargs):
+    args = [obj.pk] if obj is not None else []
+    return reverse(register.url_name(action), args=args, kwargs=kwargs or None)
+
+
+@pytest.mark.parametrize("register", REGISTERS, ids=REGISTER_IDS)
+def test_anonymous_is_sent_to_login(client, db, register):
+    obj = REGISTER_FACTORIES[register.model]()
+    urls = [url(register, "list"), url(register, "add"), url(register, "export", fmt="csv")]
+    urls += [url(register, a, obj) for a in ("detail", "edit", "delete", "history")]
+    for address in urls:
+        response = client.get(address)
+        assert response.status_code == 302, address
+        assert response["Location"].startswith(reverse("login")), address
+    response = client.post(url(register, "delete", obj))
+    assert response.status_code == 302
+    assert register.model.objects.filter(pk=obj.pk).exists()
+
+
+@pytest.mark.parametrize("persona", list(EXPECTED))
+@pytest.mark.parametrize("register", REGISTERS, ids=REGISTER_IDS)
+def test_role_can_do_what_its_rules_allow(client, make_user, register, persona):
+    user = make_user(persona)
+    client.force_login(user)
+    expected = EXPECTED[persona]
+    obj = REGISTER_FACTORIES[register.model]()
+
+    readable = 200 if expected in (FULL, READ) else None
+    for address in (url(register, "list"), url(register, "export", fmt="csv")):
+        assert client.get(address).status_code == (readable or 403), address
+    for action in ("detail", "history"):
+        assert client.get(url(register, action, obj)).status_code == (readable or 404), action
+
+    if expected == FULL:
+        assert_full_access(client, register, user, obj)
+    else:
+        assert_no_changes(client, register, user, obj)
+
+
+def assert_full_access(client, register, user, obj):
+    model = register.model
+    assert client.get(url(register, "add")).status_code == 200
+    payload = new_object_payload(register, user)
+    count = model.objects.count()
+    response = client.post(url(register, "add"), payload)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    assert model.objects.count() == count + 1
+
+    assert client.get(url(register, "edit", obj)).status_code == 200
+    response = client.post(url(register, "edit", obj), form_payload(register, obj, user))
+    assert response.status_code == 302
+    obj.refresh_from_db()
+    assert obj.version == 2
+
+    assert client.get(url(register, "delete", obj)).status_code == 200
+    response = client.post(url(register, "delete", obj))
+    assert response.status_code == 302
+    assert not model.objects.filter(pk=obj.pk).exists()
+
+
+def assert_no_changes(client, register, user, obj):
+    model = register.model
+    count = model.objects.count()
+    assert client.get(url(register, "add")).status_code == 403
+    assert client.post(url(register, "add"), new_object_payload(register, user)).status_code == 403
+    assert client.get(url(register, "edit", obj)).status_code == 404
+    payload = form_payload(register, obj, user)
+    assert client.post(url(register, "edit", obj), payload).status_code == 404
+    assert client.get(url(register, "delete", obj)).status_code == 404
+    assert client.post(url(register, "delete", obj)).status_code == 404
+    obj.refresh_from_db()
+    assert obj.version == 1
+    assert model.objects.count() == count
+
+
+@pytest.mark.parametrize("register", REGISTERS, ids=REGISTER_IDS)
+def test_read_only_roles_see_no_change_buttons(client, auditor, register):
+    obj = REGISTER_FACTORIES[register.model]()
+    client.force_login(auditor)
+    detail = client.get(url(register, "detail", obj)).content.decode()
+    assert url(register, "edit", obj) not in detail
+    assert url(register, "delete", obj) not in detail
+    assert url(register, "add") not in client.get(url(register, "list")).content.decode()
