@@ -1,0 +1,186 @@
+"""Stale edits, history and bad input through the generic register views."""
+
+import pytest
+from django import forms
+from django.urls import reverse
+
+from aims.context.models import ContextIssue, InterestedParty
+from tests.conftest import REGISTER_IDS, REGISTERS, form_payload, new_object_payload
+from tests.factories import (
+    REGISTER_FACTORIES,
+    ContextIssueFactory,
+    InterestedPartyFactory,
+    UserFactory,
+)
+
+SCRIPT = '<script>alert("x")</script><b onmouseover=alert(1)>bold</b>'
+
+
+@pytest.fixture
+def two_officers(db):
+    return (
+        UserFactory(username="first", role="Compliance Officer"),
+        UserFactory(username="second", role="Compliance Officer"),
+    )
+
+
+def test_a_stale_save_is_refused_and_keeps_the_users_input(client, two_officers):
+    first, second = two_officers
+    party = InterestedPartyFactory(name="BaFin")
+    register_url = reverse("context:interestedparty_edit", args=[party.pk])
+
+    # Both open the form at version 1.
+    client.force_login(first)
+    first_form = form_payload_for(client, register_url)
+    client.force_login(second)
+    second_form = form_payload_for(client, register_url)
+
+    client.force_login(first)
+    assert (
+        client.post(register_url, {**first_form, "name": "BaFin (supervisor)"}).status_code == 302
+    )
+
+    client.force_login(second)
+    response = client.post(register_url, {**second_form, "name": "Federal regulator"})
+    assert response.status_code == 409
+    page = response.content.decode()
+    assert "Someone else saved this record" in page
+    assert 'value="Federal regulator"' in page  # the second user's input is still in the form
+    party.refresh_from_db()
+    assert party.name == "BaFin (supervisor)"
+    assert party.version == 2
+
+
+def test_after_a_refused_save_a_deliberate_second_save_wins(client, two_officers):
+    first, second = two_officers
+    party = InterestedPartyFactory(name="BaFin")
+    edit_url = reverse("context:interestedparty_edit", args=[party.pk])
+    stale = form_payload(registry_entry(InterestedParty), party, second)
+    client.force_login(first)
+    client.post(
+        edit_url, {**form_payload(registry_entry(InterestedParty), party, first), "name": "A"}
+    )
+    client.force_login(second)
+    refused = client.post(edit_url, {**stale, "name": "B"})
+    assert 'name="loaded_version" value="2"' in refused.content.decode()
+    assert client.post(edit_url, {**stale, "name": "B", "loaded_version": 2}).status_code == 302
+    party.refresh_from_db()
+    assert party.name == "B"
+
+
+def form_payload_for(client, edit_url):
+    """The fields as the edit page renders them, including the hidden loaded version."""
+    response = client.get(edit_url)
+    form = response.context["form"]
+    return {
+        name: form[name].value() if form[name].value() is not None else "" for name in form.fields
+    }
+
+
+def registry_entry(model):
+    from aims.core.registry import registry
+
+    return registry[model]
+
+
+def test_history_tab_shows_who_changed_what_from_what_to_what(client, compliance_officer):
+    issue = ContextIssueFactory(title="Old title")
+    client.force_login(compliance_officer)
+    payload = form_payload(registry_entry(ContextIssue), issue, compliance_officer)
+    client.post(
+        reverse("context:contextissue_edit", args=[issue.pk]), {**payload, "title": "New title"}
+    )
+
+    response = client.get(reverse("context:contextissue_history", args=[issue.pk]))
+    entries = response.context["page"].object_list
+    newest = entries[0]
+    assert str(newest["who"]) == str(compliance_officer)
+    assert [(str(label), old, new) for label, old, new in newest["changes"]] == [
+        ("title", "Old title", "New title")
+    ]
+    page = response.content.decode()
+    assert "Old title" in page and "New title" in page
+    assert entries[-1]["record"].history_type == "+"
+
+
+@pytest.mark.parametrize("register", REGISTERS, ids=REGISTER_IDS)
+def test_missing_values_get_field_errors_and_save_nothing(client, compliance_officer, register):
+    client.force_login(compliance_officer)
+    count = register.model.objects.count()
+    response = client.post(reverse(register.url_name("add")), {})
+    assert response.status_code == 200
+    form = response.context["form"]
+    required = {name for name, f in form.fields.items() if f.required}
+    assert required and required <= set(form.errors)
+    assert 'aria-invalid="true"' in response.content.decode()
+    assert register.model.objects.count() == count
+
+
+def text_limits(register):
+    """The form's free-text fields and their length limits."""
+    return {
+        name: f.max_length
+        for name, f in register.form.base_fields.items()
+        if getattr(f, "max_length", None) and not getattr(f, "choices", None)
+    }
+
+
+TEXT_REGISTERS = [r for r in REGISTERS if text_limits(r)]
+
+
+def typed_fields(register):
+    """Fields that take a choice, a number or a date rather than free text."""
+    return [
+        name
+        for name, f in register.form.base_fields.items()
+        if name != "loaded_version" and (hasattr(f, "choices") or type(f) is not forms.CharField)
+    ]
+
+
+@pytest.mark.parametrize("register", REGISTERS, ids=REGISTER_IDS)
+def test_script_in_choice_number_and_date_fields_gets_field_errors(client, compliance_officer, register):
+    obj = REGISTER_FACTORIES[register.model]()
+    client.force_login(compliance_officer)
+    payload = form_payload(register, obj, compliance_officer)
+    fields = typed_fields(register)
+    assert fields
+    for name in fields:
+        payload[name] = SCRIPT
+    response = client.post(reverse(register.url_name("edit"), args=[obj.pk]), payload)
+    assert response.status_code == 200
+    assert set(fields) <= set(response.context["form"].errors)
+    assert "<script>alert" not in response.content.decode()
+    assert register.model.objects.get(pk=obj.pk).version == obj.version
+
+
+@pytest.mark.parametrize("register", TEXT_REGISTERS, ids=[r.model_name for r in TEXT_REGISTERS])
+def test_overlong_values_get_field_errors_and_change_nothing(client, compliance_officer, register):
+    obj = REGISTER_FACTORIES[register.model]()
+    client.force_login(compliance_officer)
+    payload = form_payload(register, obj, compliance_officer)
+    limited = text_limits(register)
+    for name, limit in limited.items():
+        payload[name] = "x" * (limit + 1)
+    before = register.model.objects.get(pk=obj.pk)
+    response = client.post(reverse(register.url_name("edit"), args=[obj.pk]), payload)
+    assert response.status_code == 200
+    assert set(limited) <= set(response.context["form"].errors)
+    after = register.model.objects.get(pk=obj.pk)
+    assert after.version == before.version
+    assert all(getattr(after, n) == getattr(before, n) for n in limited)
+
+
+@pytest.mark.parametrize("register", TEXT_REGISTERS, ids=[r.model_name for r in TEXT_REGISTERS])
+def test_html_in_text_is_stored_as_text_and_shown_escaped(client, compliance_officer, register):
+    client.force_login(compliance_officer)
+    payload = new_object_payload(register, compliance_officer)
+    for name, limit in text_limits(register).items():
+        if name != "reference" and limit > len(SCRIPT) + 30:
+            payload[name] = SCRIPT + name
+    response = client.post(reverse(register.url_name("add")), payload)
+    assert response.status_code == 302, response.content.decode()[:3000]
+    detail = client.get(response["Location"]).content.decode()
+    assert "<script>alert" not in detail
+    assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;" in detail
+    listing = client.get(reverse(register.url_name("list"))).content.decode()
+    assert "<script>alert" not in listing
