@@ -71,11 +71,7 @@ def history_entries(obj):
 
 
 def tracked_fields(model):
-    return [
-        f
-        for f in model._meta.concrete_fields
-        if f.name not in HIDDEN_FIELDS | RECORD_FIELDS
-    ]
+    return [f for f in model._meta.concrete_fields if f.name not in HIDDEN_FIELDS | RECORD_FIELDS]
 
 
 def readable(model_field, value, cache):

@@ -138,7 +138,9 @@ def typed_fields(register):
 
 
 @pytest.mark.parametrize("register", REGISTERS, ids=REGISTER_IDS)
-def test_script_in_choice_number_and_date_fields_gets_field_errors(client, compliance_officer, register):
+def test_script_in_choice_number_and_date_fields_gets_field_errors(
+    client, compliance_officer, register
+):
     obj = REGISTER_FACTORIES[register.model]()
     client.force_login(compliance_officer)
     payload = form_payload(register, obj, compliance_officer)

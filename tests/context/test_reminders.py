@@ -1,0 +1,98 @@
+"""AI policy review reminders: a periodic sweep, run here by a real Celery worker."""
+
+import time
+from datetime import timedelta
+
+import pytest
+from celery.contrib.testing.worker import start_worker
+from django.core import mail
+from django.utils import timezone
+
+from aims import celery_app
+from aims.context.models import AIPolicy
+from aims.context.services import policy_review_reminders
+from aims.context.tasks import send_policy_review_reminders
+from aims.core.models import ReminderLog
+from tests.factories import UserFactory
+
+
+def approved_policy(review_in_days):
+    return AIPolicy.objects.create(
+        title="AI policy",
+        content="Text",
+        status=AIPolicy.Status.APPROVED,
+        next_review=timezone.localdate() + timedelta(days=review_in_days),
+    )
+
+
+@pytest.fixture
+def officers(db):
+    return [UserFactory(role="Compliance Officer") for _ in range(2)]
+
+
+@pytest.fixture
+def worker(settings, tmp_path, transactional_db):
+    """A real worker thread on the configured broker (Redis in CI, else the filesystem)."""
+    if not settings.REDIS_URL:
+        queue = tmp_path / "queue"
+        queue.mkdir()
+        celery_app.conf.broker_transport_options = {
+            "data_folder_in": str(queue),
+            "data_folder_out": str(queue),
+            "control_folder": str(tmp_path),
+            "store_processed": False,
+        }
+    with start_worker(celery_app, pool="solo", perform_ping_check=False, shutdown_timeout=30):
+        yield
+
+
+def wait_for(condition, seconds=20):
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        time.sleep(0.2)
+    return False
+
+
+def test_the_worker_sends_each_officer_one_reminder(worker, officers):
+    policy = approved_policy(review_in_days=10)
+    send_policy_review_reminders.delay()
+    assert wait_for(lambda: ReminderLog.objects.count() == 2)
+    assert sorted(m.to[0] for m in mail.outbox) == sorted(o.email for o in officers)
+    assert str(policy) in mail.outbox[0].subject
+
+    send_policy_review_reminders.delay()  # the next sweep
+    time.sleep(2)
+    assert wait_for(lambda: ReminderLog.objects.count() == 2)
+    assert len(mail.outbox) == 2
+
+
+def test_the_sweep_skips_policies_not_yet_due(officers):
+    approved_policy(review_in_days=90)
+    assert policy_review_reminders() == 0
+    assert mail.outbox == []
+
+
+def test_a_changed_review_date_is_reminded_again(officers):
+    policy = approved_policy(review_in_days=-3)
+    assert policy_review_reminders() == 2
+    policy.next_review = timezone.localdate() + timedelta(days=5)
+    policy.save()
+    assert policy_review_reminders() == 2
+    assert policy_review_reminders() == 0
+
+
+def test_a_failing_mail_server_leaves_the_reminder_for_the_next_sweep(settings, officers):
+    approved_policy(review_in_days=1)
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", 9, 2
+    assert policy_review_reminders() == 0
+    assert not ReminderLog.objects.exists()
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    assert policy_review_reminders() == 2
+
+
+def test_the_schedule_runs_the_sweep_daily(settings):
+    entry = settings.CELERY_BEAT_SCHEDULE["ai-policy-review-reminders"]
+    assert entry["task"] == send_policy_review_reminders.name

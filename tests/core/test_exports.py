@@ -1,0 +1,53 @@
+"""CSV and XLSX exports: what the list shows, filtered, and safe to open in a spreadsheet."""
+
+import csv
+import io
+
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from tests.factories import ContextIssueFactory
+
+FORMULA = '=HYPERLINK("http://evil.example","click")'
+
+
+def test_csv_export_has_headers_rows_and_neutralized_formulas(client, auditor):
+    ContextIssueFactory(title=FORMULA, description="x")
+    ContextIssueFactory(title="Über-Regulierung – Änderungen")
+    client.force_login(auditor)
+    response = client.get(reverse("context:contextissue_export", args=["csv"]))
+    assert response["Content-Type"].startswith("text/csv")
+    assert "attachment;" in response["Content-Disposition"]
+    text = response.content.decode("utf-8")
+    assert text.startswith("\ufeff")
+    rows = list(csv.reader(io.StringIO(text.lstrip("\ufeff"))))
+    assert rows[0][:3] == ["Reference", "Title", "Internal or external"]
+    titles = {row[1] for row in rows[1:]}
+    assert titles == {"'" + FORMULA, "Über-Regulierung – Änderungen"}
+    assert rows[1][2] == "External"  # choice labels, not codes
+
+
+def test_xlsx_export_stores_formulas_as_text(client, auditor):
+    ContextIssueFactory(title=FORMULA)
+    client.force_login(auditor)
+    response = client.get(reverse("context:contextissue_export", args=["xlsx"]))
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    cell = sheet.cell(row=2, column=2)
+    assert cell.value == FORMULA
+    assert cell.data_type == "s"
+
+
+def test_export_follows_the_search_and_filters(client, auditor):
+    ContextIssueFactory(title="Supplier lock-in", kind="external")
+    ContextIssueFactory(title="Supplier skills", kind="internal")
+    ContextIssueFactory(title="Energy", kind="internal")
+    client.force_login(auditor)
+    url = reverse("context:contextissue_export", args=["csv"])
+    text = client.get(url, {"q": "supplier", "kind": "internal"}).content.decode()
+    rows = list(csv.reader(io.StringIO(text.lstrip("\ufeff"))))
+    assert [row[1] for row in rows[1:]] == ["Supplier skills"]
+
+
+def test_unknown_export_format_is_not_found(client, auditor):
+    client.force_login(auditor)
+    assert client.get(reverse("context:contextissue_export", args=["pdf"])).status_code == 404

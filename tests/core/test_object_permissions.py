@@ -1,0 +1,86 @@
+"""Object scope through django-guardian: owners edit their own entries, and only those."""
+
+from django.urls import reverse
+
+from aims.context.forms import PartyRequirementForm
+from aims.context.models import ContextIssue, ContextIssueUserObjectPermission, InterestedParty
+from aims.core.registry import registry
+from tests.conftest import form_payload
+from tests.factories import ContextIssueFactory, InterestedPartyFactory, UserFactory
+
+
+def test_system_owner_edits_the_issue_they_own(client, system_owner):
+    issue = ContextIssueFactory(owner=system_owner)
+    client.force_login(system_owner)
+    edit = reverse("context:contextissue_edit", args=[issue.pk])
+    payload = form_payload(registry[ContextIssue], issue, system_owner)
+    response = client.post(edit, {**payload, "effect_on_aims": "Reviewed by the owner."})
+    assert response.status_code == 302
+    issue.refresh_from_db()
+    assert issue.effect_on_aims == "Reviewed by the owner."
+
+
+def test_system_owner_gets_404_for_someone_elses_issue(client, system_owner):
+    other = UserFactory(role="System Owner")
+    issue = ContextIssueFactory(owner=other)
+    client.force_login(system_owner)
+    assert client.get(reverse("context:contextissue_edit", args=[issue.pk])).status_code == 404
+    assert client.get(reverse("context:contextissue_detail", args=[issue.pk])).status_code == 200
+
+
+def test_permissions_follow_the_owner_when_it_changes(client, system_owner):
+    issue = ContextIssueFactory(owner=system_owner)
+    successor = UserFactory(role="System Owner")
+    issue.owner = successor
+    issue.save()
+    holders = set(
+        ContextIssueUserObjectPermission.objects.filter(content_object=issue).values_list(
+            "user__username", flat=True
+        )
+    )
+    assert holders == {successor.username}
+    assert list(ContextIssue.objects.restrict(system_owner, "change")) == []
+    assert list(ContextIssue.objects.restrict(successor, "change")) == [issue]
+
+
+def test_owner_cannot_save_the_issue_out_of_their_own_scope_through_delete(client, system_owner):
+    issue = ContextIssueFactory(owner=system_owner)
+    client.force_login(system_owner)
+    assert client.post(reverse("context:contextissue_delete", args=[issue.pk])).status_code == 404
+    assert ContextIssue.objects.filter(pk=issue.pk).exists()
+
+
+def test_object_permission_does_not_open_the_add_form(client, system_owner):
+    ContextIssueFactory(owner=system_owner)
+    client.force_login(system_owner)
+    assert client.get(reverse("context:contextissue_add")).status_code == 403
+
+
+def test_inactive_users_see_nothing(system_owner):
+    ContextIssueFactory(owner=system_owner)
+    system_owner.is_active = False
+    assert not ContextIssue.objects.restrict(system_owner, "view").exists()
+
+
+def test_dropdowns_offer_only_objects_in_scope(make_user):
+    outsider = make_user("no_role")
+    own, foreign = InterestedPartyFactory(owner=outsider), InterestedPartyFactory()
+    form = PartyRequirementForm(user=outsider)
+    assert list(form.fields["party"].queryset) == [own]
+    assert foreign not in form.fields["party"].queryset
+
+
+def test_a_save_that_would_leave_the_users_scope_is_refused(client, make_user):
+    outsider = make_user("no_role")
+    party = InterestedPartyFactory(owner=outsider, name="Works council")
+    client.force_login(outsider)
+    payload = form_payload(registry[InterestedParty], party, outsider)
+    successor = UserFactory()
+    response = client.post(
+        reverse("context:interestedparty_edit", args=[party.pk]),
+        {**payload, "owner": successor.pk, "name": "Renamed"},
+    )
+    assert response.status_code == 409
+    assert "outside your scope" in response.content.decode()
+    party.refresh_from_db()
+    assert (party.name, party.owner) == ("Works council", outsider)
