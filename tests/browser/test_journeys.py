@@ -1,0 +1,100 @@
+"""What the three main users do, in a real browser."""
+
+import csv
+import io
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from aims.context.models import AIPolicy, InterestedParty
+from tests.factories import AIPolicyFactory, ContextIssueFactory
+
+pytestmark = pytest.mark.browser
+
+
+def test_compliance_officer_records_an_interested_party_and_reads_its_history(
+    page, log_in, compliance_officer
+):
+    log_in(compliance_officer)
+    page.get_by_role("button", name="Context").click()
+    page.get_by_role("link", name="Interested parties", exact=True).click()
+    expect(page.get_by_text("There are no interested parties yet.")).to_be_visible()
+    page.get_by_role("link", name="Add the first interested party").click()
+
+    page.get_by_label("Name").fill("Works council")
+    page.get_by_label("Internal or external").select_option("internal")
+    page.get_by_label("Category").select_option("employees")
+    page.get_by_label("Needs and expectations").fill("Co-determination on AI in HR.")
+    page.get_by_role("button", name="Save").click()
+    expect(page.get_by_role("heading", name="IP-001 Works council")).to_be_visible()
+
+    page.get_by_role("link", name="Edit").click()
+    page.get_by_label("Name").fill("Central works council")
+    page.get_by_role("button", name="Save").click()
+    expect(page.get_by_role("heading", name="IP-001 Central works council")).to_be_visible()
+    assert InterestedParty.objects.get().name == "Central works council"
+
+    page.get_by_role("link", name="History").click()
+    change = page.locator("tr.history-change", has_text="Name").first
+    expect(change.locator(".history-old")).to_have_text("Works council")
+    expect(change.locator(".history-new")).to_have_text("Central works council")
+    expect(change).to_contain_text(str(compliance_officer))
+
+    page.get_by_label("Language").select_option("de")
+    expect(page.get_by_role("link", name="Verlauf")).to_be_visible()
+    expect(page.get_by_role("columnheader", name="Vorher")).to_be_visible()
+    page.get_by_role("link", name="Details").click()
+    expect(page.get_by_role("link", name="Bearbeiten")).to_be_visible()
+    expect(page.locator("html")).to_have_attribute("lang", "de")
+
+
+def test_a_bad_form_keeps_the_input_and_names_the_field(page, log_in, compliance_officer, live_server):
+    log_in(compliance_officer)
+    page.goto(f"{live_server.url}/context/interested-parties/add/")
+    page.get_by_label("Name").fill("Regulator")
+    page.get_by_role("button", name="Save").click()
+    expect(page.locator("#id_category_error")).to_be_visible()
+    expect(page.get_by_label("Name")).to_have_value("Regulator")
+    assert not InterestedParty.objects.exists()
+
+
+def test_search_updates_the_list_in_place(page, log_in, compliance_officer, live_server):
+    ContextIssueFactory(title="Supplier lock-in")
+    ContextIssueFactory(title="Energy use")
+    log_in(compliance_officer)
+    page.goto(f"{live_server.url}/context/issues/")
+    page.get_by_label("Search").fill("energy")
+    expect(page.locator("#register-table tbody tr")).to_have_count(1)
+    expect(page.locator("#register-table")).to_contain_text("Energy use")
+    expect(page).to_have_url(re.compile(r"q=energy"))
+
+
+def test_ai_officer_approves_the_policy_someone_else_wrote(
+    page, log_in, compliance_officer, ai_officer, live_server
+):
+    policy = AIPolicy(title="AI policy", content="Text", next_review="2027-06-30")
+    policy._history_user = compliance_officer
+    policy.save()
+    log_in(ai_officer)
+    page.get_by_role("link", name=re.compile("awaits approval")).click()
+    page.get_by_role("button", name="Approve this version").click()
+    expect(page.get_by_text("The AI policy is approved.")).to_be_visible()
+    policy.refresh_from_db()
+    assert (policy.status, policy.approved_by) == ("approved", ai_officer)
+
+
+def test_auditor_reads_and_exports_but_finds_no_way_to_change(page, log_in, auditor, live_server):
+    ContextIssueFactory(title="EU AI Act obligations")
+    AIPolicyFactory()
+    log_in(auditor)
+    page.goto(f"{live_server.url}/context/issues/")
+    expect(page.get_by_role("link", name=re.compile("Add"))).to_have_count(0)
+    with page.expect_download() as download_info:
+        page.get_by_role("link", name="CSV").click()
+    text = open(download_info.value.path(), encoding="utf-8-sig").read()
+    rows = list(csv.reader(io.StringIO(text)))
+    assert rows[1][1] == "EU AI Act obligations"
+    page.get_by_role("link", name=re.compile("CTX-001")).click()
+    expect(page.get_by_role("link", name="Edit")).to_have_count(0)
+    expect(page.get_by_role("link", name="Delete")).to_have_count(0)
