@@ -40,7 +40,7 @@ OWNER_ACTIONS = ("view", "change")
 
 # Permissions outside the registers: administrators manage user accounts.
 EXTRA_PERMISSIONS = {
-    ADMINISTRATOR: ("auth.view_user", "auth.add_user", "auth.change_user", "auth.view_group"),
+    ADMINISTRATOR: ("core.view_user", "core.add_user", "core.change_user", "auth.view_group"),
 }
 
 

@@ -49,7 +49,9 @@ def test_compliance_officer_records_an_interested_party_and_reads_its_history(
     expect(page.locator("html")).to_have_attribute("lang", "de")
 
 
-def test_a_bad_form_keeps_the_input_and_names_the_field(page, log_in, compliance_officer, live_server):
+def test_a_bad_form_keeps_the_input_and_names_the_field(
+    page, log_in, compliance_officer, live_server
+):
     log_in(compliance_officer)
     page.goto(f"{live_server.url}/context/interested-parties/add/")
     page.get_by_label("Name").fill("Regulator")

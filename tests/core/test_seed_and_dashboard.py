@@ -56,3 +56,11 @@ def test_dashboard_for_a_user_without_role_explains_it(client, make_user):
     client.force_login(make_user("no_role"))
     page = client.get(reverse("core:dashboard")).content.decode()
     assert "Your account has no role yet" in page
+
+
+def test_the_demo_administrator_manages_user_accounts(client, db):
+    call_command("seed_demo")
+    client.force_login(User.objects.get(username="admin"))
+    assert client.get(reverse("admin:core_user_changelist")).status_code == 200
+    client.force_login(User.objects.get(username="auditor"))
+    assert client.get(reverse("admin:core_user_changelist")).status_code == 302

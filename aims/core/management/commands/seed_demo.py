@@ -30,7 +30,14 @@ class Command(BaseCommand):
         User = get_user_model()
         if if_empty and User.objects.exists():
             self.stdout.write("The database has users already; no demo data added.")
-            return
+        else:
+            self.seed(User)
+        if User.objects.filter(username__in=[u[0] for u in DEMO_USERS]).exists():
+            self.stdout.write(self.style.SUCCESS("Demo logins:"))
+            for username, _first, _last, role in DEMO_USERS:
+                self.stdout.write(f"  {username:<11} / {DEMO_PASSWORD}   ({role})")
+
+    def seed(self, User):
         with transaction.atomic():
             users = {}
             for username, first, last, role in DEMO_USERS:
@@ -48,9 +55,7 @@ class Command(BaseCommand):
                 users[role] = user
             for module in autodiscover_demo_modules():
                 module.seed(users)
-        self.stdout.write(self.style.SUCCESS("Demo data is in place. Demo logins:"))
-        for username, _first, _last, role in DEMO_USERS:
-            self.stdout.write(f"  {username:<11} / {DEMO_PASSWORD}   ({role})")
+        self.stdout.write(self.style.SUCCESS("Demo data is in place."))
 
 
 def autodiscover_demo_modules():
