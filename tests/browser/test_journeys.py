@@ -3,6 +3,7 @@
 import csv
 import io
 import re
+from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
@@ -94,7 +95,7 @@ def test_auditor_reads_and_exports_but_finds_no_way_to_change(page, log_in, audi
     expect(page.get_by_role("link", name=re.compile("Add"))).to_have_count(0)
     with page.expect_download() as download_info:
         page.get_by_role("link", name="CSV").click()
-    text = open(download_info.value.path(), encoding="utf-8-sig").read()
+    text = Path(download_info.value.path()).read_text(encoding="utf-8-sig")
     rows = list(csv.reader(io.StringIO(text)))
     assert rows[1][1] == "EU AI Act obligations"
     page.get_by_role("link", name=re.compile("CTX-001")).click()
