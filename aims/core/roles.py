@@ -79,8 +79,11 @@ def sync_role_permissions(sender=None, **kwargs):
         wanted[role].update(tuple(p.split(".", 1)) for p in perms)
 
     available = list(Permission.objects.select_related("content_type"))
-    for group in Group.objects.filter(name__in=ROLES):
-        perms = wanted[group.name]
+    for role in ROLES:
+        # Core's data migration creates the groups; a database flush (as transactional
+        # tests do) empties them, so they are recreated here too.
+        group, _created = Group.objects.get_or_create(name=role)
+        perms = wanted[role]
         group.permissions.set(
             [p for p in available if (p.content_type.app_label, p.codename) in perms]
         )

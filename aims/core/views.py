@@ -59,15 +59,21 @@ class RegisterView(LoginRequiredMixin, View):
             **extra,
         )
 
-
-class RegisterListView(RegisterView):
-    def get(self, request):
+    def filtered_table(self):
+        """The register's table over what the user may see, searched and filtered."""
+        request = self.request
         if not can(request.user, "view", self.model):
             raise PermissionDenied
         filterset = self.register.filterset(request.GET, queryset=self.scoped(), request=request)
         queryset = search(filterset.qs, self.register.search_fields, request.GET.get("q", ""))
         table = self.register.table(optimize(queryset, self.register.table), request=request)
-        RequestConfig(request, paginate={"per_page": page_size()}).configure(table)
+        return table, filterset
+
+
+class RegisterListView(RegisterView):
+    def get(self, request):
+        table, filterset = self.filtered_table()
+        RequestConfig(request, paginate={"per_page": settings.REGISTER_PAGE_SIZE}).configure(table)
         context = self.context(table=table, filterset=filterset, query=request.GET.get("q", ""))
         if request.htmx and request.htmx.target == "register-table":
             return render(request, "core/register_table.html", context)
@@ -78,11 +84,7 @@ class RegisterExportView(RegisterView):
     def get(self, request, fmt):
         if fmt not in ("csv", "xlsx"):
             raise Http404
-        if not can(request.user, "view", self.model):
-            raise PermissionDenied
-        filterset = self.register.filterset(request.GET, queryset=self.scoped(), request=request)
-        queryset = search(filterset.qs, self.register.search_fields, request.GET.get("q", ""))
-        table = self.register.table(optimize(queryset, self.register.table), request=request)
+        table, _filterset = self.filtered_table()
         filename = f"{self.register.url_prefix or self.register.model_name}-{timezone.localdate()}"
         return exports.export_table(table, fmt, filename)
 
@@ -205,7 +207,7 @@ class RegisterDeleteView(RegisterView):
 class RegisterHistoryView(RegisterView):
     def get(self, request, pk):
         obj = self.get_object()
-        page = Paginator(display.history_entries(obj), page_size()).get_page(
+        page = Paginator(display.history_entries(obj), settings.REGISTER_PAGE_SIZE).get_page(
             request.GET.get("page")
         )
         return render(request, "core/register_history.html", self.object_context(obj, page=page))
@@ -218,10 +220,6 @@ def search(queryset, fields, query):
     for word in query.split()[:10]:
         queryset = queryset.filter(reduce(or_, (Q(**{f"{f}__icontains": word}) for f in fields)))
     return queryset
-
-
-def page_size():
-    return settings.REGISTER_PAGE_SIZE
 
 
 def stale_message(current):
