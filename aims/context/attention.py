@@ -5,7 +5,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.db.models import Count, Q
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from aims.context.models import AIMSActivity, AIPolicy, RACIAssignment, ScopeStatement
@@ -23,9 +23,8 @@ def context_attention(user):
         yield _("No scope statement is current."), reverse("context:scopestatement_list")
     if can(user, "view", RACIAssignment):
         unclear = (
-            AIMSActivity.objects.annotate(
-                accountable=Count("assignments", filter=Q(assignments__responsibility="A"))
-            )
+            AIMSActivity.objects.restrict(user)
+            .annotate(accountable=Count("assignments", filter=Q(assignments__responsibility="A")))
             .exclude(accountable=1)
             .count()
         )
@@ -38,13 +37,14 @@ def context_attention(user):
 
 
 def policy_attention(user):
-    approved = AIPolicy.objects.filter(status=AIPolicy.Status.APPROVED).first()
+    policies = AIPolicy.objects.restrict(user)
+    approved = policies.filter(status=AIPolicy.Status.APPROVED).first()
     if approved is None:
         yield _("There is no approved AI policy."), reverse("context:aipolicy_list")
     elif approved.review_overdue:
         yield (
             _("The review of the AI policy was due on %(date)s.")
-            % {"date": approved.next_review.isoformat()},
+            % {"date": formats.date_format(approved.next_review, "SHORT_DATE_FORMAT")},
             approved.get_absolute_url(),
         )
     elif approved.next_review and approved.next_review <= timezone.localdate() + timedelta(
@@ -52,11 +52,11 @@ def policy_attention(user):
     ):
         yield (
             _("The AI policy is due for review on %(date)s.")
-            % {"date": approved.next_review.isoformat()},
+            % {"date": formats.date_format(approved.next_review, "SHORT_DATE_FORMAT")},
             approved.get_absolute_url(),
         )
     if may_approve(user):
-        for draft in AIPolicy.objects.filter(status=AIPolicy.Status.DRAFT):
+        for draft in policies.filter(status=AIPolicy.Status.DRAFT):
             yield (
                 _("%(policy)s awaits approval.") % {"policy": draft},
                 draft.get_absolute_url(),

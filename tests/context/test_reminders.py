@@ -7,6 +7,7 @@ import pytest
 from celery.contrib.testing.worker import start_worker
 from django.core import mail
 from django.utils import timezone
+from kombu.exceptions import OperationalError
 
 from aims import celery_app
 from aims.context.models import AIPolicy
@@ -96,3 +97,15 @@ def test_a_failing_mail_server_leaves_the_reminder_for_the_next_sweep(settings, 
 def test_the_schedule_runs_the_sweep_daily(settings):
     entry = settings.CELERY_BEAT_SCHEDULE["ai-policy-review-reminders"]
     assert entry["task"] == send_policy_review_reminders.name
+
+
+def test_a_broker_outage_loses_no_reminder(officers):
+    approved_policy(review_in_days=-1)
+    with (
+        celery_app.connection_for_write("redis://127.0.0.1:1/0") as unreachable,
+        pytest.raises(OperationalError),
+    ):
+        send_policy_review_reminders.apply_async(connection=unreachable, retry=False)
+    assert not ReminderLog.objects.exists()
+    # The state is in the database, so the first sweep after the outage catches up.
+    assert policy_review_reminders() == 2
