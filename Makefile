@@ -4,11 +4,12 @@ VENV := .venv
 PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
-# Debian packages the portal needs: gettext (translations), Pango (PDF rendering),
-# Chromium (browser tests).
-DEBIAN_PACKAGES := gettext libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core chromium
+# Debian packages the portal needs: gettext (translations), Pango and HarfBuzz (PDF
+# rendering); the tests also need Chromium (browser journeys).
+DEBIAN_PACKAGES := gettext libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core
+TEST_DEBIAN_PACKAGES := $(DEBIAN_PACKAGES) chromium
 
-.PHONY: run test install install-dev system-packages messages migrate lint bench clean
+.PHONY: run test install install-dev system-packages test-system-packages messages migrate lint bench clean
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -22,11 +23,11 @@ $(VENV)/.installed-dev: $(VENV)/.installed pyproject.toml
 
 install: $(VENV)/.installed system-packages messages
 
-install-dev: $(VENV)/.installed-dev system-packages messages
+install-dev: $(VENV)/.installed-dev test-system-packages messages
 
 # Installs missing Debian packages when run as root (CI, containers); otherwise says what to do.
-system-packages:
-	@missing=$$(for p in $(DEBIAN_PACKAGES); do dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "ok installed" || echo $$p; done); \
+system-packages test-system-packages:
+	@missing=$$(for p in $(if $(filter test-%,$@),$(TEST_DEBIAN_PACKAGES),$(DEBIAN_PACKAGES)); do dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "ok installed" || echo $$p; done); \
 	if [ -n "$$missing" ]; then \
 		if [ "$$(id -u)" = 0 ]; then \
 			echo "Installing Debian packages: $$missing"; \

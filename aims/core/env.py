@@ -6,17 +6,20 @@ from django.core.exceptions import ImproperlyConfigured
 
 
 def env(name, default=None):
-    """The value of `name`, or the content of the file named by `name_FILE` (Docker secrets)."""
+    """The value of `name`, or the content of the file named by `name_FILE` (Docker secrets).
+
+    A variable that is set but empty counts as unset, so `FOO=` in an .env file keeps the default.
+    """
     path = os.environ.get(f"{name}_FILE")
     if path:
         with open(path, encoding="utf-8") as f:
             return f.read().strip()
-    return os.environ.get(name, default)
+    return os.environ.get(name) or default
 
 
 def env_bool(name, default):
     value = env(name)
-    if value is None or value == "":
+    if value is None:
         return default
     if value.lower() in {"1", "true", "yes", "on"}:
         return True

@@ -16,14 +16,24 @@ def optimize(queryset, table_class):
     so the number of queries does not grow with the number of rows."""
     select, prefetch = set(), set()
     for name, column in table_class.base_columns.items():
-        accessor = str(column.accessor or name).replace(".", "__")
-        first = accessor.split("__")[0]
-        try:
-            model_field = queryset.model._meta.get_field(first)
-        except FieldDoesNotExist:
-            continue
-        if model_field.many_to_many or model_field.one_to_many:
-            prefetch.add(first)
-        elif model_field.is_relation:
-            select.add(first)
+        path, many = relation_path(queryset.model, str(column.accessor or name))
+        if path:
+            (prefetch if many else select).add(path)
     return queryset.select_related(*select).prefetch_related(*prefetch)
+
+
+def relation_path(model, accessor):
+    """The relations an accessor such as "party.owner.username" crosses ("party__owner"),
+    and whether one of them is to-many (then it must be prefetched)."""
+    path, many = [], False
+    for part in accessor.replace(".", "__").split("__"):
+        try:
+            model_field = model._meta.get_field(part)
+        except FieldDoesNotExist:
+            break
+        if not model_field.is_relation:
+            break
+        path.append(part)
+        many = many or model_field.many_to_many or model_field.one_to_many
+        model = model_field.related_model
+    return "__".join(path), many

@@ -102,7 +102,7 @@ def test_the_schedule_runs_the_sweep_daily(settings):
 def test_a_broker_outage_loses_no_reminder(officers):
     approved_policy(review_in_days=-1)
     with (
-        celery_app.connection_for_write("redis://127.0.0.1:1/0") as unreachable,
+        celery_app.connection_for_write("redis://127.0.0.1:1/0", connect_timeout=1) as unreachable,
         pytest.raises(OperationalError),
     ):
         send_policy_review_reminders.apply_async(connection=unreachable, retry=False)
