@@ -7,13 +7,13 @@ from aims.core.tables import RegisterTable, optimize, relation_path
 
 
 def test_relation_paths_follow_the_whole_accessor():
-    assert relation_path(PartyRequirement, "party.owner.username") == ("party__owner", False)
+    assert relation_path(PartyRequirement, "party__owner__username") == ("party__owner", False)
     assert relation_path(PartyRequirement, "title") == ("", False)
 
 
 def test_optimize_joins_what_the_columns_show(db):
     class Table(RegisterTable):
-        owner_name = tables.Column(accessor="party.owner.username")
+        owner_name = tables.Column(accessor="party__owner__username")
 
         class Meta(RegisterTable.Meta):
             model = PartyRequirement
