@@ -22,7 +22,7 @@ from django_tables2 import RequestConfig
 
 from aims.core import display, exports
 from aims.core.permissions import can
-from aims.core.registry import AREAS, registry
+from aims.core.registry import registry
 from aims.core.services import OutOfScope, StaleEdit, register_entry_save
 from aims.core.tables import optimize
 
@@ -114,11 +114,7 @@ class RegisterDetailView(RegisterView):
                 obj,
                 rows=display.detail_rows(obj),
                 related=related,
-                **(
-                    self.register.extra_context(obj, request.user)
-                    if self.register.extra_context
-                    else {}
-                ),
+                **self.register.extra_context(obj, request.user),
             ),
         )
 
@@ -224,30 +220,10 @@ def search(queryset, fields, query):
 
 def stale_message(current):
     last = current.history.select_related("history_user").first()
-    who = display.display_value(current._meta.get_field("updated_at"), current.updated_at)
-    if last and last.history_user:
-        who = f"{last.history_user.get_full_name() or last.history_user.username}, {who}"
+    when = display.display_value(current._meta.get_field("updated_at"), current.updated_at)
+    who = f"{last.history_user}, {when}" if last and last.history_user else when
     return _(
         "Someone else saved this record while you were editing it (%(who)s). Nothing was "
         "overwritten and your input is kept below. Check the current values, then save again "
         "to replace them with yours."
     ) % {"who": who}
-
-
-class DashboardView(LoginRequiredMixin, View):
-    """Counts per area and what needs attention, from every register the user may see."""
-
-    def get(self, request):
-        areas = {}
-        for register in registry:
-            if can(request.user, "view", register.model):
-                count = register.model._default_manager.restrict(request.user).count()
-                areas.setdefault(register.area, []).append((register, count))
-        attention = [
-            item for provider in registry.attention_providers for item in provider(request.user)
-        ]
-        return render(
-            request,
-            "core/dashboard.html",
-            {"areas": [(AREAS[k], areas[k]) for k in AREAS if k in areas], "attention": attention},
-        )

@@ -10,6 +10,7 @@ from tests.factories import (
     REGISTER_FACTORIES,
     ContextIssueFactory,
     InterestedPartyFactory,
+    PartyRequirementFactory,
     UserFactory,
 )
 
@@ -186,3 +187,17 @@ def test_html_in_text_is_stored_as_text_and_shown_escaped(client, compliance_off
     assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;" in detail
     listing = client.get(reverse(register.url_name("list"))).content.decode()
     assert "<script>alert" not in listing
+
+
+def test_delete_asks_first_and_refuses_while_other_entries_refer(client, compliance_officer):
+    requirement = PartyRequirementFactory(title="Documentation on request")
+    party = requirement.party
+    client.force_login(compliance_officer)
+    delete_url = reverse("context:interestedparty_delete", args=[party.pk])
+    confirm = client.get(delete_url).content.decode()
+    assert "Yes, delete" in confirm
+    assert InterestedParty.objects.filter(pk=party.pk).exists()
+    response = client.post(delete_url)
+    assert response.status_code == 409
+    assert str(requirement) in response.content.decode()
+    assert InterestedParty.objects.filter(pk=party.pk).exists()
