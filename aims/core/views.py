@@ -22,7 +22,7 @@ from django_tables2 import RequestConfig
 
 from aims.core import display, exports
 from aims.core.permissions import can
-from aims.core.registry import registry
+from aims.core.registry import AREAS, registry
 from aims.core.services import OutOfScope, StaleEdit, register_entry_save
 from aims.core.tables import optimize
 
@@ -227,3 +227,22 @@ def stale_message(current):
         "overwritten and your input is kept below. Check the current values, then save again "
         "to replace them with yours."
     ) % {"who": who}
+
+
+class DashboardView(LoginRequiredMixin, View):
+    """Counts per area and what needs attention, from every register the user may see."""
+
+    def get(self, request):
+        areas = {}
+        for register in registry:
+            if can(request.user, "view", register.model):
+                count = register.model._default_manager.restrict(request.user).count()
+                areas.setdefault(register.area, []).append((register, count))
+        attention = [
+            item for provider in registry.attention_providers for item in provider(request.user)
+        ]
+        return render(
+            request,
+            "core/dashboard.html",
+            {"areas": [(AREAS[k], areas[k]) for k in AREAS if k in areas], "attention": attention},
+        )
