@@ -27,7 +27,10 @@ class RegisterForm(forms.ModelForm):
                 if "is-invalid" not in attrs.get("class", ""):
                     attrs["class"] = f"{attrs.get('class', '')} is-invalid".strip()
                 attrs["aria-invalid"] = "true"
-                attrs["aria-describedby"] = f"id_{self.add_prefix(name)}_error"
+                described_by = [f"id_{self.add_prefix(name)}_error"]
+                if self.fields[name].help_text:
+                    described_by.append(f"id_{self.add_prefix(name)}_helptext")
+                attrs["aria-describedby"] = " ".join(described_by)
 
     def clean_loaded_version(self):
         version = self.cleaned_data.get("loaded_version")

@@ -5,7 +5,7 @@ import re
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
-from django.db import models
+from django.db import IntegrityError, models, transaction
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
@@ -73,9 +73,19 @@ class ReferencedModel(TrackedModel):
         return f"{self.reference} {self.title_text}".strip()
 
     def save(self, *args, **kwargs):
-        if not self.reference:
+        if self.reference:
+            return super().save(*args, **kwargs)
+        # Two users adding at once can draw the same number; the unique index decides and
+        # the loser draws again.
+        for attempt in range(5):
             self.reference = self.next_reference()
-        super().save(*args, **kwargs)
+            try:
+                with transaction.atomic():
+                    return super().save(*args, **kwargs)
+            except IntegrityError:
+                self.reference = ""
+                if attempt == 4:
+                    raise
 
     @property
     def title_text(self):

@@ -25,8 +25,6 @@ AREAS = {
     "audits": _("Audits & Review"),
 }
 
-ACTIONS = ("list", "add", "detail", "edit", "delete", "history", "export")
-
 
 @dataclass(frozen=True)
 class Register:

@@ -4,13 +4,14 @@ import pytest
 from django import forms
 from django.urls import reverse
 
-from aims.context.models import ContextIssue, InterestedParty
+from aims.context.models import ContextIssue, InterestedParty, ScopeStatement
 from tests.conftest import REGISTER_IDS, REGISTERS, form_payload, new_object_payload
 from tests.factories import (
     REGISTER_FACTORIES,
     ContextIssueFactory,
     InterestedPartyFactory,
     PartyRequirementFactory,
+    ScopeStatementFactory,
     UserFactory,
 )
 
@@ -201,3 +202,29 @@ def test_delete_asks_first_and_refuses_while_other_entries_refer(client, complia
     assert response.status_code == 409
     assert str(requirement) in response.content.decode()
     assert InterestedParty.objects.filter(pk=party.pk).exists()
+
+
+def test_a_second_current_scope_statement_is_refused_at_the_field(client, compliance_officer):
+    ScopeStatementFactory(status="current")
+    draft = ScopeStatementFactory()
+    client.force_login(compliance_officer)
+    payload = form_payload(registry_entry(ScopeStatement), draft, compliance_officer)
+    response = client.post(
+        reverse("context:scopestatement_edit", args=[draft.pk]), {**payload, "status": "current"}
+    )
+    assert "Another scope statement is already current" in response.content.decode()
+    draft.refresh_from_db()
+    assert draft.status == "draft"
+
+
+def test_references_are_numbered_on_from_the_highest(db):
+    ContextIssueFactory(reference="CTX-041")
+    ContextIssueFactory(reference="CTX-A")
+    assert ContextIssueFactory().reference == "CTX-042"
+
+
+def test_a_reference_drawn_twice_is_drawn_again(db, monkeypatch):
+    taken = ContextIssueFactory()
+    draws = iter([taken.reference, "CTX-777"])
+    monkeypatch.setattr(ContextIssue, "next_reference", classmethod(lambda cls: next(draws)))
+    assert ContextIssueFactory().reference == "CTX-777"
