@@ -9,9 +9,10 @@ from pathlib import Path
 
 import dj_database_url
 from celery.schedules import crontab
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
-from aims.core.env import env, env_bool, env_list, env_required
+from aims.core.env import env, env_bool, env_list, env_required, local_secret_key
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env("AIMS_VAR_DIR", BASE_DIR / "var"))
@@ -20,11 +21,15 @@ VAR_DIR.mkdir(parents=True, exist_ok=True)
 DEBUG = env_bool("DJANGO_DEBUG", True)
 
 if DEBUG:
-    SECRET_KEY = env("DJANGO_SECRET_KEY", "dev-only-key-not-for-production-use-7c1f0a9e5b3d")
+    # A key of this installation's own, never a published one: sessions stay unforgeable even
+    # when a development instance is reachable from the network.
+    SECRET_KEY = env("DJANGO_SECRET_KEY") or local_secret_key(VAR_DIR / "secret_key")
     ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]")
 else:
     SECRET_KEY = env_required("DJANGO_SECRET_KEY")
-    ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS") or [env_required("DJANGO_ALLOWED_HOSTS")]
+    ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS")
+    if not ALLOWED_HOSTS:
+        raise ImproperlyConfigured("DJANGO_ALLOWED_HOSTS names no host")
 
 INSTALLED_APPS = [
     "django.contrib.admin",

@@ -3,6 +3,7 @@
 import os
 
 from django.core.exceptions import ImproperlyConfigured
+from django.core.management.utils import get_random_secret_key
 
 
 def env(name, default=None):
@@ -37,3 +38,11 @@ def env_required(name):
     if not value:
         raise ImproperlyConfigured(f"{name} must be set when DJANGO_DEBUG=0")
     return value
+
+
+def local_secret_key(path):
+    """A random key kept in `path`, made on first use (development only)."""
+    if not path.exists():
+        path.write_text(get_random_secret_key(), encoding="utf-8")
+        path.chmod(0o600)
+    return path.read_text(encoding="utf-8").strip()

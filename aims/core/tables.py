@@ -2,6 +2,7 @@
 
 import django_tables2 as tables
 from django.core.exceptions import FieldDoesNotExist
+from django.core.paginator import EmptyPage
 
 
 class RegisterTable(tables.Table):
@@ -37,3 +38,20 @@ def relation_path(model, accessor):
         many = many or model_field.many_to_many or model_field.one_to_many
         model = model_field.related_model
     return "__".join(path), many
+
+
+def configure(table, request, per_page):
+    """Sort and paginate from the request. Unlike django-tables2's RequestConfig, the page size
+    is ours, not the visitor's: `?per_page=` must not dump a whole register into one page."""
+    order_by = request.GET.getlist(table.prefixed_order_by_field)
+    if order_by:
+        table.order_by = order_by
+    try:
+        page = int(request.GET.get(table.prefixed_page_field, 1))
+    except ValueError:
+        page = 1
+    try:
+        table.paginate(page=max(page, 1), per_page=per_page)
+    except EmptyPage:
+        table.paginate(page=table.paginator.num_pages, per_page=per_page)
+    return table

@@ -18,13 +18,12 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views import View
-from django_tables2 import RequestConfig
 
 from aims.core import display, exports
 from aims.core.permissions import can
 from aims.core.registry import AREAS, registry
 from aims.core.services import OutOfScope, StaleEdit, register_entry_save
-from aims.core.tables import optimize
+from aims.core.tables import configure, optimize
 
 
 class RegisterView(LoginRequiredMixin, View):
@@ -73,7 +72,7 @@ class RegisterView(LoginRequiredMixin, View):
 class RegisterListView(RegisterView):
     def get(self, request):
         table, filterset = self.filtered_table()
-        RequestConfig(request, paginate={"per_page": settings.REGISTER_PAGE_SIZE}).configure(table)
+        configure(table, request, per_page=settings.REGISTER_PAGE_SIZE)
         context = self.context(table=table, filterset=filterset, query=request.GET.get("q", ""))
         if request.htmx and request.htmx.target == "register-table":
             return render(request, "core/register_table.html", context)
@@ -213,7 +212,8 @@ def search(queryset, fields, query):
     """Rows where every word of the query occurs in one of the search fields."""
     if not fields:
         return queryset
-    for word in query.split()[:10]:
+    # PostgreSQL text cannot hold NUL characters; they can only come from a crafted URL.
+    for word in query.replace("\x00", "").split()[:10]:
         queryset = queryset.filter(reduce(or_, (Q(**{f"{f}__icontains": word}) for f in fields)))
     return queryset
 

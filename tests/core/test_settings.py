@@ -60,3 +60,26 @@ def test_booleans_are_strict(monkeypatch):
     monkeypatch.setenv("AIMS_TEST_FLAG", "maybe")
     with pytest.raises(ImproperlyConfigured):
         env_bool("AIMS_TEST_FLAG", False)
+
+
+def test_production_refuses_a_host_list_without_hosts(tmp_path):
+    result = manage(
+        "check",
+        DJANGO_DEBUG="0",
+        DJANGO_SECRET_KEY="k8#Qz!r2Vw9@Lp4$Tn7^Xb1&Hm6*Jd3(Fs5)Gy0_Ce8+Ua2=Wo4",
+        DJANGO_ALLOWED_HOSTS=" , ",
+        AIMS_VAR_DIR=str(tmp_path),
+    )
+    assert result.returncode != 0
+    assert "DJANGO_ALLOWED_HOSTS names no host" in result.stderr
+
+
+def test_development_makes_a_secret_key_of_its_own(tmp_path):
+    code = "from django.conf import settings; print(settings.SECRET_KEY)"
+    first = manage("shell", "-c", code, AIMS_VAR_DIR=str(tmp_path))
+    second = manage("shell", "-c", code, AIMS_VAR_DIR=str(tmp_path))
+    assert first.returncode == 0, first.stderr
+    key = first.stdout.strip().splitlines()[-1]
+    assert len(key) >= 50
+    assert second.stdout.strip().splitlines()[-1] == key
+    assert (tmp_path / "secret_key").stat().st_mode & 0o077 == 0
