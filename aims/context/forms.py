@@ -1,7 +1,6 @@
 """Forms for the context registers."""
 
 from django import forms
-from django.utils.translation import gettext_lazy as _
 
 from aims.context.models import (
     AIMSActivity,
@@ -73,14 +72,6 @@ class AIPolicyForm(RegisterForm):
         model = AIPolicy
         fields = ["reference", "title", "policy_version", "content", "next_review"]
         widgets = {"next_review": DATE}
-
-    def clean(self):
-        cleaned = super().clean()
-        if self.instance.pk and self.instance.status != AIPolicy.Status.DRAFT:
-            raise forms.ValidationError(
-                _("Only a draft can be changed. Start a new version of this policy instead.")
-            )
-        return cleaned
 
 
 class AIMSRoleForm(RegisterForm):

@@ -253,6 +253,12 @@ class AIPolicy(ReferencedModel):
         return f"{self.reference} {self.title} v{self.policy_version}"
 
     @property
+    def lock_reason(self):
+        if self.status == self.Status.DRAFT:
+            return ""
+        return _("Only a draft can be changed or deleted. Start a new version of this policy.")
+
+    @property
     def review_overdue(self):
         return bool(self.next_review and self.next_review < timezone.localdate())
 

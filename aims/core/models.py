@@ -51,6 +51,11 @@ class TrackedModel(models.Model):
     def get_absolute_url(self):
         return reverse(f"{self._meta.app_label}:{self._meta.model_name}_detail", args=[self.pk])
 
+    @property
+    def lock_reason(self):
+        """Why the entry can be neither changed nor deleted now ("" when it can)."""
+        return ""
+
 
 class ReferencedModel(TrackedModel):
     """A register entry with a reference such as CTX-004, assigned on creation if left blank."""

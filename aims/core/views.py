@@ -40,6 +40,14 @@ class RegisterView(LoginRequiredMixin, View):
     def get_object(self):
         return get_object_or_404(self.scoped(), pk=self.kwargs["pk"])
 
+    def dispatch(self, request, *args, **kwargs):
+        if self.action in ("change", "delete") and request.user.is_authenticated:
+            obj = self.get_object()
+            if obj.lock_reason:
+                messages.error(request, obj.lock_reason)
+                return redirect(obj)
+        return super().dispatch(request, *args, **kwargs)
+
     def context(self, **extra):
         user = self.request.user
         return {
@@ -53,8 +61,8 @@ class RegisterView(LoginRequiredMixin, View):
     def object_context(self, obj, **extra):
         return self.context(
             object=obj,
-            can_change=self.scoped("change").filter(pk=obj.pk).exists(),
-            can_delete=self.scoped("delete").filter(pk=obj.pk).exists(),
+            can_change=not obj.lock_reason and self.scoped("change").filter(pk=obj.pk).exists(),
+            can_delete=not obj.lock_reason and self.scoped("delete").filter(pk=obj.pk).exists(),
             **extra,
         )
 

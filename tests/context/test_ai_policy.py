@@ -93,11 +93,25 @@ def test_an_approved_policy_cannot_be_edited(client, compliance_officer, ai_offi
     client.force_login(compliance_officer)
     payload = form_payload(registry[AIPolicy], policy, compliance_officer)
     response = client.post(
-        reverse("context:aipolicy_edit", args=[policy.pk]), {**payload, "content": "Changed"}
+        reverse("context:aipolicy_edit", args=[policy.pk]),
+        {**payload, "content": "Changed"},
+        follow=True,
     )
-    assert "Only a draft can be changed" in response.content.decode()
+    assert "Only a draft can be changed or deleted" in response.content.decode()
+    assert reverse("context:aipolicy_edit", args=[policy.pk]) not in response.content.decode()
     policy.refresh_from_db()
     assert policy.content == "Text"
+
+
+def test_an_approved_policy_cannot_be_deleted(client, compliance_officer, ai_officer):
+    policy = draft_by(compliance_officer)
+    ai_policy_approve(policy=policy, user=ai_officer)
+    client.force_login(compliance_officer)
+    delete_url = reverse("context:aipolicy_delete", args=[policy.pk])
+    assert client.get(delete_url).status_code == 302
+    response = client.post(delete_url, follow=True)
+    assert "Only a draft can be changed or deleted" in response.content.decode()
+    assert AIPolicy.objects.filter(pk=policy.pk).exists()
 
 
 def test_a_new_version_starts_as_a_copy_in_draft(client, compliance_officer, ai_officer):
