@@ -10,6 +10,6 @@ class RegisterFilterSet(django_filters.FilterSet):
     def form(self):
         if not hasattr(self, "_form"):
             form = super().form
-            restrict_choices(form.fields.values(), self.request.user)
+            restrict_choices(form.fields, self.request.user)
             style_widgets(form)
         return self._form

@@ -2,6 +2,8 @@
 
 from django import forms
 from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from aims.core.permissions import RestrictedQuerySet
@@ -16,7 +18,12 @@ class RegisterForm(forms.ModelForm):
         self.user = user
         if self.instance.pk:
             self.fields["loaded_version"].initial = self.instance.version
-        restrict_choices(self.fields.values(), user)
+        restrict_choices(self.fields, user, self.initial)
+        for form_field in self.fields.values():
+            if isinstance(form_field.widget, forms.TextInput):
+                form_field.validators.append(single_line)
+        if self.instance.pk and "reference" in self.fields:
+            self.fields["reference"].required = True
         style_widgets(self)
 
     def add_error(self, field, error):
@@ -39,14 +46,23 @@ class RegisterForm(forms.ModelForm):
         return version
 
 
-def restrict_choices(form_fields, user):
-    """A dropdown never offers an object the user may not see."""
-    for form_field in form_fields:
+def single_line(value):
+    if any(ord(char) < 32 for char in value):
+        raise ValidationError(_("Line breaks and control characters are not allowed here."))
+
+
+def restrict_choices(form_fields, user, initial=None):
+    """A dropdown never offers an object the user may not see, nor an inactive user other than
+    the one already chosen (dropping a deactivated owner unnoticed on save would lose data)."""
+    for name, form_field in form_fields.items():
         queryset = getattr(form_field, "queryset", None)
         if isinstance(queryset, RestrictedQuerySet):
             form_field.queryset = queryset.restrict(user, "view")
         elif queryset is not None and queryset.model is get_user_model():
-            form_field.queryset = queryset.filter(is_active=True).order_by("last_name", "username")
+            current = (initial or {}).get(name)
+            form_field.queryset = queryset.filter(Q(is_active=True) | Q(pk=current)).order_by(
+                "last_name", "username"
+            )
 
 
 def style_widgets(form):

@@ -88,8 +88,9 @@ class ReferencedModel(TrackedModel):
                 with transaction.atomic():
                     return super().save(*args, **kwargs)
             except IntegrityError:
+                taken = type(self)._default_manager.filter(reference=self.reference).exists()
                 self.reference = ""
-                if attempt == 4:
+                if not taken or attempt == 4:
                     raise
 
     @property
@@ -98,7 +99,9 @@ class ReferencedModel(TrackedModel):
 
     @classmethod
     def next_reference(cls):
-        pattern = re.compile(rf"^{re.escape(cls.reference_prefix)}-(\d+)$")
+        # Up to six digits: a hand-typed giant number must not push every later draw past the
+        # field's length.
+        pattern = re.compile(rf"^{re.escape(cls.reference_prefix)}-(\d{{1,6}})$")
         numbers = [
             int(match.group(1))
             for ref in cls._default_manager.filter(

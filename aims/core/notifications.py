@@ -17,6 +17,8 @@ def remind_once(*, key, recipients, subject, body):
     The row is claimed before the mail goes out and released if sending fails, so two
     workers never send the same reminder and a failed send is tried again next sweep.
     """
+    # A header must be one line; titles come from users.
+    subject = " ".join(str(subject).split())
     sent = 0
     for user in recipients:
         if not user.email:
@@ -24,7 +26,7 @@ def remind_once(*, key, recipients, subject, body):
         try:
             with transaction.atomic():
                 ReminderLog.objects.create(key=key, recipient=user)
-                send_mail(str(subject), str(body), None, [user.email])
+                send_mail(subject, str(body), None, [user.email])
         except IntegrityError:
             continue  # sent before, or being sent by another worker
         except (OSError, smtplib.SMTPException):

@@ -109,3 +109,12 @@ def test_a_broker_outage_loses_no_reminder(officers):
     assert not ReminderLog.objects.exists()
     # The state is in the database, so the first sweep after the outage catches up.
     assert policy_review_reminders() == 2
+
+
+def test_a_title_with_line_breaks_still_gets_a_one_line_subject(officers):
+    policy = approved_policy(review_in_days=1)
+    policy.title = "AI policy\nBcc: someone@example.test"
+    policy.save()
+    assert policy_review_reminders() == 2
+    assert "\n" not in mail.outbox[0].subject
+    assert mail.outbox[0].bcc == []

@@ -4,6 +4,7 @@ import pytest
 from django import forms
 from django.urls import reverse
 
+from aims.context.forms import ContextIssueForm
 from aims.context.models import ContextIssue, InterestedParty, ScopeStatement
 from tests.conftest import REGISTER_IDS, REGISTERS, form_payload, new_object_payload
 from tests.factories import (
@@ -228,3 +229,50 @@ def test_a_reference_drawn_twice_is_drawn_again(db, monkeypatch):
     draws = iter([taken.reference, "CTX-777"])
     monkeypatch.setattr(ContextIssue, "next_reference", classmethod(lambda cls: next(draws)))
     assert ContextIssueFactory().reference == "CTX-777"
+
+
+def test_a_hand_typed_giant_reference_does_not_block_numbering(db):
+    ContextIssueFactory(reference="CTX-" + "9" * 26)
+    ContextIssueFactory(reference="CTX-007")
+    assert ContextIssueFactory().reference == "CTX-008"
+
+
+def test_the_reference_cannot_be_cleared_on_edit(client, compliance_officer):
+    issue = ContextIssueFactory()
+    client.force_login(compliance_officer)
+    payload = form_payload(registry_entry(ContextIssue), issue, compliance_officer)
+    response = client.post(
+        reverse("context:contextissue_edit", args=[issue.pk]), {**payload, "reference": ""}
+    )
+    assert "reference" in response.context["form"].errors
+    issue.refresh_from_db()
+    assert issue.reference == "CTX-001"
+
+
+def test_line_breaks_in_single_line_fields_are_refused(client, compliance_officer):
+    issue = ContextIssueFactory()
+    client.force_login(compliance_officer)
+    payload = form_payload(registry_entry(ContextIssue), issue, compliance_officer)
+    response = client.post(
+        reverse("context:contextissue_edit", args=[issue.pk]),
+        {**payload, "title": "Title\r\nBcc: someone@example.test"},
+    )
+    assert response.context["form"].errors["title"] == [
+        "Line breaks and control characters are not allowed here."
+    ]
+
+
+def test_a_deactivated_owner_survives_an_edit_by_someone_else(client, compliance_officer):
+    owner = UserFactory(role="System Owner")
+    issue = ContextIssueFactory(owner=owner)
+    owner.is_active = False
+    owner.save()
+    client.force_login(compliance_officer)
+    edit_url = reverse("context:contextissue_edit", args=[issue.pk])
+    form = client.get(edit_url).context["form"]
+    assert owner in form.fields["owner"].queryset
+    payload = form_payload(registry_entry(ContextIssue), issue, compliance_officer)
+    assert client.post(edit_url, {**payload, "title": "Renamed"}).status_code == 302
+    issue.refresh_from_db()
+    assert (issue.title, issue.owner) == ("Renamed", owner)
+    assert owner not in ContextIssueForm(user=compliance_officer).fields["owner"].queryset
