@@ -1,7 +1,7 @@
 """Human-readable values of model fields, for detail pages and the history tab."""
 
 from django.db import models
-from django.utils import formats
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 HIDDEN_FIELDS = {"id", "version"}
@@ -16,7 +16,9 @@ def display_value(model_field, value):
         return str(dict(model_field.flatchoices).get(value, value))
     if isinstance(model_field, models.BooleanField):
         return _("Yes") if value else _("No")
-    if isinstance(model_field, models.DateTimeField | models.DateField):
+    if isinstance(model_field, models.DateTimeField):
+        return formats.localize(timezone.localtime(value))
+    if isinstance(model_field, models.DateField):
         return formats.localize(value)
     return str(value)
 

@@ -2,6 +2,7 @@
 
 import csv
 import io
+from datetime import date
 
 from django.http import HttpResponse
 from openpyxl import Workbook
@@ -11,8 +12,17 @@ from openpyxl.cell import WriteOnlyCell
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 
 
+def as_text(value):
+    """Cell text: ISO dates, '' for nothing (timestamps come formatted from the table)."""
+    if value is None:
+        return ""
+    if isinstance(value, date):
+        return value.isoformat()
+    return str(value)
+
+
 def neutralize(value):
-    text = "" if value is None else str(value)
+    text = as_text(value)
     return "'" + text if text.startswith(FORMULA_TRIGGERS) else text
 
 
@@ -41,6 +51,6 @@ def export_table(table, fmt, filename):
 
 def text_cell(sheet, value):
     """A cell typed as text, so that '=…' is stored as a string and never as a formula."""
-    cell = WriteOnlyCell(sheet, value="" if value is None else str(value))
+    cell = WriteOnlyCell(sheet, value=as_text(value))
     cell.data_type = "s"
     return cell

@@ -1,8 +1,22 @@
 """Base table for register lists, and the query plan derived from a table's columns."""
 
+from datetime import datetime
+
 import django_tables2 as tables
 from django.core.exceptions import FieldDoesNotExist
 from django.core.paginator import EmptyPage
+from django.utils import timezone
+from django_tables2.columns import library
+
+
+@library.register
+class LocalDateTimeColumn(tables.DateTimeColumn):
+    """Exports timestamps in the portal's time zone, as the page shows them (not in UTC)."""
+
+    def value(self, value, **kwargs):
+        if isinstance(value, datetime):
+            return timezone.localtime(value).strftime("%Y-%m-%d %H:%M")
+        return super().value(value=value, **kwargs)
 
 
 class RegisterTable(tables.Table):

@@ -2,10 +2,12 @@
 
 import csv
 import io
+from datetime import UTC, datetime
 
 from django.urls import reverse
 from openpyxl import load_workbook
 
+from aims.context.models import ContextIssue
 from tests.factories import ContextIssueFactory
 
 FORMULA = '=HYPERLINK("http://evil.example","click")'
@@ -51,3 +53,14 @@ def test_export_follows_the_search_and_filters(client, auditor):
 def test_unknown_export_format_is_not_found(client, auditor):
     client.force_login(auditor)
     assert client.get(reverse("context:contextissue_export", args=["pdf"])).status_code == 404
+
+
+def test_timestamps_are_exported_in_local_time(client, auditor, settings):
+    issue = ContextIssueFactory()
+    ContextIssue.objects.filter(pk=issue.pk).update(
+        updated_at=datetime(2026, 7, 1, 10, 30, tzinfo=UTC)
+    )
+    client.force_login(auditor)
+    text = client.get(reverse("context:contextissue_export", args=["csv"])).content.decode()
+    rows = list(csv.reader(io.StringIO(text.lstrip("\ufeff"))))
+    assert rows[1][-1] == "2026-07-01 12:30"  # Berlin summer time
