@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 
 from aims.context.models import AIMSActivity, AIPolicy, RACIAssignment, ScopeStatement
 from aims.core.permissions import can
-from aims.core.roles import may_approve
+from aims.core.roles import may_approve, may_approve_object
 
 
 def context_attention(user):
@@ -57,7 +57,8 @@ def policy_attention(user):
         )
     if may_approve(user):
         for draft in policies.filter(status=AIPolicy.Status.DRAFT):
-            yield (
-                _("%(policy)s awaits approval.") % {"policy": draft},
-                draft.get_absolute_url(),
-            )
+            if may_approve_object(user, draft):
+                yield (
+                    _("%(policy)s awaits approval.") % {"policy": draft},
+                    draft.get_absolute_url(),
+                )

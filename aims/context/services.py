@@ -6,7 +6,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -31,27 +31,38 @@ def ai_policy_approve(*, policy, user):
             raise ValidationError(
                 _("You wrote or last changed this policy; someone else must approve it.")
             )
-        for previous in AIPolicy.objects.select_for_update().filter(
-            status=AIPolicy.Status.APPROVED
-        ):
-            previous.status = AIPolicy.Status.RETIRED
-            previous._history_user = user
-            previous.save()
-        policy.status = AIPolicy.Status.APPROVED
-        policy.approved_by = user
-        policy.approved_on = timezone.localdate()
-        policy._history_user = user
-        policy.save()
+        try:
+            with transaction.atomic():
+                for previous in AIPolicy.objects.select_for_update().filter(
+                    status=AIPolicy.Status.APPROVED
+                ):
+                    previous.status = AIPolicy.Status.RETIRED
+                    previous._history_user = user
+                    previous.save()
+                policy.status = AIPolicy.Status.APPROVED
+                policy.approved_by = user
+                policy.approved_on = timezone.localdate()
+                policy._history_user = user
+                policy.save()
+        except IntegrityError:
+            # Only one version may be approved: two approvals at the same moment meet here.
+            raise ValidationError(
+                _("Another version was approved at the same moment. Reload and check.")
+            ) from None
     return policy
 
 
 def ai_policy_new_version(*, policy):
     """Start a draft from an approved or retired policy, for the next revision."""
-    return AIPolicy.objects.create(
-        title=policy.title,
-        policy_version=next_version(policy.policy_version),
-        content=policy.content,
-    )
+    with transaction.atomic():
+        policy = AIPolicy.objects.select_for_update().get(pk=policy.pk)
+        if policy.status == AIPolicy.Status.DRAFT:
+            raise ValidationError(_("This version is still a draft; edit it instead."))
+        return AIPolicy.objects.create(
+            title=policy.title,
+            policy_version=next_version(policy.policy_version),
+            content=policy.content,
+        )
 
 
 def next_version(version):
@@ -62,20 +73,23 @@ def next_version(version):
 
 def raci_assign(*, activity, role, responsibility):
     """Set (or with an empty letter, clear) the role's letter for the activity."""
+    if responsibility and responsibility not in RACIAssignment.Responsibility.values:
+        raise ValidationError(_("Choose R, A, C or I."))
     with transaction.atomic():
-        assignment = (
-            RACIAssignment.objects.select_for_update().filter(activity=activity, role=role).first()
-        )
+        cell = RACIAssignment.objects.select_for_update().filter(activity=activity, role=role)
+        assignment = cell.first()
         if not responsibility:
             if assignment:
                 assignment.delete()
             return None
-        if responsibility not in RACIAssignment.Responsibility.values:
-            raise ValidationError(_("Choose R, A, C or I."))
         if assignment is None:
-            return RACIAssignment.objects.create(
-                activity=activity, role=role, responsibility=responsibility
-            )
+            try:
+                with transaction.atomic():
+                    return RACIAssignment.objects.create(
+                        activity=activity, role=role, responsibility=responsibility
+                    )
+            except IntegrityError:  # someone set this cell at the same moment
+                assignment = cell.get()
         if assignment.responsibility != responsibility:
             assignment.responsibility = responsibility
             assignment.save()

@@ -31,7 +31,11 @@ def ai_policy_new_version(request, pk):
     policy = get_object_or_404(AIPolicy.objects.restrict(request.user), pk=pk)
     if not can(request.user, "add", AIPolicy):
         raise PermissionDenied
-    draft = services.ai_policy_new_version(policy=policy)
+    try:
+        draft = services.ai_policy_new_version(policy=policy)
+    except ValidationError as refused:
+        messages.error(request, " ".join(refused.messages))
+        return redirect(policy)
     messages.success(request, _("Draft %(policy)s started.") % {"policy": draft})
     return redirect("context:aipolicy_edit", pk=draft.pk)
 

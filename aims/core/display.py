@@ -72,6 +72,18 @@ def history_entries(obj):
     return entries
 
 
+def fields_changed_since(current, version, names):
+    """Labels of the fields among `names` that changed after `version` of `current`."""
+    before = current.history.filter(version=version).order_by("-history_date", "-pk").first()
+    if before is None:
+        return []
+    return [
+        str(f.verbose_name)
+        for f in tracked_fields(type(current))
+        if f.name in names and getattr(before, f.attname) != getattr(current, f.attname)
+    ]
+
+
 def tracked_fields(model):
     return [f for f in model._meta.concrete_fields if f.name not in HIDDEN_FIELDS | RECORD_FIELDS]
 

@@ -47,7 +47,7 @@ def can(user, action, model):
 def grant_owner_permissions(sender, instance, **kwargs):
     """post_save: the holder of a model's `owner_field` gets OWNER_ACTIONS on it, and only they."""
     field = getattr(sender, "owner_field", None)
-    if not field or not has_object_permissions(sender):
+    if not field or kwargs.get("raw") or not has_object_permissions(sender):
         return
     owner = getattr(instance, field)
     user_perms = get_user_obj_perms_model(sender).objects.filter(content_object=instance)

@@ -90,12 +90,10 @@ def sync_role_permissions(sender=None, **kwargs):
 
 
 def is_author(user, obj):
-    """Whether the user created or last changed `obj` (from its history)."""
-    records = obj.history.order_by("history_date", "pk")
-    first, last = records.first(), records.last()
-    return any(r is not None and r.history_user_id == user.pk for r in (first, last))
+    """Whether the user created or changed `obj` at any time (from its history)."""
+    return obj.history.filter(history_user_id=user.pk).exists()
 
 
 def may_approve_object(user, obj):
-    """Four-eyes: an approver never approves what they wrote or last changed."""
+    """Four-eyes: an approver never approves what they wrote or changed."""
     return may_approve(user) and not is_author(user, obj)

@@ -139,7 +139,7 @@ class RegisterFormView(RegisterView):
         except StaleEdit as stale:
             form.data = form.data.copy()
             form.data["loaded_version"] = stale.current.version
-            form.add_error(None, stale_message(stale.current))
+            form.add_error(None, stale_message(stale.current, form))
         except OutOfScope as refused:
             form.add_error(None, str(refused))
         else:
@@ -148,7 +148,9 @@ class RegisterFormView(RegisterView):
         return render(self.request, self.template_name, self.form_context(form, obj), status=409)
 
     def form_context(self, form, obj):
-        return self.object_context(obj, form=form) if obj else self.context(form=form)
+        # The form has copied the user's input onto its instance; headings show what is stored.
+        stored = self.get_object() if obj else None
+        return self.object_context(stored, form=form) if obj else self.context(form=form)
 
 
 class RegisterCreateView(RegisterFormView):
@@ -226,15 +228,21 @@ def search(queryset, fields, query):
     return queryset
 
 
-def stale_message(current):
+def stale_message(current, form):
     last = current.history.select_related("history_user").first()
     when = display.display_value(current._meta.get_field("updated_at"), current.updated_at)
     who = f"{last.history_user}, {when}" if last and last.history_user else when
-    return _(
+    changed = display.fields_changed_since(
+        current, form.cleaned_data["loaded_version"], form.fields
+    )
+    message = _(
         "Someone else saved this record while you were editing it (%(who)s). Nothing was "
         "overwritten and your input is kept below. Check the current values, then save again "
         "to replace them with yours."
     ) % {"who": who}
+    if changed:
+        message += " " + _("Changed meanwhile: %(fields)s.") % {"fields": ", ".join(changed)}
+    return message
 
 
 class DashboardView(LoginRequiredMixin, View):

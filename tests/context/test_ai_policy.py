@@ -140,5 +140,33 @@ def test_next_version(version, expected):
 
 
 def test_new_version_service_copies_title_and_text(db):
-    policy = AIPolicyFactory(title="Policy", content="Body", policy_version="1.0")
-    assert ai_policy_new_version(policy=policy).title == "Policy"
+    policy = AIPolicyFactory(title="Policy", content="Body", status="retired")
+    draft = ai_policy_new_version(policy=policy)
+    assert (draft.title, draft.content, draft.status) == ("Policy", "Body", "draft")
+
+
+def test_a_draft_gets_no_second_draft_beside_it(client, compliance_officer):
+    policy = draft_by(compliance_officer)
+    client.force_login(compliance_officer)
+    url = reverse("context:aipolicy_new_version", args=[policy.pk])
+    response = client.post(url, follow=True)
+    assert "still a draft" in response.content.decode()
+    assert AIPolicy.objects.count() == 1
+
+
+def test_anyone_who_changed_the_draft_cannot_approve_it(compliance_officer, ai_officer):
+    policy = draft_by(compliance_officer)
+    for author, text in ((ai_officer, "Substance by the AI officer"), (compliance_officer, "Typo")):
+        policy.content = text
+        policy._history_user = author
+        policy.save()
+    with pytest.raises(ValidationError):
+        ai_policy_approve(policy=policy, user=ai_officer)
+
+
+def test_the_dashboard_does_not_ask_an_author_to_approve(client, ai_officer, compliance_officer):
+    own, other = draft_by(ai_officer), draft_by(compliance_officer, policy_version="2.0")
+    client.force_login(ai_officer)
+    attention = [message for message, url in client.get("/").context["attention"]]
+    assert f"{other} awaits approval." in attention
+    assert f"{own} awaits approval." not in attention

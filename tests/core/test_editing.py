@@ -49,6 +49,8 @@ def test_a_stale_save_is_refused_and_keeps_the_users_input(client, two_officers)
     page = response.content.decode()
     assert "Someone else saved this record" in page
     assert 'value="Federal regulator"' in page  # the second user's input is still in the form
+    assert "Changed meanwhile: name." in page
+    assert "Edit IP-001 BaFin (supervisor)" in page  # the heading shows what is stored
     party.refresh_from_db()
     assert party.name == "BaFin (supervisor)"
     assert party.version == 2

@@ -43,7 +43,7 @@ def test_permissions_follow_the_owner_when_it_changes(client, system_owner):
     assert list(ContextIssue.objects.restrict(successor, "change")) == [issue]
 
 
-def test_owner_cannot_save_the_issue_out_of_their_own_scope_through_delete(client, system_owner):
+def test_ownership_does_not_allow_deleting(client, system_owner):
     issue = ContextIssueFactory(owner=system_owner)
     client.force_login(system_owner)
     assert client.post(reverse("context:contextissue_delete", args=[issue.pk])).status_code == 404
