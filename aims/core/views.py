@@ -72,8 +72,10 @@ class RegisterView(LoginRequiredMixin, View):
         if not can(request.user, "view", self.model):
             raise PermissionDenied
         filterset = self.register.filterset(request.GET, queryset=self.scoped(), request=request)
-        queryset = search(filterset.qs, self.register.search_fields, request.GET.get("q", ""))
-        table = self.register.table(optimize(queryset, self.register.table), request=request)
+        # Invalid filter values show nothing (and say why) rather than everything.
+        queryset = filterset.qs if filterset.is_valid() else self.scoped().none()
+        queryset = search(queryset, self.register.search_fields, request.GET.get("q", ""))
+        table = self.register.table(optimize(queryset, self.register.table))
         return table, filterset
 
 

@@ -71,6 +71,7 @@ def test_search_updates_the_list_in_place(page, log_in, compliance_officer, live
     expect(page.locator("#register-table tbody tr")).to_have_count(1)
     expect(page.locator("#register-table")).to_contain_text("Energy use")
     expect(page).to_have_url(re.compile(r"q=energy"))
+    expect(page.get_by_role("link", name="CSV")).to_have_attribute("href", re.compile(r"q=energy"))
 
 
 def test_ai_officer_approves_the_policy_someone_else_wrote(

@@ -1,6 +1,5 @@
 """AI policy review reminders: a periodic sweep, run here by a real Celery worker."""
 
-import time
 from datetime import timedelta
 
 import pytest
@@ -43,29 +42,28 @@ def worker(settings, tmp_path, transactional_db):
             "control_folder": str(tmp_path),
             "store_processed": False,
         }
-    with start_worker(celery_app, pool="solo", perform_ping_check=False, shutdown_timeout=30):
-        yield
+    # Results stay in this process, where the worker thread runs, so a test can wait for a task.
+    celery_app.conf.result_backend = "cache+memory://"
+    try:
+        with start_worker(celery_app, pool="solo", perform_ping_check=False, shutdown_timeout=30):
+            yield
+    finally:
+        celery_app.conf.result_backend = None
 
 
-def wait_for(condition, seconds=20):
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if condition():
-            return True
-        time.sleep(0.2)
-    return False
+def run_on_worker():
+    """Queue the sweep through the broker and wait for the worker's answer."""
+    return send_policy_review_reminders.apply_async(ignore_result=False).get(timeout=30)
 
 
 def test_the_worker_sends_each_officer_one_reminder(worker, officers):
     policy = approved_policy(review_in_days=10)
-    send_policy_review_reminders.delay()
-    assert wait_for(lambda: ReminderLog.objects.count() == 2)
+    assert run_on_worker() == 2
     assert sorted(m.to[0] for m in mail.outbox) == sorted(o.email for o in officers)
     assert str(policy) in mail.outbox[0].subject
+    assert ReminderLog.objects.count() == 2
 
-    send_policy_review_reminders.delay()  # the next sweep
-    time.sleep(2)
-    assert wait_for(lambda: ReminderLog.objects.count() == 2)
+    assert run_on_worker() == 0  # the next sweep
     assert len(mail.outbox) == 2
 
 
@@ -94,9 +92,12 @@ def test_a_failing_mail_server_leaves_the_reminder_for_the_next_sweep(settings, 
     assert policy_review_reminders() == 2
 
 
-def test_the_schedule_runs_the_sweep_daily(settings):
+def test_the_schedule_runs_the_sweep_every_morning(settings):
     entry = settings.CELERY_BEAT_SCHEDULE["ai-policy-review-reminders"]
     assert entry["task"] == send_policy_review_reminders.name
+    assert entry["schedule"].hour == {6}
+    assert entry["schedule"].minute == {30}
+    assert entry["schedule"].day_of_week == set(range(7))
 
 
 def test_a_broker_outage_loses_no_reminder(officers):

@@ -207,7 +207,7 @@ def test_delete_asks_first_and_refuses_while_other_entries_refer(client, complia
     assert InterestedParty.objects.filter(pk=party.pk).exists()
 
 
-def test_a_second_current_scope_statement_is_refused_at_the_field(client, compliance_officer):
+def test_a_second_current_scope_statement_is_refused_with_a_message(client, compliance_officer):
     ScopeStatementFactory(status="current")
     draft = ScopeStatementFactory()
     client.force_login(compliance_officer)
@@ -215,7 +215,9 @@ def test_a_second_current_scope_statement_is_refused_at_the_field(client, compli
     response = client.post(
         reverse("context:scopestatement_edit", args=[draft.pk]), {**payload, "status": "current"}
     )
-    assert "Another scope statement is already current" in response.content.decode()
+    assert response.context["form"].non_field_errors() == [
+        "Another scope statement is already current. Mark it superseded first."
+    ]
     draft.refresh_from_db()
     assert draft.status == "draft"
 

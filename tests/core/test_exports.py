@@ -64,3 +64,34 @@ def test_timestamps_are_exported_in_local_time(client, auditor, settings):
     text = client.get(reverse("context:contextissue_export", args=["csv"])).content.decode()
     rows = list(csv.reader(io.StringIO(text.lstrip("\ufeff"))))
     assert rows[1][-1] == "2026-07-01 12:30"  # Berlin summer time
+
+
+def test_invalid_filter_values_show_nothing_and_say_why(client, auditor):
+    ContextIssueFactory()
+    client.force_login(auditor)
+    response = client.get(reverse("context:contextissue_list"), {"kind": "<b>zzz</b>"})
+    page = response.content.decode()
+    assert "These filter values are not valid" in page
+    assert "<b>zzz</b>" not in page
+    text = client.get(
+        reverse("context:contextissue_export", args=["csv"]), {"kind": "zzz"}
+    ).content.decode()
+    assert len(list(csv.reader(io.StringIO(text.lstrip("\ufeff"))))) == 1  # headers only
+
+
+def test_the_page_size_is_not_the_visitors_to_choose(client, auditor):
+    ContextIssueFactory.create_batch(30)
+    client.force_login(auditor)
+    for per_page in ("-5", "100000"):
+        response = client.get(reverse("context:contextissue_list"), {"per_page": per_page})
+        assert response.status_code == 200
+        assert len(response.context["table"].page.object_list) == 25
+    response = client.get(reverse("context:contextissue_list"), {"page": "99"})
+    assert response.context["table"].page.number == 2
+
+
+def test_nul_characters_in_the_search_are_ignored(client, auditor):
+    ContextIssueFactory(title="Energy use")
+    client.force_login(auditor)
+    response = client.get(reverse("context:contextissue_list"), {"q": "ener\x00gy"})
+    assert response.status_code == 200
