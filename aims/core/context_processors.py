@@ -4,6 +4,7 @@ from django.urls import reverse
 
 from aims.core.permissions import can
 from aims.core.registry import AREAS, registry
+from aims.core.roles import ROLE_LABELS, ROLES, role_names
 
 
 def navigation(request):
@@ -24,4 +25,7 @@ def navigation(request):
         return [(AREAS[key], entries[key]) for key in AREAS if key in entries]
 
     # Lazy: only pages that render the navigation pay for it.
-    return {"navigation": menu}
+    return {
+        "navigation": menu,
+        "user_roles": lambda: [str(ROLE_LABELS[r]) for r in ROLES if r in role_names(user)],
+    }

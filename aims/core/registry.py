@@ -52,10 +52,6 @@ class Register:
         return self.model._meta.model_name
 
     @property
-    def verbose_name(self):
-        return self.model._meta.verbose_name
-
-    @property
     def verbose_name_plural(self):
         return self.model._meta.verbose_name_plural
 

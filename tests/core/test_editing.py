@@ -6,6 +6,7 @@ from django.urls import reverse
 
 from aims.context.forms import ContextIssueForm
 from aims.context.models import ContextIssue, InterestedParty, ScopeStatement
+from aims.core.registry import registry
 from tests.conftest import REGISTER_IDS, REGISTERS, form_payload, new_object_payload
 from tests.factories import (
     REGISTER_FACTORIES,
@@ -60,11 +61,9 @@ def test_after_a_refused_save_a_deliberate_second_save_wins(client, two_officers
     first, second = two_officers
     party = InterestedPartyFactory(name="BaFin")
     edit_url = reverse("context:interestedparty_edit", args=[party.pk])
-    stale = form_payload(registry_entry(InterestedParty), party, second)
+    stale = form_payload(registry[InterestedParty], party, second)
     client.force_login(first)
-    client.post(
-        edit_url, {**form_payload(registry_entry(InterestedParty), party, first), "name": "A"}
-    )
+    client.post(edit_url, {**form_payload(registry[InterestedParty], party, first), "name": "A"})
     client.force_login(second)
     refused = client.post(edit_url, {**stale, "name": "B"})
     assert 'name="loaded_version" value="2"' in refused.content.decode()
@@ -82,16 +81,10 @@ def form_payload_for(client, edit_url):
     }
 
 
-def registry_entry(model):
-    from aims.core.registry import registry
-
-    return registry[model]
-
-
 def test_history_tab_shows_who_changed_what_from_what_to_what(client, compliance_officer):
     issue = ContextIssueFactory(title="Old title")
     client.force_login(compliance_officer)
-    payload = form_payload(registry_entry(ContextIssue), issue, compliance_officer)
+    payload = form_payload(registry[ContextIssue], issue, compliance_officer)
     client.post(
         reverse("context:contextissue_edit", args=[issue.pk]), {**payload, "title": "New title"}
     )
@@ -211,7 +204,7 @@ def test_a_second_current_scope_statement_is_refused_with_a_message(client, comp
     ScopeStatementFactory(status="current")
     draft = ScopeStatementFactory()
     client.force_login(compliance_officer)
-    payload = form_payload(registry_entry(ScopeStatement), draft, compliance_officer)
+    payload = form_payload(registry[ScopeStatement], draft, compliance_officer)
     response = client.post(
         reverse("context:scopestatement_edit", args=[draft.pk]), {**payload, "status": "current"}
     )
@@ -244,7 +237,7 @@ def test_a_hand_typed_giant_reference_does_not_block_numbering(db):
 def test_the_reference_cannot_be_cleared_on_edit(client, compliance_officer):
     issue = ContextIssueFactory()
     client.force_login(compliance_officer)
-    payload = form_payload(registry_entry(ContextIssue), issue, compliance_officer)
+    payload = form_payload(registry[ContextIssue], issue, compliance_officer)
     response = client.post(
         reverse("context:contextissue_edit", args=[issue.pk]), {**payload, "reference": ""}
     )
@@ -256,7 +249,7 @@ def test_the_reference_cannot_be_cleared_on_edit(client, compliance_officer):
 def test_line_breaks_in_single_line_fields_are_refused(client, compliance_officer):
     issue = ContextIssueFactory()
     client.force_login(compliance_officer)
-    payload = form_payload(registry_entry(ContextIssue), issue, compliance_officer)
+    payload = form_payload(registry[ContextIssue], issue, compliance_officer)
     response = client.post(
         reverse("context:contextissue_edit", args=[issue.pk]),
         {**payload, "title": "Title\r\nBcc: someone@example.test"},
@@ -275,7 +268,7 @@ def test_a_deactivated_owner_survives_an_edit_by_someone_else(client, compliance
     edit_url = reverse("context:contextissue_edit", args=[issue.pk])
     form = client.get(edit_url).context["form"]
     assert owner in form.fields["owner"].queryset
-    payload = form_payload(registry_entry(ContextIssue), issue, compliance_officer)
+    payload = form_payload(registry[ContextIssue], issue, compliance_officer)
     assert client.post(edit_url, {**payload, "title": "Renamed"}).status_code == 302
     issue.refresh_from_db()
     assert (issue.title, issue.owner) == ("Renamed", owner)
