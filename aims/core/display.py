@@ -1,5 +1,6 @@
 """Human-readable values of model fields, for detail pages and the history tab."""
 
+from django.core.paginator import Paginator
 from django.db import models
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
@@ -41,35 +42,36 @@ def detail_rows(obj):
     return rows
 
 
-def history_entries(obj):
-    """The object's history, newest first, each with the fields it changed (old → new).
+def history_page(obj, number, per_page):
+    """One page of the object's history, newest first; each entry lists the fields it changed
+    (old → new). Only the page's records and the one before them are loaded.
 
     Compared field by field rather than with diff_against, which skips non-editable fields,
     and workflow fields (status, approver) matter most to an auditor.
     """
-    model = type(obj)
-    fields = tracked_fields(model)
-    records = list(obj.history.select_related("history_user").order_by("-history_date", "-pk"))
+    records = obj.history.select_related("history_user").order_by("-history_date", "-pk")
+    page = Paginator(records, per_page).get_page(number)
+    on_page = list(page.object_list)
+    previous = on_page[1:] + list(records[page.end_index() : page.end_index() + 1])
+    fields = tracked_fields(type(obj))
     related_cache = {}
-    entries = []
-    for index, record in enumerate(records):
-        previous = records[index + 1] if index + 1 < len(records) else None
-        changes = []
-        for f in fields:
-            new = getattr(record, f.attname)
-            old = getattr(previous, f.attname) if previous else None
-            if new != old and not (previous is None and new in (None, "")):
-                changes.append(
-                    (
-                        f.verbose_name,
-                        readable(f, old, related_cache),
-                        readable(f, new, related_cache),
-                    )
-                )
-        entries.append(
-            {"record": record, "who": record.history_user or _("system"), "changes": changes}
-        )
-    return entries
+    page.object_list = [
+        history_entry(record, previous[i] if i < len(previous) else None, fields, related_cache)
+        for i, record in enumerate(on_page)
+    ]
+    return page
+
+
+def history_entry(record, previous, fields, related_cache):
+    changes = []
+    for f in fields:
+        new = getattr(record, f.attname)
+        old = getattr(previous, f.attname) if previous else None
+        if new != old and not (previous is None and new in (None, "")):
+            changes.append(
+                (f.verbose_name, readable(f, old, related_cache), readable(f, new, related_cache))
+            )
+    return {"record": record, "who": record.history_user or _("system"), "changes": changes}
 
 
 def fields_changed_since(current, version, names):

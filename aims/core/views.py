@@ -11,7 +11,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.db.models import ProtectedError, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -214,9 +213,7 @@ class RegisterDeleteView(RegisterView):
 class RegisterHistoryView(RegisterView):
     def get(self, request, pk):
         obj = self.get_object()
-        page = Paginator(display.history_entries(obj), settings.REGISTER_PAGE_SIZE).get_page(
-            request.GET.get("page")
-        )
+        page = display.history_page(obj, request.GET.get("page"), settings.REGISTER_PAGE_SIZE)
         return render(request, "core/register_history.html", self.object_context(obj, page=page))
 
 

@@ -273,3 +273,22 @@ def test_a_deactivated_owner_survives_an_edit_by_someone_else(client, compliance
     issue.refresh_from_db()
     assert (issue.title, issue.owner) == ("Renamed", owner)
     assert owner not in ContextIssueForm(user=compliance_officer).fields["owner"].queryset
+
+
+def test_history_pages_diff_across_the_page_boundary(client, compliance_officer, settings):
+    settings.REGISTER_PAGE_SIZE = 2
+    issue = ContextIssueFactory(title="v0")
+    for n in range(1, 4):
+        issue.title = f"v{n}"
+        issue.save()
+    client.force_login(compliance_officer)
+    url = reverse("context:contextissue_history", args=[issue.pk])
+    first = client.get(url).context["page"]
+    second = client.get(url, {"page": 2}).context["page"]
+    titles = [
+        (old, new)
+        for entry in [*first.object_list, *second.object_list]
+        for label, old, new in entry["changes"]
+        if label == "title"
+    ]
+    assert titles == [("v2", "v3"), ("v1", "v2"), ("v0", "v1"), ("—", "v0")]
