@@ -78,6 +78,24 @@ def new_object_payload(register, user):
 
 REGISTERS = list(registry)
 REGISTER_IDS = [r.model_name for r in REGISTERS]
+# Registers edited through a form (classifications and imports are records of a workflow).
+FORM_REGISTERS = [r for r in REGISTERS if r.form is not None]
+FORM_REGISTER_IDS = [r.model_name for r in FORM_REGISTERS]
+
+
+@pytest.fixture
+def editor(make_user):
+    """Who edits a register: the compliance officer, or the administrator where only they may."""
+
+    def editor_of(register):
+        persona = (
+            "compliance_officer"
+            if "change" in register.roles[roles.COMPLIANCE_OFFICER]
+            else "administrator"
+        )
+        return make_user(persona)
+
+    return editor_of
 
 
 @pytest.fixture(autouse=True)

@@ -1,11 +1,14 @@
 """factory-boy factories for every register model, and the persona users."""
 
+import datetime
+
 import factory
 from django.contrib.auth.models import Group
 
 from aims.context import models as context
 from aims.core.models import User
 from aims.core.roles import ROLES
+from aims.inventory import models as inventory
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -109,6 +112,81 @@ class RACIAssignmentFactory(factory.django.DjangoModelFactory):
     responsibility = "R"
 
 
+class AISystemFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = inventory.AISystem
+
+    name = factory.Sequence(lambda n: f"AI system {n}")
+    purpose = "Sorts incoming claims for review."
+    lifecycle_stage = inventory.LifecycleStage.OPERATION
+    ai_act_roles = factory.LazyFunction(lambda: ["deployer"])
+
+
+class ModelVersionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = inventory.ModelVersion
+
+    system = factory.SubFactory(AISystemFactory)
+    version_label = factory.Sequence(lambda n: f"1.{n}")
+
+
+class DatasetFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = inventory.Dataset
+
+    name = factory.Sequence(lambda n: f"Dataset {n}")
+    source = "Claims platform"
+
+
+class ThirdPartyFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = inventory.ThirdParty
+
+    name = factory.Sequence(lambda n: f"Supplier {n}")
+    relationship = inventory.ThirdParty.Relationship.SUPPLIER
+    delivers = "A hosted language model."
+
+
+class AIActObligationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = inventory.AIActObligation
+
+    code = factory.Sequence(lambda n: f"test-obligation-{n}")
+    article = "Art. 26"
+    title = "Use the system according to the instructions"
+    condition = "high_risk_annex_iii"
+    roles = factory.LazyFunction(lambda: ["deployer"])
+    application_date = datetime.date(2027, 12, 2)
+
+
+class ClassificationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = inventory.Classification
+
+    system = factory.SubFactory(AISystemFactory)
+    number = factory.Sequence(lambda n: n + 1)
+    classified_on = datetime.date(2026, 11, 1)
+    classified_by = factory.SubFactory(UserFactory)
+    roles = factory.LazyFunction(lambda: ["deployer"])
+    answers = factory.LazyFunction(lambda: {"annex_iii_area": "employment"})
+    tier = "high_risk"
+    flags = factory.LazyFunction(list)
+    route = "annex_iii"
+    annex_iii_area = "employment"
+    summary = "High-risk (Annex III, employment)"
+    trail = factory.LazyFunction(lambda: ["Annex III area: employment."])
+
+
+class SystemImportFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = inventory.SystemImport
+
+    uploaded_by = factory.SubFactory(UserFactory)
+    file = factory.django.FileField(filename="register.csv", data=b"Name;Purpose\nBot;Chat\n")
+    file_name = "register.csv"
+    sha256 = "0" * 64
+
+
 # One factory per registered model: the generated register tests need them all.
 REGISTER_FACTORIES = {
     factory_class._meta.model: factory_class
@@ -122,5 +200,12 @@ REGISTER_FACTORIES = {
         AIMSRoleFactory,
         AIMSActivityFactory,
         RACIAssignmentFactory,
+        AISystemFactory,
+        ModelVersionFactory,
+        DatasetFactory,
+        ThirdPartyFactory,
+        AIActObligationFactory,
+        ClassificationFactory,
+        SystemImportFactory,
     )
 }

@@ -17,6 +17,7 @@ from aims.context.models import (
 )
 from aims.core.registry import registry
 from aims.core.roles import may_approve_object
+from aims.inventory.models import AISystem
 
 registry.register(
     ContextIssue,
@@ -55,6 +56,9 @@ registry.register(
     area="context",
     url_prefix="scope",
     related=(("exclusions", "scope"),),
+    extra_context=lambda scope, user: {
+        "in_scope_systems": AISystem.objects.restrict(user).filter(in_scope=True)
+    },
 )
 registry.register(
     ScopeExclusion,

@@ -5,14 +5,18 @@ from django.db import models
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
+from aims.core.fields import MultipleChoiceField
+
 HIDDEN_FIELDS = {"id", "version"}
 RECORD_FIELDS = {"created_at", "updated_at"}
 
 
 def display_value(model_field, value):
     """The value as a person reads it: choice labels, yes/no, localized dates, names."""
-    if value is None or value == "":
+    if value is None or value == "" or value == []:
         return "—"
+    if isinstance(model_field, MultipleChoiceField):
+        return ", ".join(model_field.labels(value))
     if model_field.choices:
         return str(dict(model_field.flatchoices).get(value, value))
     if isinstance(model_field, models.BooleanField):

@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from aims.core.permissions import RestrictedQuerySet
+from aims.core.permissions import RestrictedQuerySet, perm_name
 
 
 class RegisterForm(forms.ModelForm):
@@ -19,8 +19,15 @@ class RegisterForm(forms.ModelForm):
         if self.instance.pk:
             self.fields["loaded_version"].initial = self.instance.version
         restrict_choices(self.fields, user, self.initial)
+        parent = getattr(self._meta.model, "scope_parent", None)
+        if parent in self.fields and not user.has_perm(perm_name(self._meta.model, "add")):
+            # Users who add children through their own parents (a system owner adding a model
+            # version) may only pick parents they can change.
+            self.fields[parent].queryset = self.fields[parent].queryset.restrict(user, "change")
         for form_field in self.fields.values():
-            if isinstance(form_field.widget, forms.TextInput):
+            if isinstance(form_field, forms.CharField) and isinstance(
+                form_field.widget, forms.TextInput
+            ):
                 form_field.validators.append(single_line)
         if self.instance.pk and "reference" in self.fields:
             self.fields["reference"].required = True
@@ -69,6 +76,8 @@ def style_widgets(form):
     """Bootstrap classes on every widget, so templates render fields one way."""
     for form_field in form.fields.values():
         widget = form_field.widget
+        if isinstance(widget, forms.RadioSelect):  # also CheckboxSelectMultiple
+            continue
         if isinstance(widget, forms.CheckboxInput):
             css = "form-check-input"
         elif isinstance(widget, forms.Select):

@@ -28,6 +28,14 @@ class RestrictedQuerySet(models.QuerySet):
         perm = perm_name(self.model, action)
         if user.has_perm(perm):
             return self
+        parent = getattr(self.model, "scope_parent", None)
+        if parent:
+            # What hangs off an object (a system's model versions) is in scope with it: seen
+            # with the parent, changed, added or deleted by whoever may change the parent.
+            parent_model = self.model._meta.get_field(parent).related_model
+            parent_action = "view" if action == "view" else "change"
+            parents = parent_model._default_manager.restrict(user, parent_action)
+            return self.filter(**{f"{parent}__in": parents})
         if action != "add" and has_object_permissions(self.model):
             return get_objects_for_user(
                 user, perm, klass=self, with_superuser=False, accept_global_perms=False
@@ -41,6 +49,10 @@ def can(user, action, model):
         return False
     if user.has_perm(perm_name(model, action)):
         return True
+    parent = getattr(model, "scope_parent", None)
+    if parent and action == "add":
+        parent_model = model._meta.get_field(parent).related_model
+        return parent_model._default_manager.restrict(user, "change").exists()
     return action != "add" and model._default_manager.restrict(user, action).exists()
 
 

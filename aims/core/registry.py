@@ -31,7 +31,7 @@ class Register:
     model: type
     table: type
     filterset: type
-    form: type
+    form: type | None  # None: a register of records that no one edits in a form
     area: str
     search_fields: tuple = ()
     roles: dict = field(default_factory=lambda: dict(DEFAULT_RULES))
@@ -62,14 +62,24 @@ class Register:
         """The register's URLs for templates; with `obj`, its object URLs too."""
         urls = {
             "list": reverse(self.url_name("list")),
-            "add": reverse(self.url_name("add")),
             "csv": reverse(self.url_name("export"), args=["csv"]),
             "xlsx": reverse(self.url_name("export"), args=["xlsx"]),
         }
+        if self.form is not None:
+            urls["add"] = reverse(self.url_name("add"))
         if obj is not None:
-            for action in ("detail", "edit", "delete", "history"):
+            for action in self.object_actions:
                 urls[action] = reverse(self.url_name(action), args=[obj.pk])
         return urls
+
+    @property
+    def object_actions(self):
+        """Actions on one entry; without a form an entry is a record: no edit page."""
+        return (
+            ("detail", "edit", "delete", "history")
+            if self.form
+            else ("detail", "delete", "history")
+        )
 
     def urlpatterns(self):
         from aims.core import views
@@ -84,6 +94,8 @@ class Register:
             "delete": (f"{prefix}/<int:pk>/delete/", views.RegisterDeleteView),
             "history": (f"{prefix}/<int:pk>/history/", views.RegisterHistoryView),
         }
+        if self.form is None:
+            del routes["add"], routes["edit"]
         return [
             path(route, view.as_view(register=self), name=f"{self.model_name}_{action}")
             for action, (route, view) in routes.items()

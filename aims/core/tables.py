@@ -8,6 +8,8 @@ from django.core.paginator import EmptyPage
 from django.utils import timezone
 from django_tables2.columns import library
 
+from aims.core.fields import MultipleChoiceField
+
 
 @library.register
 class LocalDateTimeColumn(tables.DateTimeColumn):
@@ -17,6 +19,25 @@ class LocalDateTimeColumn(tables.DateTimeColumn):
         if isinstance(value, datetime):
             return timezone.localtime(value).strftime("%Y-%m-%d %H:%M")
         return super().value(value=value, **kwargs)
+
+
+@library.register
+class MultipleChoiceColumn(tables.Column):
+    """Shows the labels of a MultipleChoiceField's codes."""
+
+    @classmethod
+    def from_field(cls, field, **kwargs):
+        if isinstance(field, MultipleChoiceField):
+            column = cls(**kwargs)
+            column.model_field = field
+            return column
+        return None
+
+    def render(self, value):
+        return ", ".join(self.model_field.labels(value))
+
+    def value(self, value):
+        return self.render(value)
 
 
 class RegisterTable(tables.Table):

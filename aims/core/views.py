@@ -49,18 +49,21 @@ class RegisterView(LoginRequiredMixin, View):
 
     def context(self, **extra):
         user = self.request.user
+        urls = self.register.urls(extra.get("object"))
         return {
             "register": self.register,
             "opts": self.model._meta,
-            "urls": self.register.urls(extra.get("object")),
-            "can_add": can(user, "add", self.model),
+            "urls": urls,
+            "can_add": "add" in urls and can(user, "add", self.model),
             **extra,
         }
 
     def object_context(self, obj, **extra):
         return self.context(
             object=obj,
-            can_change=not obj.lock_reason and self.scoped("change").filter(pk=obj.pk).exists(),
+            can_change=self.register.form is not None
+            and not obj.lock_reason
+            and self.scoped("change").filter(pk=obj.pk).exists(),
             can_delete=not obj.lock_reason and self.scoped("delete").filter(pk=obj.pk).exists(),
             **extra,
         )
@@ -108,7 +111,7 @@ class RegisterDetailView(RegisterView):
                     "register": child,
                     "objects": getattr(obj, accessor).restrict(request.user, "view"),
                     "parent_field": parent_field,
-                    "can_add": can(request.user, "add", child.model),
+                    "can_add": child.form is not None and can(request.user, "add", child.model),
                     "add_url": child.urls()["add"],
                 }
             )

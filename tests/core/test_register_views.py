@@ -19,6 +19,13 @@ EXPECTED = {
     "auditor": READ,
     "no_role": NONE,
 }
+# Registers whose rules differ from EXPECTED.
+RECORDS = {**EXPECTED, "compliance_officer": READ, "administrator": READ}
+EXPECTED_FOR = {
+    "classification": RECORDS,  # written by the classification questionnaire only
+    "systemimport": RECORDS,  # written by the import wizard only
+    "aiactobligation": {**RECORDS, "administrator": FULL},  # dates change by law
+}
 
 
 def test_every_register_has_a_factory():
@@ -37,8 +44,9 @@ def url(register, action, obj=None, **kwargs):
 @pytest.mark.parametrize("register", REGISTERS, ids=REGISTER_IDS)
 def test_anonymous_is_sent_to_login(client, db, register):
     obj = REGISTER_FACTORIES[register.model]()
-    urls = [url(register, "list"), url(register, "add"), url(register, "export", fmt="csv")]
-    urls += [url(register, a, obj) for a in ("detail", "edit", "delete", "history")]
+    urls = [url(register, "list"), url(register, "export", fmt="csv")]
+    urls += [url(register, "add")] if register.form else []
+    urls += [url(register, a, obj) for a in register.object_actions]
     for address in urls:
         response = client.get(address)
         assert response.status_code == 302, address
@@ -53,7 +61,7 @@ def test_anonymous_is_sent_to_login(client, db, register):
 def test_role_can_do_what_its_rules_allow(client, make_user, register, persona):
     user = make_user(persona)
     client.force_login(user)
-    expected = EXPECTED[persona]
+    expected = EXPECTED_FOR.get(register.model_name, EXPECTED)[persona]
     obj = REGISTER_FACTORIES[register.model]()
 
     readable = 200 if expected in (FULL, READ) else None
@@ -92,11 +100,13 @@ def assert_full_access(client, register, user, obj):
 def assert_no_changes(client, register, user, obj):
     model = register.model
     count = model.objects.count()
-    assert client.get(url(register, "add")).status_code == 403
-    assert client.post(url(register, "add"), new_object_payload(register, user)).status_code == 403
-    assert client.get(url(register, "edit", obj)).status_code == 404
-    payload = form_payload(register, obj, user)
-    assert client.post(url(register, "edit", obj), payload).status_code == 404
+    if register.form:
+        assert client.get(url(register, "add")).status_code == 403
+        payload = new_object_payload(register, user)
+        assert client.post(url(register, "add"), payload).status_code == 403
+        assert client.get(url(register, "edit", obj)).status_code == 404
+        payload = form_payload(register, obj, user)
+        assert client.post(url(register, "edit", obj), payload).status_code == 404
     assert client.get(url(register, "delete", obj)).status_code == 404
     assert client.post(url(register, "delete", obj)).status_code == 404
     obj.refresh_from_db()
@@ -109,6 +119,7 @@ def test_read_only_roles_see_no_change_buttons(client, auditor, register):
     obj = REGISTER_FACTORIES[register.model]()
     client.force_login(auditor)
     detail = client.get(url(register, "detail", obj)).content.decode()
-    assert url(register, "edit", obj) not in detail
     assert url(register, "delete", obj) not in detail
-    assert url(register, "add") not in client.get(url(register, "list")).content.decode()
+    if register.form:
+        assert url(register, "edit", obj) not in detail
+        assert url(register, "add") not in client.get(url(register, "list")).content.decode()

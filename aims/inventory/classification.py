@@ -1,0 +1,427 @@
+"""EU AI Act risk classification of an AI system from a short questionnaire.
+
+Pure Python: no database access and no models. The inventory stores the questionnaire answers as
+JSON (`Answers.to_dict()` / `Answers.from_dict()`), runs `classify()` to get a `Result` (tier,
+transparency/GPAI flags, the route that led there and a human-readable trail), and filters the
+obligation catalogue (`data/ai_act_obligations.json`, loaded elsewhere) with
+`applicable_obligations()`.
+
+The rules, in order:
+
+1. Any Art. 5 practice makes the system prohibited; nothing else is evaluated.
+2. A product (or safety component) under Annex I legislation is high-risk (Art. 6(1)).
+3. An Annex III area makes the system high-risk (Art. 6(2)) unless an Art. 6(3) exemption applies;
+   profiling of natural persons always overrides the exemption.
+4. Art. 50 transparency duties and GPAI obligations are flags beside the tier, not tiers.
+5. Everything else is minimal risk.
+
+Labels are short summaries in our own words, not the wording of the Regulation. Application dates
+are data (the JSON catalogue), never code, because they change by law.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, fields
+from typing import Any
+
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+# --- Choice lists: (code, lazy label) -------------------------------------------------------------
+
+PROHIBITED_PRACTICES = (
+    ("manipulation", _("Manipulative or deceptive techniques causing significant harm")),
+    ("exploiting_vulnerabilities", _("Exploiting vulnerabilities of age, disability or situation")),
+    ("social_scoring", _("Social scoring leading to unfair treatment")),
+    ("criminal_risk_profiling", _("Predicting criminal risk solely from profiling or traits")),
+    ("facial_scraping", _("Untargeted scraping of facial images to build recognition databases")),
+    (
+        "emotion_recognition_work_education",
+        _("Emotion recognition at work or in education (except medical or safety reasons)"),
+    ),
+    (
+        "biometric_categorisation_sensitive",
+        _("Biometric categorisation inferring sensitive characteristics"),
+    ),
+    (
+        "realtime_remote_biometric_id",
+        _("Real-time remote biometric identification in public spaces for law enforcement"),
+    ),
+)
+
+ANNEX_III_AREAS = (
+    ("biometrics", _("Biometrics")),
+    ("critical_infrastructure", _("Critical infrastructure")),
+    ("education", _("Education and vocational training")),
+    ("employment", _("Employment and workers management")),
+    (
+        "essential_services",
+        _(
+            "Essential private and public services "
+            "(credit scoring, life and health insurance, emergency triage)"
+        ),
+    ),
+    ("law_enforcement", _("Law enforcement")),
+    ("migration", _("Migration, asylum and border control")),
+    ("justice", _("Administration of justice and democratic processes")),
+)
+
+# Short names used inside the summary, e.g. "High-risk (Annex III, employment)".
+ANNEX_III_SHORT_NAMES = {
+    "biometrics": _("biometrics"),
+    "critical_infrastructure": _("critical infrastructure"),
+    "education": _("education"),
+    "employment": _("employment"),
+    "essential_services": _("essential services"),
+    "law_enforcement": _("law enforcement"),
+    "migration": _("migration and border control"),
+    "justice": _("justice and democracy"),
+}
+
+EXEMPTIONS_6_3 = (
+    ("narrow_procedural", _("Performs only a narrow procedural task")),
+    ("improves_human_activity", _("Improves the result of a previously completed human activity")),
+    (
+        "detects_patterns",
+        _("Detects decision patterns or deviations without replacing human review"),
+    ),
+    ("preparatory", _("Performs only a preparatory task for an assessment")),
+)
+
+TIERS = (
+    ("prohibited", _("Prohibited")),
+    ("high_risk", _("High-risk")),
+    ("minimal", _("Minimal risk")),
+)
+
+FLAGS = (
+    ("transparency_interaction", _("Disclose interaction with an AI system (Art. 50(1))")),
+    ("transparency_synthetic", _("Mark synthetic content as AI-generated (Art. 50(2))")),
+    (
+        "transparency_emotion_biometric",
+        _("Inform people exposed to emotion recognition or biometric categorisation (Art. 50(3))"),
+    ),
+    (
+        "transparency_deepfake",
+        _("Disclose deepfakes and AI-generated public-interest text (Art. 50(4))"),
+    ),
+    ("gpai", _("General-purpose AI model (Art. 53)")),
+    ("gpai_systemic", _("General-purpose AI model with systemic risk (Art. 55)")),
+)
+
+ROUTES = (
+    ("article_5", _("Prohibited practice (Art. 5)")),
+    ("annex_i", _("Annex I product (Art. 6(1))")),
+    ("annex_iii", _("Annex III area (Art. 6(2))")),
+    ("exempt_6_3", _("Annex III area, exempted (Art. 6(3))")),
+)
+
+# Triggers an obligation in the catalogue can depend on.
+CONDITIONS = (
+    ("all", _("Any AI system")),
+    ("prohibited", _("Prohibited practice")),
+    ("high_risk", _("High-risk system (any route)")),
+    ("high_risk_annex_i", _("High-risk system under Annex I")),
+    ("high_risk_annex_iii", _("High-risk system under Annex III")),
+    ("fria", _("Fundamental rights impact assessment required")),
+    ("exempt_6_3", _("Annex III system exempted under Art. 6(3)")),
+    *FLAGS,
+)
+
+ROLES = (
+    ("provider", _("Provider")),
+    ("deployer", _("Deployer")),
+    ("importer", _("Importer")),
+    ("distributor", _("Distributor")),
+    ("product_manufacturer", _("Product manufacturer")),
+    ("authorised_representative", _("Authorised representative")),
+)
+
+_PROHIBITED_CODES = frozenset(code for code, _label in PROHIBITED_PRACTICES)
+_AREA_CODES = frozenset(code for code, _label in ANNEX_III_AREAS)
+_EXEMPTION_CODES = frozenset(code for code, _label in EXEMPTIONS_6_3)
+
+
+def label_for(choices: Iterable[tuple[str, Any]], code: str) -> str:
+    """The label of `code` in a choice list, in the active language (the code if unknown)."""
+    for choice_code, label in choices:
+        if choice_code == code:
+            return str(label)
+    return code
+
+
+# --- Answers --------------------------------------------------------------------------------------
+
+
+def _codes(name: str, value: Any, allowed: frozenset[str]) -> tuple[str, ...]:
+    if value is None:
+        return ()
+    if isinstance(value, str) or not isinstance(value, Iterable):
+        raise ValueError(f"{name} must be a list of codes, got {value!r}")
+    codes = tuple(dict.fromkeys(value))  # drop duplicates, keep order
+    unknown = [code for code in codes if code not in allowed]
+    if unknown:
+        raise ValueError(f"Unknown {name} code(s): {', '.join(map(repr, unknown))}")
+    return codes
+
+
+@dataclass(frozen=True)
+class Answers:
+    """The questionnaire answers for one AI system. Codes are validated on construction."""
+
+    prohibited: tuple[str, ...] = ()
+    annex_i_product: bool = False
+    annex_iii_area: str = ""
+    exemptions: tuple[str, ...] = ()
+    profiling: bool = False
+    public_body: bool = False
+    interacts_with_people: bool = False
+    synthetic_content: bool = False
+    emotion_or_biometric: bool = False
+    deepfake_or_public_text: bool = False
+    gpai: bool = False
+    gpai_systemic: bool = False
+
+    def __post_init__(self):
+        object.__setattr__(
+            self, "prohibited", _codes("prohibited", self.prohibited, _PROHIBITED_CODES)
+        )
+        object.__setattr__(
+            self, "exemptions", _codes("exemptions", self.exemptions, _EXEMPTION_CODES)
+        )
+        area = self.annex_iii_area or ""
+        if area not in _AREA_CODES and area != "":
+            raise ValueError(f"Unknown annex_iii_area code: {area!r}")
+        object.__setattr__(self, "annex_iii_area", area)
+        for field in fields(self):
+            if field.type == "bool" and not isinstance(getattr(self, field.name), bool):
+                raise ValueError(f"{field.name} must be true or false")
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any] | None) -> Answers:
+        """Build answers from stored JSON; unknown keys are ignored, null means the default."""
+        known = {field.name for field in fields(cls)}
+        kwargs = {
+            key: value for key, value in (data or {}).items() if key in known and value is not None
+        }
+        return cls(**kwargs)
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-serialisable dict (tuples become lists)."""
+        return {
+            field.name: (
+                list(value) if isinstance(value := getattr(self, field.name), tuple) else value
+            )
+            for field in fields(self)
+        }
+
+
+# --- Result ---------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Result:
+    """The outcome of `classify()`. `trail` is already translated into the active language."""
+
+    tier: str
+    flags: tuple[str, ...]
+    route: str
+    annex_iii_area: str
+    conditions: frozenset[str]
+    trail: tuple[str, ...]
+
+    @property
+    def summary(self) -> str:
+        """One line such as "High-risk (Annex III, employment)", in the active language."""
+        area = str(ANNEX_III_SHORT_NAMES.get(self.annex_iii_area, self.annex_iii_area))
+        if self.route == "article_5":
+            return gettext("Prohibited (Art. 5)")
+        if self.route == "annex_i":
+            return gettext("High-risk (Annex I product)")
+        if self.route == "annex_iii":
+            return gettext("High-risk (Annex III, %(area)s)") % {"area": area}
+        if self.route == "exempt_6_3":
+            return gettext("Minimal risk (Annex III, %(area)s, exempted under Art. 6(3))") % {
+                "area": area
+            }
+        return label_for(TIERS, self.tier)
+
+
+# --- Classification -------------------------------------------------------------------------------
+
+_FLAG_ANSWERS = (
+    ("interacts_with_people", ("transparency_interaction",)),
+    ("synthetic_content", ("transparency_synthetic",)),
+    ("emotion_or_biometric", ("transparency_emotion_biometric",)),
+    ("deepfake_or_public_text", ("transparency_deepfake",)),
+    ("gpai", ("gpai",)),
+    ("gpai_systemic", ("gpai", "gpai_systemic")),
+)
+
+
+def _flag_trail(answer: str, flag: str) -> str:
+    messages = {
+        "interacts_with_people": gettext(
+            "The system interacts directly with people: flag “%(flag)s”."
+        ),
+        "synthetic_content": gettext("The system generates synthetic content: flag “%(flag)s”."),
+        "emotion_or_biometric": gettext(
+            "The system recognises emotions or categorises people biometrically: flag “%(flag)s”."
+        ),
+        "deepfake_or_public_text": gettext(
+            "The system produces deepfakes or public-interest text: flag “%(flag)s”."
+        ),
+        "gpai": gettext("The system is or contains a general-purpose AI model: flag “%(flag)s”."),
+        "gpai_systemic": gettext(
+            "The general-purpose AI model has systemic risk: flag “%(flag)s”."
+        ),
+    }
+    return messages[answer] % {"flag": label_for(FLAGS, flag)}
+
+
+def classify(answers: Answers) -> Result:
+    """Classify an AI system under the EU AI Act from its questionnaire answers."""
+    trail: list[str] = []
+    conditions = {"all"}
+
+    # 1. Art. 5: prohibited practices end the evaluation.
+    if answers.prohibited:
+        practices = "; ".join(label_for(PROHIBITED_PRACTICES, code) for code in answers.prohibited)
+        trail.append(
+            gettext("Prohibited practice selected (Art. 5): %(practices)s.")
+            % {"practices": practices}
+        )
+        trail.append(
+            gettext(
+                "The system must not be placed on the market, put into service or used; "
+                "no further classification is done."
+            )
+        )
+        return Result(
+            tier="prohibited",
+            flags=(),
+            route="article_5",
+            annex_iii_area="",
+            conditions=frozenset({"all", "prohibited"}),
+            trail=tuple(trail),
+        )
+    trail.append(gettext("No prohibited practice selected (Art. 5)."))
+
+    tier = "minimal"
+    route = ""
+    area = ""
+    area_name = label_for(ANNEX_III_AREAS, answers.annex_iii_area)
+
+    # 2. Annex I products (Art. 6(1)).
+    if answers.annex_i_product:
+        tier, route = "high_risk", "annex_i"
+        conditions |= {"high_risk", "high_risk_annex_i"}
+        trail.append(
+            gettext(
+                "The system is a product or safety component under Annex I legislation: "
+                "high-risk (Art. 6(1))."
+            )
+        )
+        if answers.annex_iii_area:
+            trail.append(
+                gettext(
+                    "The Annex III area “%(area)s” was not assessed further because the system "
+                    "is already high-risk under Annex I."
+                )
+                % {"area": area_name}
+            )
+
+    # 3. Annex III areas (Art. 6(2)) and the Art. 6(3) exemption.
+    elif answers.annex_iii_area:
+        area = answers.annex_iii_area
+        trail.append(gettext("Annex III area selected: %(area)s.") % {"area": area_name})
+        exemptions = "; ".join(label_for(EXEMPTIONS_6_3, code) for code in answers.exemptions)
+        if answers.exemptions and not answers.profiling:
+            route = "exempt_6_3"
+            conditions.add("exempt_6_3")
+            trail.append(
+                gettext("Exemption claimed (Art. 6(3)): %(exemptions)s; not high-risk.")
+                % {"exemptions": exemptions}
+            )
+            trail.append(
+                gettext(
+                    "The provider must document this assessment before placing the system on "
+                    "the market (Art. 6(4)) and register the system (Art. 49(2))."
+                )
+            )
+        else:
+            tier, route = "high_risk", "annex_iii"
+            conditions |= {"high_risk", "high_risk_annex_iii"}
+            if answers.exemptions:
+                trail.append(
+                    gettext(
+                        "Exemption claimed (%(exemptions)s), but the system profiles natural "
+                        "persons: profiling overrides the exemption (Art. 6(3), last "
+                        "subparagraph)."
+                    )
+                    % {"exemptions": exemptions}
+                )
+            else:
+                trail.append(gettext("No Art. 6(3) exemption applies."))
+            trail.append(gettext("The system is high-risk (Art. 6(2), Annex III)."))
+            if area == "essential_services":
+                conditions.add("fria")
+                trail.append(
+                    gettext(
+                        "Essential services area: deployers must carry out a fundamental rights "
+                        "impact assessment (Art. 27)."
+                    )
+                )
+            elif answers.public_body and area != "critical_infrastructure":
+                conditions.add("fria")
+                trail.append(
+                    gettext(
+                        "Deployed by a public body or a provider of public services: deployers "
+                        "must carry out a fundamental rights impact assessment (Art. 27)."
+                    )
+                )
+    else:
+        trail.append(gettext("Not an Annex I product and no Annex III area selected."))
+        if answers.exemptions:
+            trail.append(
+                gettext("Art. 6(3) exemptions were ignored because no Annex III area is selected.")
+            )
+
+    # 4. Flags beside the tier: Art. 50 transparency and GPAI obligations.
+    flags: list[str] = []
+    for answer, answer_flags in _FLAG_ANSWERS:
+        if getattr(answers, answer):
+            for flag in answer_flags:
+                if flag not in flags:
+                    flags.append(flag)
+            trail.append(_flag_trail(answer, answer_flags[-1]))
+    flags.sort(key=[code for code, _label in FLAGS].index)
+    conditions.update(flags)
+
+    # 5. Whatever is left is minimal risk.
+    trail.append(gettext("Result: %(tier)s.") % {"tier": label_for(TIERS, tier)})
+
+    return Result(
+        tier=tier,
+        flags=tuple(flags),
+        route=route,
+        annex_iii_area=area,
+        conditions=frozenset(conditions),
+        trail=tuple(trail),
+    )
+
+
+def applicable_obligations(result: Result, roles: Iterable[str] | str, obligations: Iterable):
+    """The obligations that apply to a classified system for the given AI Act roles.
+
+    `obligations` is any iterable of objects with `condition` (a CONDITIONS code) and `roles` (a
+    list of ROLES codes; empty means every role). Input order is kept.
+    """
+    wanted = {roles} if isinstance(roles, str) else set(roles)
+    return [
+        obligation
+        for obligation in obligations
+        if obligation.condition in result.conditions
+        and (not obligation.roles or wanted.intersection(obligation.roles))
+    ]

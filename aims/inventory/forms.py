@@ -1,0 +1,205 @@
+"""Forms of the inventory registers, the classification questionnaire and the import wizard."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from aims.core.forms import RegisterForm, style_widgets
+from aims.inventory import classification
+from aims.inventory.models import AIActObligation, AISystem, Dataset, ModelVersion, ThirdParty
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class AISystemForm(RegisterForm):
+    class Meta:
+        model = AISystem
+        fields = [
+            "reference",
+            "name",
+            "purpose",
+            "foreseeable_misuse",
+            "area_of_use",
+            "business_unit",
+            "owner",
+            "lifecycle_stage",
+            "status",
+            "ai_act_roles",
+            "deployment_environment",
+            "geography",
+            "automation_level",
+            "human_oversight",
+            "affected_persons",
+            "vulnerable_groups",
+            "personal_data",
+            "special_category_data",
+            "in_scope",
+            "review_cadence_months",
+            "next_review",
+        ]
+        widgets = {"next_review": DATE}
+
+
+class ModelVersionForm(RegisterForm):
+    class Meta:
+        model = ModelVersion
+        fields = [
+            "system",
+            "version_label",
+            "release_date",
+            "training_data_snapshot",
+            "key_metrics",
+            "release_approved_by",
+            "release_approved_on",
+            "change_summary",
+        ]
+        widgets = {"release_date": DATE, "release_approved_on": DATE}
+
+
+class DatasetForm(RegisterForm):
+    class Meta:
+        model = Dataset
+        fields = [
+            "reference",
+            "name",
+            "source",
+            "acquisition",
+            "provenance",
+            "licence",
+            "personal_data",
+            "quality_checks",
+            "quality_results",
+            "preparation",
+            "systems",
+        ]
+
+
+class ThirdPartyForm(RegisterForm):
+    class Meta:
+        model = ThirdParty
+        fields = [
+            "reference",
+            "name",
+            "relationship",
+            "delivers",
+            "responsibilities",
+            "due_diligence",
+            "review_date",
+            "systems",
+        ]
+        widgets = {"review_date": DATE}
+
+
+class AIActObligationForm(RegisterForm):
+    class Meta:
+        model = AIActObligation
+        fields = [
+            "code",
+            "article",
+            "title",
+            "title_de",
+            "condition",
+            "roles",
+            "application_date",
+            "note",
+        ]
+        widgets = {"application_date": DATE}
+
+
+YES_NO = [(True, _("Yes")), (False, _("No"))]
+
+
+def yes_no(label, help_text=""):
+    return forms.TypedChoiceField(
+        label=label,
+        help_text=help_text,
+        choices=YES_NO,
+        coerce=lambda value: value in (True, "True"),
+        widget=forms.RadioSelect,
+    )
+
+
+class QuestionnaireStep(forms.Form):
+    """One step of the classification questionnaire."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        style_widgets(self)
+
+
+class ProhibitedStep(QuestionnaireStep):
+    title = _("Prohibited practices (Art. 5)")
+    prohibited = forms.MultipleChoiceField(
+        label=_("Does the system do any of these?"),
+        help_text=_("Leave all unticked if none applies."),
+        choices=classification.PROHIBITED_PRACTICES,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+
+class AnnexIStep(QuestionnaireStep):
+    title = _("Products under EU harmonisation law (Art. 6(1), Annex I)")
+    annex_i_product = yes_no(
+        _(
+            "Is the system a product, or a safety component of a product, covered by Annex I "
+            "legislation that needs a third-party conformity assessment?"
+        ),
+        _("For example machinery, medical devices, toys, lifts or vehicles."),
+    )
+
+
+class AnnexIIIStep(QuestionnaireStep):
+    title = _("High-risk areas (Art. 6(2), Annex III)")
+    annex_iii_area = forms.ChoiceField(
+        label=_("Is the system used in one of these areas?"),
+        choices=[("", _("None of these")), *classification.ANNEX_III_AREAS],
+        required=False,
+        widget=forms.RadioSelect,
+    )
+
+
+class ExemptionStep(QuestionnaireStep):
+    title = _("Exemptions (Art. 6(3))")
+    exemptions = forms.MultipleChoiceField(
+        label=_("Does the system only do one of these?"),
+        help_text=_("Leave all unticked if none applies."),
+        choices=classification.EXEMPTIONS_6_3,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    profiling = yes_no(
+        _("Does the system profile natural persons?"),
+        _(
+            "Profiling means evaluating personal aspects such as work performance, reliability "
+            "or behaviour. A system that profiles is always high-risk in these areas."
+        ),
+    )
+    public_body = yes_no(_("Are we a public body, or do we provide a public service with it?"))
+
+
+class TransparencyStep(QuestionnaireStep):
+    title = _("Transparency and general-purpose AI (Art. 50, 51–55)")
+    interacts_with_people = yes_no(_("Does the system interact directly with people?"))
+    synthetic_content = yes_no(_("Does it generate synthetic audio, images, video or text?"))
+    emotion_or_biometric = yes_no(
+        _("Does it recognise emotions or categorise people by biometric data?")
+    )
+    deepfake_or_public_text = yes_no(
+        _("Does it produce deepfakes, or text published to inform the public?")
+    )
+    gpai = yes_no(_("Is it, or is it built as, a general-purpose AI model that we provide?"))
+    gpai_systemic = yes_no(
+        _("Was that model trained with more than 10^25 floating-point operations?"),
+    )
+
+
+class UploadForm(forms.Form):
+    file = forms.FileField(
+        label=_("Spreadsheet"),
+        help_text=_("CSV (UTF-8 or Windows-1252, comma or semicolon) or XLSX, at most 10 MB."),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        style_widgets(self)
+        self.fields["file"].widget.attrs["accept"] = ".csv,.txt,.xlsx"

@@ -1,0 +1,381 @@
+"""The AI system inventory: systems, their model versions, datasets (A.7), third parties
+(A.10), EU AI Act classifications and the obligations that follow, and spreadsheet imports."""
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone, translation
+from django.utils.translation import gettext_lazy as _
+
+from aims.core.fields import MultipleChoiceField
+from aims.core.models import ReferencedModel, TrackedModel, object_permission_models
+from aims.inventory import classification
+
+SHORT_TEXT = 200
+LONG_TEXT = 10_000
+
+
+class LifecycleStage(models.TextChoices):
+    IDEA = "idea", _("Idea")
+    DESIGN = "design", _("Design and development")
+    VERIFICATION = "verification", _("Verification and validation")
+    DEPLOYMENT = "deployment", _("Deployment")
+    OPERATION = "operation", _("Operation and monitoring")
+    RETIRED = "retired", _("Retired")
+
+
+class AutomationLevel(models.TextChoices):
+    ASSISTIVE = "assistive", _("Decision support: a person decides")
+    HUMAN_IN_LOOP = "human_in_loop", _("Human in the loop: a person confirms each output")
+    HUMAN_ON_LOOP = "human_on_loop", _("Human on the loop: a person monitors and can intervene")
+    AUTONOMOUS = "autonomous", _("Fully automated")
+
+
+class AISystem(ReferencedModel):
+    """An AI system the organization builds, buys or uses."""
+
+    reference_prefix = "AIS"
+    owner_field = "owner"
+    # Changing any of these may change the EU AI Act classification.
+    classification_inputs = ("purpose", "ai_act_roles", "area_of_use")
+
+    class Status(models.TextChoices):
+        PLANNED = "planned", _("Planned")
+        IN_USE = "in_use", _("In use")
+        SUSPENDED = "suspended", _("Suspended")
+        DECOMMISSIONED = "decommissioned", _("Decommissioned")
+
+    name = models.CharField(_("name"), max_length=SHORT_TEXT)
+    purpose = models.TextField(_("purpose and intended use"), max_length=LONG_TEXT)
+    foreseeable_misuse = models.TextField(
+        _("reasonably foreseeable misuse"), max_length=LONG_TEXT, blank=True
+    )
+    area_of_use = models.CharField(
+        _("area of use"),
+        max_length=SHORT_TEXT,
+        blank=True,
+        help_text=_("The business process it serves, e.g. recruiting or claims handling."),
+    )
+    business_unit = models.CharField(_("business unit"), max_length=SHORT_TEXT, blank=True)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("system owner"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=_("Maintains this system's records; may edit it."),
+    )
+    lifecycle_stage = models.CharField(
+        _("life-cycle stage"), max_length=20, choices=LifecycleStage.choices
+    )
+    ai_act_roles = MultipleChoiceField(
+        _("our EU AI Act role"),
+        options=classification.ROLES,
+        help_text=_("What the organization is for this system under the EU AI Act."),
+    )
+    deployment_environment = models.CharField(
+        _("deployment environment"), max_length=SHORT_TEXT, blank=True
+    )
+    geography = models.CharField(_("geography"), max_length=SHORT_TEXT, blank=True)
+    automation_level = models.CharField(
+        _("level of automation"), max_length=20, choices=AutomationLevel.choices, blank=True
+    )
+    human_oversight = models.TextField(
+        _("human oversight mechanism"), max_length=LONG_TEXT, blank=True
+    )
+    affected_persons = models.TextField(_("affected persons"), max_length=LONG_TEXT, blank=True)
+    vulnerable_groups = models.TextField(_("vulnerable groups"), max_length=LONG_TEXT, blank=True)
+    personal_data = models.BooleanField(_("processes personal data"), default=False)
+    special_category_data = models.BooleanField(_("processes special-category data"), default=False)
+    in_scope = models.BooleanField(_("in AIMS scope"), default=True)
+    review_cadence_months = models.PositiveSmallIntegerField(_("review every (months)"), default=12)
+    next_review = models.DateField(_("next review"), null=True, blank=True)
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.IN_USE
+    )
+    reclassification_needed = models.BooleanField(
+        _("re-classification needed"), default=False, editable=False
+    )
+    source_import = models.ForeignKey(
+        "SystemImport",
+        verbose_name=_("imported by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="systems",
+    )
+
+    class Meta(ReferencedModel.Meta):
+        verbose_name = _("AI system")
+        verbose_name_plural = _("AI systems")
+
+    def save(self, *args, **kwargs):
+        if self.pk and not self.reclassification_needed and self.classifications.exists():
+            stored = (
+                type(self)
+                ._default_manager.filter(pk=self.pk)
+                .values(*self.classification_inputs)[0]
+            )
+            field = self._meta.get_field
+            if any(
+                field(name).to_python(stored[name]) != getattr(self, name)
+                for name in self.classification_inputs
+            ):
+                self.reclassification_needed = True
+        super().save(*args, **kwargs)
+
+    @property
+    def review_overdue(self):
+        return bool(self.next_review and self.next_review < timezone.localdate())
+
+    @property
+    def current_classification(self):
+        return self.classifications.order_by("-number").first()
+
+
+AISystemUserObjectPermission, AISystemGroupObjectPermission = object_permission_models(AISystem)
+
+
+class ModelVersion(TrackedModel):
+    """A released version of a system's model: what ModelOps rolls out or back to."""
+
+    scope_parent = "system"
+
+    system = models.ForeignKey(
+        AISystem, verbose_name=_("AI system"), on_delete=models.CASCADE, related_name="versions"
+    )
+    # Named apart from TrackedModel.version, the edit counter.
+    version_label = models.CharField(_("version"), max_length=50)
+    release_date = models.DateField(_("release date"), null=True, blank=True)
+    training_data_snapshot = models.CharField(
+        _("training-data snapshot"),
+        max_length=SHORT_TEXT,
+        blank=True,
+        help_text=_("Identifier or date of the data the model was trained on."),
+    )
+    key_metrics = models.TextField(_("key metrics"), max_length=LONG_TEXT, blank=True)
+    release_approved_by = models.CharField(
+        _("release approved by"), max_length=SHORT_TEXT, blank=True
+    )
+    release_approved_on = models.DateField(_("release approved on"), null=True, blank=True)
+    change_summary = models.TextField(_("change summary"), max_length=LONG_TEXT, blank=True)
+
+    class Meta:
+        verbose_name = _("model version")
+        verbose_name_plural = _("model versions")
+        ordering = ["system", "-release_date", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["system", "version_label"],
+                name="one_version_label_per_system",
+                violation_error_message=_("This system already has a version with this label."),
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.system.reference} {self.version_label}"
+
+
+class Dataset(ReferencedModel):
+    """Data used to develop, test or run AI systems (A.7)."""
+
+    reference_prefix = "DS"
+    _history_m2m_fields = ["systems"]
+
+    name = models.CharField(_("name"), max_length=SHORT_TEXT)
+    source = models.CharField(_("source"), max_length=SHORT_TEXT)
+    acquisition = models.TextField(_("acquisition"), max_length=LONG_TEXT, blank=True)
+    provenance = models.TextField(_("provenance"), max_length=LONG_TEXT, blank=True)
+    licence = models.CharField(_("licence"), max_length=SHORT_TEXT, blank=True)
+    personal_data = models.BooleanField(_("contains personal data"), default=False)
+    quality_checks = models.TextField(_("quality checks"), max_length=LONG_TEXT, blank=True)
+    quality_results = models.TextField(
+        _("results of the quality checks"), max_length=LONG_TEXT, blank=True
+    )
+    preparation = models.TextField(_("preparation steps"), max_length=LONG_TEXT, blank=True)
+    systems = models.ManyToManyField(
+        AISystem, verbose_name=_("AI systems"), blank=True, related_name="datasets"
+    )
+
+    class Meta(ReferencedModel.Meta):
+        verbose_name = _("dataset")
+        verbose_name_plural = _("datasets")
+
+
+class ThirdParty(ReferencedModel):
+    """A supplier or customer and what it is responsible for (A.10)."""
+
+    reference_prefix = "TP"
+    _history_m2m_fields = ["systems"]
+
+    class Relationship(models.TextChoices):
+        SUPPLIER = "supplier", _("Supplier")
+        CUSTOMER = "customer", _("Customer")
+        BOTH = "both", _("Supplier and customer")
+
+    class DueDiligence(models.TextChoices):
+        NOT_STARTED = "not_started", _("Not started")
+        IN_PROGRESS = "in_progress", _("In progress")
+        COMPLETED = "completed", _("Completed")
+        ISSUES = "issues", _("Completed with findings")
+
+    name = models.CharField(_("name"), max_length=SHORT_TEXT)
+    relationship = models.CharField(_("relationship"), max_length=10, choices=Relationship.choices)
+    delivers = models.TextField(
+        _("what they deliver or receive"),
+        max_length=LONG_TEXT,
+        help_text=_("For example a hosted large language model."),
+    )
+    responsibilities = models.TextField(
+        _("responsibilities allocated"), max_length=LONG_TEXT, blank=True
+    )
+    due_diligence = models.CharField(
+        _("due diligence"),
+        max_length=12,
+        choices=DueDiligence.choices,
+        default=DueDiligence.NOT_STARTED,
+    )
+    review_date = models.DateField(_("next review"), null=True, blank=True)
+    systems = models.ManyToManyField(
+        AISystem, verbose_name=_("AI systems"), blank=True, related_name="third_parties"
+    )
+
+    class Meta(ReferencedModel.Meta):
+        verbose_name = _("third party")
+        verbose_name_plural = _("third parties")
+
+
+class AIActObligation(TrackedModel):
+    """An obligation under the EU AI Act. Application dates are data: the law changes them."""
+
+    code = models.SlugField(_("code"), max_length=80, unique=True)
+    article = models.CharField(_("article"), max_length=40)
+    title = models.CharField(_("obligation"), max_length=SHORT_TEXT)
+    title_de = models.CharField(_("obligation (German)"), max_length=SHORT_TEXT, blank=True)
+    condition = models.CharField(_("applies to"), max_length=40, choices=classification.CONDITIONS)
+    roles = MultipleChoiceField(
+        _("for the roles"),
+        options=classification.ROLES,
+        help_text=_("None ticked: every role."),
+    )
+    application_date = models.DateField(_("applies from"))
+    note = models.TextField(_("note"), max_length=LONG_TEXT, blank=True)
+
+    class Meta:
+        verbose_name = _("EU AI Act obligation")
+        verbose_name_plural = _("EU AI Act obligations")
+        ordering = ["application_date", "article", "code"]
+
+    def __str__(self):
+        return f"{self.article} {self.localized_title}"
+
+    @property
+    def localized_title(self):
+        if translation.get_language() == "de" and self.title_de:
+            return self.title_de
+        return self.title
+
+
+class Classification(TrackedModel):
+    """A dated EU AI Act classification of a system: the answers, the result and the trail.
+
+    Records are never changed; classifying again adds the next number.
+    """
+
+    system = models.ForeignKey(
+        AISystem,
+        verbose_name=_("AI system"),
+        on_delete=models.CASCADE,
+        related_name="classifications",
+    )
+    number = models.PositiveIntegerField(_("number"))
+    classified_on = models.DateField(_("classified on"))
+    classified_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("classified by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    roles = MultipleChoiceField(_("our roles at the time"), options=classification.ROLES)
+    answers = models.JSONField(_("answers"))
+    tier = models.CharField(_("risk tier"), max_length=20, choices=classification.TIERS)
+    flags = MultipleChoiceField(_("flags"), options=classification.FLAGS)
+    route = models.CharField(_("route"), max_length=20, blank=True)
+    annex_iii_area = models.CharField(
+        _("Annex III area"), max_length=40, choices=classification.ANNEX_III_AREAS, blank=True
+    )
+    summary = models.CharField(_("result"), max_length=SHORT_TEXT)
+    trail = models.JSONField(_("reasoning"))
+
+    class Meta:
+        verbose_name = _("EU AI Act classification")
+        verbose_name_plural = _("EU AI Act classifications")
+        ordering = ["system", "-number"]
+        constraints = [
+            models.UniqueConstraint(fields=["system", "number"], name="classification_number")
+        ]
+
+    def __str__(self):
+        return f"{self.system.reference} #{self.number}: {self.summary}"
+
+    @property
+    def lock_reason(self):
+        return _("A classification is a record and is never changed. Classify the system again.")
+
+    def result(self):
+        return classification.classify(classification.Answers.from_dict(self.answers))
+
+
+class SavedColumnMapping(models.Model):
+    """A spreadsheet header the users mapped to a field once, proposed again next time."""
+
+    header = models.CharField(_("header"), max_length=SHORT_TEXT, unique=True)
+    field = models.CharField(_("field"), max_length=40)
+
+    class Meta:
+        verbose_name = _("saved column mapping")
+        verbose_name_plural = _("saved column mappings")
+
+    def __str__(self):
+        return f"{self.header} → {self.field}"
+
+
+class SystemImport(TrackedModel):
+    """One spreadsheet import: the file (kept privately), the mapping and what came of it."""
+
+    class Status(models.TextChoices):
+        UPLOADED = "uploaded", _("Uploaded")
+        IMPORTED = "imported", _("Imported")
+
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("uploaded by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    file = models.FileField(_("file"), upload_to="imports/%Y/%m/", editable=False)
+    file_name = models.CharField(_("file name"), max_length=SHORT_TEXT)
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    sheet = models.CharField(_("sheet"), max_length=SHORT_TEXT, blank=True)
+    column_mapping = models.JSONField(_("column mapping"), default=dict)
+    value_mapping = models.JSONField(_("value mapping"), default=dict)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.UPLOADED
+    )
+    rows_total = models.PositiveIntegerField(_("rows"), default=0)
+    rows_imported = models.PositiveIntegerField(_("rows imported"), default=0)
+    rows_skipped = models.PositiveIntegerField(_("rows skipped"), default=0)
+    imported_at = models.DateTimeField(_("imported at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("AI system import")
+        verbose_name_plural = _("AI system imports")
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"{self.file_name} ({self.created_at:%Y-%m-%d %H:%M})"
+
+    @property
+    def lock_reason(self):
+        return _("Imports are records and are not edited.")
