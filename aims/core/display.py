@@ -75,7 +75,18 @@ def history_entry(record, previous, fields, related_cache):
             changes.append(
                 (f.verbose_name, readable(f, old, related_cache), readable(f, new, related_cache))
             )
+    for f in getattr(type(record), "_history_m2m_fields", ()):
+        new, old = linked(record, f), linked(previous, f) if previous else []
+        if new != old:
+            changes.append((f.verbose_name, ", ".join(old) or "—", ", ".join(new) or "—"))
     return {"record": record, "who": record.history_user or _("system"), "changes": changes}
+
+
+def linked(record, m2m_field):
+    """The objects a many-to-many field linked to in this historical record."""
+    target = m2m_field.related_model._meta.model_name
+    rows = getattr(record, m2m_field.name).select_related(target)
+    return sorted(str(getattr(row, target)) for row in rows)
 
 
 def fields_changed_since(current, version, names):

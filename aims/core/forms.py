@@ -76,9 +76,7 @@ def style_widgets(form):
     """Bootstrap classes on every widget, so templates render fields one way."""
     for form_field in form.fields.values():
         widget = form_field.widget
-        if isinstance(widget, forms.RadioSelect):  # also CheckboxSelectMultiple
-            continue
-        if isinstance(widget, forms.CheckboxInput):
+        if isinstance(widget, forms.CheckboxInput | forms.RadioSelect):  # incl. multiple
             css = "form-check-input"
         elif isinstance(widget, forms.Select):
             css = "form-select"
