@@ -1,0 +1,244 @@
+"""Importing AI systems from a spreadsheet, through the wizard as a user does."""
+
+import csv
+import hashlib
+import io
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from openpyxl import Workbook
+
+from aims.inventory.models import AISystem, SavedColumnMapping, SystemImport
+from tests.factories import UserFactory
+
+HEADER = "Name,Purpose,Owner,Lifecycle stage,Next review,Personal data,AI Act role\n"
+
+
+def upload(client, content, name="register.csv"):
+    response = client.post(
+        reverse("inventory:import_upload"), {"file": SimpleUploadedFile(name, content)}
+    )
+    assert response.status_code == 302, response.content.decode()[:3000]
+    return SystemImport.objects.latest("pk")
+
+
+def accept_proposals(client, system_import):
+    """Post the columns and values exactly as the wizard proposes them."""
+    columns_url = reverse("inventory:import_columns", args=[system_import.pk])
+    page = client.get(columns_url)
+    data = {f"column-{c['index']}": c["field"] for c in page.context["columns"]}
+    response = client.post(columns_url, {**data, "remember": "1"})
+    assert response.status_code == 302, page.content.decode()[:2000]
+    values_url = reverse("inventory:import_values", args=[system_import.pk])
+    page = client.get(values_url)
+    if page.status_code == 200:
+        data = {
+            f"value-{group['code']}-{position}": proposed or ""
+            for group in page.context["groups"]
+            for position, _text, proposed in group["values"]
+        }
+        client.post(values_url, data)
+    return reverse("inventory:import_preview", args=[system_import.pk])
+
+
+def test_a_valid_file_is_imported_with_a_record_of_the_import(client, compliance_officer):
+    owner = UserFactory(username="sabine", role="System Owner")
+    content = (
+        HEADER + "Claims triage,Sorts claims,sabine,c) Deployed – in use,01.07.2027,Ja,Deployer\n"
+        "Chatbot,Answers questions,,Pilot,07/2027,No,Provider; Deployer\n"
+        "Fraud model,Flags claims,,Idea,2028,,\n"
+    ).encode()
+    client.force_login(compliance_officer)
+    system_import = upload(client, content)
+    preview_url = accept_proposals(client, system_import)
+    preview = client.get(preview_url)
+    assert preview.context["preview"].errors == []
+    response = client.post(preview_url)
+    assert response.status_code == 302
+    system_import.refresh_from_db()
+    assert (system_import.status, system_import.rows_imported, system_import.rows_skipped) == (
+        "imported",
+        3,
+        0,
+    )
+    assert system_import.sha256 == hashlib.sha256(content).hexdigest()
+    assert system_import.uploaded_by == compliance_officer
+    triage = AISystem.objects.get(name="Claims triage")
+    assert (triage.lifecycle_stage, triage.owner, triage.personal_data) == (
+        "operation",
+        owner,
+        True,
+    )
+    assert str(triage.next_review) == "2027-07-01"
+    assert AISystem.objects.get(name="Chatbot").ai_act_roles == ["provider", "deployer"]
+    assert str(AISystem.objects.get(name="Fraud model").next_review) == "2028-01-01"
+    assert set(system_import.systems.all()) == set(AISystem.objects.all())
+    assert triage.history.count() == 1
+    assert list(AISystem.objects.restrict(owner, "change")) == [triage]
+    page = client.get(system_import.get_absolute_url()).content.decode()
+    assert "Claims triage" in page and system_import.sha256 in page
+
+
+def test_invalid_rows_are_named_and_nothing_is_imported_until_they_are_skipped(
+    client, compliance_officer
+):
+    content = (
+        HEADER + "Good one,Purpose,,Idea,,,\n"
+        "Bad stage,Purpose,,Maybe someday,,,\n"
+        "Good two,Purpose,,Idea,,,\n"
+        "Bad date,Purpose,,Idea,31.31.2025,,\n"
+        ",Purpose without a name,,Idea,,,\n"
+        "Good three,Purpose,,Idea,,,\n"
+    ).encode()
+    client.force_login(compliance_officer)
+    system_import = upload(client, content)
+    preview_url = accept_proposals(client, system_import)
+    preview = client.get(preview_url).context["preview"]
+    assert preview.invalid_rows == [3, 5, 6]
+    fields = {(row, str(label)) for row, label, _message in preview.errors}
+    assert fields == {(3, "life-cycle stage"), (5, "next review"), (6, "name")}
+    response = client.post(preview_url, follow=True)
+    assert "Some rows are invalid" in response.content.decode()
+    assert not AISystem.objects.exists()
+    client.post(preview_url, {"skip_invalid": "1"})
+    assert sorted(AISystem.objects.values_list("name", flat=True)) == [
+        "Good one",
+        "Good three",
+        "Good two",
+    ]
+    system_import.refresh_from_db()
+    assert (system_import.rows_imported, system_import.rows_skipped) == (3, 3)
+
+
+def test_a_windows_1252_file_with_semicolons_and_german_headers(client, compliance_officer):
+    content = (
+        "Bezeichnung;Zweckbestimmung;Lebenszyklusphase;Nächste Überprüfung;"
+        "Personenbezogene Daten\r\n"
+        "Schadensprüfung;Prüft Schäden für Kunden in Österreich;In Betrieb;1.7.2026;Ja\r\n"
+    ).encode("cp1252")
+    client.force_login(compliance_officer)
+    system_import = upload(client, content, "KI-Register.csv")
+    client.post(accept_proposals(client, system_import))
+    system = AISystem.objects.get()
+    assert system.name == "Schadensprüfung"
+    assert system.purpose == "Prüft Schäden für Kunden in Österreich"
+    assert (system.lifecycle_stage, system.personal_data) == ("operation", True)
+
+
+def xlsx(rows):
+    workbook = Workbook()
+    sheet = workbook.active
+    for row in rows:
+        sheet.append(row)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def test_an_xlsx_with_two_title_rows_above_the_header(client, compliance_officer):
+    content = xlsx(
+        [
+            ["AI register of Rheinwerk Versicherung AG"],
+            ["As of 01.07.2026"],
+            ["Name", "Purpose", "Lifecycle stage"],
+            ["Claims triage", "Line one\nLine two", "Production"],
+        ]
+    )
+    client.force_login(compliance_officer)
+    system_import = upload(client, content, "register.xlsx")
+    client.post(accept_proposals(client, system_import))
+    system = AISystem.objects.get()
+    assert (system.name, system.purpose) == ("Claims triage", "Line one\nLine two")
+
+
+def test_formulas_and_html_are_stored_as_text_and_exported_safely(client, compliance_officer):
+    formula = '=HYPERLINK("http://evil.example","x")'
+    long_text = "Paragraph.\n" * 900
+    content = xlsx(
+        [
+            ["Name", "Purpose", "Stage"],
+            [formula, "<script>alert(1)</script>", "Idea"],
+            ["Essay", long_text, "Idea"],
+        ]
+    )
+    client.force_login(compliance_officer)
+    system_import = upload(client, content, "register.xlsx")
+    client.post(accept_proposals(client, system_import))
+    system = AISystem.objects.get(purpose="<script>alert(1)</script>")
+    assert system.name == formula
+    assert AISystem.objects.get(name="Essay").purpose == long_text.strip()
+    page = client.get(system.get_absolute_url()).content.decode()
+    assert "<script>alert(1)</script>" not in page and "&lt;script&gt;" in page
+    export = client.get(reverse("inventory:aisystem_export", args=["csv"])).content.decode()
+    names = [row[1] for row in csv.reader(io.StringIO(export.lstrip("\ufeff")))]
+    assert "'" + formula in names
+
+
+def test_the_user_corrects_a_value_mapping(client, compliance_officer):
+    content = (HEADER + "Triage,Purpose,,Stage C,,,\n").encode()
+    client.force_login(compliance_officer)
+    system_import = upload(client, content)
+    columns_url = reverse("inventory:import_columns", args=[system_import.pk])
+    columns = client.get(columns_url).context["columns"]
+    client.post(columns_url, {f"column-{c['index']}": c["field"] for c in columns})
+    values = client.get(reverse("inventory:import_values", args=[system_import.pk]))
+    (group,) = [g for g in values.context["groups"] if g["code"] == "lifecycle_stage"]
+    assert group["values"] == [(0, "Stage C", None)]
+    client.post(
+        reverse("inventory:import_values", args=[system_import.pk]),
+        {"value-lifecycle_stage-0": "deployment"},
+    )
+    client.post(reverse("inventory:import_preview", args=[system_import.pk]))
+    assert AISystem.objects.get().lifecycle_stage == "deployment"
+
+
+def test_a_saved_column_mapping_is_proposed_next_time(client, compliance_officer):
+    content = b"System label,What it does\nTriage,Sorts claims\n"
+    client.force_login(compliance_officer)
+    system_import = upload(client, content)
+    columns_url = reverse("inventory:import_columns", args=[system_import.pk])
+    client.post(columns_url, {"column-0": "name", "column-1": "purpose", "remember": "1"})
+    assert SavedColumnMapping.objects.filter(field="name").exists()
+    second = upload(client, content)
+    columns = client.get(reverse("inventory:import_columns", args=[second.pk])).context["columns"]
+    assert [c["field"] for c in columns] == ["name", "purpose"]
+
+
+def test_one_field_cannot_take_two_columns(client, compliance_officer):
+    client.force_login(compliance_officer)
+    system_import = upload(client, b"Name,Title\nA,B\n")
+    columns_url = reverse("inventory:import_columns", args=[system_import.pk])
+    response = client.post(columns_url, {"column-0": "name", "column-1": "name"})
+    assert "Each field can take one column only" in response.content.decode()
+
+
+def test_a_file_that_is_not_a_spreadsheet_is_refused_at_the_field(client, compliance_officer):
+    client.force_login(compliance_officer)
+    response = client.post(
+        reverse("inventory:import_upload"),
+        {"file": SimpleUploadedFile("../../etc/passwd.xlsx", b"PK\x03\x04garbage")},
+    )
+    assert response.status_code == 200
+    assert response.context["form"].errors["file"]
+    assert not SystemImport.objects.exists()
+
+
+def test_the_stored_file_name_is_the_portals_own(client, compliance_officer):
+    client.force_login(compliance_officer)
+    system_import = upload(client, b"Name,Purpose\nA,B\n", name="../../evil\\name.csv")
+    assert system_import.file_name == "name.csv"
+    assert ".." not in system_import.file.name and "evil" not in system_import.file.name
+
+
+def test_auditors_cannot_import(client, auditor):
+    client.force_login(auditor)
+    assert client.get(reverse("inventory:import_upload")).status_code == 403
+
+
+def test_an_import_runs_once(client, compliance_officer):
+    client.force_login(compliance_officer)
+    system_import = upload(client, b"Name,Purpose,Stage\nA,B,Idea\n")
+    preview_url = accept_proposals(client, system_import)
+    client.post(preview_url)
+    client.post(preview_url)
+    assert AISystem.objects.count() == 1
