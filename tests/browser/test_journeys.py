@@ -9,7 +9,7 @@ import pytest
 from playwright.sync_api import expect
 
 from aims.context.models import AIPolicy, InterestedParty
-from tests.factories import AIPolicyFactory, ContextIssueFactory
+from tests.factories import AIPolicyFactory, AISystemFactory, ContextIssueFactory
 
 pytestmark = pytest.mark.browser
 
@@ -102,3 +102,34 @@ def test_auditor_reads_and_exports_but_finds_no_way_to_change(page, log_in, audi
     page.get_by_role("link", name=re.compile("CTX-001")).click()
     expect(page.get_by_role("link", name="Edit")).to_have_count(0)
     expect(page.get_by_role("link", name="Delete")).to_have_count(0)
+
+
+def test_compliance_officer_classifies_a_cv_screening_tool_as_deployer(
+    page, log_in, compliance_officer, live_server
+):
+    system = AISystemFactory(name="CV screening tool", ai_act_roles=["deployer"])
+    log_in(compliance_officer)
+    page.goto(f"{live_server.url}{system.get_absolute_url()}")
+    page.get_by_role("link", name="Classify", exact=True).click()
+    page.get_by_role("button", name="Next").click()  # no prohibited practice
+    page.get_by_role("group", name=re.compile("Annex I legislation")).get_by_label("No").check()
+    page.get_by_role("button", name="Next").click()
+    page.get_by_label("Employment and workers management").check()
+    page.get_by_role("button", name="Next").click()
+    page.get_by_role("group", name=re.compile("profile natural persons")).get_by_label(
+        "Yes"
+    ).check()
+    page.get_by_role("group", name=re.compile("public body")).get_by_label("No").check()
+    page.get_by_role("button", name="Next").click()
+    for question in page.get_by_role("group").all():
+        question.get_by_label("No").check()
+    page.get_by_role("button", name="Next").click()
+
+    expect(page.locator("#classification-result")).to_have_text("High-risk (Annex III, employment)")
+    obligations = page.locator("#obligations")
+    expect(obligations).to_contain_text("Use the system according to the provider's instructions")
+    expect(obligations).not_to_contain_text("Art. 9")
+    page.get_by_role("button", name="Save classification").click()
+    expect(page.get_by_text("Classification #1 saved.")).to_be_visible()
+    expect(page.get_by_text("High-risk (Annex III, employment)").first).to_be_visible()
+    assert system.classifications.get().tier == "high_risk"
