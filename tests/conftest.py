@@ -101,3 +101,13 @@ def editor(make_user):
 @pytest.fixture(autouse=True)
 def fast_password_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def ai_act_obligations(db):
+    """The shipped obligations (a migration loads them; transactional tests flush them)."""
+    from aims.inventory.models import AIActObligation
+    from aims.inventory.obligations import load_obligations
+
+    if not AIActObligation.objects.exists():
+        load_obligations(AIActObligation)

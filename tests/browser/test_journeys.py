@@ -105,7 +105,7 @@ def test_auditor_reads_and_exports_but_finds_no_way_to_change(page, log_in, audi
 
 
 def test_compliance_officer_classifies_a_cv_screening_tool_as_deployer(
-    page, log_in, compliance_officer, live_server
+    page, log_in, compliance_officer, live_server, ai_act_obligations
 ):
     system = AISystemFactory(name="CV screening tool", ai_act_roles=["deployer"])
     log_in(compliance_officer)

@@ -19,6 +19,8 @@ from tests.factories import (
     UserFactory,
 )
 
+pytestmark = pytest.mark.usefixtures("ai_act_obligations")
+
 
 def test_a_system_owner_edits_their_own_system(client, system_owner):
     system = AISystemFactory(owner=system_owner)
