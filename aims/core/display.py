@@ -33,7 +33,11 @@ def detail_rows(obj):
     fields = [
         f
         for f in obj._meta.get_fields()
-        if (f.concrete or f.many_to_many) and not f.auto_created and f.name not in HIDDEN_FIELDS
+        if (f.concrete or f.many_to_many)
+        and not f.auto_created
+        and f.name not in HIDDEN_FIELDS
+        # Structured data (answers, mappings) is shown by the page that owns it.
+        and not isinstance(f, models.JSONField)
     ]
     fields.sort(key=lambda f: f.name in RECORD_FIELDS)
     rows = []
