@@ -19,7 +19,7 @@ from itertools import islice
 
 from django.utils import translation
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 MAX_BYTES = 10 * 1024 * 1024
 HEADER_SEARCH_ROWS = 20
@@ -57,7 +57,7 @@ CHOICES = {
         "verification": gettext_lazy("Verification and validation"),
         "deployment": gettext_lazy("Deployment"),
         "operation": gettext_lazy("Operation and monitoring"),
-        "retired": gettext_lazy("Retired"),
+        "retired": pgettext_lazy("life-cycle stage", "Retired"),
     },
     "automation_level": {
         "assistive": gettext_lazy("Decision support: a person decides"),

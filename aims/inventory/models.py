@@ -5,6 +5,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from aims.core.fields import MultipleChoiceField
 from aims.core.models import ReferencedModel, TrackedModel, object_permission_models
@@ -20,7 +21,7 @@ class LifecycleStage(models.TextChoices):
     VERIFICATION = "verification", _("Verification and validation")
     DEPLOYMENT = "deployment", _("Deployment")
     OPERATION = "operation", _("Operation and monitoring")
-    RETIRED = "retired", _("Retired")
+    RETIRED = "retired", pgettext_lazy("life-cycle stage", "Retired")
 
 
 class AutomationLevel(models.TextChoices):
