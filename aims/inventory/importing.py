@@ -13,6 +13,7 @@ import io
 import re
 import unicodedata
 import warnings
+import zipfile
 from collections import Counter
 from dataclasses import dataclass
 from itertools import islice
@@ -413,6 +414,7 @@ def _detect_delimiter(text: str) -> str:
 def _read_xlsx(content: bytes, sheet: str | None) -> tuple[list[list[str]], list[str], str]:
     from openpyxl import load_workbook  # import on use: a cost only for workbook uploads
 
+    _check_archive(content)
     try:
         with warnings.catch_warnings():
             # openpyxl warns about extensions it drops (data validation, slicers); irrelevant.
@@ -437,19 +439,63 @@ def _read_xlsx(content: bytes, sheet: str | None) -> tuple[list[list[str]], list
                 _("The workbook has no sheet “%(sheet)s”. Its sheets are: %(sheets)s.")
                 % {"sheet": sheet, "sheets": ", ".join(names)}
             )
-        grid = [
-            [_cell_text(value) for value in row] for row in worksheet.iter_rows(values_only=True)
-        ]
+        grid = _grid(worksheet)
         _fill_merged(grid, worksheet.merged_cells.ranges)
         return grid, names, worksheet.title
     finally:
         workbook.close()
 
 
+# A workbook is a zip archive: refuse archives that unpack to far more than a register needs.
+MAX_UNPACKED = 200 * 1024 * 1024
+MAX_ROWS, MAX_COLUMNS = 100_000, 500
+
+
+def _check_archive(content: bytes) -> None:
+    try:
+        with zipfile.ZipFile(io.BytesIO(content)) as archive:
+            unpacked = sum(member.file_size for member in archive.infolist())
+    except zipfile.BadZipFile as error:
+        raise ImportFileError(
+            _("The file could not be read as an Excel workbook (.xlsx). Is it damaged?")
+        ) from error
+    if unpacked > MAX_UNPACKED:
+        raise ImportFileError(_("The workbook unpacks to more than 200 MB; it cannot be read."))
+
+
+def _grid(worksheet) -> list[list[str]]:
+    """The sheet's cells up to the last one that holds a value.
+
+    Built from the cells that exist, not from the sheet's dimensions: one formatted cell at
+    XFD1048576 would otherwise make a grid of billions of empty cells.
+    """
+    cells = [
+        (row, column, cell.value)
+        for (row, column), cell in worksheet._cells.items()
+        if cell.value is not None and cell.value != ""
+    ]
+    if not cells:
+        return []
+    rows = max(row for row, _column, _value in cells)
+    columns = max(column for _row, column, _value in cells)
+    if rows > MAX_ROWS or columns > MAX_COLUMNS:
+        raise ImportFileError(
+            _(
+                "The sheet has values in row %(rows)d or column %(columns)d; at most %(max_rows)d "
+                "rows and %(max_columns)d columns can be imported."
+            )
+            % {"rows": rows, "columns": columns, "max_rows": MAX_ROWS, "max_columns": MAX_COLUMNS}
+        )
+    grid = [[""] * columns for _ in range(rows)]
+    for row, column, value in cells:
+        grid[row - 1][column - 1] = _cell_text(value)
+    return grid
+
+
 def _fill_merged(grid: list[list[str]], ranges) -> None:
     """Every cell of a merged range shows its top-left value, as the user sees it in Excel."""
     for merged in ranges:
-        if merged.min_row > len(grid):
+        if merged.min_row > len(grid) or merged.min_col > len(grid[0]):
             continue
         value = grid[merged.min_row - 1][merged.min_col - 1]
         for row in grid[merged.min_row - 1 : merged.max_row]:

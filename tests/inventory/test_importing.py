@@ -575,3 +575,23 @@ def test_multi_valued_cells_are_split_on_the_usual_separators():
         "provider",
         "deployer",
     ]
+
+
+def test_a_workbook_with_one_far_away_cell_is_read_from_its_real_cells():
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.append(["Name", "Purpose"])
+    sheet.append(["Bot", "Chat"])
+    sheet["XFD1048576"] = "x"
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    with pytest.raises(ImportFileError, match="at most"):
+        read_table(buffer.getvalue(), "far.xlsx")
+
+
+def test_a_zip_that_unpacks_to_too_much_is_refused():
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("xl/worksheets/sheet1.xml", b"0" * (201 * 1024 * 1024))
+    with pytest.raises(ImportFileError, match="200 MB"):
+        read_table(buffer.getvalue(), "bomb.xlsx")
