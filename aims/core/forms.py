@@ -29,6 +29,10 @@ class RegisterForm(forms.ModelForm):
                 form_field.widget, forms.TextInput
             ):
                 form_field.validators.append(single_line)
+        owner = getattr(self._meta.model, "owner_field", None)
+        if owner in self.fields and not user.has_perm(perm_name(self._meta.model, "change")):
+            # Owners edit what they own; handing it to someone else is the register keeper's.
+            self.fields[owner].disabled = True
         if self.instance.pk and "reference" in self.fields:
             self.fields["reference"].required = True
         style_widgets(self)
@@ -67,6 +71,7 @@ def restrict_choices(form_fields, user, initial=None):
             form_field.queryset = queryset.restrict(user, "view")
         elif queryset is not None and queryset.model is get_user_model():
             current = (initial or {}).get(name)
+            current = current if str(current).isdigit() else None  # initial may come from a URL
             form_field.queryset = queryset.filter(Q(is_active=True) | Q(pk=current)).order_by(
                 "last_name", "username"
             )

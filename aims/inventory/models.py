@@ -2,6 +2,7 @@
 (A.10), EU AI Act classifications and the obligations that follow, and spreadsheet imports."""
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
@@ -89,7 +90,11 @@ class AISystem(ReferencedModel):
     personal_data = models.BooleanField(_("processes personal data"), default=False)
     special_category_data = models.BooleanField(_("processes special-category data"), default=False)
     in_scope = models.BooleanField(_("in AIMS scope"), default=True)
-    review_cadence_months = models.PositiveSmallIntegerField(_("review every (months)"), default=12)
+    review_cadence_months = models.PositiveSmallIntegerField(
+        _("review every (months)"),
+        default=12,
+        validators=[MinValueValidator(1), MaxValueValidator(120)],
+    )
     next_review = models.DateField(_("next review"), null=True, blank=True)
     status = models.CharField(
         _("status"), max_length=20, choices=Status.choices, default=Status.IN_USE

@@ -9,7 +9,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Permission
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
-from django.db import models, transaction
+from django.db import IntegrityError, models, transaction
 from django.db.models import Max
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -27,8 +27,6 @@ from aims.inventory.models import (
     SavedColumnMapping,
     SystemImport,
 )
-
-MAX_UPLOAD = 10 * 1024 * 1024
 
 
 def ai_system_classify(*, system, answers, user):
@@ -66,7 +64,7 @@ def ai_system_classify(*, system, answers, user):
 # --- Import ---------------------------------------------------------------------------------
 
 CHOICE_FIELDS = ("lifecycle_stage", "automation_level", "status")
-MULTI_FIELDS = ("ai_act_roles",)
+MULTI_FIELDS = tuple(importing.MULTI_VALUED)
 BOOL_FIELDS = ("personal_data", "special_category_data", "in_scope")
 DATE_FIELDS = ("next_review",)
 INT_FIELDS = ("review_cadence_months",)
@@ -74,7 +72,7 @@ INT_FIELDS = ("review_cadence_months",)
 
 def system_import_start(*, upload, user):
     """Keep the uploaded file privately and open an import record for it."""
-    if upload.size > MAX_UPLOAD:
+    if upload.size > importing.MAX_BYTES:
         raise ValidationError(_("The file is larger than 10 MB."))
     content = upload.read()
     name = PurePath(upload.name.replace("\\", "/")).name[:200] or "upload"
@@ -94,6 +92,17 @@ def system_import_start(*, upload, user):
     return system_import
 
 
+def imported_before(system_import):
+    """An earlier import of the very same file, if any (the same SHA-256)."""
+    return (
+        SystemImport.objects.filter(
+            sha256=system_import.sha256, status=SystemImport.Status.IMPORTED
+        )
+        .exclude(pk=system_import.pk)
+        .first()
+    )
+
+
 def read_import(system_import):
     with system_import.file.open("rb") as f:
         return importing.read_table(f.read(), system_import.file.name, system_import.sheet or None)
@@ -110,9 +119,9 @@ def save_column_mapping(*, system_import, table, mapping, remember):
     system_import.save()
     if remember:
         for index, code in mapping.items():
-            SavedColumnMapping.objects.update_or_create(
-                header=importing.normalize(table.headers[index]), defaults={"field": code}
-            )
+            header = importing.normalize(table.headers[index])
+            if header and len(header) <= SavedColumnMapping._meta.get_field("header").max_length:
+                SavedColumnMapping.objects.update_or_create(header=header, defaults={"field": code})
 
 
 def distinct_values(system_import, table):
@@ -148,10 +157,10 @@ def import_preview(system_import, table):
     """Every row checked as it would be imported: valid systems and per-field errors."""
     users = {}
     for user in get_user_model().objects.filter(is_active=True):
-        for key in (user.username, user.email, user.get_full_name()):
+        for key in {user.username, user.email, user.get_full_name()}:
             if key:
-                users.setdefault(key.casefold(), user)
-    taken = set(AISystem.objects.values_list("reference", flat=True))
+                users.setdefault(key.casefold(), []).append(user)
+    taken = {ref.casefold() for ref in AISystem.objects.values_list("reference", flat=True)}
     preview = Preview()
     for number, cells in table.rows:
         system, errors = build_system(system_import, cells, users, taken)
@@ -159,7 +168,7 @@ def import_preview(system_import, table):
             preview.errors.extend((number, label, message) for label, message in errors)
         else:
             if system.reference:
-                taken.add(system.reference)
+                taken.add(system.reference.casefold())
             preview.valid.append((number, system))
     return preview
 
@@ -177,15 +186,26 @@ def build_system(system_import, cells, users, taken):
             continue
         if value is not None:
             setattr(system, model_field.attname if code != "owner" else "owner", value)
-    if system.reference and system.reference in taken:
+    if system.reference and system.reference.casefold() in taken:
         errors.append(
             (
                 AISystem._meta.get_field("reference").verbose_name,
                 _("The reference %(reference)s is already used.") % {"reference": system.reference},
             )
         )
+    for model_field in AISystem._meta.fields:
+        # A TextField's max_length binds forms only; an import must keep to it too.
+        text = getattr(system, model_field.attname)
+        if isinstance(model_field, models.TextField) and len(text or "") > model_field.max_length:
+            errors.append(
+                (
+                    model_field.verbose_name,
+                    _("At most %(limit)d characters; this cell has %(length)d.")
+                    % {"limit": model_field.max_length, "length": len(text)},
+                )
+            )
     try:
-        system.full_clean(exclude=["owner", "reference", "source_import"], validate_unique=False)
+        system.full_clean(exclude=["owner", "source_import"], validate_unique=False)
     except ValidationError as invalid:
         for name, messages in invalid.message_dict.items():
             label = AISystem._meta.get_field(name).verbose_name
@@ -205,29 +225,44 @@ def convert(system_import, code, text, users):
         return None
     mapped = system_import.value_mapping.get(code, {})
     if code in CHOICE_FIELDS:
-        choice = mapped.get(text) or importing.propose_value(code, text)
+        choice = mapped[text] if text in mapped else importing.propose_value(code, text)
         if not choice:
             raise ValueError(_("“%(value)s” is not a known choice.") % {"value": text})
         return choice
     if code in MULTI_FIELDS:
         codes = []
         for part in importing.split_multi(text):
-            choice = mapped.get(part) or importing.propose_value(code, part)
+            choice = mapped[part] if part in mapped else importing.propose_value(code, part)
             if not choice:
                 raise ValueError(_("“%(value)s” is not a known choice.") % {"value": part})
             codes.append(choice)
         return list(dict.fromkeys(codes))
     if code == "owner":
-        user = users.get(text.casefold())
-        if user is None:
-            raise ValueError(_("No active user “%(value)s”.") % {"value": text})
-        return user
+        return owner_named(text, users)
     if type(AISystem._meta.get_field(code)) is models.CharField:  # single-line fields
         try:
             single_line(text)
         except ValidationError as invalid:
             raise ValueError(invalid.messages[0]) from None
     return text
+
+
+def owner_named(text, users):
+    """The one active user a cell names by username, e-mail or full name."""
+    candidates = users.get(text.casefold(), [])
+    exact = [
+        u for u in candidates if text.casefold() in (u.username.casefold(), u.email.casefold())
+    ]
+    if len(exact) == 1:
+        return exact[0]
+    if len(candidates) == 1:
+        return candidates[0]
+    if not candidates:
+        raise ValueError(_("No active user “%(value)s”.") % {"value": text})
+    raise ValueError(
+        _("“%(value)s” names several users: %(users)s. Use the user name.")
+        % {"value": text, "users": ", ".join(sorted(u.username for u in candidates))}
+    )
 
 
 def system_import_run(*, system_import, user, skip_invalid):
@@ -242,6 +277,8 @@ def system_import_run(*, system_import, user, skip_invalid):
             raise ValidationError(
                 _("Some rows are invalid. Skip them explicitly, or fix the file.")
             )
+        if not preview.valid:
+            raise ValidationError(_("No row can be imported."))
         systems = [system for _number, system in preview.valid]
         used = set(AISystem.objects.values_list("reference", flat=True))
         used.update(system.reference for system in systems)
@@ -252,7 +289,15 @@ def system_import_run(*, system_import, user, skip_invalid):
                 number += 1
                 if candidate not in used:
                     system.reference = candidate
-        created = bulk_create_with_history(systems, AISystem, batch_size=500, default_user=user)
+        try:
+            with transaction.atomic():
+                created = bulk_create_with_history(
+                    systems, AISystem, batch_size=500, default_user=user
+                )
+        except IntegrityError:
+            raise ValidationError(
+                _("Someone added AI systems with the same references meanwhile. Import again.")
+            ) from None
         grant_owners(created)
         system_import.status = SystemImport.Status.IMPORTED
         system_import.rows_imported = len(created)

@@ -157,7 +157,9 @@ def importer(request):
 
 def open_import(request, pk):
     importer(request)
-    system_import = get_object_or_404(SystemImport.objects.restrict(request.user), pk=pk)
+    # An import is its uploader's until it is done; others see the record, not the wizard.
+    imports = SystemImport.objects.restrict(request.user).filter(uploaded_by=request.user)
+    system_import = get_object_or_404(imports, pk=pk)
     if system_import.status == SystemImport.Status.IMPORTED:
         messages.info(request, _("This file has been imported already."))
         return system_import, None
@@ -176,6 +178,16 @@ def import_upload(request):
         except (ValidationError, importing.ImportFileError) as refused:
             form.add_error("file", " ".join(getattr(refused, "messages", [str(refused)])))
         else:
+            earlier = services.imported_before(system_import)
+            if earlier:
+                messages.warning(
+                    request,
+                    _(
+                        "This very file was imported before (%(import)s). Importing it again "
+                        "creates the systems a second time."
+                    )
+                    % {"import": earlier},
+                )
             return redirect("inventory:import_columns", pk=system_import.pk)
     return render(request, "inventory/import_upload.html", {"form": form})
 

@@ -1,10 +1,12 @@
 """Object scope through django-guardian: owners edit their own entries, and only those."""
 
+import pytest
 from django.urls import reverse
 
-from aims.context.forms import PartyRequirementForm
+from aims.context.forms import InterestedPartyForm, PartyRequirementForm
 from aims.context.models import ContextIssue, ContextIssueUserObjectPermission, InterestedParty
 from aims.core.registry import registry
+from aims.core.services import OutOfScope, register_entry_save
 from tests.conftest import form_payload
 from tests.factories import ContextIssueFactory, InterestedPartyFactory, UserFactory
 
@@ -70,7 +72,7 @@ def test_dropdowns_offer_only_objects_in_scope(make_user):
     assert foreign not in form.fields["party"].queryset
 
 
-def test_a_save_that_would_leave_the_users_scope_is_refused(client, make_user):
+def test_an_owner_cannot_hand_their_entry_to_someone_else(client, make_user):
     outsider = make_user("no_role")
     party = InterestedPartyFactory(owner=outsider, name="Works council")
     client.force_login(outsider)
@@ -78,9 +80,23 @@ def test_a_save_that_would_leave_the_users_scope_is_refused(client, make_user):
     successor = UserFactory()
     response = client.post(
         reverse("context:interestedparty_edit", args=[party.pk]),
-        {**payload, "owner": successor.pk, "name": "Renamed"},
+        {**payload, "owner": successor.pk, "name": "Central works council"},
     )
-    assert response.status_code == 409
-    assert "outside your scope" in response.content.decode()
+    assert response.status_code == 302
+    party.refresh_from_db()
+    assert (party.name, party.owner) == ("Central works council", outsider)
+
+
+def test_a_save_that_would_leave_the_users_scope_is_refused(make_user):
+    outsider = make_user("no_role")
+    party = InterestedPartyFactory(owner=outsider, name="Works council")
+    payload = form_payload(registry[InterestedParty], party, outsider)
+    form = InterestedPartyForm(
+        {**payload, "owner": UserFactory().pk, "name": "Renamed"}, instance=party, user=outsider
+    )
+    form.fields["owner"].disabled = False  # as if a form let the owner field through
+    assert form.is_valid(), form.errors
+    with pytest.raises(OutOfScope):
+        register_entry_save(form=form, user=outsider)
     party.refresh_from_db()
     assert (party.name, party.owner) == ("Works council", outsider)

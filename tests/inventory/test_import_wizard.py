@@ -9,7 +9,7 @@ from django.urls import reverse
 from openpyxl import Workbook
 
 from aims.inventory.models import AISystem, SavedColumnMapping, SystemImport
-from tests.factories import UserFactory
+from tests.factories import AISystemFactory, UserFactory
 
 HEADER = "Name,Purpose,Owner,Lifecycle stage,Next review,Personal data,AI Act role\n"
 
@@ -242,3 +242,98 @@ def test_an_import_runs_once(client, compliance_officer):
     client.post(preview_url)
     client.post(preview_url)
     assert AISystem.objects.count() == 1
+
+
+def test_an_ambiguous_owner_name_is_an_error_not_a_guess(client, compliance_officer):
+    UserFactory(username="jmueller", first_name="Jan", last_name="Müller")
+    UserFactory(username="jm2", first_name="Jan", last_name="Müller")
+    content = "Name,Purpose,Stage,Owner\nTriage,Sorts,Idea,Jan Müller\nBot,Chats,Idea,jm2\n"
+    client.force_login(compliance_officer)
+    system_import = upload(client, content.encode())
+    preview = client.get(accept_proposals(client, system_import)).context["preview"]
+    assert [(row, message) for row, _label, message in preview.errors] == [
+        (2, "“Jan Müller” names several users: jm2, jmueller. Use the user name.")
+    ]
+    assert preview.valid[0][1].owner.username == "jm2"
+
+
+def test_a_value_mapped_to_not_known_makes_the_row_invalid(client, compliance_officer):
+    client.force_login(compliance_officer)
+    system_import = upload(client, b"Name,Purpose,Stage\nTriage,Sorts,Production\n")
+    accept_proposals(client, system_import)
+    client.post(
+        reverse("inventory:import_values", args=[system_import.pk]),
+        {"value-lifecycle_stage-0": ""},
+    )
+    preview = client.get(reverse("inventory:import_preview", args=[system_import.pk]))
+    assert preview.context["preview"].invalid_rows == [2]
+
+
+def test_too_long_cells_and_references_are_row_errors(client, compliance_officer):
+    content = (
+        "Reference,Name,Purpose,Stage,Review every\n"
+        f"{'R' * 45},Long ref,Sorts,Idea,12\n"
+        f"AIS-900,Long text,{'x' * 10_001},Idea,12\n"
+        "AIS-901,Huge cadence,Sorts,Idea,99999999999\n"
+    )
+    client.force_login(compliance_officer)
+    system_import = upload(client, content.encode())
+    preview = client.get(accept_proposals(client, system_import)).context["preview"]
+    labels = {(row, str(label)) for row, label, _message in preview.errors}
+    assert labels == {
+        (2, "reference"),
+        (3, "purpose and intended use"),
+        (4, "review every (months)"),
+    }
+
+
+def test_references_clash_regardless_of_case(client, compliance_officer):
+    AISystemFactory(reference="AIS-001")
+    client.force_login(compliance_officer)
+    system_import = upload(client, b"Reference,Name,Purpose,Stage\nais-001,Bot,Chats,Idea\n")
+    preview = client.get(accept_proposals(client, system_import)).context["preview"]
+    assert preview.invalid_rows == [2]
+
+
+def test_someone_elses_import_cannot_be_continued(client, compliance_officer, make_user):
+    client.force_login(compliance_officer)
+    system_import = upload(client, b"Name,Purpose,Stage\nBot,Chats,Idea\n")
+    client.force_login(make_user("administrator"))
+    for step in ("import_columns", "import_values", "import_preview"):
+        url = reverse(f"inventory:{step}", args=[system_import.pk])
+        assert client.get(url).status_code == 404
+        assert client.post(url).status_code == 404
+    assert not AISystem.objects.exists()
+
+
+def test_read_only_roles_reach_no_step_of_the_wizard(client, compliance_officer, make_user):
+    client.force_login(compliance_officer)
+    system_import = upload(client, b"Name,Purpose,Stage\nBot,Chats,Idea\n")
+    for persona in ("auditor", "ai_officer", "system_owner"):
+        client.force_login(make_user(persona))
+        assert client.get(reverse("inventory:import_upload")).status_code == 403
+        preview = reverse("inventory:import_preview", args=[system_import.pk])
+        assert client.post(preview, {"skip_invalid": "1"}).status_code == 403
+    assert not AISystem.objects.exists()
+
+
+def test_a_file_with_no_valid_row_cannot_be_run(client, compliance_officer):
+    client.force_login(compliance_officer)
+    system_import = upload(client, b"Name,Purpose,Stage\n,Chats,Idea\n")
+    preview_url = accept_proposals(client, system_import)
+    response = client.post(preview_url, {"skip_invalid": "1"}, follow=True)
+    assert "No row can be imported." in response.content.decode()
+    system_import.refresh_from_db()
+    assert system_import.status == "uploaded"
+
+
+def test_uploading_the_same_file_again_warns(client, compliance_officer):
+    content = b"Name,Purpose,Stage\nBot,Chats,Idea\n"
+    client.force_login(compliance_officer)
+    client.post(accept_proposals(client, upload(client, content)))
+    response = client.post(
+        reverse("inventory:import_upload"),
+        {"file": SimpleUploadedFile("again.csv", content)},
+        follow=True,
+    )
+    assert "This very file was imported before" in response.content.decode()

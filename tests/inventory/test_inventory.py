@@ -264,3 +264,21 @@ def test_dataset_links_show_in_history(client, compliance_officer):
     response = client.get(reverse("inventory:dataset_history", args=[dataset.pk]))
     changes = [c for entry in response.context["page"].object_list for c in entry["changes"]]
     assert ("AI systems", "—", str(system)) in [(str(a), b, c) for a, b, c in changes]
+
+
+def test_a_system_owner_cannot_hand_their_system_to_someone_else(client, system_owner):
+    system = AISystemFactory(owner=system_owner)
+    client.force_login(system_owner)
+    payload = form_payload(registry[AISystem], system, system_owner)
+    client.post(
+        reverse("inventory:aisystem_edit", args=[system.pk]),
+        {**payload, "owner": UserFactory().pk},
+    )
+    system.refresh_from_db()
+    assert system.owner == system_owner
+
+
+def test_a_junk_prefill_in_the_address_is_ignored(client, compliance_officer):
+    client.force_login(compliance_officer)
+    response = client.get(reverse("inventory:aisystem_add"), {"owner": "abc"})
+    assert response.status_code == 200
