@@ -34,7 +34,11 @@ class MultipleChoiceField(models.CharField):
     def get_prep_value(self, value):
         if isinstance(value, str):  # lookups such as __contains="deployer"
             return value
-        return ",".join(value or [])
+        # In the options' order, so that the same choices are always the same text.
+        order = [code for code, _label in self.options]
+        return ",".join(
+            sorted(value or [], key=lambda code: order.index(code) if code in order else len(order))
+        )
 
     def validate(self, value, model_instance):
         unknown = set(value) - {code for code, _label in self.options}

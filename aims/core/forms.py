@@ -50,6 +50,13 @@ class RegisterForm(forms.ModelForm):
                     described_by.append(f"id_{self.add_prefix(name)}_helptext")
                 attrs["aria-describedby"] = " ".join(described_by)
 
+    def clean(self):
+        cleaned = super().clean()
+        for name, value in cleaned.items():
+            if isinstance(value, str) and "\r\n" in value:
+                cleaned[name] = value.replace("\r\n", "\n")  # browsers send CRLF
+        return cleaned
+
     def clean_loaded_version(self):
         version = self.cleaned_data.get("loaded_version")
         if self.instance.pk and version is None:

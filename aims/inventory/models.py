@@ -125,7 +125,7 @@ class AISystem(ReferencedModel):
             )
             field = self._meta.get_field
             if any(
-                field(name).to_python(stored[name]) != getattr(self, name)
+                comparable(field(name).to_python(stored[name])) != comparable(getattr(self, name))
                 for name in self.classification_inputs
             ):
                 self.reclassification_needed = True
@@ -141,6 +141,14 @@ class AISystem(ReferencedModel):
 
 
 AISystemUserObjectPermission, AISystemGroupObjectPermission = object_permission_models(AISystem)
+
+
+def comparable(value):
+    """Values as they matter for re-classification: choices as a set, text without the
+    difference between the line ends of a browser (CRLF) and of a file (LF)."""
+    if isinstance(value, list):
+        return frozenset(value)
+    return (value or "").replace("\r\n", "\n").strip()
 
 
 class ModelVersion(TrackedModel):

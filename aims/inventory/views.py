@@ -85,17 +85,19 @@ def classify_system(request, pk):
     """Step by step through the questionnaire; answers live in the session until saved."""
     system = get_object_or_404(AISystem.objects.restrict(request.user, "change"), pk=pk)
     key = f"classification-{system.pk}"
-    answers = request.session.get(key, {})
+    state = request.session.get(key, {"answers": {}, "done": []})
+    answers = state["answers"]
     names = steps_for(answers)
     step = request.GET.get("step", names[0])
     if step == "review" or step not in dict(STEPS):
-        return review(request, system, key, answers)
+        return review(request, system, key, state)
     form_class = dict(STEPS)[step]
     if request.method == "POST":
         form = form_class(request.POST)
         if form.is_valid():
             answers.update(form.cleaned_data)
-            request.session[key] = answers
+            state["done"] = sorted({*state["done"], step})
+            request.session[key] = state
             names = steps_for(answers)
             following = names[names.index(step) + 1 :] if step in names else []
             return redirect(f"{request.path}?step={following[0] if following else 'review'}")
@@ -116,13 +118,15 @@ def classify_system(request, pk):
     )
 
 
-def review(request, system, key, answers):
-    try:
-        parsed = Answers.from_dict(answers)
-    except ValueError:
-        parsed = None
-    if parsed is None or not answers:
-        return redirect(f"{request.path}?step=prohibited")
+def review(request, system, key, state):
+    """The result of the answers on the path the questionnaire took; saved on POST."""
+    answers, path = state["answers"], steps_for(state["answers"])
+    unanswered = [step for step in path if step not in state["done"]]
+    if unanswered:
+        return redirect(f"{request.path}?step={unanswered[0]}")
+    # Answers of steps left behind (exemptions after the area was cleared) do not count.
+    on_path = {name for step in path for name in dict(STEPS)[step].base_fields}
+    parsed = Answers.from_dict({k: v for k, v in answers.items() if k in on_path})
     if request.method == "POST":
         record = services.ai_system_classify(system=system, answers=parsed, user=request.user)
         del request.session[key]
@@ -142,7 +146,7 @@ def review(request, system, key, answers):
             "flags": [classification.label_for(classification.FLAGS, f) for f in result.flags],
             "obligations": obligations,
             "today": timezone.localdate(),
-            "previous": steps_for(answers)[-1],
+            "previous": path[-1],
         },
     )
 

@@ -282,3 +282,43 @@ def test_a_junk_prefill_in_the_address_is_ignored(client, compliance_officer):
     client.force_login(compliance_officer)
     response = client.get(reverse("inventory:aisystem_add"), {"owner": "abc"})
     assert response.status_code == 200
+
+
+def test_an_unrelated_edit_in_the_browser_keeps_the_classification_current(
+    client, compliance_officer
+):
+    system = AISystemFactory(
+        ai_act_roles=["deployer", "provider"], purpose="Line one\nLine two", area_of_use="HR"
+    )
+    client.force_login(compliance_officer)
+    client.post(f"{start_questionnaire(client, system)}?step=review")
+    payload = form_payload(registry[AISystem], system, compliance_officer)
+    payload["purpose"] = "Line one\r\nLine two"  # as browsers send a textarea
+    response = client.post(
+        reverse("inventory:aisystem_edit", args=[system.pk]), {**payload, "geography": "Austria"}
+    )
+    assert response.status_code == 302
+    system.refresh_from_db()
+    assert system.geography == "Austria" and system.purpose == "Line one\nLine two"
+    assert not system.reclassification_needed
+
+
+def test_the_review_sends_back_to_the_first_unanswered_step(client, compliance_officer):
+    system = AISystemFactory()
+    client.force_login(compliance_officer)
+    url = reverse("inventory:classify", args=[system.pk])
+    client.post(f"{url}?step=prohibited", {})
+    response = client.post(f"{url}?step=review")
+    assert response["Location"].endswith("step=annex_i")
+    assert not Classification.objects.exists()
+
+
+def test_answers_left_behind_do_not_count(client, compliance_officer):
+    system = AISystemFactory(ai_act_roles=["deployer"])
+    client.force_login(compliance_officer)
+    url = start_questionnaire(client, system)  # employment, profiling
+    client.post(f"{url}?step=annex_iii", {"annex_iii_area": ""})  # changes their mind
+    client.post(f"{url}?step=review")
+    record = Classification.objects.get()
+    assert record.tier == "minimal"
+    assert record.answers["profiling"] is False and record.answers["annex_iii_area"] == ""
