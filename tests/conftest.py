@@ -103,6 +103,12 @@ def fast_password_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def private_files(settings, tmp_path):
+    """Uploads of a test go to its own folder, not to the installation's var/."""
+    settings.MEDIA_ROOT = tmp_path / "private"
+
+
 @pytest.fixture
 def ai_act_obligations(db):
     """The shipped obligations (a migration loads them; transactional tests flush them)."""

@@ -87,10 +87,12 @@ def history_entry(record, previous, fields, related_cache):
 
 
 def linked(record, m2m_field):
-    """The objects a many-to-many field linked to in this historical record."""
-    target = m2m_field.related_model._meta.model_name
-    rows = getattr(record, m2m_field.name).select_related(target)
-    return sorted(str(getattr(row, target)) for row in rows)
+    """The objects a many-to-many field linked to in this historical record (by id, so that a
+    linked object deleted since still shows as #id)."""
+    target = m2m_field.related_model
+    ids = getattr(record, m2m_field.name).values_list(f"{target._meta.model_name}_id", flat=True)
+    objects = target._base_manager.in_bulk(list(ids))
+    return sorted(str(objects[pk]) if pk in objects else f"#{pk}" for pk in ids)
 
 
 def fields_changed_since(current, version, names):

@@ -112,7 +112,7 @@ class RegisterDetailView(RegisterView):
                     "objects": getattr(obj, accessor).restrict(request.user, "view"),
                     "parent_field": parent_field,
                     "can_add": child.form is not None and can(request.user, "add", child.model),
-                    "add_url": child.urls()["add"],
+                    "add_url": child.urls().get("add"),
                 }
             )
         return render(

@@ -310,8 +310,16 @@ def classify(answers: Answers) -> Result:
 
     tier = "minimal"
     route = ""
-    area = ""
-    area_name = label_for(ANNEX_III_AREAS, answers.annex_iii_area)
+    area = answers.annex_iii_area
+    if not area and answers.emotion_or_biometric:
+        area = "biometrics"
+        trail.append(
+            gettext(
+                "Emotion recognition and biometric categorisation are Annex III, point 1 "
+                "(biometrics)."
+            )
+        )
+    area_name = label_for(ANNEX_III_AREAS, area)
 
     # 2. Annex I products (Art. 6(1)).
     if answers.annex_i_product:
@@ -323,22 +331,14 @@ def classify(answers: Answers) -> Result:
                 "high-risk (Art. 6(1))."
             )
         )
-        if answers.annex_iii_area:
-            trail.append(
-                gettext(
-                    "The Annex III area “%(area)s” was not assessed further because the system "
-                    "is already high-risk under Annex I."
-                )
-                % {"area": area_name}
-            )
 
-    # 3. Annex III areas (Art. 6(2)) and the Art. 6(3) exemption.
-    elif answers.annex_iii_area:
-        area = answers.annex_iii_area
+    # 3. Annex III areas (Art. 6(2)) and the Art. 6(3) exemption; assessed for Annex I
+    # products too, whose Annex III duties (Art. 26(11), 27, 86) come on top.
+    if area:
         trail.append(gettext("Annex III area selected: %(area)s.") % {"area": area_name})
         exemptions = "; ".join(label_for(EXEMPTIONS_6_3, code) for code in answers.exemptions)
         if answers.exemptions and not answers.profiling:
-            route = "exempt_6_3"
+            route = route or "exempt_6_3"
             conditions.add("exempt_6_3")
             trail.append(
                 gettext("Exemption claimed (Art. 6(3)): %(exemptions)s; not high-risk.")
@@ -351,7 +351,7 @@ def classify(answers: Answers) -> Result:
                 )
             )
         else:
-            tier, route = "high_risk", "annex_iii"
+            tier, route = "high_risk", route or "annex_iii"
             conditions |= {"high_risk", "high_risk_annex_iii"}
             if answers.exemptions:
                 trail.append(
@@ -381,7 +381,7 @@ def classify(answers: Answers) -> Result:
                         "must carry out a fundamental rights impact assessment (Art. 27)."
                     )
                 )
-    else:
+    elif not answers.annex_i_product:
         trail.append(gettext("Not an Annex I product and no Annex III area selected."))
         if answers.exemptions:
             trail.append(

@@ -4,7 +4,7 @@ from datetime import date, timedelta
 
 from django.utils import timezone
 
-from aims.core.roles import AI_OFFICER, COMPLIANCE_OFFICER, SYSTEM_OWNER
+from aims.core.roles import COMPLIANCE_OFFICER, SYSTEM_OWNER
 from aims.core.seeding import ensure
 from aims.inventory import models as m
 from aims.inventory.classification import Answers
@@ -164,11 +164,10 @@ def seed(users):
         )
         if not party.systems.exists():
             party.systems.add(systems[system])
-    officer = users[AI_OFFICER]
     for reference, answers in (
         ("AIS-002", Answers(interacts_with_people=True)),
         ("AIS-003", Answers(annex_iii_area="employment", profiling=True)),
         ("AIS-001", Answers()),
     ):
         if not systems[reference].classifications.exists():
-            ai_system_classify(system=systems[reference], answers=answers, user=officer)
+            ai_system_classify(system=systems[reference], answers=answers, user=compliance)

@@ -300,7 +300,8 @@ class Classification(TrackedModel):
     system = models.ForeignKey(
         AISystem,
         verbose_name=_("AI system"),
-        on_delete=models.CASCADE,
+        # Classifications are records: a classified system is decommissioned, not deleted.
+        on_delete=models.PROTECT,
         related_name="classifications",
     )
     number = models.PositiveIntegerField(_("number"))
@@ -315,7 +316,7 @@ class Classification(TrackedModel):
     answers = models.JSONField(_("answers"))
     tier = models.CharField(_("risk tier"), max_length=20, choices=classification.TIERS)
     flags = MultipleChoiceField(_("flags"), options=classification.FLAGS)
-    route = models.CharField(_("route"), max_length=20, blank=True)
+    route = models.CharField(_("route"), max_length=20, choices=classification.ROUTES, blank=True)
     annex_iii_area = models.CharField(
         _("Annex III area"), max_length=40, choices=classification.ANNEX_III_AREAS, blank=True
     )

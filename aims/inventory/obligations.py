@@ -7,10 +7,11 @@ DATA = Path(__file__).resolve().parent / "data" / "ai_act_obligations.json"
 
 
 def load_obligations(model):
-    """Create or update every shipped obligation. `model` is the AIActObligation class (or its
-    historical version in a migration)."""
+    """Create the shipped obligations that are missing; never change one that exists (its date
+    may have been moved by an administrator). `model` is AIActObligation or its historical
+    version in a migration."""
     for entry in json.loads(DATA.read_text(encoding="utf-8")):
-        model.objects.update_or_create(
+        model.objects.get_or_create(
             code=entry["code"],
             defaults={
                 "article": entry["article"],

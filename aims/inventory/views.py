@@ -28,13 +28,18 @@ def classification_view(record):
     The stored English text is the record; it is re-worded in the reader's language when
     re-running the answers gives the same result (it does unless the rules have changed).
     """
-    result = record.result()
-    same = (result.tier, list(result.flags), result.route) == (
+    try:
+        result = record.result()
+    except ValueError:  # an answer code the rules no longer know: show the record as stored
+        result = None
+    same = result is not None and (result.tier, list(result.flags), result.route) == (
         record.tier,
         record.flags,
         record.route,
     )
-    obligations = applicable_obligations(result, record.roles, AIActObligation.objects.all())
+    obligations = (
+        applicable_obligations(result, record.roles, AIActObligation.objects.all()) if same else []
+    )
     return {
         "record": record,
         "summary": result.summary if same else record.summary,
@@ -72,8 +77,6 @@ def steps_for(answers):
     """The steps that matter given the answers so far (no exemptions without an area, …)."""
     if answers.get("prohibited"):
         return ["prohibited"]
-    if answers.get("annex_i_product"):
-        return ["prohibited", "annex_i", "transparency"]
     names = ["prohibited", "annex_i", "annex_iii"]
     if answers.get("annex_iii_area"):
         names.append("exemptions")

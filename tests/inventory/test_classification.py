@@ -127,12 +127,13 @@ CASES = [
         includes={"transparency_synthetic"},
     ),
     case(
-        "an emotion recognition system outside work is minimal risk with its flag",
+        "an emotion recognition system outside work is high-risk under annex iii biometrics",
         Answers(emotion_or_biometric=True),
-        "minimal",
-        "",
+        "high_risk",
+        "annex_iii",
         flags=("transparency_emotion_biometric",),
-        includes={"transparency_emotion_biometric"},
+        summary="High-risk (Annex III, biometrics)",
+        includes={"transparency_emotion_biometric", "high_risk_annex_iii"},
     ),
     case(
         "a deepfake tool is minimal risk with the deepfake flag",
@@ -199,12 +200,12 @@ CASES = [
         includes={"exempt_6_3", "transparency_synthetic"},
     ),
     case(
-        "annex i takes precedence over an annex iii area",
-        Answers(annex_i_product=True, annex_iii_area="biometrics"),
+        "an annex i product in an annex iii area carries the duties of both",
+        Answers(annex_i_product=True, annex_iii_area="essential_services"),
         "high_risk",
         "annex_i",
         summary="High-risk (Annex I product)",
-        excludes={"high_risk_annex_iii"},
+        includes={"high_risk_annex_i", "high_risk_annex_iii", "fria"},
     ),
     case(
         "exemptions without an annex iii area change nothing",

@@ -165,9 +165,11 @@ def test_classifications_are_records_nobody_changes(client, compliance_officer):
     client.force_login(compliance_officer)
     client.post(f"{start_questionnaire(client, system)}?step=review")
     record = Classification.objects.get()
-    assert (
-        client.post(reverse("inventory:classification_delete", args=[record.pk])).status_code == 404
-    )
+    delete = reverse("inventory:classification_delete", args=[record.pk])
+    assert client.post(delete).status_code == 404  # no role may delete them
+    client.force_login(UserFactory(is_superuser=True))  # and not even a superuser
+    response = client.post(delete, follow=True)
+    assert "A classification is a record and is never changed" in response.content.decode()
     assert Classification.objects.count() == 1
 
 
@@ -322,3 +324,31 @@ def test_answers_left_behind_do_not_count(client, compliance_officer):
     record = Classification.objects.get()
     assert record.tier == "minimal"
     assert record.answers["profiling"] is False and record.answers["annex_iii_area"] == ""
+
+
+def test_a_linked_system_deleted_since_still_shows_in_the_history(client, compliance_officer):
+    dataset = DatasetFactory()
+    system = AISystemFactory()
+    dataset.systems.add(system)
+    pk = system.pk
+    system.delete()
+    client.force_login(compliance_officer)
+    response = client.get(reverse("inventory:dataset_history", args=[dataset.pk]))
+    changes = [c for entry in response.context["page"].object_list for c in entry["changes"]]
+    assert f"#{pk}" in [new for _label, _old, new in changes]
+
+
+def test_a_classified_system_cannot_be_deleted(client, compliance_officer):
+    system = AISystemFactory(ai_act_roles=["deployer"])
+    client.force_login(compliance_officer)
+    client.post(f"{start_questionnaire(client, system)}?step=review")
+    response = client.post(reverse("inventory:aisystem_delete", args=[system.pk]))
+    assert response.status_code == 409
+    assert AISystem.objects.filter(pk=system.pk).exists()
+
+
+def test_no_role_means_no_obligations_and_the_review_says_so(client, compliance_officer):
+    system = AISystemFactory(ai_act_roles=[])
+    client.force_login(compliance_officer)
+    review = client.get(f"{start_questionnaire(client, system)}?step=review")
+    assert "No EU AI Act role is recorded for this system" in review.content.decode()
