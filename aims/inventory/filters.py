@@ -1,6 +1,7 @@
 """Filters of the inventory registers (the search box is the machinery's own)."""
 
 import django_filters
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from aims.core.filters import RegisterFilterSet
@@ -46,8 +47,12 @@ class ThirdPartyFilterSet(RegisterFilterSet):
 
 class AIActObligationFilterSet(RegisterFilterSet):
     roles = django_filters.ChoiceFilter(
-        label=_("role"), choices=classification.ROLES, lookup_expr="contains"
+        label=_("role"), choices=classification.ROLES, method="for_role"
     )
+
+    def for_role(self, queryset, name, value):
+        # An obligation without roles applies to every role.
+        return queryset.filter(Q(roles__contains=value) | Q(roles=""))
 
     class Meta:
         model = AIActObligation

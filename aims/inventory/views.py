@@ -371,7 +371,11 @@ def inventory_dashboard(request):
                 ),
                 (
                     _("Not classified"),
-                    [s for s in systems if latest[s.pk] is None],
+                    [
+                        s
+                        for s in systems
+                        if latest[s.pk] is None and s.status != AISystem.Status.DECOMMISSIONED
+                    ],
                     _("Every system is classified."),
                 ),
                 (

@@ -249,10 +249,15 @@ def test_the_scope_statement_lists_the_systems_in_scope(client, auditor):
 
 def test_the_overview_draws_tiers_stages_and_roles(client, auditor, compliance_officer):
     AISystemFactory(next_review=datetime.date(2020, 1, 1), ai_act_roles=["provider"])
+    classified = AISystemFactory(ai_act_roles=["deployer"])
+    client.force_login(compliance_officer)
+    client.post(f"{start_questionnaire(client, classified)}?step=review")
     client.force_login(auditor)
     response = client.get(reverse("inventory:dashboard"))
     charts = dict(response.context["charts"])
     assert [b["count"] for b in charts["By our EU AI Act role"] if b["code"] == "provider"] == [1]
+    tiers = {b["code"]: (b["count"], b["percent"]) for b in charts["By risk tier"]}
+    assert tiers == {"prohibited": (0, 0), "high_risk": (1, 50), "minimal": (0, 0)}
     lists = {str(heading): systems for heading, systems, _empty in response.context["lists"]}
     assert len(lists["Overdue reviews"]) == 1 and len(lists["Not classified"]) == 1
     assert 'role="img"' in response.content.decode()
@@ -352,3 +357,10 @@ def test_no_role_means_no_obligations_and_the_review_says_so(client, compliance_
     client.force_login(compliance_officer)
     review = client.get(f"{start_questionnaire(client, system)}?step=review")
     assert "No EU AI Act role is recorded for this system" in review.content.decode()
+
+
+def test_filtering_obligations_by_role_keeps_those_for_every_role(client, auditor):
+    client.force_login(auditor)
+    response = client.get(reverse("inventory:aiactobligation_list"), {"roles": "distributor"})
+    articles = {row.record.article for row in response.context["table"].page.object_list}
+    assert "Art. 5" in articles  # no roles: applies to everyone
