@@ -176,6 +176,8 @@ class Answers:
     exemptions: tuple[str, ...] = ()
     profiling: bool = False
     public_body: bool = False
+    credit_or_insurance: bool = False
+    becomes_provider: bool = False
     interacts_with_people: bool = False
     synthetic_content: bool = False
     emotion_or_biometric: bool = False
@@ -230,6 +232,12 @@ class Result:
     annex_iii_area: str
     conditions: frozenset[str]
     trail: tuple[str, ...]
+    # Roles the organization takes on through the answers (Art. 25: becoming the provider).
+    added_roles: tuple[str, ...] = ()
+
+    def roles(self, recorded: Iterable[str]) -> list[str]:
+        """The recorded AI Act roles together with those the answers add."""
+        return list(dict.fromkeys([*recorded, *self.added_roles]))
 
     @property
     def summary(self) -> str:
@@ -365,12 +373,12 @@ def classify(answers: Answers) -> Result:
             else:
                 trail.append(gettext("No Art. 6(3) exemption applies."))
             trail.append(gettext("The system is high-risk (Art. 6(2), Annex III)."))
-            if area == "essential_services":
+            if area == "essential_services" and answers.credit_or_insurance:
                 conditions.add("fria")
                 trail.append(
                     gettext(
-                        "Essential services area: deployers must carry out a fundamental rights "
-                        "impact assessment (Art. 27)."
+                        "Creditworthiness or life and health insurance: deployers must carry out "
+                        "a fundamental rights impact assessment (Art. 27)."
                     )
                 )
             elif answers.public_body and area != "critical_infrastructure":
@@ -399,7 +407,19 @@ def classify(answers: Answers) -> Result:
     flags.sort(key=[code for code, _label in FLAGS].index)
     conditions.update(flags)
 
-    # 5. Whatever is left is minimal risk.
+    # 5. Art. 25: rebranding, substantially modifying or re-purposing a high-risk system makes
+    # the organization its provider.
+    added_roles = ()
+    if answers.becomes_provider and tier == "high_risk":
+        added_roles = ("provider",)
+        trail.append(
+            gettext(
+                "We put our name on, substantially modify or re-purpose a high-risk system: we "
+                "take on the provider's obligations (Art. 25(1))."
+            )
+        )
+
+    # 6. Whatever is left is minimal risk.
     trail.append(gettext("Result: %(tier)s.") % {"tier": label_for(TIERS, tier)})
 
     return Result(
@@ -409,6 +429,7 @@ def classify(answers: Answers) -> Result:
         annex_iii_area=area,
         conditions=frozenset(conditions),
         trail=tuple(trail),
+        added_roles=added_roles,
     )
 
 

@@ -175,6 +175,10 @@ class ExemptionStep(QuestionnaireStep):
         ),
     )
     public_body = yes_no(_("Are we a public body, or do we provide a public service with it?"))
+    credit_or_insurance = yes_no(
+        _("Does it assess creditworthiness, or risks and prices in life or health insurance?"),
+        _("Only matters in the area of essential services."),
+    )
 
 
 class TransparencyStep(QuestionnaireStep):
@@ -190,6 +194,13 @@ class TransparencyStep(QuestionnaireStep):
     gpai = yes_no(_("Is it, or is it built as, a general-purpose AI model that we provide?"))
     gpai_systemic = yes_no(
         _("Was that model trained with more than 10^25 floating-point operations?"),
+    )
+    becomes_provider = yes_no(
+        _(
+            "Do we put our name on a high-risk system, modify it substantially, or change its "
+            "purpose so that it becomes high-risk?"
+        ),
+        _("Then we take on the provider's obligations (Art. 25)."),
     )
 
 

@@ -43,7 +43,7 @@ def ai_system_classify(*, system, answers, user):
             number=number,
             classified_on=timezone.localdate(),
             classified_by=user,
-            roles=system.ai_act_roles,
+            roles=result.roles(system.ai_act_roles),
             answers=answers.to_dict(),
             tier=result.tier,
             flags=list(result.flags),

@@ -138,13 +138,14 @@ def review(request, system, key, state):
         )
         return redirect(system)
     result = classify(parsed)
-    obligations = applicable_obligations(result, system.ai_act_roles, AIActObligation.objects.all())
+    roles = result.roles(system.ai_act_roles)
+    obligations = applicable_obligations(result, roles, AIActObligation.objects.all())
     return render(
         request,
         "inventory/classify_review.html",
         {
             "system": system,
-            "roles": AISystem._meta.get_field("ai_act_roles").labels(system.ai_act_roles),
+            "roles": AISystem._meta.get_field("ai_act_roles").labels(roles),
             "result": result,
             "flags": [classification.label_for(classification.FLAGS, f) for f in result.flags],
             "obligations": obligations,

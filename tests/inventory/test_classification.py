@@ -162,11 +162,18 @@ CASES = [
     ),
     case(
         "credit scoring needs a fundamental rights impact assessment",
-        Answers(annex_iii_area="essential_services"),
+        Answers(annex_iii_area="essential_services", credit_or_insurance=True),
         "high_risk",
         "annex_iii",
         summary="High-risk (Annex III, essential services)",
         includes={"fria"},
+    ),
+    case(
+        "private emergency triage needs no fundamental rights impact assessment",
+        Answers(annex_iii_area="essential_services"),
+        "high_risk",
+        "annex_iii",
+        excludes={"fria"},
     ),
     case(
         "a public body deploying an education system needs a fria",
@@ -201,7 +208,9 @@ CASES = [
     ),
     case(
         "an annex i product in an annex iii area carries the duties of both",
-        Answers(annex_i_product=True, annex_iii_area="essential_services"),
+        Answers(
+            annex_i_product=True, annex_iii_area="essential_services", credit_or_insurance=True
+        ),
         "high_risk",
         "annex_i",
         summary="High-risk (Annex I product)",
@@ -432,7 +441,9 @@ def test_a_chatbot_provider_gets_art_50_1(obligations):
 
 def test_a_credit_scoring_deployer_gets_the_fria(obligations):
     selected = applicable_obligations(
-        classify(Answers(annex_iii_area="essential_services")), ["deployer"], obligations
+        classify(Answers(annex_iii_area="essential_services", credit_or_insurance=True)),
+        ["deployer"],
+        obligations,
     )
     assert "Art. 27" in articles(selected)
 
@@ -475,3 +486,14 @@ def test_applicable_obligations_keeps_input_order_and_treats_empty_roles_as_ever
         "b",
         "a",
     ]
+
+
+def test_a_deployer_who_re_purposes_a_high_risk_system_takes_on_provider_duties():
+    result = classify(Answers(annex_iii_area="employment", becomes_provider=True))
+    assert result.added_roles == ("provider",)
+    assert result.roles(["deployer"]) == ["deployer", "provider"]
+    assert any("Art. 25(1)" in step for step in result.trail)
+
+
+def test_re_purposing_a_minimal_risk_system_changes_no_role():
+    assert classify(Answers(becomes_provider=True)).added_roles == ()

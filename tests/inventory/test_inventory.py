@@ -82,7 +82,10 @@ def start_questionnaire(client, system):
         ("prohibited", {}),
         ("annex_i", {"annex_i_product": "False"}),
         ("annex_iii", {"annex_iii_area": "employment"}),
-        ("exemptions", {"profiling": "True", "public_body": "False"}),
+        (
+            "exemptions",
+            {"profiling": "True", "public_body": "False", "credit_or_insurance": "False"},
+        ),
         (
             "transparency",
             {
@@ -94,6 +97,7 @@ def start_questionnaire(client, system):
                     "deepfake_or_public_text",
                     "gpai",
                     "gpai_systemic",
+                    "becomes_provider",
                 )
             },
         ),
@@ -364,3 +368,25 @@ def test_filtering_obligations_by_role_keeps_those_for_every_role(client, audito
     response = client.get(reverse("inventory:aiactobligation_list"), {"roles": "distributor"})
     articles = {row.record.article for row in response.context["table"].page.object_list}
     assert "Art. 5" in articles  # no roles: applies to everyone
+
+
+def test_re_purposing_a_high_risk_system_records_us_as_provider(client, compliance_officer):
+    system = AISystemFactory(ai_act_roles=["deployer"])
+    client.force_login(compliance_officer)
+    url = start_questionnaire(client, system)
+    answers = {
+        key: "False"
+        for key in (
+            "interacts_with_people",
+            "synthetic_content",
+            "emotion_or_biometric",
+            "deepfake_or_public_text",
+            "gpai",
+            "gpai_systemic",
+        )
+    }
+    client.post(f"{url}?step=transparency", {**answers, "becomes_provider": "True"})
+    review = client.get(f"{url}?step=review")
+    assert "Art. 9" in [o.article for o in review.context["obligations"]]
+    client.post(f"{url}?step=review")
+    assert Classification.objects.get().roles == ["provider", "deployer"]
