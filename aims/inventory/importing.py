@@ -541,7 +541,9 @@ def _table(grid: list[list[str]], sheet_names: list[str], sheet: str) -> Table:
         raise ImportFileError(_("No header row found: the first rows of the file are empty."))
     header_index = scores.index(max(scores))  # index() finds the earliest of equal scores
     raw_headers = candidates[header_index]
-    if sum(1 for cell in raw_headers if cell) < 2:
+    filled = [cell for cell in raw_headers if cell]
+    # One column is enough when it is a known header (a plain list of system names).
+    if len(filled) < 2 and not (filled and _header_field(normalize(filled[0]))):
         raise ImportFileError(
             _(
                 "No header row found: the first %(count)s rows contain no row with at least "

@@ -595,3 +595,9 @@ def test_a_zip_that_unpacks_to_too_much_is_refused():
         archive.writestr("xl/worksheets/sheet1.xml", b"0" * (201 * 1024 * 1024))
     with pytest.raises(ImportFileError, match="200 MB"):
         read_table(buffer.getvalue(), "bomb.xlsx")
+
+
+def test_a_plain_list_of_names_under_a_known_header_is_a_table():
+    table = read_table(b"Name\nClaims triage\nChatbot\n", "names.csv")
+    assert table.headers == ["Name"]
+    assert [cells for _number, cells in table.rows] == [["Claims triage"], ["Chatbot"]]
