@@ -337,3 +337,14 @@ def test_uploading_the_same_file_again_warns(client, compliance_officer):
         follow=True,
     )
     assert "This very file was imported before" in response.content.decode()
+
+
+def test_the_import_knows_exactly_the_systems_fields_and_choices():
+    from aims.inventory.importing import CHOICES, FIELDS
+
+    for code, label in FIELDS.items():
+        assert str(AISystem._meta.get_field(code).verbose_name) == str(label), code
+    for code, options in CHOICES.items():
+        model_field = AISystem._meta.get_field(code)
+        known = model_field.options if code == "ai_act_roles" else model_field.choices
+        assert {c: str(label) for c, label in known} == {c: str(v) for c, v in options.items()}
