@@ -37,7 +37,10 @@ class RegisterView(LoginRequiredMixin, View):
         return self.model._default_manager.restrict(self.request.user, action or self.action)
 
     def get_object(self):
-        return get_object_or_404(self.scoped(), pk=self.kwargs["pk"])
+        # Fetched once per request: dispatch checks the lock, the handler uses the same object.
+        if not hasattr(self, "_object"):
+            self._object = get_object_or_404(self.scoped(), pk=self.kwargs["pk"])
+        return self._object
 
     def dispatch(self, request, *args, **kwargs):
         if self.action in ("change", "delete") and request.user.is_authenticated:
@@ -153,7 +156,7 @@ class RegisterFormView(RegisterView):
 
     def form_context(self, form, obj):
         # The form has copied the user's input onto its instance; headings show what is stored.
-        stored = self.get_object() if obj else None
+        stored = self.scoped().get(pk=obj.pk) if obj else None
         return self.object_context(stored, form=form) if obj else self.context(form=form)
 
 

@@ -44,10 +44,14 @@ def classification_view(record):
         "record": record,
         "summary": result.summary if same else record.summary,
         "trail": result.trail if same else record.trail,
-        "flags": [classification.label_for(classification.FLAGS, f) for f in record.flags],
+        "flags": flag_labels(record.flags),
         "obligations": obligations,
         "today": timezone.localdate(),
     }
+
+
+def flag_labels(flags):
+    return [classification.label_for(classification.FLAGS, flag) for flag in flags]
 
 
 def system_detail_context(system, user):
@@ -147,7 +151,7 @@ def review(request, system, key, state):
             "system": system,
             "roles": AISystem._meta.get_field("ai_act_roles").labels(roles),
             "result": result,
-            "flags": [classification.label_for(classification.FLAGS, f) for f in result.flags],
+            "flags": flag_labels(result.flags),
             "obligations": obligations,
             "today": timezone.localdate(),
             "previous": path[-1],
@@ -258,10 +262,9 @@ def import_columns(request, pk):
 
 
 def choose_sheet(request, system_import):
-    with system_import.file.open("rb") as f:
-        content = f.read()
+    system_import.sheet = request.POST["sheet"]
     try:
-        table = importing.read_table(content, system_import.file.name, request.POST["sheet"])
+        table = services.read_import(system_import)
     except importing.ImportFileError as refused:
         messages.error(request, str(refused))
     else:
