@@ -8,6 +8,7 @@ urlpatterns = [
     path("", include("aims.core.urls")),
     path("context/", include("aims.context.urls")),
     path("inventory/", include("aims.inventory.urls")),
+    path("risks/", include("risks.urls")),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),

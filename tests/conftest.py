@@ -62,6 +62,11 @@ def form_payload(register, obj, user):
             payload[name] = value.isoformat()
         else:
             payload[name] = value
+    # Form fields that are not model fields (a criteria scale's rows) post their initial value.
+    for name in form.fields:
+        if name not in data and name != "loaded_version":
+            value = form[name].value()
+            payload[name] = "" if value is None else value
     payload["loaded_version"] = obj.version if obj.pk else ""
     return payload
 

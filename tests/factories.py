@@ -9,6 +9,8 @@ from aims.context import models as context
 from aims.core.models import User
 from aims.core.roles import ROLES
 from aims.inventory import models as inventory
+from risks import models as risks
+from risks.demo import five_by_five
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -187,6 +189,86 @@ class SystemImportFactory(factory.django.DjangoModelFactory):
     sha256 = "0" * 64
 
 
+class RiskCriteriaFactory(factory.django.DjangoModelFactory):
+    """A draft of the 5×5 criteria (drafts can be edited; only one set can be active)."""
+
+    class Meta:
+        model = risks.RiskCriteria
+
+    name = five_by_five()["name"]
+    likelihood_scale = five_by_five()["likelihood_scale"]
+    impact_scale = five_by_five()["impact_scale"]
+    matrix = five_by_five()["matrix"]
+    acceptance_threshold = "medium"
+
+
+def active_criteria():
+    """The active criteria, created as 5×5 when there are none yet."""
+    return risks.RiskCriteria.active() or RiskCriteriaFactory(
+        status=risks.RiskCriteria.Status.ACTIVE
+    )
+
+
+class RiskFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = risks.Risk
+
+    title = factory.Sequence(lambda n: f"Risk {n}")
+    description = "Attackers hide instructions in customer e-mails."
+    category = risks.Category.SECURITY
+    risk_source = risks.RiskSource.MACHINE_LEARNING
+    objectives = factory.LazyFunction(lambda: ["security"])
+    criteria = factory.LazyFunction(active_criteria)
+    inherent_likelihood = 4
+    inherent_impact = 4
+    residual_likelihood = 2
+    residual_impact = 3
+    treatment_option = risks.TreatmentOption.MODIFY
+    controls = factory.LazyFunction(lambda: ["A.6.2.4"])
+
+
+class TreatmentActionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = risks.TreatmentAction
+
+    risk = factory.SubFactory(RiskFactory)
+    title = factory.Sequence(lambda n: f"Action {n}")
+    owner = factory.SubFactory(UserFactory)
+    due_date = datetime.date(2027, 3, 31)
+
+
+class RiskAcceptanceFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = risks.RiskAcceptance
+
+    risk = factory.SubFactory(RiskFactory)
+    accepted_by = factory.SubFactory(UserFactory)
+    accepted_on = datetime.date(2026, 11, 1)
+    justification = "Monitoring is in place."
+    expires_on = datetime.date(2027, 11, 1)
+    criteria = factory.SelfAttribute("risk.criteria")
+    residual_likelihood = 2
+    residual_impact = 3
+    residual_level = "medium"
+
+
+class LibraryRiskFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = risks.LibraryRisk
+
+    code = factory.Sequence(lambda n: f"test-risk-{n}")
+    title = "Test risk"
+    title_de = "Testrisiko"
+    description = "A risk for tests."
+    description_de = "Ein Risiko für Tests."
+    category = risks.Category.ROBUSTNESS
+    risk_source = risks.RiskSource.MACHINE_LEARNING
+    objectives = factory.LazyFunction(lambda: ["robustness"])
+    controls = factory.LazyFunction(lambda: ["A.6.2.4"])
+    likelihood = 3
+    impact = 3
+
+
 # One factory per registered model: the generated register tests need them all.
 REGISTER_FACTORIES = {
     factory_class._meta.model: factory_class
@@ -207,5 +289,10 @@ REGISTER_FACTORIES = {
         AIActObligationFactory,
         ClassificationFactory,
         SystemImportFactory,
+        RiskCriteriaFactory,
+        RiskFactory,
+        TreatmentActionFactory,
+        RiskAcceptanceFactory,
+        LibraryRiskFactory,
     )
 }

@@ -42,6 +42,13 @@ class Register:
     url_prefix: str = ""
     # `extra_context(obj, user)` → dict for the detail page (e.g. workflow buttons).
     extra_context: object = lambda obj, user: {}
+    # `list_context(request, queryset)` → dict for the list page, given what the list shows
+    # before paging (e.g. a chart of the filtered entries).
+    list_context: object = lambda request, queryset: {}
+
+    def templates(self, page):
+        """The app's own template for a page (`risks/risk_list.html`) before the generic one."""
+        return [f"{self.app_label}/{self.model_name}_{page}.html", f"core/register_{page}.html"]
 
     @property
     def app_label(self):
@@ -117,6 +124,7 @@ class Registry:
         self._registers = {}
         self.links = []
         self.attention_providers = []
+        self.panels = []
 
     def register(self, model, **options):
         self._registers[model] = Register(model=model, **options)
@@ -128,6 +136,11 @@ class Registry:
     def attention(self, provider):
         """Decorator: `provider(user)` yields (message, url) pairs for the dashboard."""
         self.attention_providers.append(provider)
+        return provider
+
+    def panel(self, provider):
+        """Decorator: `provider(request)` returns an HTML fragment for the dashboard, or ""."""
+        self.panels.append(provider)
         return provider
 
     def __iter__(self):

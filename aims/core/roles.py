@@ -97,3 +97,18 @@ def is_author(user, obj):
 def may_approve_object(user, obj):
     """Four-eyes: an approver never approves what they wrote or changed."""
     return may_approve(user) and not is_author(user, obj)
+
+
+def last_editor(obj):
+    """The user of the object's latest history record (None for system changes)."""
+    record = obj.history.order_by("-history_date", "-history_id").first()
+    return record.history_user if record else None
+
+
+def may_accept_risk(user, risk):
+    """Residual risk above the criteria's threshold is the AI officer's to accept; at or below
+    it, the risk owner's too. Four-eyes: whoever changed the risk last never accepts it."""
+    allowed = may_approve(user) or (
+        user.is_active and not risk.needs_ai_officer and risk.owner_id == user.pk
+    )
+    return allowed and last_editor(risk) != user

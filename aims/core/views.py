@@ -81,24 +81,29 @@ class RegisterView(LoginRequiredMixin, View):
         queryset = filterset.qs if filterset.is_valid() else self.scoped().none()
         queryset = search(queryset, self.register.search_fields, request.GET.get("q", ""))
         table = self.register.table(optimize(queryset, self.register.table))
-        return table, filterset
+        return table, filterset, queryset
 
 
 class RegisterListView(RegisterView):
     def get(self, request):
-        table, filterset = self.filtered_table()
+        table, filterset, queryset = self.filtered_table()
         configure(table, request, per_page=settings.REGISTER_PAGE_SIZE)
-        context = self.context(table=table, filterset=filterset, query=request.GET.get("q", ""))
+        context = self.context(
+            table=table,
+            filterset=filterset,
+            query=request.GET.get("q", ""),
+            **self.register.list_context(request, queryset),
+        )
         if request.htmx and request.htmx.target == "register-table":
             return render(request, "core/register_table.html", context)
-        return render(request, "core/register_list.html", context)
+        return render(request, self.register.templates("list"), context)
 
 
 class RegisterExportView(RegisterView):
     def get(self, request, fmt):
         if fmt not in ("csv", "xlsx"):
             raise Http404
-        table, _filterset = self.filtered_table()
+        table, _filterset, _queryset = self.filtered_table()
         filename = f"{self.register.url_prefix or self.register.model_name}-{timezone.localdate()}"
         return exports.export_table(table, fmt, filename)
 
@@ -120,10 +125,7 @@ class RegisterDetailView(RegisterView):
             )
         return render(
             request,
-            [
-                f"{self.register.app_label}/{self.register.model_name}_detail.html",
-                "core/register_detail.html",
-            ],
+            self.register.templates("detail"),
             self.object_context(
                 obj,
                 rows=display.detail_rows(obj),
@@ -134,7 +136,9 @@ class RegisterDetailView(RegisterView):
 
 
 class RegisterFormView(RegisterView):
-    template_name = "core/register_form.html"
+    @property
+    def template_name(self):
+        return self.register.templates("form")
 
     def form(self, instance=None, data=None):
         initial = None if instance else self.request.GET.dict()
@@ -262,8 +266,13 @@ class DashboardView(LoginRequiredMixin, View):
         attention = [
             item for provider in registry.attention_providers for item in provider(request.user)
         ]
+        panels = [html for provider in registry.panels if (html := provider(request))]
         return render(
             request,
             "core/dashboard.html",
-            {"areas": [(AREAS[k], areas[k]) for k in AREAS if k in areas], "attention": attention},
+            {
+                "areas": [(AREAS[k], areas[k]) for k in AREAS if k in areas],
+                "attention": attention,
+                "panels": panels,
+            },
         )

@@ -25,6 +25,8 @@ EXPECTED_FOR = {
     "classification": RECORDS,  # written by the classification questionnaire only
     "systemimport": RECORDS,  # written by the import wizard only
     "aiactobligation": {**RECORDS, "administrator": FULL},  # dates change by law
+    "riskacceptance": RECORDS,  # written by the acceptance workflow only
+    "libraryrisk": RECORDS,  # built in, loaded from the data file
 }
 
 

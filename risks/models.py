@@ -1,0 +1,492 @@
+"""The risk register (6.1.2, 6.1.3, 8.2, 8.3): the criteria risks are scored by, the risks with
+their inherent and residual assessment, treatment actions, the acceptance of residual risk and
+the built-in library of typical AI risks."""
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone, translation
+from django.utils.translation import gettext_lazy as _
+
+from aims.core.fields import MultipleChoiceField
+from aims.core.models import ReferencedModel, TrackedModel, object_permission_models
+from controls.catalogue import annex_a_choices
+
+SHORT_TEXT = 200
+LONG_TEXT = 10_000
+MIN_LEVELS, MAX_LEVELS = 3, 6
+
+
+class RiskLevel(models.TextChoices):
+    """Levels in ascending order: comparisons use their position."""
+
+    LOW = "low", _("Low")
+    MEDIUM = "medium", _("Medium")
+    HIGH = "high", _("High")
+    CRITICAL = "critical", _("Critical")
+
+    @classmethod
+    def rank(cls, level):
+        return cls.values.index(level) if level in cls.values else -1
+
+
+class Category(models.TextChoices):
+    BIAS_FAIRNESS = "bias_fairness", _("Bias and fairness")
+    DATA_QUALITY = "data_quality", _("Data quality")
+    MODEL_DRIFT = "model_drift", _("Model drift")
+    ROBUSTNESS = "robustness", _("Robustness")
+    TRANSPARENCY = "transparency", _("Transparency and explainability")
+    PRIVACY = "privacy", _("Privacy")
+    SECURITY = "security", _("Security (e.g. prompt injection, data poisoning)")
+    SAFETY = "safety", _("Safety")
+    MISUSE = "misuse", _("Misuse")
+    THIRD_PARTY = "third_party", _("Third party and supply chain")
+    LEGAL = "legal", _("Legal and regulatory")
+    INFORMATION_SECURITY = "information_security", _("Information security (ISMS)")
+
+
+class RiskSource(models.TextChoices):
+    """Annex C.3."""
+
+    ENVIRONMENT_COMPLEXITY = "environment_complexity", _("Complexity of the environment")
+    LACK_OF_TRANSPARENCY = "lack_of_transparency", _("Lack of transparency and explainability")
+    AUTOMATION_LEVEL = "automation_level", _("Level of automation")
+    MACHINE_LEARNING = "machine_learning", _("Machine learning")
+    HARDWARE = "hardware", _("System hardware")
+    LIFE_CYCLE = "life_cycle", _("System life cycle")
+    TECHNOLOGY_READINESS = "technology_readiness", _("Technology readiness")
+
+
+OBJECTIVES = [  # Annex C.2
+    ("accountability", _("Accountability")),
+    ("ai_expertise", _("AI expertise")),
+    ("data_quality", _("Availability and quality of training and test data")),
+    ("environmental_impact", _("Environmental impact")),
+    ("fairness", _("Fairness")),
+    ("maintainability", _("Maintainability")),
+    ("privacy", _("Privacy")),
+    ("robustness", _("Robustness")),
+    ("safety", _("Safety")),
+    ("security", _("Security")),
+    ("transparency", _("Transparency and explainability")),
+]
+
+
+class TreatmentOption(models.TextChoices):
+    MODIFY = "modify", _("Modify (reduce with controls)")
+    AVOID = "avoid", _("Avoid")
+    SHARE = "share", _("Share (transfer)")
+    RETAIN = "retain", _("Retain")
+
+
+def default_level(likelihood, impact, likelihood_levels, impact_levels):
+    """A proposal for a matrix cell from the relative score, for new or resized scales."""
+    score = (likelihood / likelihood_levels) * (impact / impact_levels)
+    for threshold, level in ((0.64, "critical"), (0.36, "high"), (0.16, "medium")):
+        if score >= threshold:
+            return level
+    return "low"
+
+
+class RiskCriteria(TrackedModel):
+    """A version of the risk criteria (6.1.2): the scales, the matrix and the acceptance threshold.
+
+    Risks keep the version they were scored under, so a new version rewrites no assessment.
+    """
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        ACTIVE = "active", _("Active")
+        RETIRED = "retired", _("Retired")
+
+    number = models.PositiveIntegerField(_("criteria version"), unique=True, editable=False)
+    name = models.CharField(_("name"), max_length=SHORT_TEXT)
+    # [{"label": ..., "description": ...}, ...] from the lowest to the highest level.
+    likelihood_scale = models.JSONField(_("likelihood scale"), default=list)
+    impact_scale = models.JSONField(_("impact scale"), default=list)
+    # matrix[likelihood - 1][impact - 1] is a RiskLevel code.
+    matrix = models.JSONField(_("risk matrix"), default=list)
+    acceptance_threshold = models.CharField(
+        _("acceptance threshold"),
+        max_length=10,
+        choices=RiskLevel.choices,
+        default=RiskLevel.MEDIUM,
+        help_text=_(
+            "The highest residual level a risk owner may accept; above it only the AI officer "
+            "accepts."
+        ),
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.DRAFT, editable=False
+    )
+    activated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("activated by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+    )
+    activated_on = models.DateField(_("activated on"), null=True, blank=True, editable=False)
+
+    class Meta:
+        verbose_name = _("risk criteria")
+        verbose_name_plural = _("risk criteria")
+        ordering = ["-number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["status"], condition=Q(status="active"), name="one_active_risk_criteria"
+            )
+        ]
+
+    def __str__(self):
+        return f"v{self.number} {self.name}"
+
+    def save(self, *args, **kwargs):
+        if self.number is None:
+            self.number = (RiskCriteria.objects.aggregate(n=models.Max("number"))["n"] or 0) + 1
+        super().save(*args, **kwargs)
+
+    @classmethod
+    def active(cls):
+        return cls.objects.filter(status=cls.Status.ACTIVE).first()
+
+    @property
+    def lock_reason(self):
+        if self.status == self.Status.DRAFT:
+            return ""
+        return _("Only a draft can be changed or deleted. Start a new version of the criteria.")
+
+    def check_scales(self):
+        """The form checks each field; this guards what is activated, however it was stored."""
+        sizes_ok = all(
+            MIN_LEVELS <= len(scale) <= MAX_LEVELS
+            for scale in (self.likelihood_scale, self.impact_scale)
+        )
+        matrix_ok = len(self.matrix) == len(self.likelihood_scale) and all(
+            len(row) == len(self.impact_scale) and not set(row) - set(RiskLevel.values)
+            for row in self.matrix
+        )
+        if not (sizes_ok and matrix_ok):
+            raise ValidationError(
+                _("Scales need %(min)d to %(max)d levels and every matrix cell a level.")
+                % {"min": MIN_LEVELS, "max": MAX_LEVELS}
+            )
+
+    @property
+    def likelihood_levels(self):
+        return len(self.likelihood_scale)
+
+    @property
+    def impact_levels(self):
+        return len(self.impact_scale)
+
+    def level(self, likelihood, impact):
+        """The matrix level of a cell, or "" when the assessment is incomplete."""
+        if not likelihood or not impact:
+            return ""
+        return self.matrix[likelihood - 1][impact - 1]
+
+    def likelihood_label(self, value):
+        return scale_label(self.likelihood_scale, value)
+
+    def impact_label(self, value):
+        return scale_label(self.impact_scale, value)
+
+    def above_threshold(self, level):
+        return RiskLevel.rank(level) > RiskLevel.rank(self.acceptance_threshold)
+
+
+def scale_label(scale, value):
+    if not value or value > len(scale):
+        return ""
+    return f"{value} – {scale[value - 1]['label']}"
+
+
+class Risk(ReferencedModel):
+    """An AI (or information-security) risk with its inherent and residual assessment."""
+
+    reference_prefix = "R"
+    reference_digits = 4
+    owner_field = "owner"
+
+    class Status(models.TextChoices):
+        IDENTIFIED = "identified", _("Identified")
+        ASSESSED = "assessed", _("Assessed")
+        IN_TREATMENT = "in_treatment", _("In treatment")
+        ACCEPTED = "accepted", _("Residual risk accepted")
+        REVIEW = "review", _("Under review")
+        CLOSED = "closed", _("Closed")
+
+    title = models.CharField(_("title"), max_length=SHORT_TEXT)
+    description = models.TextField(_("description"), max_length=LONG_TEXT, blank=True)
+    category = models.CharField(_("category"), max_length=30, choices=Category.choices)
+    risk_source = models.CharField(
+        _("risk source"),
+        max_length=30,
+        choices=RiskSource.choices,
+        blank=True,
+        help_text=_("Where the risk comes from (Annex C.3)."),
+    )
+    objectives = MultipleChoiceField(
+        _("affected objectives"),
+        options=OBJECTIVES,
+        max_length=300,
+        help_text=_("The organizational objectives the risk threatens (Annex C.2)."),
+    )
+    ai_systems = models.ManyToManyField(
+        "inventory.AISystem", verbose_name=_("AI systems"), related_name="risks", blank=True
+    )
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("risk owner"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="owned_risks",
+    )
+    criteria = models.ForeignKey(
+        RiskCriteria,
+        verbose_name=_("risk criteria"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="risks",
+    )
+    inherent_likelihood = models.PositiveSmallIntegerField(
+        _("inherent likelihood"), null=True, blank=True, validators=[MinValueValidator(1)]
+    )
+    inherent_impact = models.PositiveSmallIntegerField(
+        _("inherent impact"), null=True, blank=True, validators=[MinValueValidator(1)]
+    )
+    inherent_level = models.CharField(
+        _("inherent level"), max_length=10, choices=RiskLevel.choices, blank=True, editable=False
+    )
+    treatment_option = models.CharField(
+        _("treatment option"), max_length=10, choices=TreatmentOption.choices, blank=True
+    )
+    controls = MultipleChoiceField(
+        _("linked controls"),
+        options=annex_a_choices(),
+        max_length=600,
+        help_text=_("Annex A controls that treat the risk."),
+    )
+    residual_likelihood = models.PositiveSmallIntegerField(
+        _("residual likelihood"), null=True, blank=True, validators=[MinValueValidator(1)]
+    )
+    residual_impact = models.PositiveSmallIntegerField(
+        _("residual impact"), null=True, blank=True, validators=[MinValueValidator(1)]
+    )
+    residual_level = models.CharField(
+        _("residual level"), max_length=10, choices=RiskLevel.choices, blank=True, editable=False
+    )
+    status = models.CharField(
+        _("status"), max_length=15, choices=Status.choices, default=Status.IDENTIFIED
+    )
+    review_cadence_months = models.PositiveSmallIntegerField(
+        _("review every (months)"),
+        default=12,
+        validators=[MinValueValidator(1), MaxValueValidator(60)],
+    )
+    next_review = models.DateField(_("next review"), null=True, blank=True)
+    library_code = models.CharField(
+        _("from library entry"), max_length=60, blank=True, editable=False
+    )
+    plan_approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("treatment plan approved by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+    )
+    plan_approved_on = models.DateField(
+        _("treatment plan approved on"), null=True, blank=True, editable=False
+    )
+
+    class Meta(ReferencedModel.Meta):
+        verbose_name = _("risk")
+        verbose_name_plural = _("risks")
+
+    def save(self, *args, **kwargs):
+        self.assess()
+        super().save(*args, **kwargs)
+
+    def assess(self):
+        """Levels from the criteria the risk is scored under."""
+        if self.criteria_id is None and (self.inherent_likelihood or self.residual_likelihood):
+            self.criteria = RiskCriteria.active()
+        criteria = self.criteria
+        self.inherent_level = (
+            criteria.level(self.inherent_likelihood, self.inherent_impact) if criteria else ""
+        )
+        self.residual_level = (
+            criteria.level(self.residual_likelihood, self.residual_impact) if criteria else ""
+        )
+
+    @property
+    def needs_ai_officer(self):
+        """Whether accepting the residual risk is the AI officer's decision."""
+        return bool(self.criteria and self.criteria.above_threshold(self.residual_level))
+
+    @property
+    def review_overdue(self):
+        return bool(
+            self.next_review
+            and self.next_review < timezone.localdate()
+            and self.status != self.Status.CLOSED
+        )
+
+    @property
+    def current_acceptance(self):
+        return self.acceptances.order_by("-accepted_on", "-pk").first()
+
+    def residual_matches(self, acceptance):
+        return (
+            acceptance.criteria_id,
+            acceptance.residual_likelihood,
+            acceptance.residual_impact,
+        ) == (
+            self.criteria_id,
+            self.residual_likelihood,
+            self.residual_impact,
+        )
+
+
+RiskUserObjectPermission, RiskGroupObjectPermission = object_permission_models(Risk)
+
+
+class TreatmentAction(TrackedModel):
+    """One action of a risk's treatment plan (6.1.3)."""
+
+    scope_parent = "risk"
+    # Changing these changes the plan, which then needs approval again; progress does not.
+    plan_fields = ("title", "description", "owner_id", "due_date")
+
+    class Status(models.TextChoices):
+        PLANNED = "planned", _("Planned")
+        IN_PROGRESS = "in_progress", _("In progress")
+        DONE = "done", _("Done")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    risk = models.ForeignKey(
+        Risk, verbose_name=_("risk"), on_delete=models.CASCADE, related_name="treatment_actions"
+    )
+    title = models.CharField(_("action"), max_length=SHORT_TEXT)
+    description = models.TextField(_("description"), max_length=LONG_TEXT, blank=True)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("action owner"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    due_date = models.DateField(_("due date"))
+    status = models.CharField(
+        _("status"), max_length=15, choices=Status.choices, default=Status.PLANNED
+    )
+
+    class Meta:
+        verbose_name = _("treatment action")
+        verbose_name_plural = _("treatment actions")
+        ordering = ["due_date", "pk"]
+
+    def __str__(self):
+        return f"{self.risk.reference}: {self.title}"
+
+    @property
+    def overdue(self):
+        return self.status in (self.Status.PLANNED, self.Status.IN_PROGRESS) and (
+            self.due_date < timezone.localdate()
+        )
+
+
+class RiskAcceptance(TrackedModel):
+    """The formal acceptance of a risk's residual level, valid until it expires (6.1.3)."""
+
+    risk = models.ForeignKey(
+        Risk, verbose_name=_("risk"), on_delete=models.CASCADE, related_name="acceptances"
+    )
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("accepted by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    accepted_on = models.DateField(_("accepted on"))
+    justification = models.TextField(_("justification"), max_length=LONG_TEXT)
+    expires_on = models.DateField(_("valid until"))
+    criteria = models.ForeignKey(
+        RiskCriteria, verbose_name=_("risk criteria"), on_delete=models.PROTECT, related_name="+"
+    )
+    residual_likelihood = models.PositiveSmallIntegerField(_("residual likelihood"))
+    residual_impact = models.PositiveSmallIntegerField(_("residual impact"))
+    residual_level = models.CharField(_("residual level"), max_length=10, choices=RiskLevel.choices)
+    by_ai_officer = models.BooleanField(
+        _("above the threshold"),
+        default=False,
+        help_text=_("The residual level was above the acceptance threshold."),
+    )
+
+    class Meta:
+        verbose_name = _("risk acceptance")
+        verbose_name_plural = _("risk acceptances")
+        ordering = ["-accepted_on", "-pk"]
+
+    def __str__(self):
+        return _("%(risk)s accepted on %(date)s") % {
+            "risk": self.risk.reference,
+            "date": self.accepted_on,
+        }
+
+    @property
+    def expired(self):
+        return self.expires_on < timezone.localdate()
+
+    @property
+    def lock_reason(self):
+        return _("Acceptances are records and are not changed.")
+
+
+class LibraryRisk(TrackedModel):
+    """A typical AI risk from the built-in library, the starting point for a register entry."""
+
+    code = models.SlugField(_("code"), max_length=60, unique=True)
+    title = models.CharField(_("title"), max_length=SHORT_TEXT)
+    title_de = models.CharField(_("title (German)"), max_length=SHORT_TEXT)
+    description = models.TextField(_("description"), max_length=LONG_TEXT)
+    description_de = models.TextField(_("description (German)"), max_length=LONG_TEXT)
+    category = models.CharField(_("category"), max_length=30, choices=Category.choices)
+    risk_source = models.CharField(_("risk source"), max_length=30, choices=RiskSource.choices)
+    objectives = MultipleChoiceField(_("affected objectives"), options=OBJECTIVES, max_length=300)
+    controls = MultipleChoiceField(_("typical controls"), options=annex_a_choices(), max_length=600)
+    likelihood = models.PositiveSmallIntegerField(
+        _("typical likelihood (of 5)"), validators=[MinValueValidator(1), MaxValueValidator(5)]
+    )
+    impact = models.PositiveSmallIntegerField(
+        _("typical impact (of 5)"), validators=[MinValueValidator(1), MaxValueValidator(5)]
+    )
+
+    class Meta:
+        verbose_name = _("library risk")
+        verbose_name_plural = _("risk library")
+        ordering = ["category", "title"]
+
+    def __str__(self):
+        return self.localized_title
+
+    @property
+    def localized_title(self):
+        return self.title_de if translation.get_language() == "de" else self.title
+
+    @property
+    def localized_description(self):
+        return self.description_de if translation.get_language() == "de" else self.description
+
+    @property
+    def lock_reason(self):
+        return _("Library entries are built in.")

@@ -1,0 +1,70 @@
+"""The risk registers on the register machinery."""
+
+from aims.core.registry import registry
+from aims.core.roles import DEFAULT_RULES, READ
+from risks import filters, forms, tables
+from risks.attention import risk_attention, risk_heat_map_panel
+from risks.models import LibraryRisk, Risk, RiskAcceptance, RiskCriteria, TreatmentAction
+from risks.views import (
+    library_risk_context,
+    risk_criteria_context,
+    risk_detail_context,
+    risk_list_context,
+)
+
+READ_ONLY = {role: READ for role in DEFAULT_RULES}
+
+registry.register(
+    Risk,
+    table=tables.RiskTable,
+    filterset=filters.RiskFilterSet,
+    form=forms.RiskForm,
+    search_fields=("reference", "title", "description"),
+    area="risks",
+    url_prefix="register",
+    related=(("treatment_actions", "risk"), ("acceptances", "risk")),
+    extra_context=risk_detail_context,
+    list_context=risk_list_context,
+)
+registry.register(
+    TreatmentAction,
+    table=tables.TreatmentActionTable,
+    filterset=filters.TreatmentActionFilterSet,
+    form=forms.TreatmentActionForm,
+    search_fields=("title", "description", "risk__reference", "risk__title"),
+    area="risks",
+    url_prefix="treatment-actions",
+)
+registry.register(
+    RiskAcceptance,
+    table=tables.RiskAcceptanceTable,
+    filterset=filters.RiskAcceptanceFilterSet,
+    form=None,
+    search_fields=("risk__reference", "risk__title", "justification"),
+    roles=READ_ONLY,
+    area="risks",
+    url_prefix="acceptances",
+)
+registry.register(
+    RiskCriteria,
+    table=tables.RiskCriteriaTable,
+    filterset=filters.RiskCriteriaFilterSet,
+    form=forms.RiskCriteriaForm,
+    search_fields=("name",),
+    area="risks",
+    url_prefix="criteria",
+    extra_context=risk_criteria_context,
+)
+registry.register(
+    LibraryRisk,
+    table=tables.LibraryRiskTable,
+    filterset=filters.LibraryRiskFilterSet,
+    form=None,
+    search_fields=("code", "title", "title_de", "description", "description_de"),
+    area="risks",
+    url_prefix="library",
+    roles=READ_ONLY,
+    extra_context=library_risk_context,
+)
+registry.attention(risk_attention)
+registry.panel(risk_heat_map_panel)

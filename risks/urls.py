@@ -1,0 +1,14 @@
+from django.urls import path
+
+from aims.core.registry import registry
+from risks import views
+
+app_name = "risks"
+urlpatterns = [
+    *registry.urlpatterns("risks"),
+    path("criteria/<int:pk>/activate/", views.criteria_activate, name="criteria_activate"),
+    path("criteria/<int:pk>/new-version/", views.criteria_new_version, name="criteria_new_version"),
+    path("register/<int:pk>/approve-plan/", views.plan_approve, name="plan_approve"),
+    path("register/<int:pk>/accept/", views.accept, name="accept"),
+    path("library/<int:pk>/create-risk/", views.from_library, name="from_library"),
+]

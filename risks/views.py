@@ -1,0 +1,179 @@
+"""Pages of the risk register beyond the generic registers: the heat map above the list,
+criteria activation, treatment plan approval, acceptance and risks from the library."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from aims.core.permissions import can
+from aims.core.roles import may_approve
+from risks import services
+from risks.forms import RiskAcceptanceForm, RiskFromLibraryForm
+from risks.heatmap import heat_maps_html
+from risks.models import LibraryRisk, Risk, RiskCriteria, RiskLevel
+
+
+def risk_list_context(request, queryset):
+    criteria = RiskCriteria.active()
+    if criteria is None:
+        return {}
+    list_url = reverse("risks:risk_list")
+    return {"heat_maps": heat_maps_html(criteria, queryset, list_url, request.GET)}
+
+
+def risk_detail_context(risk, user):
+    criteria = risk.criteria
+    acceptance = risk.current_acceptance
+    return {
+        "criteria": criteria,
+        "assessments": [
+            {
+                "title": title,
+                "level": getattr(risk, f"{stage}_level"),
+                "level_label": getattr(risk, f"get_{stage}_level_display")(),
+                "likelihood": criteria.likelihood_label(getattr(risk, f"{stage}_likelihood"))
+                if criteria
+                else "",
+                "impact": criteria.impact_label(getattr(risk, f"{stage}_impact"))
+                if criteria
+                else "",
+            }
+            for stage, title in (("inherent", _("Inherent risk")), ("residual", _("Residual risk")))
+        ],
+        "acceptance": acceptance,
+        "acceptance_current": acceptance is not None
+        and not acceptance.expired
+        and risk.residual_matches(acceptance),
+        "acceptance_refusal": services.acceptance_refusal(risk, user),
+        "may_approve_plan": may_approve(user)
+        and not risk.plan_approved_on
+        and risk.treatment_actions.exclude(status="cancelled").exists(),
+        "outdated_criteria": criteria is not None and criteria.status != RiskCriteria.Status.ACTIVE,
+    }
+
+
+def risk_criteria_context(criteria, user):
+    return {
+        "matrix": [
+            (
+                criteria.likelihood_label(likelihood),
+                [
+                    (level, RiskLevel(level).label)
+                    for level in (
+                        criteria.level(likelihood, impact)
+                        for impact in range(1, criteria.impact_levels + 1)
+                    )
+                ],
+            )
+            for likelihood in range(criteria.likelihood_levels, 0, -1)
+        ],
+        "impact_labels": [
+            criteria.impact_label(impact) for impact in range(1, criteria.impact_levels + 1)
+        ],
+        "may_activate": criteria.status == RiskCriteria.Status.DRAFT
+        and RiskCriteria.objects.restrict(user, "change").filter(pk=criteria.pk).exists(),
+        "may_start_version": criteria.status != RiskCriteria.Status.DRAFT
+        and can(user, "add", RiskCriteria),
+    }
+
+
+def library_risk_context(entry, user):
+    if not can(user, "add", Risk):
+        return {}
+    return {"create_form": RiskFromLibraryForm(user=user)}
+
+
+def changeable(request, model, pk):
+    return get_object_or_404(model.objects.restrict(request.user, "change"), pk=pk)
+
+
+def refused(request, error):
+    messages.error(request, " ".join(getattr(error, "messages", [str(error)])))
+
+
+@login_required
+@require_POST
+def criteria_activate(request, pk):
+    criteria = changeable(request, RiskCriteria, pk)
+    try:
+        services.risk_criteria_activate(criteria=criteria, user=request.user)
+    except ValidationError as error:
+        refused(request, error)
+    else:
+        messages.success(
+            request,
+            _("%(criteria)s are now the active risk criteria. Existing risks keep their scores.")
+            % {"criteria": criteria},
+        )
+    return redirect(criteria)
+
+
+@login_required
+@require_POST
+def criteria_new_version(request, pk):
+    if not can(request.user, "add", RiskCriteria):
+        raise PermissionDenied
+    criteria = get_object_or_404(RiskCriteria.objects.restrict(request.user), pk=pk)
+    try:
+        draft = services.risk_criteria_new_version(criteria=criteria, user=request.user)
+    except ValidationError as error:
+        refused(request, error)
+        return redirect(criteria)
+    messages.success(request, _("Draft %(criteria)s started.") % {"criteria": draft})
+    return redirect("risks:riskcriteria_edit", pk=draft.pk)
+
+
+@login_required
+@require_POST
+def plan_approve(request, pk):
+    risk = get_object_or_404(Risk.objects.restrict(request.user), pk=pk)
+    try:
+        services.risk_treatment_plan_approve(risk=risk, user=request.user)
+    except ValidationError as error:
+        refused(request, error)
+    else:
+        messages.success(request, _("Treatment plan approved."))
+    return redirect(risk)
+
+
+@login_required
+def accept(request, pk):
+    risk = get_object_or_404(Risk.objects.restrict(request.user), pk=pk)
+    if reason := services.acceptance_refusal(risk, request.user):
+        messages.error(request, reason)
+        return redirect(risk)
+    form = RiskAcceptanceForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.risk_accept(risk=risk, user=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Residual risk accepted."))
+            return redirect(risk)
+    return render(request, "risks/risk_accept.html", {"risk": risk, "form": form})
+
+
+@login_required
+@require_POST
+def from_library(request, pk):
+    if not can(request.user, "add", Risk):
+        raise PermissionDenied
+    entry = get_object_or_404(LibraryRisk.objects.restrict(request.user), pk=pk)
+    form = RiskFromLibraryForm(request.POST, user=request.user)
+    if not form.is_valid():
+        refused(request, ValidationError(form.errors["ai_systems"]))
+        return redirect(entry)
+    risk = services.risk_from_library(
+        entry=entry, ai_systems=form.cleaned_data["ai_systems"], user=request.user
+    )
+    messages.success(
+        request,
+        _("Risk %(risk)s created from the library. Check its scores and treatment.")
+        % {"risk": risk.reference},
+    )
+    return redirect(risk)
