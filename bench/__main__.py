@@ -103,7 +103,8 @@ def run_import(args):
     baseline of only reading the file."""
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    from aims.inventory import importing, services
+    from aims.core import importing, imports
+    from aims.inventory.imports import AI_SYSTEMS
     from aims.inventory.models import AISystem, SystemImport
     from tests.factories import UserFactory
 
@@ -120,20 +121,18 @@ def run_import(args):
     ).encode("cp1252")
 
     def read_only():
-        importing.read_table(content, "register.csv")
+        importing.read_table(content, "register.csv", aliases=AI_SYSTEMS.aliases)
 
     def full_import():
         AISystem.objects.filter(name__startswith="System ").delete()
         upload = SimpleUploadedFile("register.csv", content)
-        system_import = services.system_import_start(upload=upload, user=user)
-        table = services.read_import(system_import)
-        mapping = services.proposed_columns(table)
-        services.save_column_mapping(
-            system_import=system_import, table=table, mapping=mapping, remember=False
+        record = imports.import_start(spec=AI_SYSTEMS, upload=upload, user=user)
+        table = imports.import_read(AI_SYSTEMS, record)
+        mapping = imports.proposed_columns(AI_SYSTEMS, table)
+        imports.column_mapping_save(
+            spec=AI_SYSTEMS, record=record, table=table, mapping=mapping, remember=False
         )
-        created = services.system_import_run(
-            system_import=system_import, user=user, skip_invalid=False
-        )
+        created = imports.import_run(spec=AI_SYSTEMS, record=record, user=user, skip_invalid=False)
         assert created == args.rows, created
 
     repeat = max(1, args.repeat // 5)

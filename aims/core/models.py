@@ -147,3 +147,66 @@ class ReminderLog(models.Model):
 
     def __str__(self):
         return f"{self.key} → {self.recipient}"
+
+
+class ImportRecord(TrackedModel):
+    """One spreadsheet import into a register: the file (kept privately), the column and value
+    mappings chosen in the wizard and what came of it. Each register that imports declares a
+    subclass (`SystemImport`, `RiskImport`) and an `ImportSpec` (aims/core/imports.py)."""
+
+    class Status(models.TextChoices):
+        UPLOADED = "uploaded", _("Uploaded")
+        IMPORTED = "imported", _("Imported")
+
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("uploaded by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    file = models.FileField(_("file"), upload_to="imports/%Y/%m/", editable=False)
+    file_name = models.CharField(_("file name"), max_length=200)
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    sheet = models.CharField(_("sheet"), max_length=200, blank=True)
+    column_mapping = models.JSONField(_("column mapping"), default=dict)
+    value_mapping = models.JSONField(_("value mapping"), default=dict)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.UPLOADED
+    )
+    rows_total = models.PositiveIntegerField(_("rows"), default=0)
+    rows_imported = models.PositiveIntegerField(_("rows imported"), default=0)
+    rows_skipped = models.PositiveIntegerField(_("rows skipped"), default=0)
+    imported_at = models.DateTimeField(_("imported at"), null=True, blank=True)
+
+    class Meta:
+        abstract = True
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"{self.file_name} ({self.created_at:%Y-%m-%d %H:%M})"
+
+    @property
+    def lock_reason(self):
+        return _("Imports are records and are not edited.")
+
+
+class SavedColumnMapping(models.Model):
+    """A spreadsheet header the users mapped to a field once, proposed again next time.
+
+    `register` names the register the import fills ("inventory.aisystem"): the same header may
+    mean different fields in different registers.
+    """
+
+    register = models.CharField(_("register"), max_length=100)
+    header = models.CharField(_("header"), max_length=200)
+    field = models.CharField(_("field"), max_length=40)
+
+    class Meta:
+        verbose_name = _("saved column mapping")
+        verbose_name_plural = _("saved column mappings")
+        constraints = [
+            models.UniqueConstraint(fields=["register", "header"], name="one_mapping_per_header")
+        ]
+
+    def __str__(self):
+        return f"{self.register}: {self.header} → {self.field}"

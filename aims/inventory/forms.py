@@ -1,4 +1,4 @@
-"""Forms of the inventory registers, the classification questionnaire and the import wizard."""
+"""Forms of the inventory registers and the classification questionnaire."""
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -202,15 +202,3 @@ class TransparencyStep(QuestionnaireStep):
         ),
         _("Then we take on the provider's obligations (Art. 25)."),
     )
-
-
-class UploadForm(forms.Form):
-    file = forms.FileField(
-        label=_("Spreadsheet"),
-        help_text=_("CSV (UTF-8 or Windows-1252, comma or semicolon) or XLSX, at most 10 MB."),
-    )
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        style_widgets(self)
-        self.fields["file"].widget.attrs["accept"] = ".csv,.txt,.xlsx"

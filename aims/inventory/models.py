@@ -9,7 +9,12 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from aims.core.fields import MultipleChoiceField
-from aims.core.models import ReferencedModel, TrackedModel, object_permission_models
+from aims.core.models import (
+    ImportRecord,
+    ReferencedModel,
+    TrackedModel,
+    object_permission_models,
+)
 from aims.inventory import classification
 
 SHORT_TEXT = 200
@@ -342,55 +347,9 @@ class Classification(TrackedModel):
         return classification.classify(classification.Answers.from_dict(self.answers))
 
 
-class SavedColumnMapping(models.Model):
-    """A spreadsheet header the users mapped to a field once, proposed again next time."""
+class SystemImport(ImportRecord):
+    """One spreadsheet import into the AI-system inventory."""
 
-    header = models.CharField(_("header"), max_length=SHORT_TEXT, unique=True)
-    field = models.CharField(_("field"), max_length=40)
-
-    class Meta:
-        verbose_name = _("saved column mapping")
-        verbose_name_plural = _("saved column mappings")
-
-    def __str__(self):
-        return f"{self.header} → {self.field}"
-
-
-class SystemImport(TrackedModel):
-    """One spreadsheet import: the file (kept privately), the mapping and what came of it."""
-
-    class Status(models.TextChoices):
-        UPLOADED = "uploaded", _("Uploaded")
-        IMPORTED = "imported", _("Imported")
-
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("uploaded by"),
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
-    file = models.FileField(_("file"), upload_to="imports/%Y/%m/", editable=False)
-    file_name = models.CharField(_("file name"), max_length=SHORT_TEXT)
-    sha256 = models.CharField(_("SHA-256"), max_length=64)
-    sheet = models.CharField(_("sheet"), max_length=SHORT_TEXT, blank=True)
-    column_mapping = models.JSONField(_("column mapping"), default=dict)
-    value_mapping = models.JSONField(_("value mapping"), default=dict)
-    status = models.CharField(
-        _("status"), max_length=10, choices=Status.choices, default=Status.UPLOADED
-    )
-    rows_total = models.PositiveIntegerField(_("rows"), default=0)
-    rows_imported = models.PositiveIntegerField(_("rows imported"), default=0)
-    rows_skipped = models.PositiveIntegerField(_("rows skipped"), default=0)
-    imported_at = models.DateTimeField(_("imported at"), null=True, blank=True)
-
-    class Meta:
+    class Meta(ImportRecord.Meta):
         verbose_name = _("AI system import")
         verbose_name_plural = _("AI system imports")
-        ordering = ["-created_at"]
-
-    def __str__(self):
-        return f"{self.file_name} ({self.created_at:%Y-%m-%d %H:%M})"
-
-    @property
-    def lock_reason(self):
-        return _("Imports are records and are not edited.")

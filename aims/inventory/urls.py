@@ -1,7 +1,9 @@
 from django.urls import path
 
+from aims.core.import_views import import_urlpatterns
 from aims.core.registry import registry
 from aims.inventory import views
+from aims.inventory.imports import AI_SYSTEMS
 
 app_name = "inventory"
 urlpatterns = [
@@ -13,8 +15,5 @@ urlpatterns = [
         views.forget_classification_answers,
         name="classify_cancel",
     ),
-    path("imports/new/", views.import_upload, name="import_upload"),
-    path("imports/<int:pk>/columns/", views.import_columns, name="import_columns"),
-    path("imports/<int:pk>/values/", views.import_values, name="import_values"),
-    path("imports/<int:pk>/preview/", views.import_preview, name="import_preview"),
+    *import_urlpatterns(AI_SYSTEMS),
 ]

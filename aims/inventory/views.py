@@ -1,25 +1,21 @@
 """Pages of the inventory beyond the registers: the system's classification panel, the
-classification questionnaire, the import wizard and the inventory overview."""
+classification questionnaire and the inventory overview. (The import wizard is the core's,
+declared in imports.py.)"""
 
 from collections import Counter
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from aims.core.permissions import can
-from aims.inventory import classification, forms, importing, services
+from aims.inventory import classification, forms, services
 from aims.inventory.classification import Answers, applicable_obligations, classify
-from aims.inventory.models import (
-    AIActObligation,
-    AISystem,
-    LifecycleStage,
-    SystemImport,
-)
+from aims.inventory.models import AIActObligation, AISystem, LifecycleStage
 
 
 def classification_view(record):
@@ -155,190 +151,6 @@ def review(request, system, key, state):
             "obligations": obligations,
             "today": timezone.localdate(),
             "previous": path[-1],
-        },
-    )
-
-
-# --- The import wizard -----------------------------------------------------------------------
-
-
-def importer(request):
-    if not can(request.user, "add", AISystem):
-        raise PermissionDenied
-
-
-def open_import(request, pk):
-    importer(request)
-    # An import is its uploader's until it is done; others see the record, not the wizard.
-    imports = SystemImport.objects.restrict(request.user).filter(uploaded_by=request.user)
-    system_import = get_object_or_404(imports, pk=pk)
-    if system_import.status == SystemImport.Status.IMPORTED:
-        messages.info(request, _("This file has been imported already."))
-        return system_import, None
-    return system_import, services.read_import(system_import)
-
-
-@login_required
-def import_upload(request):
-    importer(request)
-    form = forms.UploadForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            system_import = services.system_import_start(
-                upload=form.cleaned_data["file"], user=request.user
-            )
-        except (ValidationError, importing.ImportFileError) as refused:
-            form.add_error("file", " ".join(getattr(refused, "messages", [str(refused)])))
-        else:
-            earlier = services.imported_before(system_import)
-            if earlier:
-                messages.warning(
-                    request,
-                    _(
-                        "This very file was imported before (%(import)s). Importing it again "
-                        "creates the systems a second time."
-                    )
-                    % {"import": earlier},
-                )
-            return redirect("inventory:import_columns", pk=system_import.pk)
-    return render(request, "inventory/import_upload.html", {"form": form})
-
-
-@login_required
-def import_columns(request, pk):
-    system_import, table = open_import(request, pk)
-    if table is None:
-        return redirect(system_import)
-    if request.method == "POST" and request.POST.get("sheet", system_import.sheet) != (
-        system_import.sheet
-    ):
-        return choose_sheet(request, system_import)
-    fields = importing.FIELDS
-    proposed = services.proposed_columns(table)
-    error = ""
-    if request.method == "POST":
-        mapping = {
-            index: request.POST.get(f"column-{index}", "") for index in range(len(table.headers))
-        }
-        mapping = {index: code for index, code in mapping.items() if code in fields}
-        duplicates = [code for code, n in Counter(mapping.values()).items() if n > 1]
-        if duplicates:
-            error = _("Each field can take one column only: %(fields)s.") % {
-                "fields": ", ".join(str(fields[code]) for code in duplicates)
-            }
-        elif "name" not in mapping.values():
-            error = _("Choose the column that holds the system's name.")
-        else:
-            services.save_column_mapping(
-                system_import=system_import,
-                table=table,
-                mapping=mapping,
-                remember=bool(request.POST.get("remember")),
-            )
-            return redirect("inventory:import_values", pk=system_import.pk)
-        proposed = mapping
-    elif system_import.column_mapping:
-        proposed = {int(k): v for k, v in system_import.column_mapping.items()}
-    columns = [
-        {
-            "index": index,
-            "header": header,
-            "samples": [cells[index] for _number, cells in table.rows[:3]],
-            "field": proposed.get(index, ""),
-        }
-        for index, header in enumerate(table.headers)
-    ]
-    return render(
-        request,
-        "inventory/import_columns.html",
-        {
-            "system_import": system_import,
-            "table": table,
-            "columns": columns,
-            "fields": fields.items(),
-            "error": error,
-        },
-    )
-
-
-def choose_sheet(request, system_import):
-    system_import.sheet = request.POST["sheet"]
-    try:
-        table = services.read_import(system_import)
-    except importing.ImportFileError as refused:
-        messages.error(request, str(refused))
-    else:
-        system_import.sheet = table.sheet
-        system_import.rows_total = len(table.rows)
-        system_import.column_mapping = {}
-        system_import.save()
-    return redirect("inventory:import_columns", pk=system_import.pk)
-
-
-@login_required
-def import_values(request, pk):
-    system_import, table = open_import(request, pk)
-    if table is None:
-        return redirect(system_import)
-    values = services.distinct_values(system_import, table)
-    if not values:
-        return redirect("inventory:import_preview", pk=system_import.pk)
-    if request.method == "POST":
-        system_import.value_mapping = {
-            code: {
-                text: request.POST.get(f"value-{code}-{position}", "")
-                for position, text in enumerate(texts)
-            }
-            for code, texts in values.items()
-        }
-        system_import.save()
-        return redirect("inventory:import_preview", pk=system_import.pk)
-    choices = {code: list(importing.CHOICES[code].items()) for code in values}
-    groups = [
-        {
-            "code": code,
-            "label": importing.FIELDS[code],
-            "values": [
-                (position, text, proposed)
-                for position, (text, proposed) in enumerate(texts.items())
-            ],
-            "choices": choices[code],
-        }
-        for code, texts in values.items()
-    ]
-    return render(
-        request,
-        "inventory/import_values.html",
-        {"system_import": system_import, "groups": groups},
-    )
-
-
-@login_required
-def import_preview(request, pk):
-    system_import, table = open_import(request, pk)
-    if table is None:
-        return redirect(system_import)
-    if request.method == "POST":
-        try:
-            created = services.system_import_run(
-                system_import=system_import,
-                user=request.user,
-                skip_invalid=bool(request.POST.get("skip_invalid")),
-            )
-        except ValidationError as refused:
-            messages.error(request, " ".join(refused.messages))
-        else:
-            messages.success(request, _("%(count)d AI systems imported.") % {"count": created})
-            return redirect(system_import)
-    preview = services.import_preview(system_import, table)
-    return render(
-        request,
-        "inventory/import_preview.html",
-        {
-            "system_import": system_import,
-            "preview": preview,
-            "sample": preview.valid[:20],
-            "errors": preview.errors[:500],
         },
     )
 

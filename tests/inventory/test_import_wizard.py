@@ -8,7 +8,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from openpyxl import Workbook
 
-from aims.inventory.models import AISystem, SavedColumnMapping, SystemImport
+from aims.core.models import SavedColumnMapping
+from aims.inventory.models import AISystem, SystemImport
 from tests.factories import AISystemFactory, UserFactory
 
 HEADER = "Name,Purpose,Owner,Lifecycle stage,Next review,Personal data,AI Act role\n"
@@ -198,7 +199,7 @@ def test_a_saved_column_mapping_is_proposed_next_time(client, compliance_officer
     system_import = upload(client, content)
     columns_url = reverse("inventory:import_columns", args=[system_import.pk])
     client.post(columns_url, {"column-0": "name", "column-1": "purpose", "remember": "1"})
-    assert SavedColumnMapping.objects.filter(field="name").exists()
+    assert SavedColumnMapping.objects.filter(register="inventory.aisystem", field="name").exists()
     second = upload(client, content)
     columns = client.get(reverse("inventory:import_columns", args=[second.pk])).context["columns"]
     assert [c["field"] for c in columns] == ["name", "purpose"]
@@ -340,11 +341,11 @@ def test_uploading_the_same_file_again_warns(client, compliance_officer):
 
 
 def test_the_import_knows_exactly_the_systems_fields_and_choices():
-    from aims.inventory.importing import CHOICES, FIELDS
+    from aims.inventory.imports import AI_SYSTEMS
 
-    for code, label in FIELDS.items():
+    for code, label in AI_SYSTEMS.fields.items():
         assert str(AISystem._meta.get_field(code).verbose_name) == str(label), code
-    for code, options in CHOICES.items():
+    for code, options in AI_SYSTEMS.choices.items():
         model_field = AISystem._meta.get_field(code)
         known = model_field.options if code == "ai_act_roles" else model_field.choices
         assert {c: str(label) for c, label in known} == {c: str(v) for c, v in options.items()}

@@ -1,0 +1,250 @@
+"""The import wizard, for every register with an `ImportSpec`: upload, map the columns, map
+the values, check and import.
+
+An app adds the wizard to its urls.py with `*import_urlpatterns(SPEC)`; the URL names are
+`<app>:import_upload`, `<app>:import_columns`, `<app>:import_values` and
+`<app>:import_preview`. Whoever may add entries to the register may import; an import in
+progress is its uploader's only (others get 404), a finished one shows its record page.
+"""
+
+from collections import Counter
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import path, reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from aims.core import importing, imports
+from aims.core.display import display_value
+from aims.core.forms import style_widgets
+from aims.core.permissions import can
+
+
+def import_urlpatterns(spec, prefix="imports"):
+    """The wizard's URLs for the register of `spec`, to include in the app's urlpatterns."""
+    steps = (
+        ("new/", import_upload, "import_upload"),
+        ("<int:pk>/columns/", import_columns, "import_columns"),
+        ("<int:pk>/values/", import_values, "import_values"),
+        ("<int:pk>/preview/", import_preview, "import_preview"),
+    )
+    return [
+        path(f"{prefix}/{route}", view, {"spec": spec}, name=name) for route, view, name in steps
+    ]
+
+
+class UploadForm(forms.Form):
+    file = forms.FileField(
+        label=gettext_lazy("Spreadsheet"),
+        help_text=gettext_lazy(
+            "CSV (UTF-8 or Windows-1252, comma or semicolon) or XLSX, at most 10 MB."
+        ),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        style_widgets(self)
+        self.fields["file"].widget.attrs["accept"] = ".csv,.txt,.xlsx"
+
+
+def require_importer(request, spec):
+    if not can(request.user, "add", spec.model):
+        raise PermissionDenied
+
+
+def step_url(request, step, record):
+    """A wizard step's URL in the namespace the wizard was reached under."""
+    return reverse(f"{request.resolver_match.namespace}:{step}", args=[record.pk])
+
+
+def open_import(request, spec, pk):
+    """The user's own import in progress and its table; (record, None) when it is done."""
+    require_importer(request, spec)
+    # An import is its uploader's until it is done; others see the record, not the wizard.
+    records = spec.record_model.objects.restrict(request.user).filter(uploaded_by=request.user)
+    record = get_object_or_404(records, pk=pk)
+    if record.status == record.Status.IMPORTED:
+        messages.info(request, _("This file has been imported already."))
+        return record, None
+    return record, imports.import_read(spec, record)
+
+
+@login_required
+def import_upload(request, spec):
+    require_importer(request, spec)
+    form = UploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            record = imports.import_start(
+                spec=spec, upload=form.cleaned_data["file"], user=request.user
+            )
+        except (ValidationError, importing.ImportFileError) as refused:
+            form.add_error("file", " ".join(getattr(refused, "messages", [str(refused)])))
+        else:
+            earlier = imports.imported_before(spec, record)
+            if earlier:
+                messages.warning(
+                    request,
+                    _(
+                        "This very file was imported before (%(import)s). Importing it again "
+                        "creates the %(items)s a second time."
+                    )
+                    % {"import": earlier, "items": spec.verbose_name_plural},
+                )
+            return redirect(step_url(request, "import_columns", record))
+    return render(request, "core/import_upload.html", {"form": form, "spec": spec})
+
+
+@login_required
+def import_columns(request, spec, pk):
+    record, table = open_import(request, spec, pk)
+    if table is None:
+        return redirect(record)
+    if request.method == "POST" and request.POST.get("sheet", record.sheet) != record.sheet:
+        return choose_sheet(request, spec, record)
+    fields = spec.fields
+    proposed = imports.proposed_columns(spec, table)
+    error = ""
+    if request.method == "POST":
+        mapping = {
+            index: request.POST.get(f"column-{index}", "") for index in range(len(table.headers))
+        }
+        mapping = {index: code for index, code in mapping.items() if code in fields}
+        duplicates = [code for code, n in Counter(mapping.values()).items() if n > 1]
+        if duplicates:
+            error = _("Each field can take one column only: %(fields)s.") % {
+                "fields": ", ".join(str(fields[code]) for code in duplicates)
+            }
+        elif any(code not in mapping.values() for code in spec.required):
+            error = str(spec.required_message)
+        else:
+            imports.column_mapping_save(
+                spec=spec,
+                record=record,
+                table=table,
+                mapping=mapping,
+                remember=bool(request.POST.get("remember")),
+            )
+            return redirect(step_url(request, "import_values", record))
+        proposed = mapping
+    elif record.column_mapping:
+        proposed = {int(k): v for k, v in record.column_mapping.items()}
+    columns = [
+        {
+            "index": index,
+            "header": header,
+            "samples": [cells[index] for _number, cells in table.rows[:3]],
+            "field": proposed.get(index, ""),
+        }
+        for index, header in enumerate(table.headers)
+    ]
+    return render(
+        request,
+        "core/import_columns.html",
+        {
+            "spec": spec,
+            "record": record,
+            "table": table,
+            "columns": columns,
+            "fields": fields.items(),
+            "required": ", ".join(str(fields[code]) for code in spec.required),
+            "error": error,
+        },
+    )
+
+
+def choose_sheet(request, spec, record):
+    record.sheet = request.POST["sheet"]
+    try:
+        table = imports.import_read(spec, record)
+    except importing.ImportFileError as refused:
+        messages.error(request, str(refused))
+    else:
+        record.sheet = table.sheet
+        record.rows_total = len(table.rows)
+        record.column_mapping = {}
+        record.save()
+    return redirect(step_url(request, "import_columns", record))
+
+
+@login_required
+def import_values(request, spec, pk):
+    record, table = open_import(request, spec, pk)
+    if table is None:
+        return redirect(record)
+    values = imports.distinct_values(spec, record, table)
+    if not values:
+        return redirect(step_url(request, "import_preview", record))
+    if request.method == "POST":
+        record.value_mapping = {
+            code: {
+                text: request.POST.get(f"value-{code}-{position}", "")
+                for position, text in enumerate(texts)
+            }
+            for code, texts in values.items()
+        }
+        record.save()
+        return redirect(step_url(request, "import_preview", record))
+    groups = [
+        {
+            "code": code,
+            "label": spec.fields[code],
+            "values": [
+                (position, text, proposed)
+                for position, (text, proposed) in enumerate(texts.items())
+            ],
+            "choices": list(spec.choices[code].items()),
+        }
+        for code, texts in values.items()
+    ]
+    return render(
+        request,
+        "core/import_values.html",
+        {"spec": spec, "record": record, "groups": groups},
+    )
+
+
+@login_required
+def import_preview(request, spec, pk):
+    record, table = open_import(request, spec, pk)
+    if table is None:
+        return redirect(record)
+    if request.method == "POST":
+        try:
+            created = imports.import_run(
+                spec=spec,
+                record=record,
+                user=request.user,
+                skip_invalid=bool(request.POST.get("skip_invalid")),
+            )
+        except ValidationError as refused:
+            messages.error(request, " ".join(refused.messages))
+        else:
+            messages.success(
+                request,
+                _("%(count)d %(items)s imported.")
+                % {"count": created, "items": spec.verbose_name_plural},
+            )
+            return redirect(record)
+    preview = imports.import_preview(spec, record, table)
+    model_fields = [spec.model_field(code) for code in spec.preview_fields]
+    return render(
+        request,
+        "core/import_preview.html",
+        {
+            "spec": spec,
+            "record": record,
+            "preview": preview,
+            "sample_labels": [spec.fields.get(f.name, f.verbose_name) for f in model_fields],
+            "sample": [
+                (number, [display_value(f, getattr(obj, f.name)) for f in model_fields])
+                for number, obj in preview.valid[:20]
+            ],
+            "errors": preview.errors[:500],
+            "columns_url": step_url(request, "import_columns", record),
+        },
+    )

@@ -1,0 +1,673 @@
+"""Reading a register from a spreadsheet (CSV or XLSX) and guessing what it means.
+
+Pure parsing, no models: `read_table` turns the uploaded bytes into a header and text rows,
+`propose_columns` and `propose_value` guess the target field and choice code from what a
+register declares (its `HeaderAliases` and value keywords), and the `parse_*` functions turn
+cell texts into Python values. Messages for the user are translated at call time; parse errors
+are ValueErrors whose message names the offending value. The register-specific declarations
+live in each app's `imports.py` (see `aims.core.imports.ImportSpec`).
+"""
+
+import codecs
+import csv
+import datetime
+import io
+import re
+import unicodedata
+import warnings
+import zipfile
+from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from itertools import islice
+
+from django.utils.translation import gettext as _
+
+MAX_BYTES = 10 * 1024 * 1024
+HEADER_SEARCH_ROWS = 20
+
+
+class ImportFileError(Exception):
+    """The upload cannot be read as a table; the message is meant for the user."""
+
+
+@dataclass
+class Table:
+    """The register found in a file; header_row is its 1-based row number (title rows above)."""
+
+    headers: list[str]
+    # (1-based row number as Excel shows it, cell texts padded to len(headers))
+    rows: list[tuple[int, list[str]]]
+    sheet_names: list[str]
+    sheet: str
+    header_row: int = 1
+    # Row numbers of the totals and notes below the data that were left out.
+    summary_rows: list[int] = field(default_factory=list)
+
+
+# --- Normalising -------------------------------------------------------------------------------
+
+_UMLAUTS = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss"})
+# "1.", "1)", "1.2", "a)", "(b)", "iv." in front of a header or value, followed by a space.
+_ENUMERATION = re.compile(
+    r"^\(?(?:\d{1,2}(?:\.\d{1,2})+\.?|\d{1,2}[.)]|[a-z][.)]|[ivx]{1,4}[.)])\s+"
+)
+_NON_WORD = re.compile(r"[\W_]+")
+
+
+def fold(text: str) -> str:
+    """Lowercase with German umlauts spelt out and other accents dropped (é → e)."""
+    text = unicodedata.normalize("NFC", text).lower().translate(_UMLAUTS)
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(char for char in decomposed if not unicodedata.combining(char))
+
+
+def normalize(text: str) -> str:
+    """Comparable form of a header or value: "1. Nächste Prüfung:" → "naechste pruefung"."""
+    text = _ENUMERATION.sub("", fold(str(text)).strip())
+    return " ".join(_NON_WORD.sub(" ", text).split())
+
+
+def _contains(haystack: str, needle: str) -> bool:
+    """Whole-word containment of normalized texts."""
+    return f" {needle} " in f" {haystack} "
+
+
+# --- Header aliases ----------------------------------------------------------------------------
+
+# Short or generic words only count as the whole header: "unit" may sit inside "business unit
+# owner", but "no" must not be found in "personal data yes no", nor "system" in "operating system".
+EXACT_ONLY = frozenset({"system", "code", "tool", "number", "nummer", "state", "land"})
+
+
+class HeaderAliases:
+    """The headers under which registers in the wild keep each field, English and German.
+
+    `aliases`: field code → header texts (normalized here). Aliases of at least four letters
+    are also found inside a longer header, except the words in `exact_only`.
+    """
+
+    def __init__(self, aliases: Mapping[str, Iterable[str]], exact_only: Iterable[str] = ()):
+        self.by_field = {
+            code: list(dict.fromkeys(normalize(alias) for alias in words))
+            for code, words in aliases.items()
+        }
+        self._field = {alias: code for code, words in self.by_field.items() for alias in words}
+        exact = EXACT_ONLY | {normalize(word) for word in exact_only}
+        self._contained = sorted(
+            (alias for alias in self._field if len(alias) >= 4 and alias not in exact),
+            key=len,
+            reverse=True,
+        )
+
+    def field(self, header: str, exact: bool | None = None) -> str | None:
+        """Field of a normalized header: its exact alias (exact=True), the longest alias inside
+        it (exact=False), or either in that order (None)."""
+        if exact is not False and header in self._field:
+            return self._field[header]
+        if exact is not True:
+            for alias in self._contained:
+                if _contains(header, alias):
+                    return self._field[alias]
+        return None
+
+
+def propose_columns(
+    headers: list[str], aliases: HeaderAliases, saved: Mapping[str, str] | None = None
+) -> dict[int, str]:
+    """Column index → field code, each field at most once.
+
+    Mappings the users saved earlier (normalized header → code; codes the aliases do not know
+    are ignored) win, then exact aliases, then aliases inside the header; within each pass the
+    first column wins.
+    """
+    normalized = [normalize(header) for header in headers]
+    saved = {
+        normalize(key): code for key, code in (saved or {}).items() if code in aliases.by_field
+    }
+    passes = [
+        saved.get,
+        lambda header: aliases.field(header, exact=True),
+        lambda header: aliases.field(header, exact=False),
+    ]
+    proposal: dict[int, str] = {}
+    for lookup in passes:
+        for index, header in enumerate(normalized):
+            if index in proposal or not header:
+                continue
+            code = lookup(header)
+            if code and code not in proposal.values():
+                proposal[index] = code
+    return dict(sorted(proposal.items()))
+
+
+# --- Reading files -----------------------------------------------------------------------------
+
+_ZIP_MAGIC = b"PK\x03\x04"
+# Legacy .xls and password-protected .xlsx are both OLE compound files.
+_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_BINARY_MAGIC = (b"%PDF", b"\x89PNG", b"GIF8", b"\xff\xd8\xff", b"\x1f\x8b", b"Rar!", b"7z\xbc\xaf")
+_DELIMITERS = (",", ";", "\t")
+_SEP_LINE = re.compile(r"sep=(.)\r?\n?", re.IGNORECASE)
+
+
+def read_table(
+    content: bytes,
+    filename: str,
+    sheet: str | None = None,
+    aliases: HeaderAliases | None = None,
+) -> Table:
+    """The table in an uploaded CSV or XLSX file: header row found, empty rows and the totals
+    below the data dropped. The register's `aliases` help to tell the header from title rows.
+
+    Raises ImportFileError with a message for the user.
+    """
+    if not content:
+        raise ImportFileError(_("The file is empty."))
+    if len(content) > MAX_BYTES:
+        raise ImportFileError(
+            _("The file is larger than %(size)s MB. Please remove unneeded sheets or split it.")
+            % {"size": MAX_BYTES // (1024 * 1024)}
+        )
+    if content.startswith(_OLE_MAGIC):
+        raise ImportFileError(
+            _(
+                "Old Excel files (.xls) and password-protected workbooks cannot be read. "
+                "Please save the file as .xlsx or CSV without a password."
+            )
+        )
+    # The content decides, not the name: a renamed workbook is still a workbook.
+    if content.startswith(_ZIP_MAGIC):
+        grid, sheet_names, sheet = _read_xlsx(content, sheet)
+    else:
+        grid, sheet_names, sheet = _read_csv(content), [], ""
+    return _table(grid, sheet_names, sheet, aliases)
+
+
+def _read_csv(content: bytes) -> list[list[str]]:
+    if _looks_binary(content):
+        raise ImportFileError(_("This file is neither a CSV file nor an Excel workbook (.xlsx)."))
+    text = _decode(content).replace("\r\n", "\n").replace("\r", "\n")
+    delimiter = None
+    # Excel writes and honours a first line "sep=;"; it is not shown as a row.
+    if sep := _SEP_LINE.match(text):
+        delimiter, text = sep.group(1), text[sep.end() :]
+    delimiter = delimiter or _detect_delimiter(text)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    grid = []
+    try:
+        for record in reader:
+            grid.append([cell.strip() for cell in record])
+    except csv.Error as error:
+        # Typically an opening quotation mark without its closing one swallowing the rest.
+        raise ImportFileError(
+            _("The CSV file could not be read near row %(row)s. Is a quotation mark missing?")
+            % {"row": len(grid) + 1}
+        ) from error
+    return grid
+
+
+def _looks_binary(content: bytes) -> bool:
+    if content.startswith(_BINARY_MAGIC):
+        return True
+    sample = content[:8192]
+    if b"\x00" in sample:  # also UTF-16, which spreadsheet tools offer but we do not read
+        return True
+    control = sum(1 for byte in sample if byte < 32 and byte not in (9, 10, 12, 13))
+    return control > len(sample) // 50
+
+
+def _decode(content: bytes) -> str:
+    if content.startswith(codecs.BOM_UTF8):
+        return content[len(codecs.BOM_UTF8) :].decode("utf-8", errors="replace")
+    try:
+        return content.decode("utf-8")
+    except UnicodeDecodeError:
+        # Excel on Windows saves "CSV" in the ANSI code page; latin-1 for its five unused bytes.
+        try:
+            return content.decode("cp1252")
+        except UnicodeDecodeError:
+            return content.decode("latin-1")
+
+
+def _detect_delimiter(text: str) -> str:
+    """The delimiter that splits most of the first records into the same number of cells.
+
+    Consistency rather than frequency: a comma inside a German text or a decimal number in
+    a semicolon file varies from row to row, the real delimiter does not.
+    """
+    best, best_key = ",", (0, 0)
+    for delimiter in _DELIMITERS:
+        reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+        try:
+            widths = [len(record) for record in islice(reader, 30) if any(record)]
+        except csv.Error:
+            continue
+        counts = Counter(width for width in widths if width > 1)
+        if not counts:
+            continue
+        width, rows = max(counts.items(), key=lambda item: (item[1], item[0]))
+        if (rows, width) > best_key:
+            best, best_key = delimiter, (rows, width)
+    return best
+
+
+def _read_xlsx(content: bytes, sheet: str | None) -> tuple[list[list[str]], list[str], str]:
+    from openpyxl import load_workbook  # import on use: a cost only for workbook uploads
+
+    _check_archive(content)
+    try:
+        with warnings.catch_warnings():
+            # openpyxl warns about extensions it drops (data validation, slicers); irrelevant.
+            warnings.simplefilter("ignore")
+            # Not read-only: merged ranges and sheet visibility are only available this way.
+            workbook = load_workbook(io.BytesIO(content), data_only=False, read_only=False)
+    except Exception as error:  # openpyxl raises all kinds (BadZipFile, KeyError, ...) on bad parts
+        raise ImportFileError(
+            _("The file could not be read as an Excel workbook (.xlsx). Is it damaged?")
+        ) from error
+    try:
+        visible = [ws for ws in workbook.worksheets if ws.sheet_state == "visible"]
+        names = [ws.title for ws in visible]
+        if not visible:
+            raise ImportFileError(_("The workbook has no visible sheet."))
+        if sheet is None:
+            worksheet = visible[0]
+        elif sheet in names:
+            worksheet = visible[names.index(sheet)]
+        else:
+            raise ImportFileError(
+                _("The workbook has no sheet “%(sheet)s”. Its sheets are: %(sheets)s.")
+                % {"sheet": sheet, "sheets": ", ".join(names)}
+            )
+        grid = _grid(worksheet)
+        _fill_merged(grid, worksheet.merged_cells.ranges)
+        return grid, names, worksheet.title
+    finally:
+        workbook.close()
+
+
+# A workbook is a zip archive: refuse archives that unpack to far more than a register needs.
+MAX_UNPACKED = 200 * 1024 * 1024
+MAX_ROWS, MAX_COLUMNS = 100_000, 500
+
+
+def _check_archive(content: bytes) -> None:
+    try:
+        with zipfile.ZipFile(io.BytesIO(content)) as archive:
+            unpacked = sum(member.file_size for member in archive.infolist())
+    except zipfile.BadZipFile as error:
+        raise ImportFileError(
+            _("The file could not be read as an Excel workbook (.xlsx). Is it damaged?")
+        ) from error
+    if unpacked > MAX_UNPACKED:
+        raise ImportFileError(_("The workbook unpacks to more than 200 MB; it cannot be read."))
+
+
+def _grid(worksheet) -> list[list[str]]:
+    """The sheet's cells up to the last one that holds a value.
+
+    Built from the cells that exist, not from the sheet's dimensions: one formatted cell at
+    XFD1048576 would otherwise make a grid of billions of empty cells.
+    """
+    cells = [
+        (row, column, cell.value)
+        for (row, column), cell in worksheet._cells.items()
+        if cell.value is not None and cell.value != ""
+    ]
+    if not cells:
+        return []
+    rows = max(row for row, _column, _value in cells)
+    columns = max(column for _row, column, _value in cells)
+    if rows > MAX_ROWS or columns > MAX_COLUMNS:
+        raise ImportFileError(
+            _(
+                "The sheet has values in row %(rows)d or column %(columns)d; at most %(max_rows)d "
+                "rows and %(max_columns)d columns can be imported."
+            )
+            % {"rows": rows, "columns": columns, "max_rows": MAX_ROWS, "max_columns": MAX_COLUMNS}
+        )
+    grid = [[""] * columns for _ in range(rows)]
+    for row, column, value in cells:
+        grid[row - 1][column - 1] = _cell_text(value)
+    return grid
+
+
+def _fill_merged(grid: list[list[str]], ranges) -> None:
+    """Every cell of a merged range shows its top-left value, as the user sees it in Excel."""
+    for merged in ranges:
+        if merged.min_row > len(grid) or merged.min_col > len(grid[0]):
+            continue
+        value = grid[merged.min_row - 1][merged.min_col - 1]
+        for row in grid[merged.min_row - 1 : merged.max_row]:
+            for column in range(merged.min_col - 1, min(merged.max_col, len(row))):
+                row[column] = value
+
+
+def _cell_text(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return value.replace("\r\n", "\n").strip()
+    if isinstance(value, bool):  # before int: bool is an int
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, datetime.datetime):
+        if value.time() == datetime.time(0):
+            return value.date().isoformat()
+        return value.strftime("%Y-%m-%d %H:%M")
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    if isinstance(value, datetime.time):
+        return value.strftime("%H:%M")
+    if isinstance(value, float):
+        return str(int(value)) if value.is_integer() else repr(value)
+    if isinstance(value, int):
+        return str(value)
+    # Array and data-table formulas: keep their formula text like plain formulas.
+    text = getattr(value, "text", None)
+    return str(text if isinstance(text, str) else value).strip()
+
+
+def _header_score(cells: list[str], aliases: HeaderAliases | None) -> int:
+    # Distinct texts: a title merged across all columns must not outscore the header row.
+    filled = {cell for cell in cells if cell}
+    matches = sum(1 for cell in cells if cell and _known_header(cell, aliases))
+    return 10 * matches + len(filled)
+
+
+def _known_header(cell: str, aliases: HeaderAliases | None) -> bool:
+    return bool(aliases and aliases.field(normalize(cell)))
+
+
+def _table(
+    grid: list[list[str]], sheet_names: list[str], sheet: str, aliases: HeaderAliases | None
+) -> Table:
+    candidates = grid[:HEADER_SEARCH_ROWS]
+    scores = [_header_score(cells, aliases) for cells in candidates]
+    if not scores or max(scores) == 0:
+        raise ImportFileError(_("No header row found: the first rows of the file are empty."))
+    header_index = scores.index(max(scores))  # index() finds the earliest of equal scores
+    raw_headers = candidates[header_index]
+    filled = [cell for cell in raw_headers if cell]
+    # One column is enough when it is a known header (a plain list of system names).
+    if len(filled) < 2 and not (filled and _known_header(filled[0], aliases)):
+        raise ImportFileError(
+            _(
+                "No header row found: the first %(count)s rows contain no row with at least "
+                "two filled cells."
+            )
+            % {"count": HEADER_SEARCH_ROWS}
+        )
+
+    data = [
+        (number, cells)
+        for number, cells in enumerate(grid[header_index + 1 :], start=header_index + 2)
+        if any(cells)
+    ]
+    # Totals and notes under the data are left out (the wizard names their rows). A row with one
+    # filled cell only counts as a note under a wider header and below a row of several cells,
+    # so that a plain list of names keeps its last name.
+    last_wide = max(
+        (i for i, (_n, cells) in enumerate(data) if sum(1 for cell in cells if cell) > 1),
+        default=-1,
+    )
+    summary = []
+    while data and _is_summary(data[-1][1], len(filled) >= 3 and 0 <= last_wide < len(data) - 1):
+        summary.insert(0, data.pop()[0])
+    # As wide as the header or the widest filled data cell, so no value is lost; trailing
+    # columns that Excel reports only because of formatting are dropped.
+    width = max([_filled_width(raw_headers)] + [_filled_width(cells) for _n, cells in data])
+    headers = _unique_headers(raw_headers[:width] + [""] * (width - len(raw_headers)))
+    rows = [(number, (cells + [""] * width)[:width]) for number, cells in data]
+    return Table(
+        headers, rows, sheet_names, sheet, header_row=header_index + 1, summary_rows=summary
+    )
+
+
+# The first word of a total under the data: "Total", "Summe:", "Gesamt 12", "Anzahl Systeme".
+_TOTAL_WORDS = frozenset(
+    {"total", "totals", "sum", "summe", "gesamt", "gesamtsumme", "anzahl", "count"}
+)
+_SUM_SIGNS = ("Σ", "∑")  # Greek capital sigma, n-ary summation
+
+
+def _is_summary(cells: list[str], one_cell_is_note: bool) -> bool:
+    """A row under the data that sums it up, or a note ("As of 01.07.2025") in one cell."""
+    filled = [cell for cell in cells if cell]
+    words = normalize(filled[0]).split()
+    if filled[0].startswith(_SUM_SIGNS) or (words and words[0] in _TOTAL_WORDS):
+        return True
+    return one_cell_is_note and len(filled) == 1
+
+
+def _filled_width(cells: list[str]) -> int:
+    for index in range(len(cells) - 1, -1, -1):
+        if cells[index]:
+            return index + 1
+    return 0
+
+
+def _unique_headers(cells: list[str]) -> list[str]:
+    headers: list[str] = []
+    for index, cell in enumerate(cells, start=1):
+        base = " ".join(cell.split()) or _("Column %(number)s") % {"number": index}
+        name, copy = base, 1
+        while name in headers:
+            copy += 1
+            name = f"{base} ({copy})"
+        headers.append(name)
+    return headers
+
+
+# --- Values ------------------------------------------------------------------------------------
+
+_MONTHS = {
+    name: number
+    for number, names in enumerate(
+        [
+            ("jan", "january", "januar", "jaen", "jaenner"),
+            ("feb", "february", "februar"),
+            ("mar", "march", "maer", "maerz", "mrz"),
+            ("apr", "april"),
+            ("may", "mai"),
+            ("jun", "june", "juni"),
+            ("jul", "july", "juli"),
+            ("aug", "august"),
+            ("sep", "sept", "september"),
+            ("oct", "october", "okt", "oktober"),
+            ("nov", "november"),
+            ("dec", "december", "dez", "dezember"),
+        ],
+        start=1,
+    )
+    for name in names
+}
+_TIME = r"(?:[ t]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?"
+_ISO_DATE = re.compile(r"(\d{4})[-/](\d{1,2})[-/](\d{1,2})" + _TIME)
+# European order throughout: 01.07.2025, 1/7/2025 and 01-07-25 are all the 1st of July.
+_DMY_DATE = re.compile(r"(\d{1,2})([./-])(\d{1,2})\2(\d{4}|\d{2})" + _TIME)
+_MONTH_YEAR = re.compile(r"(\d{1,2})[./](\d{4})")
+_YEAR_MONTH = re.compile(r"(\d{4})[-/](\d{1,2})")
+_NAMED_MONTH = re.compile(r"(?:(\d{1,2})\.?\s*)?([a-z]+)\.?[\s/'-]*(\d{4}|\d{2})")
+_YEAR = re.compile(r"\d{4}")
+_EXCEL_SERIAL = re.compile(r"(\d{5})(?:\.\d+)?")
+_EXCEL_EPOCH = datetime.date(1899, 12, 30)  # day 0 of Excel's 1900 system, leap-year bug included
+
+
+def _year(digits: str) -> int:
+    return 2000 + int(digits) if len(digits) == 2 else int(digits)
+
+
+def parse_date(text: str) -> datetime.date | None:
+    """A date from the many ways registers write one; a month alone means its first day."""
+    folded = fold(str(text)).strip()
+    if not folded:
+        return None
+    try:
+        if match := _ISO_DATE.fullmatch(folded):
+            year, month, day = match.groups()
+            return datetime.date(int(year), int(month), int(day))
+        if match := _DMY_DATE.fullmatch(folded):
+            day, _sep, month, year = match.groups()
+            return datetime.date(_year(year), int(month), int(day))
+        if match := _MONTH_YEAR.fullmatch(folded):
+            return datetime.date(int(match.group(2)), int(match.group(1)), 1)
+        if match := _YEAR_MONTH.fullmatch(folded):
+            return datetime.date(int(match.group(1)), int(match.group(2)), 1)
+        if (match := _NAMED_MONTH.fullmatch(folded)) and match.group(2) in _MONTHS:
+            day, month, year = match.groups()
+            return datetime.date(_year(year), _MONTHS[month], int(day or 1))
+        if _YEAR.fullmatch(folded) and 1900 <= int(folded) <= 2200:
+            return datetime.date(int(folded), 1, 1)
+        if (match := _EXCEL_SERIAL.fullmatch(folded)) and 20000 <= int(match.group(1)) <= 80000:
+            return _EXCEL_EPOCH + datetime.timedelta(days=int(match.group(1)))
+    except ValueError:
+        pass  # e.g. 31.02.2025: the shape is right, the date does not exist
+    raise ValueError(
+        _("“%(value)s” is not a date. Please write it like 2025-07-01 or 01.07.2025.")
+        % {"value": str(text).strip()}
+    )
+
+
+_TRUE = frozenset({"yes", "y", "ja", "j", "x", "true", "wahr", "1", "✓", "✔", "☑"})
+_FALSE = frozenset({"no", "n", "nein", "false", "falsch", "0", "-", "–"})
+# "Yes (customer names)", "Nein – nur Pseudonyme": the leading answer counts.
+_QUALIFIED_BOOL = re.compile(r"(yes|ja|no|nein)\s*[,;:(\-–—]")
+
+
+def parse_bool(text: str) -> bool | None:
+    value = str(text).strip().lower()
+    if not value:
+        return None
+    if match := _QUALIFIED_BOOL.match(value):
+        value = match.group(1)
+    if value in _TRUE:
+        return True
+    if value in _FALSE:
+        return False
+    raise ValueError(
+        _("“%(value)s” is not a yes/no answer. Please write yes or no.")
+        % {"value": str(text).strip()}
+    )
+
+
+_INT = re.compile(r"[+-]?\d+(?:[.,]0+)?")
+
+
+def parse_int(text) -> int | None:
+    """A whole number: 12, "12", "12.0", "12,0"; None for an empty cell."""
+    if isinstance(text, bool):
+        raise ValueError(_("“%(value)s” is not a whole number.") % {"value": text})
+    if isinstance(text, int):
+        return text
+    if isinstance(text, float) and text.is_integer():
+        return int(text)
+    value = str(text).strip()
+    if not value:
+        return None
+    if _INT.fullmatch(value):
+        return int(re.split(r"[.,]", value)[0])
+    raise ValueError(_("“%(value)s” is not a whole number.") % {"value": value})
+
+
+# "3", "3.0", "3 - likely", "3 (wahrscheinlich)", "12 (12)": the leading number counts.
+_LEADING_NUMBER = re.compile(r"(\d+)(?:[.,]0+)?(?=$|[\s\-–—:;(/)]|\.(?:\s|$))")
+
+
+def parse_scale(text, labels: Sequence) -> int | None:
+    """The position (1 to n) on a scale of n levels that a cell names.
+
+    `labels` holds one entry per level, lowest first: a label or a sequence of labels for the
+    level (its names in several languages: ("High", "hoch")). The cell may give the number,
+    with a label after it ("3 - likely"), or a label alone; labels are compared normalized,
+    and a label followed by an explanation ("High (once a year)") counts too. None for an
+    empty cell; ValueError for anything else.
+    """
+    value = str(text).strip()
+    if not value:
+        return None
+    count = len(labels)
+    if match := _LEADING_NUMBER.match(value):
+        position = int(match.group(1))
+        if not 1 <= position <= count:
+            raise ValueError(
+                _("“%(value)s” is outside the scale from 1 to %(count)d.")
+                % {"value": value, "count": count}
+            )
+        return position
+    names = [
+        (normalize(str(name)), position)
+        for position, level in enumerate(labels, start=1)
+        for name in _level_names(level)
+        if normalize(str(name))
+    ]
+    folded = normalize(value)
+    for name, position in names:
+        if name == folded:
+            return position
+    # The longest label the text starts with: "Very high (weekly)" is "very high", not "high".
+    for name, position in sorted(names, key=lambda pair: len(pair[0]), reverse=True):
+        if folded.startswith(f"{name} "):
+            return position
+    raise ValueError(
+        _(
+            "“%(value)s” is not on the scale. Please write a number from 1 to %(count)d "
+            "or one of: %(labels)s."
+        )
+        % {
+            "value": value,
+            "count": count,
+            "labels": ", ".join(str(_level_names(level)[0]) for level in labels),
+        }
+    )
+
+
+def _level_names(level) -> Sequence:
+    """A level's names: one label (a str or a lazy translation) or a sequence of them."""
+    return level if isinstance(level, Sequence) and not isinstance(level, str) else [level]
+
+
+# --- Choice values -----------------------------------------------------------------------------
+
+
+def keyword_pairs(
+    keywords: Mapping[str, Iterable[str]], labels: Mapping[str, object] | None = None
+) -> list[tuple[str, str]]:
+    """(normalized keyword, code) pairs from code → keywords, plus each code and its label."""
+    pairs = [(normalize(word), code) for code, words in keywords.items() for word in words]
+    for code, label in (labels or {}).items():
+        pairs += [(normalize(code), code), (normalize(str(label)), code)]
+    return [(word, code) for word, code in pairs if word]
+
+
+def propose_value(keywords: Iterable[tuple[str, str]], text: str) -> str | None:
+    """Best guess of the choice code for a cell text, or None.
+
+    `keywords`: (normalized keyword, code) pairs, see `keyword_pairs`. A keyword equal to the
+    text decides; otherwise the longest keyword found in the text, so "deployed – in use" is
+    "in use" although it starts like "deployment". For a multi-valued cell, pass the items of
+    split_multi one at a time.
+    """
+    value = normalize(text)
+    if not value:
+        return None
+    best: tuple[int, int] | None = None
+    best_code = None
+    for keyword, code in keywords:
+        if keyword == value:
+            return code
+        if _contains(value, keyword):
+            # Longest keyword first; for equal length, the one that comes first in the text.
+            key = (len(keyword), -f" {value} ".index(f" {keyword} "))
+            if best is None or key > best:
+                best, best_code = key, code
+    return best_code
+
+
+_MULTI_SEPARATORS = re.compile(r"[,;/|+&\n•]|\s+(?:and|und)\s+", re.IGNORECASE)
+
+
+def split_multi(text: str) -> list[str]:
+    """The items of a multi-valued cell: "Provider, Deployer", "Anbieter und Betreiber", lines."""
+    items = (item.strip().lstrip("-–*• ").strip() for item in _MULTI_SEPARATORS.split(str(text)))
+    return [item for item in items if item]

@@ -1,0 +1,504 @@
+"""Spreadsheet imports into any register: what a register declares (`ImportSpec`) and the
+services the import wizard runs on it.
+
+A register that imports declares, in its app's `imports.py`, one `ImportSpec`: its model, the
+`ImportRecord` subclass that keeps each import, the fields a column may fill and the headers
+they go by. Everything else follows from the model's fields: labels from `verbose_name`,
+choices from `choices`, how a cell is read from the field's type. The app then adds
+`*import_urlpatterns(SPEC)` (aims/core/import_views.py) to its urls.py.
+
+The wizard: `import_start` keeps the file and opens the record; the user maps columns
+(`proposed_columns`, `column_mapping_save`) and choice values (`distinct_values`); `import_preview`
+checks every row as it would be saved; `import_run` saves the valid rows in one transaction.
+"""
+
+import hashlib
+import uuid
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import PurePath
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Permission
+from django.core.exceptions import ImproperlyConfigured, ValidationError
+from django.core.files.base import ContentFile
+from django.db import IntegrityError, models, transaction
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from guardian.utils import get_user_obj_perms_model
+from simple_history.utils import bulk_create_with_history
+
+from aims.core import importing
+from aims.core.fields import MultipleChoiceField
+from aims.core.forms import single_line
+from aims.core.models import SavedColumnMapping
+from aims.core.permissions import has_object_permissions, perm_name
+from aims.core.roles import OWNER_ACTIONS
+
+# How a cell is read, by the kind of model field it fills (a `parsers` entry overrides).
+TEXT, CHOICE, MULTI, BOOL, DATE, INT, USER, PARSER = (
+    "text",
+    "choice",
+    "multi",
+    "bool",
+    "date",
+    "int",
+    "user",
+    "parser",
+)
+
+
+class ImportSpec:
+    """What a register's spreadsheet import needs to know; see CONTRIBUTING.md.
+
+    - `model`: the register's model; `record_model`: its `ImportRecord` subclass, to which
+      `model.<source_field>` points (a nullable foreign key, "source_import" by default).
+    - `fields`: the field codes a column may fill, in the order the wizard offers them; a
+      mapping code → label overrides the model's verbose names.
+    - `aliases`: field code → headers (English and German) the field goes by in the wild;
+      `exact_only`: short or generic aliases that only count as the whole header.
+    - `keywords`: choice field → code → words that mean the code in a cell; the codes and the
+      labels (English and the reader's language) are keywords too. Choices come from the model
+      field's `choices` (or a `MultipleChoiceField`'s options: a multi-valued cell); `choices`
+      overrides them: field → {code: label}.
+    - `parsers`: field code → callable(cell text) → value, raising ValueError with a message
+      for the user (scales: `lambda text: parse_scale(text, LEVELS)`). Without one, booleans,
+      dates and integers are parsed, a user foreign key is looked up by user name, e-mail or
+      full name (a name that fits several users is an error), text is kept as it is. A
+      many-to-many field needs a parser; its values wait in `obj.import_deferred[code]` for
+      `after_create`, since they can only be set on saved objects.
+    - `required`: fields whose column must be mapped, with `required_message` saying so. Each
+      row is then checked by the model (`full_clean`), as a form would.
+    - `finish(obj)`: completes a built object before it is checked (derived values).
+    - `after_create(objects, *, record, user)`: runs in the import's transaction after the bulk
+      creation (links, follow-up records). Owners get their object permissions anyway, as when
+      an entry is saved (bulk creation sends no post_save).
+    - `reference_field`: a field that must be unique regardless of case; blank ones get the
+      model's next references (`ReferencedModel`). None for a model without references.
+    - `title`, `intro`: the upload page's heading and explanation; `preview_fields`: the
+      columns of the preview's sample rows.
+    """
+
+    def __init__(
+        self,
+        *,
+        model,
+        record_model,
+        fields: Sequence[str] | Mapping[str, object],
+        aliases: Mapping[str, Iterable[str]],
+        exact_only: Iterable[str] = (),
+        keywords: Mapping[str, Mapping[str, Iterable[str]]] | None = None,
+        choices: Mapping[str, Mapping[str, object]] | None = None,
+        parsers: Mapping[str, Callable] | None = None,
+        required: Sequence[str] = (),
+        required_message: str = "",
+        finish: Callable | None = None,
+        after_create: Callable | None = None,
+        reference_field: str | None = "reference",
+        source_field: str = "source_import",
+        title: str = "",
+        intro: str = "",
+        preview_fields: Sequence[str] = (),
+    ):
+        self.model = model
+        self.record_model = record_model
+        codes = list(fields)
+        labels = fields if isinstance(fields, Mapping) else {}
+        self.fields = {
+            code: labels.get(code) or model._meta.get_field(code).verbose_name for code in codes
+        }
+        unknown = set(aliases) - set(codes)
+        if unknown:
+            raise ImproperlyConfigured(f"Aliases for fields not imported: {sorted(unknown)}")
+        self.aliases = importing.HeaderAliases(
+            {code: aliases.get(code, ()) for code in codes}, exact_only
+        )
+        self.parsers = dict(parsers or {})
+        self.kinds = {code: self._kind(code) for code in codes}
+        self.choices = {
+            code: dict((choices or {}).get(code) or self._model_choices(code))
+            for code, kind in self.kinds.items()
+            if kind in (CHOICE, MULTI)
+        }
+        self.keywords = {code: dict((keywords or {}).get(code, {})) for code in self.choices}
+        self.required = tuple(required)
+        self.required_message = required_message
+        self.finish = finish
+        self.after_create = after_create
+        self.reference_field = reference_field
+        self.source_field = source_field
+        self.title = title
+        self.intro = intro
+        self.preview_fields = tuple(preview_fields) or tuple(codes[:5])
+        self._static_keywords = {}
+
+    def __repr__(self):
+        return f"<ImportSpec {self.key}>"
+
+    @property
+    def key(self):
+        """The register's name, e.g. "inventory.aisystem" (keys its saved column mappings)."""
+        return f"{self.model._meta.app_label}.{self.model._meta.model_name}"
+
+    @property
+    def verbose_name_plural(self):
+        """What a row becomes, plural: "AI systems"."""
+        return self.model._meta.verbose_name_plural
+
+    def model_field(self, code):
+        return self.model._meta.get_field(code)
+
+    def _kind(self, code):
+        if code in self.parsers:
+            return PARSER
+        model_field = self.model_field(code)
+        if isinstance(model_field, MultipleChoiceField):
+            return MULTI
+        if model_field.choices:
+            return CHOICE
+        if isinstance(model_field, models.BooleanField):
+            return BOOL
+        if isinstance(model_field, models.DateField) and not isinstance(
+            model_field, models.DateTimeField
+        ):
+            return DATE
+        if isinstance(model_field, models.IntegerField):
+            return INT
+        if model_field.many_to_one and model_field.related_model is get_user_model():
+            return USER
+        if isinstance(model_field, models.CharField | models.TextField):
+            return TEXT
+        raise ImproperlyConfigured(f"{self.key}: the import needs a parser for {code!r}.")
+
+    def _model_choices(self, code):
+        model_field = self.model_field(code)
+        if isinstance(model_field, MultipleChoiceField):
+            return model_field.options
+        return model_field.flatchoices
+
+    # --- Guessing ----------------------------------------------------------------------------
+
+    def propose_columns(self, headers, saved=None):
+        """Column index → field code for a file's headers; see importing.propose_columns."""
+        return importing.propose_columns(headers, self.aliases, saved)
+
+    def value_keywords(self, code):
+        """(normalized keyword, choice code) pairs of a choice field: its keywords, codes and
+        labels in English and in the active language."""
+        if code not in self._static_keywords:
+            # Built on first use, not at import: lazy labels need the apps registry.
+            with translation.override(None):  # untranslated: the English msgids
+                self._static_keywords[code] = importing.keyword_pairs(
+                    self.keywords[code], {c: str(label) for c, label in self.choices[code].items()}
+                )
+        return self._static_keywords[code] + importing.keyword_pairs(
+            {c: [str(label)] for c, label in self.choices[code].items()}
+        )
+
+    def propose_value(self, code, text):
+        """Best guess of the choice code for a cell text of a choice field, or None."""
+        if code not in self.choices:
+            return None
+        return importing.propose_value(self.value_keywords(code), text)
+
+    def choice_for(self, code, text, mapped):
+        """The choice the user mapped a text to, else the guess; ValueError when none."""
+        choice = mapped[text] if text in mapped else self.propose_value(code, text)
+        if not choice:
+            raise ValueError(_("“%(value)s” is not a known choice.") % {"value": text})
+        return choice
+
+
+# --- Services -----------------------------------------------------------------------------------
+
+
+def import_start(*, spec, upload, user):
+    """Keep the uploaded file privately and open an import record for it."""
+    if upload.size > importing.MAX_BYTES:
+        raise ValidationError(_("The file is larger than 10 MB."))
+    content = upload.read()
+    name = PurePath(upload.name.replace("\\", "/")).name[:200] or "upload"
+    # Refuses what is not a readable sheet before anything is stored.
+    table = importing.read_table(content, name, aliases=spec.aliases)
+    record = spec.record_model(
+        uploaded_by=user,
+        file_name=name,
+        sha256=hashlib.sha256(content).hexdigest(),
+        sheet=table.sheet,
+        rows_total=len(table.rows),
+    )
+    # The stored name is ours; the user's file name is only ever displayed.
+    suffix = ".xlsx" if content[:2] == b"PK" else ".csv"
+    record.file.save(f"{uuid.uuid4().hex}{suffix}", ContentFile(content), save=False)
+    record._history_user = user
+    record.save()
+    return record
+
+
+def imported_before(spec, record):
+    """An earlier import of the very same file into the register, if any (the same SHA-256)."""
+    return (
+        spec.record_model.objects.filter(
+            sha256=record.sha256, status=spec.record_model.Status.IMPORTED
+        )
+        .exclude(pk=record.pk)
+        .first()
+    )
+
+
+def import_read(spec, record):
+    """The record's file as a table (of the chosen sheet)."""
+    with record.file.open("rb") as f:
+        return importing.read_table(
+            f.read(), record.file.name, record.sheet or None, aliases=spec.aliases
+        )
+
+
+def proposed_columns(spec, table):
+    """Column index → field code: what users saved for this register, then the aliases."""
+    saved = SavedColumnMapping.objects.filter(register=spec.key).values_list("header", "field")
+    return spec.propose_columns(table.headers, dict(saved))
+
+
+def column_mapping_save(*, spec, record, table, mapping, remember):
+    """mapping: column index → field code. With `remember`, the headers are proposed next time
+    (for this register only)."""
+    record.column_mapping = {str(index): code for index, code in mapping.items()}
+    record.save()
+    if remember:
+        limit = SavedColumnMapping._meta.get_field("header").max_length
+        for index, code in mapping.items():
+            header = importing.normalize(table.headers[index])
+            if header and len(header) <= limit:
+                SavedColumnMapping.objects.update_or_create(
+                    register=spec.key, header=header, defaults={"field": code}
+                )
+
+
+def distinct_values(spec, record, table):
+    """For each mapped choice field: its distinct cell texts with the mapped or proposed code."""
+    values = {}
+    for index, code in record.column_mapping.items():
+        if code not in spec.choices:
+            continue
+        multi = spec.kinds[code] == MULTI
+        texts = set()
+        for _number, cells in table.rows:
+            text = cells[int(index)].strip()
+            if text:
+                texts.update(importing.split_multi(text) if multi else [text])
+        values[code] = {
+            text: record.value_mapping.get(code, {}).get(text) or spec.propose_value(code, text)
+            for text in sorted(texts)
+        }
+    return values
+
+
+@dataclass
+class Preview:
+    valid: list = field(default_factory=list)  # (row number, object not yet saved)
+    errors: list = field(default_factory=list)  # (row number, field label, message)
+
+    @property
+    def invalid_rows(self):
+        return sorted({number for number, _label, _message in self.errors})
+
+
+def import_preview(spec, record, table):
+    """Every row checked as it would be imported: valid objects and per-field errors."""
+    users = {}
+    if USER in spec.kinds.values():
+        for user in get_user_model().objects.filter(is_active=True):
+            for key in {user.username, user.email, user.get_full_name()}:
+                if key:
+                    users.setdefault(key.casefold(), []).append(user)
+    taken = set()
+    if spec.reference_field:
+        references = spec.model._default_manager.values_list(spec.reference_field, flat=True)
+        taken = {reference.casefold() for reference in references}
+    preview = Preview()
+    for number, cells in table.rows:
+        obj, errors = build(spec, record, cells, users, taken)
+        if errors:
+            preview.errors.extend((number, label, message) for label, message in errors)
+        else:
+            reference = spec.reference_field and getattr(obj, spec.reference_field)
+            if reference:
+                taken.add(reference.casefold())
+            preview.valid.append((number, obj))
+    return preview
+
+
+def build(spec, record, cells, users, taken):
+    """The row's object, not saved, and its errors as (field label, message) pairs."""
+    obj = spec.model(**{spec.source_field: record})
+    obj.import_deferred = {}
+    errors = []
+    for index, code in record.column_mapping.items():
+        model_field = spec.model_field(code)
+        try:
+            value = convert(spec, record, code, cells[int(index)].strip(), users)
+        except ValueError as error:
+            errors.append((spec.fields[code], str(error)))
+            continue
+        if value is None:
+            continue
+        if model_field.many_to_many:
+            obj.import_deferred[code] = value
+        else:
+            setattr(
+                obj, model_field.name if model_field.is_relation else model_field.attname, value
+            )
+    reference = spec.reference_field and getattr(obj, spec.reference_field)
+    if reference and reference.casefold() in taken:
+        errors.append(
+            (
+                spec.model_field(spec.reference_field).verbose_name,
+                _("The reference %(reference)s is already used.") % {"reference": reference},
+            )
+        )
+    if spec.finish:
+        spec.finish(obj)
+    for model_field in spec.model._meta.fields:
+        # A TextField's max_length binds forms only; an import must keep to it too.
+        text = getattr(obj, model_field.attname)
+        if isinstance(model_field, models.TextField) and len(text or "") > model_field.max_length:
+            errors.append(
+                (
+                    model_field.verbose_name,
+                    _("At most %(limit)d characters; this cell has %(length)d.")
+                    % {"limit": model_field.max_length, "length": len(text)},
+                )
+            )
+    # Related objects set here come from our own look-ups; checking each would cost a query.
+    exclude = [f.name for f in spec.model._meta.fields if f.is_relation and getattr(obj, f.attname)]
+    try:
+        obj.full_clean(exclude=[*exclude, spec.source_field], validate_unique=False)
+    except ValidationError as invalid:
+        for name, messages in invalid.message_dict.items():
+            label = spec.model_field(name).verbose_name if name != "__all__" else ""
+            errors.extend((label, message) for message in messages)
+    return obj, [(str(label), message) for label, message in errors]
+
+
+def convert(spec, record, code, text, users):
+    """The cell's value for the model field, or ValueError with a message for the user."""
+    kind = spec.kinds[code]
+    if kind == PARSER:
+        return spec.parsers[code](text)
+    if kind == BOOL:
+        return importing.parse_bool(text)
+    if kind == DATE:
+        return importing.parse_date(text)
+    if kind == INT:
+        return importing.parse_int(text)
+    if not text:
+        return None
+    mapped = record.value_mapping.get(code, {})
+    if kind == CHOICE:
+        return spec.choice_for(code, text, mapped)
+    if kind == MULTI:
+        parts = importing.split_multi(text)
+        return list(dict.fromkeys(spec.choice_for(code, part, mapped) for part in parts))
+    if kind == USER:
+        return user_named(text, users)
+    if type(spec.model_field(code)) is models.CharField:  # single-line fields
+        try:
+            single_line(text)
+        except ValidationError as invalid:
+            raise ValueError(invalid.messages[0]) from None
+    return text
+
+
+def user_named(text, users):
+    """The one active user a cell names by username, e-mail or full name."""
+    candidates = users.get(text.casefold(), [])
+    exact = [
+        u for u in candidates if text.casefold() in (u.username.casefold(), u.email.casefold())
+    ]
+    if len(exact) == 1:
+        return exact[0]
+    if len(candidates) == 1:
+        return candidates[0]
+    if not candidates:
+        raise ValueError(_("No active user “%(value)s”.") % {"value": text})
+    raise ValueError(
+        _("“%(value)s” names several users: %(users)s. Use the user name.")
+        % {"value": text, "users": ", ".join(sorted(u.username for u in candidates))}
+    )
+
+
+def import_run(*, spec, record, user, skip_invalid):
+    """Create the valid rows' objects in one transaction; refuse while invalid rows are not
+    explicitly skipped. Returns the number of objects created."""
+    with transaction.atomic():
+        record = spec.record_model.objects.select_for_update().get(pk=record.pk)
+        if record.status == record.Status.IMPORTED:
+            raise ValidationError(_("This file has been imported already."))
+        preview = import_preview(spec, record, import_read(spec, record))
+        if preview.errors and not skip_invalid:
+            raise ValidationError(
+                _("Some rows are invalid. Skip them explicitly, or fix the file.")
+            )
+        if not preview.valid:
+            raise ValidationError(_("No row can be imported."))
+        objects = [obj for _number, obj in preview.valid]
+        assign_references(spec, objects)
+        try:
+            with transaction.atomic():
+                created = bulk_create_with_history(
+                    objects, spec.model, batch_size=500, default_user=user
+                )
+        except IntegrityError:
+            raise ValidationError(
+                _("Someone added %(items)s with the same references meanwhile. Import again.")
+                % {"items": spec.verbose_name_plural}
+            ) from None
+        grant_owners(spec.model, created)
+        if spec.after_create:
+            spec.after_create(created, record=record, user=user)
+        record.status = record.Status.IMPORTED
+        record.rows_imported = len(created)
+        record.rows_skipped = len(preview.invalid_rows)
+        record.imported_at = timezone.now()
+        record._history_user = user
+        record.save()
+    return len(created)
+
+
+def assign_references(spec, objects):
+    """The next free references for the objects left without one, in row order."""
+    prefix = getattr(spec.model, "reference_prefix", None)
+    if not (spec.reference_field and prefix):
+        return
+    name = spec.reference_field
+    used = set(spec.model._default_manager.values_list(name, flat=True))
+    used.update(getattr(obj, name) for obj in objects)
+    number = int(spec.model.next_reference().rsplit("-", 1)[1])
+    for obj in objects:
+        while not getattr(obj, name):
+            candidate = f"{prefix}-{number:03d}"
+            number += 1
+            if candidate not in used:
+                setattr(obj, name, candidate)
+
+
+def grant_owners(model, objects):
+    """Bulk creation sends no post_save: give the owners their object permissions here, as
+    `permissions.grant_owner_permissions` does for a saved entry."""
+    owner_field = getattr(model, "owner_field", None)
+    if not owner_field or not has_object_permissions(model):
+        return
+    permissions = [
+        Permission.objects.get_by_natural_key(
+            perm_name(model, action).split(".")[1], model._meta.app_label, model._meta.model_name
+        )
+        for action in OWNER_ACTIONS
+    ]
+    owner_id = model._meta.get_field(owner_field).attname
+    get_user_obj_perms_model(model).objects.bulk_create(
+        get_user_obj_perms_model(model)(content_object=obj, user_id=owner, permission=permission)
+        for obj in objects
+        if (owner := getattr(obj, owner_id)) is not None
+        for permission in permissions
+    )
