@@ -164,6 +164,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "aims.context.tasks.send_policy_review_reminders",
         "schedule": crontab(hour=6, minute=30),
     },
+    "risk-acceptance-expiry": {
+        "task": "risks.tasks.send_expired_acceptances_to_review",
+        "schedule": crontab(hour=6, minute=15),
+    },
 }
 REVIEW_REMINDER_DAYS = int(env("AIMS_REVIEW_REMINDER_DAYS", "30"))
 

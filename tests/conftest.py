@@ -1,8 +1,10 @@
 """Shared fixtures: one persona per role, plus a user without any role."""
 
 import pytest
+from celery.contrib.testing.worker import start_worker
 from django.forms import model_to_dict
 
+from aims import celery_app
 from aims.core import roles
 from aims.core.registry import registry
 from tests.factories import REGISTER_FACTORIES, UserFactory
@@ -122,3 +124,31 @@ def ai_act_obligations(db):
 
     if not AIActObligation.objects.exists():
         load_obligations(AIActObligation)
+
+
+@pytest.fixture(scope="session")
+def broker_folder(tmp_path_factory):
+    """One filesystem queue for the session: the app's producer pool keeps its first options."""
+    folder = tmp_path_factory.mktemp("broker")
+    (folder / "queue").mkdir()
+    return folder
+
+
+@pytest.fixture
+def worker(settings, broker_folder, transactional_db):
+    """A real worker thread on the configured broker (Redis in CI, else the filesystem)."""
+    if not settings.REDIS_URL:
+        queue = broker_folder / "queue"
+        celery_app.conf.broker_transport_options = {
+            "data_folder_in": str(queue),
+            "data_folder_out": str(queue),
+            "control_folder": str(broker_folder),
+            "store_processed": False,
+        }
+    # Results stay in this process, where the worker thread runs, so a test can wait for a task.
+    celery_app.conf.result_backend = "cache+memory://"
+    try:
+        with start_worker(celery_app, pool="solo", perform_ping_check=False, shutdown_timeout=30):
+            yield
+    finally:
+        celery_app.conf.result_backend = None

@@ -3,7 +3,6 @@
 from datetime import timedelta
 
 import pytest
-from celery.contrib.testing.worker import start_worker
 from django.core import mail
 from django.utils import timezone
 from kombu.exceptions import OperationalError
@@ -28,27 +27,6 @@ def approved_policy(review_in_days):
 @pytest.fixture
 def officers(db):
     return [UserFactory(role="Compliance Officer") for _ in range(2)]
-
-
-@pytest.fixture
-def worker(settings, tmp_path, transactional_db):
-    """A real worker thread on the configured broker (Redis in CI, else the filesystem)."""
-    if not settings.REDIS_URL:
-        queue = tmp_path / "queue"
-        queue.mkdir()
-        celery_app.conf.broker_transport_options = {
-            "data_folder_in": str(queue),
-            "data_folder_out": str(queue),
-            "control_folder": str(tmp_path),
-            "store_processed": False,
-        }
-    # Results stay in this process, where the worker thread runs, so a test can wait for a task.
-    celery_app.conf.result_backend = "cache+memory://"
-    try:
-        with start_worker(celery_app, pool="solo", perform_ping_check=False, shutdown_timeout=30):
-            yield
-    finally:
-        celery_app.conf.result_backend = None
 
 
 def run_on_worker():
