@@ -61,6 +61,7 @@ class ReferencedModel(TrackedModel):
     """A register entry with a reference such as CTX-004, assigned on creation if left blank."""
 
     reference_prefix = None
+    reference_digits = 3
 
     reference = models.CharField(
         _("reference"),
@@ -109,7 +110,7 @@ class ReferencedModel(TrackedModel):
             ).values_list("reference", flat=True)
             if (match := pattern.match(ref))
         ]
-        return f"{cls.reference_prefix}-{max(numbers, default=0) + 1:03d}"
+        return f"{cls.reference_prefix}-{max(numbers, default=0) + 1:0{cls.reference_digits}d}"
 
 
 def object_permission_models(model):
