@@ -115,12 +115,15 @@ def import_columns(request, spec, pk):
         }
         mapping = {index: code for index, code in mapping.items() if code in fields}
         duplicates = [code for code, n in Counter(mapping.values()).items() if n > 1]
+        missing = [code for code in spec.required if code not in mapping.values()]
         if duplicates:
             error = _("Each field can take one column only: %(fields)s.") % {
                 "fields": ", ".join(str(fields[code]) for code in duplicates)
             }
-        elif any(code not in mapping.values() for code in spec.required):
-            error = str(spec.required_message)
+        elif missing:
+            error = str(spec.required_message) or _("Choose a column for: %(fields)s.") % {
+                "fields": ", ".join(str(fields[code]) for code in missing)
+            }
         else:
             imports.column_mapping_save(
                 spec=spec,
@@ -224,10 +227,9 @@ def import_preview(request, spec, pk):
         except ValidationError as refused:
             messages.error(request, " ".join(refused.messages))
         else:
+            items = spec.model._meta.verbose_name if created == 1 else spec.verbose_name_plural
             messages.success(
-                request,
-                _("%(count)d %(items)s imported.")
-                % {"count": created, "items": spec.verbose_name_plural},
+                request, _("%(count)d %(items)s imported.") % {"count": created, "items": items}
             )
             return redirect(record)
     preview = imports.import_preview(spec, record, table)

@@ -51,8 +51,9 @@ TEXT, CHOICE, MULTI, BOOL, DATE, INT, USER, PARSER = (
 class ImportSpec:
     """What a register's spreadsheet import needs to know; see CONTRIBUTING.md.
 
-    - `model`: the register's model; `record_model`: its `ImportRecord` subclass, to which
-      `model.<source_field>` points (a nullable foreign key, "source_import" by default).
+    - `model`: the register's model; `record_model`: its `ImportRecord` subclass. Each
+      imported entry points to its import through `source_field` ("source_import" if the
+      model has it; None: no link).
     - `fields`: the field codes a column may fill, in the order the wizard offers them; a
       mapping code → label overrides the model's verbose names.
     - `aliases`: field code → headers (English and German) the field goes by in the wild;
@@ -60,7 +61,7 @@ class ImportSpec:
     - `keywords`: choice field → code → words that mean the code in a cell; the codes and the
       labels (English and the reader's language) are keywords too. Choices come from the model
       field's `choices` (or a `MultipleChoiceField`'s options: a multi-valued cell); `choices`
-      overrides them: field → {code: label}.
+      overrides them, or makes a plain text field a choice: field → {code: label}.
     - `parsers`: field code → callable(cell text) → value, raising ValueError with a message
       for the user (scales: `lambda text: parse_scale(text, LEVELS)`). Without one, booleans,
       dates and integers are parsed, a user foreign key is looked up by user name, e-mail or
@@ -69,12 +70,15 @@ class ImportSpec:
       `after_create`, since they can only be set on saved objects.
     - `required`: fields whose column must be mapped, with `required_message` saying so. Each
       row is then checked by the model (`full_clean`), as a form would.
-    - `finish(obj)`: completes a built object before it is checked (derived values).
+    - `finish(obj)`: completes a row's object before it is checked (derived values), once
+      every cell of the row could be read; a ValueError or ValidationError it raises is an
+      error of the row.
     - `after_create(objects, *, record, user)`: runs in the import's transaction after the bulk
       creation (links, follow-up records). Owners get their object permissions anyway, as when
       an entry is saved (bulk creation sends no post_save).
-    - `reference_field`: a field that must be unique regardless of case; blank ones get the
-      model's next references (`ReferencedModel`). None for a model without references.
+    - `reference_field`: a field that must be unique regardless of case ("reference" if the
+      model has it; None: none); blank ones get the model's next references
+      (`ReferencedModel.next_reference`).
     - `title`, `intro`: the upload page's heading and explanation; `preview_fields`: the
       columns of the preview's sample rows.
     """
@@ -102,35 +106,49 @@ class ImportSpec:
     ):
         self.model = model
         self.record_model = record_model
+        names = {f.name for f in model._meta.get_fields()}
         codes = list(fields)
         labels = fields if isinstance(fields, Mapping) else {}
         self.fields = {
             code: labels.get(code) or model._meta.get_field(code).verbose_name for code in codes
         }
-        unknown = set(aliases) - set(codes)
-        if unknown:
-            raise ImproperlyConfigured(f"Aliases for fields not imported: {sorted(unknown)}")
+        for what, listed in (("aliases", aliases), ("required", required)):
+            if unknown := set(listed) - set(codes):
+                raise ImproperlyConfigured(f"{what} of fields not imported: {sorted(unknown)}")
         self.aliases = importing.HeaderAliases(
             {code: aliases.get(code, ()) for code in codes}, exact_only
         )
         self.parsers = dict(parsers or {})
-        self.kinds = {code: self._kind(code) for code in codes}
+        choices = choices or {}
+        self.kinds = {code: self._kind(code, code in choices) for code in codes}
         self.choices = {
-            code: dict((choices or {}).get(code) or self._model_choices(code))
+            code: dict(choices.get(code) or self._model_choices(code))
             for code, kind in self.kinds.items()
             if kind in (CHOICE, MULTI)
         }
+        if unknown := set(keywords or {}) - set(self.choices):
+            raise ImproperlyConfigured(f"keywords of fields without choices: {sorted(unknown)}")
         self.keywords = {code: dict((keywords or {}).get(code, {})) for code in self.choices}
         self.required = tuple(required)
         self.required_message = required_message
         self.finish = finish
         self.after_create = after_create
-        self.reference_field = reference_field
-        self.source_field = source_field
+        # The defaults apply to models that have the field; a field named otherwise must exist.
+        self.reference_field = self._optional_field(reference_field, "reference", names)
+        self.source_field = self._optional_field(source_field, "source_import", names)
         self.title = title
         self.intro = intro
         self.preview_fields = tuple(preview_fields) or tuple(codes[:5])
+        for code in self.preview_fields:
+            self.model_field(code)  # FieldDoesNotExist for a typo
         self._static_keywords = {}
+
+    def _optional_field(self, name, default, names):
+        if name and name not in names:
+            if name != default:
+                raise ImproperlyConfigured(f"{self.key} has no field {name!r}.")
+            return None
+        return name
 
     def __repr__(self):
         return f"<ImportSpec {self.key}>"
@@ -148,13 +166,13 @@ class ImportSpec:
     def model_field(self, code):
         return self.model._meta.get_field(code)
 
-    def _kind(self, code):
+    def _kind(self, code, has_choices):
         if code in self.parsers:
             return PARSER
         model_field = self.model_field(code)
         if isinstance(model_field, MultipleChoiceField):
             return MULTI
-        if model_field.choices:
+        if model_field.choices or has_choices:
             return CHOICE
         if isinstance(model_field, models.BooleanField):
             return BOOL
@@ -331,7 +349,7 @@ def import_preview(spec, record, table):
 
 def build(spec, record, cells, users, taken):
     """The row's object, not saved, and its errors as (field label, message) pairs."""
-    obj = spec.model(**{spec.source_field: record})
+    obj = spec.model(**({spec.source_field: record} if spec.source_field else {}))
     obj.import_deferred = {}
     errors = []
     for index, code in record.column_mapping.items():
@@ -357,8 +375,13 @@ def build(spec, record, cells, users, taken):
                 _("The reference %(reference)s is already used.") % {"reference": reference},
             )
         )
-    if spec.finish:
-        spec.finish(obj)
+    if spec.finish and not errors:
+        try:
+            spec.finish(obj)
+        except ValidationError as invalid:
+            errors.extend(("", message) for message in invalid.messages)
+        except ValueError as error:
+            errors.append(("", str(error)))
     for model_field in spec.model._meta.fields:
         # A TextField's max_length binds forms only; an import must keep to it too.
         text = getattr(obj, model_field.attname)
@@ -373,7 +396,7 @@ def build(spec, record, cells, users, taken):
     # Related objects set here come from our own look-ups; checking each would cost a query.
     exclude = [f.name for f in spec.model._meta.fields if f.is_relation and getattr(obj, f.attname)]
     try:
-        obj.full_clean(exclude=[*exclude, spec.source_field], validate_unique=False)
+        obj.full_clean(exclude=exclude, validate_unique=False)
     except ValidationError as invalid:
         for name, messages in invalid.message_dict.items():
             label = spec.model_field(name).verbose_name if name != "__all__" else ""

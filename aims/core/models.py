@@ -211,3 +211,32 @@ class SavedColumnMapping(models.Model):
 
     def __str__(self):
         return f"{self.register}: {self.header} → {self.field}"
+
+
+class SavedView(models.Model):
+    """A named search and filter combination on a register list, kept for its user or shared."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="saved_views"
+    )
+    register = models.CharField(_("register"), max_length=100)  # "risks.risk"
+    name = models.CharField(_("name"), max_length=80)
+    query = models.CharField(_("filters"), max_length=2000, blank=True)
+    shared = models.BooleanField(
+        _("share with everyone"),
+        default=False,
+        help_text=_("Others see the view; each sees only the entries they may see."),
+    )
+
+    class Meta:
+        verbose_name = _("saved view")
+        verbose_name_plural = _("saved views")
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "register", "name"], name="saved_view_name_per_user"
+            )
+        ]
+
+    def __str__(self):
+        return self.name

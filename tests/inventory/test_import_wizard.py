@@ -349,3 +349,43 @@ def test_the_import_knows_exactly_the_systems_fields_and_choices():
         model_field = AISystem._meta.get_field(code)
         known = model_field.options if code == "ai_act_roles" else model_field.choices
         assert {c: str(label) for c, label in known} == {c: str(v) for c, v in options.items()}
+
+
+def test_the_success_message_names_what_was_imported(client, compliance_officer):
+    client.force_login(compliance_officer)
+    system_import = upload(client, b"Name,Purpose,Stage\nBot,Chats,Idea\nScorer,Ranks,Idea\n")
+    response = client.post(accept_proposals(client, system_import), follow=True)
+    assert "2 AI systems imported." in response.content.decode()
+    assert response.redirect_chain[-1][0] == system_import.get_absolute_url()
+
+
+def test_every_step_of_a_finished_import_leads_to_its_record(client, compliance_officer):
+    client.force_login(compliance_officer)
+    system_import = upload(client, b"Name,Purpose,Stage\nBot,Chats,Idea\n")
+    client.post(accept_proposals(client, system_import))
+    for step in ("import_columns", "import_values", "import_preview"):
+        response = client.get(reverse(f"inventory:{step}", args=[system_import.pk]))
+        assert response.status_code == 302
+        assert response.url == system_import.get_absolute_url()
+    assert AISystem.objects.count() == 1
+
+
+def test_totals_under_the_data_are_left_out_and_named(client, compliance_officer):
+    content = "Name;Purpose;Stage\nBot;Chats;Idea\nScorer;Ranks;Idea\nTotal;;2\n"
+    client.force_login(compliance_officer)
+    system_import = upload(client, content.encode())
+    page = client.get(reverse("inventory:import_columns", args=[system_import.pk]))
+    assert "Row 4 below the data looks like a total or a note" in page.content.decode()
+    client.post(accept_proposals(client, system_import))
+    assert sorted(AISystem.objects.values_list("name", flat=True)) == ["Bot", "Scorer"]
+
+
+def test_without_a_name_column_the_columns_step_says_what_is_missing(client, compliance_officer):
+    client.force_login(compliance_officer)
+    system_import = upload(client, b"Name,Purpose\nBot,Chats\n")
+    response = client.post(
+        reverse("inventory:import_columns", args=[system_import.pk]), {"column-1": "purpose"}
+    )
+    page = response.content.decode()
+    assert "Choose the column that holds the system&#x27;s name." in page
+    assert 'aria-describedby="columns-error"' in page
