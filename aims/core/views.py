@@ -21,6 +21,7 @@ from django.views import View
 from aims.core import display, exports
 from aims.core.permissions import can
 from aims.core.registry import AREAS, registry
+from aims.core.saved_views import register_label, saved_views_for
 from aims.core.services import OutOfScope, StaleEdit, register_entry_save
 from aims.core.tables import configure, optimize
 
@@ -92,6 +93,8 @@ class RegisterListView(RegisterView):
             table=table,
             filterset=filterset,
             query=request.GET.get("q", ""),
+            saved_views=saved_views_for(request.user, self.register),
+            register_label=register_label(self.register),
             **self.register.list_context(request, queryset),
         )
         if request.htmx and request.htmx.target == "register-table":
