@@ -27,7 +27,7 @@ registry.register(
     search_fields=("reference", "name", "purpose", "business_unit", "area_of_use"),
     area="inventory",
     url_prefix="systems",
-    related=(("versions", "system"),),
+    related=(("versions", "system"), ("risks", "ai_systems")),
     extra_context=system_detail_context,
 )
 registry.register(
