@@ -7,7 +7,14 @@ from django.utils.translation import gettext_lazy as _
 
 from aims.core.filters import RegisterFilterSet
 from aims.inventory.models import AISystem
-from risks.models import LibraryRisk, Risk, RiskAcceptance, RiskCriteria, TreatmentAction
+from risks.models import (
+    LibraryRisk,
+    Risk,
+    RiskAcceptance,
+    RiskCriteria,
+    RiskImport,
+    TreatmentAction,
+)
 
 YES = [("yes", _("Yes"))]
 OPEN_ACTIONS = ("planned", "in_progress")
@@ -128,3 +135,9 @@ class LibraryRiskFilterSet(RegisterFilterSet):
     class Meta:
         model = LibraryRisk
         fields = ["category", "risk_source"]
+
+
+class RiskImportFilterSet(RegisterFilterSet):
+    class Meta:
+        model = RiskImport
+        fields = ["status"]

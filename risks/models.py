@@ -11,7 +11,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from aims.core.fields import MultipleChoiceField
-from aims.core.models import ReferencedModel, TrackedModel, object_permission_models
+from aims.core.models import ImportRecord, ReferencedModel, TrackedModel, object_permission_models
 from controls.catalogue import annex_a_choices
 
 SHORT_TEXT = 200
@@ -309,6 +309,16 @@ class Risk(ReferencedModel):
         _("treatment plan approved on"), null=True, blank=True, editable=False
     )
 
+    source_import = models.ForeignKey(
+        "RiskImport",
+        verbose_name=_("imported from"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="risks",
+    )
+
     class Meta(ReferencedModel.Meta):
         verbose_name = _("risk")
         verbose_name_plural = _("risks")
@@ -490,3 +500,11 @@ class LibraryRisk(TrackedModel):
     @property
     def lock_reason(self):
         return _("Library entries are built in.")
+
+
+class RiskImport(ImportRecord):
+    """One spreadsheet import into the risk register (an ISMS register kept in Excel, say)."""
+
+    class Meta(ImportRecord.Meta):
+        verbose_name = _("risk import")
+        verbose_name_plural = _("risk imports")

@@ -1,10 +1,19 @@
 """The risk registers on the register machinery."""
 
+from django.utils.translation import gettext_lazy as _
+
 from aims.core.registry import registry
 from aims.core.roles import DEFAULT_RULES, READ
 from risks import filters, forms, tables
 from risks.attention import risk_attention, risk_heat_map_panel
-from risks.models import LibraryRisk, Risk, RiskAcceptance, RiskCriteria, TreatmentAction
+from risks.models import (
+    LibraryRisk,
+    Risk,
+    RiskAcceptance,
+    RiskCriteria,
+    RiskImport,
+    TreatmentAction,
+)
 from risks.views import (
     library_risk_context,
     risk_criteria_context,
@@ -66,5 +75,17 @@ registry.register(
     roles=READ_ONLY,
     extra_context=library_risk_context,
 )
+registry.register(
+    RiskImport,
+    table=tables.RiskImportTable,
+    filterset=filters.RiskImportFilterSet,
+    form=None,  # imports come from the import wizard
+    search_fields=("file_name", "sha256"),
+    area="risks",
+    url_prefix="imports",
+    roles=READ_ONLY,
+    related=(("risks", "source_import"),),
+)
+registry.add_link("risks", _("Import a risk register"), "risks:import_upload", "risks.add_risk")
 registry.attention(risk_attention)
 registry.panel(risk_heat_map_panel)

@@ -5,7 +5,14 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from aims.core.tables import RegisterTable
-from risks.models import LibraryRisk, Risk, RiskAcceptance, RiskCriteria, TreatmentAction
+from risks.models import (
+    LibraryRisk,
+    Risk,
+    RiskAcceptance,
+    RiskCriteria,
+    RiskImport,
+    TreatmentAction,
+)
 
 
 class LevelColumn(tables.Column):
@@ -100,3 +107,19 @@ class LibraryRiskTable(RegisterTable):
 
     def value_controls(self, value):
         return self.render_controls(value)
+
+
+class RiskImportTable(RegisterTable):
+    file_name = tables.Column(linkify=True)
+
+    class Meta(RegisterTable.Meta):
+        model = RiskImport
+        fields = (
+            "file_name",
+            "uploaded_by",
+            "created_at",
+            "status",
+            "rows_total",
+            "rows_imported",
+            "rows_skipped",
+        )

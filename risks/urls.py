@@ -1,11 +1,14 @@
 from django.urls import path
 
+from aims.core.import_views import import_urlpatterns
 from aims.core.registry import registry
 from risks import views
+from risks.imports import RISKS
 
 app_name = "risks"
 urlpatterns = [
     *registry.urlpatterns("risks"),
+    *import_urlpatterns(RISKS),
     path("criteria/<int:pk>/activate/", views.criteria_activate, name="criteria_activate"),
     path("criteria/<int:pk>/new-version/", views.criteria_new_version, name="criteria_new_version"),
     path("register/<int:pk>/approve-plan/", views.plan_approve, name="plan_approve"),

@@ -269,6 +269,16 @@ class LibraryRiskFactory(factory.django.DjangoModelFactory):
     impact = 3
 
 
+class RiskImportFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = risks.RiskImport
+
+    uploaded_by = factory.SubFactory(UserFactory)
+    file = factory.django.FileField(filename="risks.csv", data=b"Risiko;Kategorie\nDrift;Drift\n")
+    file_name = "risks.csv"
+    sha256 = "0" * 64
+
+
 # One factory per registered model: the generated register tests need them all.
 REGISTER_FACTORIES = {
     factory_class._meta.model: factory_class
@@ -294,5 +304,6 @@ REGISTER_FACTORIES = {
         TreatmentActionFactory,
         RiskAcceptanceFactory,
         LibraryRiskFactory,
+        RiskImportFactory,
     )
 }

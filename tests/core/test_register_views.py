@@ -27,6 +27,7 @@ EXPECTED_FOR = {
     "aiactobligation": {**RECORDS, "administrator": FULL},  # dates change by law
     "riskacceptance": RECORDS,  # written by the acceptance workflow only
     "libraryrisk": RECORDS,  # built in, loaded from the data file
+    "riskimport": RECORDS,  # written by the import wizard only
 }
 
 

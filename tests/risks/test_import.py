@@ -1,0 +1,150 @@
+"""Importing an existing risk register (an ISMS register in Excel) through the import wizard."""
+
+import io
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from openpyxl import Workbook
+
+from risks.models import Risk, RiskImport
+from tests.factories import AISystemFactory, UserFactory, active_criteria
+
+HEADERS = [
+    "Lfd. Nr.",
+    "Risiko",
+    "Kategorie",
+    "Betroffene Systeme",
+    "Risikoeigner",
+    "Eintrittswahrscheinlichkeit",
+    "Schadensausmaß",
+    "Risikobehandlung",
+    "EW netto",
+    "SA netto",
+    "Status",
+    "Wiedervorlage",
+]
+
+
+def isms_workbook(rows):
+    """An ISMS register as kept in Excel: a title row, a blank row, the header, a total row."""
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.append(["Risikoregister ISMS – Stand 10/2026"])
+    sheet.append([])
+    sheet.append(HEADERS)
+    for row in rows:
+        sheet.append(row)
+    sheet.append(["Summe", f"{len(rows)} Risiken"])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def upload(client, content, name="Risikoregister.xlsx"):
+    response = client.post(
+        reverse("risks:import_upload"), {"file": SimpleUploadedFile(name, content)}
+    )
+    assert response.status_code == 302, response.content.decode()[:3000]
+    return RiskImport.objects.latest("pk")
+
+
+def accept_proposals(client, record):
+    """Post the columns and values exactly as the wizard proposes them."""
+    columns_url = reverse("risks:import_columns", args=[record.pk])
+    page = client.get(columns_url)
+    data = {f"column-{c['index']}": c["field"] for c in page.context["columns"]}
+    assert client.post(columns_url, data).status_code == 302
+    values_url = reverse("risks:import_values", args=[record.pk])
+    page = client.get(values_url)
+    if page.status_code == 200:
+        client.post(
+            values_url,
+            {
+                f"value-{group['code']}-{position}": proposed or ""
+                for group in page.context["groups"]
+                for position, _text, proposed in group["values"]
+            },
+        )
+    return reverse("risks:import_preview", args=[record.pk])
+
+
+def test_an_isms_register_is_imported_with_scores_written_as_words(client, compliance_officer):
+    criteria = active_criteria()
+    owner = UserFactory(username="m.weber", first_name="Maria", last_name="Weber")
+    chatbot = AISystemFactory(reference="AIS-002", name="Customer-service chatbot")
+    content = isms_workbook(
+        [
+            [1, "Prompt Injection im Chatbot", "KI-Sicherheit", "AIS-002", "m.weber",
+             "hoch", "4 (4)", "Mindern", "niedrig", 3, "In Behandlung", "01.03.2027"],
+            [2, "Ausfall des Rechenzentrums", "Informationssicherheit", "", "Maria Weber",
+             "2", "sehr hoch", "Übertragen", "", "", "offen", "2027"],
+        ]
+    )  # fmt: skip
+    client.force_login(compliance_officer)
+    record = upload(client, content)
+    assert record.rows_total == 2  # the title and the total row are not risks
+    preview_url = accept_proposals(client, record)
+    preview = client.get(preview_url)
+    assert preview.context["preview"].errors == []
+    assert client.post(preview_url).status_code == 302
+
+    injection = Risk.objects.get(title="Prompt Injection im Chatbot")
+    assert (injection.category, injection.owner, injection.criteria) == (
+        "security",
+        owner,
+        criteria,
+    )
+    assert (injection.inherent_likelihood, injection.inherent_impact) == (4, 4)
+    assert injection.inherent_level == criteria.level(4, 4)
+    assert (injection.residual_likelihood, injection.residual_impact) == (2, 3)
+    assert injection.residual_level == criteria.level(2, 3)
+    assert (injection.treatment_option, injection.status) == ("modify", "in_treatment")
+    assert list(injection.ai_systems.all()) == [chatbot]
+    assert str(injection.next_review) == "2027-03-01"
+    outage = Risk.objects.get(title="Ausfall des Rechenzentrums")
+    assert (outage.category, outage.treatment_option, outage.status) == (
+        "information_security",
+        "share",
+        "identified",
+    )
+    assert (outage.inherent_likelihood, outage.inherent_impact, outage.residual_level) == (2, 5, "")
+    assert outage.reference.startswith("R-") and len(outage.reference) == 6
+    record.refresh_from_db()
+    assert (record.status, record.rows_imported) == ("imported", 2)
+    assert set(record.risks.all()) == {injection, outage}
+    assert injection.history.count() == 1
+
+
+def test_rows_with_unreadable_scores_or_unknown_systems_are_errors_of_their_row(
+    client, compliance_officer
+):
+    active_criteria()
+    content = isms_workbook(
+        [
+            [1, "Drift", "Drift", "", "", "12 (12)", 3, "", "", "", "", ""],
+            [2, "Leak", "Datenschutz", "Unknown system", "", "gelegentlich", 3, "", "", "", "", ""],
+            [3, "Half scored", "Datenschutz", "", "", 3, "", "", "", "", "", ""],
+            [4, "Fine", "Datenschutz", "", "", 3, 3, "", "", "", "", ""],
+        ]
+    )  # fmt: skip
+    client.force_login(compliance_officer)
+    record = upload(client, content)
+    preview_url = accept_proposals(client, record)
+    preview = client.get(preview_url).context["preview"]
+    messages = {}
+    for number, _label, message in preview.errors:
+        messages[number] = f"{messages.get(number, '')} {message}"
+    assert "outside the scale from 1 to 5" in messages[4]
+    assert "Unknown system" in messages[5] or "gelegentlich" in messages[5]
+    assert "together" in messages[6]
+    assert [number for number, _risk in preview.valid] == [7]
+    response = client.post(preview_url)  # invalid rows are not skipped silently
+    assert not Risk.objects.exists()
+    client.post(preview_url, {"skip_invalid": "1"})
+    assert list(Risk.objects.values_list("title", flat=True)) == ["Fine"]
+    assert response.status_code == 200
+
+
+def test_auditors_cannot_import(client, auditor):
+    client.force_login(auditor)
+    assert client.get(reverse("risks:import_upload")).status_code == 403
