@@ -20,7 +20,7 @@ from pathlib import PurePath
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Permission
-from django.core.exceptions import ImproperlyConfigured, ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ImproperlyConfigured, ValidationError
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, models, transaction
 from django.utils import timezone, translation
@@ -71,16 +71,17 @@ class ImportSpec:
     - `required`: fields whose column must be mapped, with `required_message` saying so. Each
       row is then checked by the model (`full_clean`), as a form would.
     - `finish(obj)`: completes a row's object before it is checked (derived values), once
-      every cell of the row could be read; a ValueError or ValidationError it raises is an
-      error of the row.
+      every cell of the row could be read; a ValueError it raises is an error of the row, a
+      ValidationError with a dict an error of the fields it names.
     - `after_create(objects, *, record, user)`: runs in the import's transaction after the bulk
       creation (links, follow-up records). Owners get their object permissions anyway, as when
       an entry is saved (bulk creation sends no post_save).
     - `reference_field`: a field that must be unique regardless of case ("reference" if the
       model has it; None: none); blank ones get the model's next references
       (`ReferencedModel.next_reference`).
-    - `title`, `intro`: the upload page's heading and explanation; `preview_fields`: the
-      columns of the preview's sample rows.
+    - `title`, `intro`: the upload page's heading ("Import <verbose_name_plural>" if not
+      given) and explanation; `preview_fields`: the columns of the preview's sample rows (the
+      first five fields if not given).
     """
 
     def __init__(
@@ -136,7 +137,7 @@ class ImportSpec:
         # The defaults apply to models that have the field; a field named otherwise must exist.
         self.reference_field = self._optional_field(reference_field, "reference", names)
         self.source_field = self._optional_field(source_field, "source_import", names)
-        self.title = title
+        self._title = title
         self.intro = intro
         self.preview_fields = tuple(preview_fields) or tuple(codes[:5])
         for code in self.preview_fields:
@@ -157,6 +158,11 @@ class ImportSpec:
     def key(self):
         """The register's name, e.g. "inventory.aisystem" (keys its saved column mappings)."""
         return f"{self.model._meta.app_label}.{self.model._meta.model_name}"
+
+    @property
+    def title(self):
+        """The upload page's heading: "Import AI systems"."""
+        return self._title or _("Import %(items)s") % {"items": self.verbose_name_plural}
 
     @property
     def verbose_name_plural(self):
@@ -379,7 +385,7 @@ def build(spec, record, cells, users, taken):
         try:
             spec.finish(obj)
         except ValidationError as invalid:
-            errors.extend(("", message) for message in invalid.messages)
+            errors.extend(validation_errors(spec, invalid))
         except ValueError as error:
             errors.append(("", str(error)))
     for model_field in spec.model._meta.fields:
@@ -398,10 +404,19 @@ def build(spec, record, cells, users, taken):
     try:
         obj.full_clean(exclude=exclude, validate_unique=False)
     except ValidationError as invalid:
-        for name, messages in invalid.message_dict.items():
-            label = spec.model_field(name).verbose_name if name != "__all__" else ""
-            errors.extend((label, message) for message in messages)
+        errors.extend(validation_errors(spec, invalid))
     return obj, [(str(label), message) for label, message in errors]
+
+
+def validation_errors(spec, invalid):
+    """(field label, message) pairs of a ValidationError; "" for errors of the whole row."""
+    if not hasattr(invalid, "error_dict"):
+        return [("", message) for message in invalid.messages]
+    return [
+        (spec.model_field(name).verbose_name if name != NON_FIELD_ERRORS else "", message)
+        for name, messages in invalid.message_dict.items()
+        for message in messages
+    ]
 
 
 def convert(spec, record, code, text, users):
@@ -500,7 +515,7 @@ def assign_references(spec, objects):
     number = int(spec.model.next_reference().rsplit("-", 1)[1])
     for obj in objects:
         while not getattr(obj, name):
-            candidate = f"{prefix}-{number:03d}"
+            candidate = f"{prefix}-{number:0{spec.model.reference_digits}d}"
             number += 1
             if candidate not in used:
                 setattr(obj, name, candidate)

@@ -143,6 +143,14 @@ def test_the_declaration_takes_labels_and_choices_from_the_model():
     assert THIRD_PARTIES.kinds["systems"] == imports.PARSER
     assert (THIRD_PARTIES.reference_field, THIRD_PARTIES.source_field) == ("reference", None)
     assert THIRD_PARTIES.key == "inventory.thirdparty"
+    assert THIRD_PARTIES.title == "Import third parties"
+    assert THIRD_PARTIES.preview_fields == (
+        "reference",
+        "name",
+        "relationship",
+        "delivers",
+        "responsibilities",
+    )
 
 
 @pytest.mark.parametrize(

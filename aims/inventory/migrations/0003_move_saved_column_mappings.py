@@ -18,10 +18,9 @@ def copy_to_core(apps, schema_editor):
 def copy_back(apps, schema_editor):
     old = apps.get_model("inventory", "SavedColumnMapping")
     new = apps.get_model("core", "SavedColumnMapping")
-    old.objects.bulk_create(
-        old(header=mapping.header, field=mapping.field)
-        for mapping in new.objects.filter(register=REGISTER)
-    )
+    moved = new.objects.filter(register=REGISTER)
+    old.objects.bulk_create(old(header=mapping.header, field=mapping.field) for mapping in moved)
+    moved.delete()
 
 
 class Migration(migrations.Migration):
