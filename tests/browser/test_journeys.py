@@ -9,7 +9,9 @@ import pytest
 from playwright.sync_api import expect
 
 from aims.context.models import AIPolicy, InterestedParty
-from tests.factories import AIPolicyFactory, AISystemFactory, ContextIssueFactory
+from risks.library import load_library
+from risks.models import LibraryRisk, Risk
+from tests.factories import AIPolicyFactory, AISystemFactory, ContextIssueFactory, active_criteria
 
 pytestmark = pytest.mark.browser
 
@@ -135,3 +137,57 @@ def test_compliance_officer_classifies_a_cv_screening_tool_as_deployer(
     expect(page.get_by_text("Classification #1 saved.")).to_be_visible()
     expect(page.get_by_text("High-risk (Annex III, employment)").first).to_be_visible()
     assert system.classifications.get().tier == "high_risk"
+
+
+def residual_cell(page, likelihood, impact):
+    return page.locator(
+        f"#heat-map-residual a[data-likelihood='{likelihood}'][data-impact='{impact}']"
+    )
+
+
+def test_a_prompt_injection_risk_is_recorded_and_its_residual_risk_accepted(
+    page, log_in, compliance_officer, ai_officer, live_server
+):
+    load_library(LibraryRisk)  # live-server tests start from an emptied database
+    active_criteria()
+    chatbot = AISystemFactory(reference="AIS-002", name="Customer-service chatbot")
+    log_in(compliance_officer)
+    page.goto(f"{live_server.url}/risks/register/")
+    expect(residual_cell(page, 2, 3)).to_have_attribute("data-count", "0")
+
+    page.get_by_role("button", name="Risks").click()
+    page.get_by_role("link", name="Risk library", exact=True).click()
+    page.get_by_label("Search").fill("prompt injection")
+    expect(page.locator("#register-table tbody tr")).to_have_count(1)
+    page.get_by_role("link", name="Prompt injection", exact=True).click()
+    page.get_by_label("AIS-002 Customer-service chatbot").check()
+    page.get_by_role("button", name="Create risk").click()
+    expect(page.get_by_text("created from the library")).to_be_visible()
+    risk = Risk.objects.get()
+    assert list(risk.ai_systems.all()) == [chatbot]
+
+    page.get_by_role("link", name="Edit").click()
+    page.get_by_label("Residual likelihood").select_option("2")
+    page.get_by_label("Residual impact").select_option("3")
+    page.get_by_role("button", name="Save").click()
+    expect(page.get_by_role("heading", name=re.compile("R-0001 Prompt injection"))).to_be_visible()
+    expect(page.get_by_role("link", name="Accept residual risk")).to_have_count(0)
+    page.goto(f"{live_server.url}/risks/register/")
+    expect(residual_cell(page, 2, 3)).to_have_attribute("data-count", "1")
+    residual_cell(page, 2, 3).click()
+    expect(page.locator("#register-table tbody tr")).to_have_count(1)
+
+    log_in(ai_officer)
+    page.goto(f"{live_server.url}{risk.get_absolute_url()}")
+    page.get_by_role("link", name="Accept residual risk").click()
+    page.get_by_label("Justification").fill("Input filtering and red-teaming are in place.")
+    page.get_by_label("Valid until").fill("2027-11-30")
+    page.get_by_role("button", name="Accept", exact=True).click()
+    expect(page.get_by_text("Residual risk accepted.")).to_be_visible()
+    risk.refresh_from_db()
+    assert risk.status == Risk.Status.ACCEPTED
+    assert risk.acceptances.get().accepted_by == ai_officer
+    page.goto(f"{live_server.url}/risks/register/?status=accepted")
+    expect(residual_cell(page, 2, 3)).to_have_attribute("data-count", "1")
+    page.goto(f"{live_server.url}/risks/register/?status=identified")
+    expect(residual_cell(page, 2, 3)).to_have_attribute("data-count", "0")
