@@ -19,6 +19,10 @@ from risks.models import (
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 SCALES = (("likelihood", _("Likelihood")), ("impact", _("Impact")))
+SCALE_SIZE_ERRORS = {
+    "likelihood": _("The likelihood scale needs %(min)d to %(max)d levels."),
+    "impact": _("The impact scale needs %(min)d to %(max)d levels."),
+}
 
 
 class RiskCriteriaForm(RegisterForm):
@@ -96,7 +100,7 @@ class RiskCriteriaForm(RegisterForm):
     def clean(self):
         cleaned = super().clean()
         scales = {}
-        for axis, label in SCALES:
+        for axis in dict(SCALES):
             scale, gap = [], False
             for n in range(1, MAX_LEVELS + 1):
                 text = cleaned.get(f"{axis}_{n}_label", "").strip()
@@ -115,8 +119,7 @@ class RiskCriteriaForm(RegisterForm):
             if not MIN_LEVELS <= len(scale) <= MAX_LEVELS:
                 self.add_error(
                     f"{axis}_1_label",
-                    _("The %(scale)s scale needs %(min)d to %(max)d levels.")
-                    % {"scale": str(label).lower(), "min": MIN_LEVELS, "max": MAX_LEVELS},
+                    SCALE_SIZE_ERRORS[axis] % {"min": MIN_LEVELS, "max": MAX_LEVELS},
                 )
             labels = [entry["label"].casefold() for entry in scale]
             if len(set(labels)) != len(labels):

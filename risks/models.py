@@ -186,7 +186,9 @@ class RiskCriteria(TrackedModel):
 
     def level(self, likelihood, impact):
         """The matrix level of a cell, or "" when the assessment is incomplete."""
-        if not likelihood or not impact:
+        if not (0 < (likelihood or 0) <= self.likelihood_levels) or not (
+            0 < (impact or 0) <= self.impact_levels
+        ):
             return ""
         return self.matrix[likelihood - 1][impact - 1]
 
@@ -325,6 +327,11 @@ class Risk(ReferencedModel):
 
     def save(self, *args, **kwargs):
         self.assess()
+        if self.pk and self.status == self.Status.ACCEPTED:
+            acceptance = self.current_acceptance
+            if acceptance and not self.residual_matches(acceptance):
+                # The acceptance covered other residual scores: they need accepting anew.
+                self.status = self.Status.REVIEW
         super().save(*args, **kwargs)
 
     def assess(self):
@@ -355,6 +362,13 @@ class Risk(ReferencedModel):
     @property
     def current_acceptance(self):
         return self.acceptances.order_by("-accepted_on", "-pk").first()
+
+    def withdraw_plan_approval(self):
+        """A changed plan is no longer the plan management approved."""
+        if self.plan_approved_on:
+            self.plan_approved_by = self.plan_approved_on = None
+            self._change_reason = "treatment plan changed"
+            self.save()
 
     def residual_matches(self, acceptance):
         return (
@@ -407,6 +421,22 @@ class TreatmentAction(TrackedModel):
 
     def __str__(self):
         return f"{self.risk.reference}: {self.title}"
+
+    def save(self, *args, **kwargs):
+        changes_plan = self._state.adding or self.plan_changed()
+        super().save(*args, **kwargs)
+        if changes_plan:
+            Risk.objects.get(pk=self.risk_id).withdraw_plan_approval()
+
+    def delete(self, *args, **kwargs):
+        risk_id = self.risk_id
+        result = super().delete(*args, **kwargs)
+        Risk.objects.get(pk=risk_id).withdraw_plan_approval()
+        return result
+
+    def plan_changed(self):
+        stored = TreatmentAction.objects.filter(pk=self.pk).values(*self.plan_fields).first()
+        return stored != {name: getattr(self, name) for name in self.plan_fields}
 
     @property
     def overdue(self):

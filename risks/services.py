@@ -45,6 +45,10 @@ def risk_criteria_new_version(*, criteria, user):
     """A draft copy of active or retired criteria, to change them."""
     if criteria.status == RiskCriteria.Status.DRAFT:
         raise ValidationError(_("These criteria are still a draft; edit them instead."))
+    if draft := RiskCriteria.objects.filter(status=RiskCriteria.Status.DRAFT).first():
+        raise ValidationError(
+            _("A draft (%(draft)s) exists already; edit or delete it first.") % {"draft": draft}
+        )
     draft = RiskCriteria(
         name=criteria.name,
         likelihood_scale=criteria.likelihood_scale,
@@ -150,7 +154,7 @@ def expired_acceptances_to_review():
             sent_back += 1
         if risk.owner:
             remind_once(
-                key=f"risk-acceptance-expired-{acceptance.pk if acceptance else risk.pk}",
+                key=f"risk-review-after-acceptance:{risk.pk}:{acceptance.pk if acceptance else 0}",
                 recipients=[risk.owner],
                 subject=_("Risk acceptance expired: %(risk)s") % {"risk": risk},
                 body=_(

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from aims.core.roles import DEFAULT_RULES
 
@@ -21,7 +22,7 @@ AREAS = {
     "inventory": _("Inventory"),
     "risks": _("Risks"),
     "controls": _("Controls & SoA"),
-    "impact": _("Impact"),
+    "impact": pgettext_lazy("navigation area", "Impact"),
     "audits": _("Audits & Review"),
 }
 

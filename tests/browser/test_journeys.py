@@ -1,6 +1,7 @@
 """What the three main users do, in a real browser."""
 
 import csv
+import datetime
 import io
 import re
 from pathlib import Path
@@ -181,7 +182,7 @@ def test_a_prompt_injection_risk_is_recorded_and_its_residual_risk_accepted(
     page.goto(f"{live_server.url}{risk.get_absolute_url()}")
     page.get_by_role("link", name="Accept residual risk").click()
     page.get_by_label("Justification").fill("Input filtering and red-teaming are in place.")
-    page.get_by_label("Valid until").fill("2027-11-30")
+    page.get_by_label("Valid until").fill(str(datetime.date.today() + datetime.timedelta(days=365)))
     page.get_by_role("button", name="Accept", exact=True).click()
     expect(page.get_by_text("Residual risk accepted.")).to_be_visible()
     risk.refresh_from_db()
