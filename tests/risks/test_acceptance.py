@@ -18,7 +18,7 @@ from tests.factories import (
     UserFactory,
     active_criteria,
 )
-from tests.risks.helpers import listed
+from tests.risks.helpers import edit_risk, listed
 
 ABOVE = {"residual_likelihood": 4, "residual_impact": 4}  # critical on the 5×5 criteria
 AT = {"residual_likelihood": 2, "residual_impact": 3}  # medium: the default threshold
@@ -495,3 +495,14 @@ def test_the_page_refuses_the_author_of_an_action_with_a_message(client, ai_offi
     assert "someone else must approve it" in response.content.decode()
     action.risk.refresh_from_db()
     assert action.risk.plan_approved_on is None
+
+
+def test_changed_residual_scores_send_an_accepted_risk_back_to_review(client, compliance_officer):
+    risk = RiskFactory(status=Risk.Status.ACCEPTED)
+    RiskAcceptanceFactory(risk=risk, residual_likelihood=2, residual_impact=3)
+    risk.title = "Renamed"
+    risk.save()
+    assert Risk.objects.get(pk=risk.pk).status == Risk.Status.ACCEPTED
+    client.force_login(compliance_officer)
+    edit_risk(client, risk, compliance_officer, residual_likelihood=3, status="accepted")
+    assert Risk.objects.get(pk=risk.pk).status == Risk.Status.REVIEW
