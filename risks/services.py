@@ -108,7 +108,7 @@ def risk_accept(*, risk, user, justification, expires_on):
     owner; whoever last edited the risk never accepts it.
     """
     with transaction.atomic():
-        risk = Risk.objects.select_for_update().select_related("criteria").get(pk=risk.pk)
+        risk = Risk.objects.select_for_update().get(pk=risk.pk)
         if reason := acceptance_refusal(risk, user):
             raise ValidationError(reason)
         if not justification.strip():
