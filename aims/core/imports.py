@@ -225,9 +225,18 @@ class ImportSpec:
             return None
         return importing.propose_value(self.value_keywords(code), text)
 
-    def choice_for(self, code, text, mapped):
-        """The choice the user mapped a text to, else the guess; ValueError when none."""
+    def mapped_or_proposed(self, code, text, mapped):
+        """The choice the user mapped a text to ("" for "not known"), else the guess.
+
+        Only the spec's choices count: a posted code the wizard never offered (a status the
+        import leaves out) is no choice.
+        """
         choice = mapped[text] if text in mapped else self.propose_value(code, text)
+        return choice if choice in self.choices[code] else None
+
+    def choice_for(self, code, text, mapped):
+        """The choice for a cell text; ValueError when there is none."""
+        choice = self.mapped_or_proposed(code, text, mapped)
         if not choice:
             raise ValueError(_("“%(value)s” is not a known choice.") % {"value": text})
         return choice
@@ -311,10 +320,8 @@ def distinct_values(spec, record, table):
             text = cells[int(index)].strip()
             if text:
                 texts.update(importing.split_multi(text) if multi else [text])
-        values[code] = {
-            text: record.value_mapping.get(code, {}).get(text) or spec.propose_value(code, text)
-            for text in sorted(texts)
-        }
+        mapped = record.value_mapping.get(code, {})
+        values[code] = {text: spec.mapped_or_proposed(code, text, mapped) for text in sorted(texts)}
     return values
 
 

@@ -148,3 +148,25 @@ def test_rows_with_unreadable_scores_or_unknown_systems_are_errors_of_their_row(
 def test_auditors_cannot_import(client, auditor):
     client.force_login(auditor)
     assert client.get(reverse("risks:import_upload")).status_code == 403
+
+
+def test_a_crafted_value_mapping_cannot_import_a_risk_as_accepted(client, compliance_officer):
+    active_criteria()
+    content = isms_workbook([[1, "Leak", "Datenschutz", "", "", "", "", "", "", "", "offen", ""]])
+    client.force_login(compliance_officer)
+    record = upload(client, content)
+    preview_url = accept_proposals(client, record)
+    values_url = reverse("risks:import_values", args=[record.pk])
+    groups = client.get(values_url).context["groups"]
+    posted = {
+        f"value-{group['code']}-{position}": "accepted" if group["code"] == "status" else proposed
+        for group in groups
+        for position, _text, proposed in group["values"]
+    }
+    client.post(values_url, posted)
+    preview = client.get(preview_url).context["preview"]
+    assert [message for _number, _label, message in preview.errors] == [
+        "“offen” is not a known choice."
+    ]
+    client.post(preview_url, {"skip_invalid": "1"})
+    assert not Risk.objects.filter(status=Risk.Status.ACCEPTED).exists()
