@@ -1,6 +1,7 @@
 """What in the risk register needs attention, and the heat map, for the dashboard."""
 
 from django.db.models import Q
+from django.http import QueryDict
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -54,5 +55,5 @@ def risk_heat_map_panel(request):
     if criteria is None or not can(request.user, "view", Risk):
         return ""
     risks = Risk.objects.restrict(request.user)
-    maps = heat_maps_html(criteria, risks, reverse("risks:risk_list"), request.GET.copy())
+    maps = heat_maps_html(criteria, risks, reverse("risks:risk_list"), QueryDict())
     return render_to_string("risks/dashboard_panel.html", {"heat_maps": maps}, request=request)

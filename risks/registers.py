@@ -18,7 +18,7 @@ from risks.views import (
     library_risk_context,
     risk_criteria_context,
     risk_detail_context,
-    risk_list_context,
+    risk_heat_maps,
 )
 
 READ_ONLY = {role: READ for role in DEFAULT_RULES}
@@ -33,7 +33,7 @@ registry.register(
     url_prefix="register",
     related=(("treatment_actions", "risk"), ("acceptances", "risk")),
     extra_context=risk_detail_context,
-    list_context=risk_list_context,
+    above_table=risk_heat_maps,
 )
 registry.register(
     TreatmentAction,

@@ -5,42 +5,34 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from aims.core.permissions import can
-from aims.core.registry import registry
 from aims.core.roles import may_approve
-from aims.core.views import search
 from risks import services
-from risks.filters import RiskFilterSet
 from risks.forms import RiskAcceptanceForm, RiskFromLibraryForm
 from risks.heatmap import CELL_PARAMS, heat_maps_html
 from risks.models import LibraryRisk, Risk, RiskCriteria, RiskLevel
 
 
-def risk_list_context(request, queryset):
+def risk_heat_maps(request, filtered):
+    """Above the risk list: the heat maps of what it shows, whichever cell is chosen."""
     criteria = RiskCriteria.active()
-    if criteria is None:
-        return {}
-    if any(name in request.GET for name in CELL_PARAMS if name not in ("page", "sort")):
-        # A chosen cell narrows the list, not the map: counted over the cell's own list, every
-        # other cell would show 0 while its link (which replaces the cell) lists risks.
-        queryset = risks_without_cell(request)
-    list_url = reverse("risks:risk_list")
-    return {"heat_maps": heat_maps_html(criteria, queryset, list_url, request.GET)}
-
-
-def risks_without_cell(request):
-    """The risks the list would show with the same filters and search but no cell chosen."""
-    query = request.GET.copy()
-    for name in CELL_PARAMS:
-        query.pop(name, None)
-    risks = Risk.objects.restrict(request.user)
-    filterset = RiskFilterSet(query, queryset=risks, request=request)
-    risks = filterset.qs if filterset.is_valid() else risks.none()
-    return search(risks, registry[Risk].search_fields, query.get("q", ""))
+    heat_maps = ""
+    if criteria is not None:
+        # Counted without the chosen cell: over the cell's own list, every other cell would
+        # show 0 while its link (which replaces the cell) lists risks.
+        params = request.GET.copy()
+        for name in CELL_PARAMS:
+            params.pop(name, None)
+        list_url = reverse("risks:risk_list")
+        heat_maps = heat_maps_html(criteria, filtered(params), list_url, request.GET)
+    return render_to_string(
+        "risks/risk_list_heat_maps.html", {"heat_maps": heat_maps}, request=request
+    )
 
 
 def risk_detail_context(risk, user):

@@ -43,12 +43,13 @@ class Register:
     url_prefix: str = ""
     # `extra_context(obj, user)` → dict for the detail page (e.g. workflow buttons).
     extra_context: object = lambda obj, user: {}
-    # `list_context(request, queryset)` → dict for the list page, given what the list shows
-    # before paging (e.g. a chart of the filtered entries).
-    list_context: object = lambda request, queryset: {}
+    # `above_table(request, filtered)` → HTML shown above the list and refreshed with it (a
+    # chart of the filtered entries); `filtered(params)` is what the list shows for those
+    # query parameters, before paging.
+    above_table: object = lambda request, filtered: ""
 
     def templates(self, page):
-        """The app's own template for a page (`risks/risk_list.html`) before the generic one."""
+        """The app's own template for a page (`risks/risk_detail.html`) before the generic one."""
         return [f"{self.app_label}/{self.model_name}_{page}.html", f"core/register_{page}.html"]
 
     @property

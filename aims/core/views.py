@@ -72,22 +72,25 @@ class RegisterView(LoginRequiredMixin, View):
             **extra,
         )
 
-    def filtered_table(self):
-        """The register's table over what the user may see, searched and filtered."""
-        request = self.request
-        if not can(request.user, "view", self.model):
-            raise PermissionDenied
-        filterset = self.register.filterset(request.GET, queryset=self.scoped(), request=request)
+    def filtered(self, params):
+        """The filter set and what the list shows for these query parameters: the user's
+        scope, filtered and searched."""
+        filterset = self.register.filterset(params, queryset=self.scoped(), request=self.request)
         # Invalid filter values show nothing (and say why) rather than everything.
         queryset = filterset.qs if filterset.is_valid() else self.scoped().none()
-        queryset = search(queryset, self.register.search_fields, request.GET.get("q", ""))
-        table = self.register.table(optimize(queryset, self.register.table))
-        return table, filterset, queryset
+        return filterset, search(queryset, self.register.search_fields, params.get("q", ""))
+
+    def filtered_table(self):
+        """The register's table over what the user may see, searched and filtered."""
+        if not can(self.request.user, "view", self.model):
+            raise PermissionDenied
+        filterset, queryset = self.filtered(self.request.GET)
+        return self.register.table(optimize(queryset, self.register.table)), filterset
 
 
 class RegisterListView(RegisterView):
     def get(self, request):
-        table, filterset, queryset = self.filtered_table()
+        table, filterset = self.filtered_table()
         configure(table, request, per_page=settings.REGISTER_PAGE_SIZE)
         context = self.context(
             table=table,
@@ -95,18 +98,18 @@ class RegisterListView(RegisterView):
             query=request.GET.get("q", ""),
             saved_views=saved_views_for(request.user, self.register),
             register_label=register_label(self.register),
-            **self.register.list_context(request, queryset),
+            above_table=self.register.above_table(request, lambda params: self.filtered(params)[1]),
         )
         if request.htmx and request.htmx.target == "register-table":
             return render(request, "core/register_table.html", context)
-        return render(request, self.register.templates("list"), context)
+        return render(request, "core/register_list.html", context)
 
 
 class RegisterExportView(RegisterView):
     def get(self, request, fmt):
         if fmt not in ("csv", "xlsx"):
             raise Http404
-        table, _filterset, _queryset = self.filtered_table()
+        table, _filterset = self.filtered_table()
         filename = f"{self.register.url_prefix or self.register.model_name}-{timezone.localdate()}"
         return exports.export_table(table, fmt, filename)
 
