@@ -1,10 +1,8 @@
 """What in the risk register needs attention, and the heat map, for the dashboard."""
 
-from django.db.models import Q
 from django.http import QueryDict
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
@@ -19,8 +17,7 @@ def risk_attention(user):
         return
     risks = Risk.objects.restrict(user)
     register = reverse("risks:risk_list")
-    overdue = risks.filter(next_review__lt=timezone.localdate()).exclude(status=Risk.Status.CLOSED)
-    if count := overdue.count():
+    if count := risks.review_overdue().count():
         yield (
             _("%(count)d risks are overdue for review.") % {"count": count},
             f"{register}?{urlencode({'review_overdue': 'yes'})}",
@@ -30,24 +27,16 @@ def risk_attention(user):
             _("%(count)d risks are back in review.") % {"count": count},
             f"{register}?{urlencode({'status': Risk.Status.REVIEW})}",
         )
-    actions = TreatmentAction.objects.restrict(user).filter(
-        status__in=("planned", "in_progress"), due_date__lt=timezone.localdate()
-    )
-    if count := actions.count():
+    if count := TreatmentAction.objects.restrict(user).overdue().count():
         yield (
             _("%(count)d treatment actions are overdue.") % {"count": count},
             f"{reverse('risks:treatmentaction_list')}?{urlencode({'overdue': 'yes'})}",
         )
-    if may_approve(user):
-        unapproved = risks.filter(
-            Q(plan_approved_on__isnull=True),
-            treatment_actions__status__in=("planned", "in_progress", "done"),
-        ).distinct()
-        if count := unapproved.count():
-            yield (
-                _("%(count)d treatment plans await your approval.") % {"count": count},
-                f"{register}?{urlencode({'treatment': 'open'})}",
-            )
+    if may_approve(user) and (count := risks.awaiting_plan_approval().count()):
+        yield (
+            _("%(count)d treatment plans await your approval.") % {"count": count},
+            f"{register}?{urlencode({'treatment': 'awaiting_approval'})}",
+        )
 
 
 def risk_heat_map_panel(request):

@@ -17,7 +17,6 @@ from risks.models import (
 )
 
 YES = [("yes", _("Yes"))]
-OPEN_ACTIONS = ("planned", "in_progress")
 
 
 def cell_filter():
@@ -36,6 +35,7 @@ class RiskFilterSet(RegisterFilterSet):
             ("open", _("Actions open")),
             ("overdue", _("Actions overdue")),
             ("done", _("All actions done")),
+            ("awaiting_approval", _("Plan awaiting approval")),
         ],
         method="filter_treatment",
     )
@@ -74,23 +74,21 @@ class RiskFilterSet(RegisterFilterSet):
         ]
 
     def filter_treatment(self, queryset, name, value):
-        actions = TreatmentAction.objects.exclude(status=TreatmentAction.Status.CANCELLED)
-        today = timezone.localdate()
+        if value == "awaiting_approval":
+            return queryset.awaiting_plan_approval()
+        actions = TreatmentAction.objects.in_plan()
         if value == "none":
             return queryset.exclude(pk__in=actions.values("risk"))
         if value == "open":
-            return queryset.filter(pk__in=actions.filter(status__in=OPEN_ACTIONS).values("risk"))
+            return queryset.filter(pk__in=actions.open().values("risk"))
         if value == "overdue":
-            overdue = actions.filter(status__in=OPEN_ACTIONS, due_date__lt=today)
-            return queryset.filter(pk__in=overdue.values("risk"))
+            return queryset.filter(pk__in=actions.overdue().values("risk"))
         return queryset.filter(pk__in=actions.values("risk")).exclude(
-            pk__in=actions.filter(status__in=OPEN_ACTIONS).values("risk")
+            pk__in=actions.open().values("risk")
         )
 
     def filter_review_overdue(self, queryset, name, value):
-        return queryset.filter(next_review__lt=timezone.localdate()).exclude(
-            status=Risk.Status.CLOSED
-        )
+        return queryset.review_overdue()
 
     def filter_acceptance_expired(self, queryset, name, value):
         valid = RiskAcceptance.objects.filter(expires_on__gte=timezone.localdate())
@@ -117,7 +115,7 @@ class TreatmentActionFilterSet(RegisterFilterSet):
         fields = ["status", "owner", "overdue"]
 
     def filter_overdue(self, queryset, name, value):
-        return queryset.filter(status__in=OPEN_ACTIONS, due_date__lt=timezone.localdate())
+        return queryset.overdue()
 
 
 class RiskAcceptanceFilterSet(RegisterFilterSet):

@@ -143,8 +143,6 @@ class RiskCriteriaForm(RegisterForm):
 class RiskForm(RegisterForm):
     """Scores are chosen from the active criteria; saving re-assesses the risk under them."""
 
-    rescored_from = None  # the earlier criteria a risk was scored under, if any
-
     score_fields = (
         "inherent_likelihood",
         "inherent_impact",
@@ -197,8 +195,6 @@ class RiskForm(RegisterForm):
         if self.instance.status != Risk.Status.ACCEPTED:
             # Only a recorded acceptance makes a risk accepted.
             status.choices = [c for c in status.choices if c[0] != Risk.Status.ACCEPTED]
-        if self.instance.pk and self.instance.criteria and self.instance.criteria != self.criteria:
-            self.rescored_from = self.instance.criteria
         style_widgets(self)
 
     def clean(self):

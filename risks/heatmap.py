@@ -21,7 +21,6 @@ CELL_PARAMS = ("page", "sort", "criteria") + tuple(
 class Cell:
     likelihood: int
     impact: int
-    level: str
     fill: str
     count: int
     url: str
@@ -56,7 +55,6 @@ def heat_map(criteria, risks, stage, list_url, query):
                 Cell(
                     likelihood=row,
                     impact=column,
-                    level=criteria.level(row, column),
                     fill=FILLS[criteria.level(row, column)],
                     count=counts.get((row, column), 0),
                     url=f"{list_url}?{params.urlencode()}",
@@ -67,7 +65,6 @@ def heat_map(criteria, risks, stage, list_url, query):
     return {
         "stage": stage,
         "title": STAGES[stage],
-        "criteria": criteria,
         "cells": cells,
         "total": sum(counts.values()),
         "likelihood_labels": [

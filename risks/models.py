@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from aims.core.fields import MultipleChoiceField
 from aims.core.models import ImportRecord, ReferencedModel, TrackedModel, object_permission_models
+from aims.core.permissions import RestrictedQuerySet
 from controls.catalogue import annex_a_choices
 
 SHORT_TEXT = 200
@@ -208,6 +209,16 @@ def scale_label(scale, value):
     return f"{value} – {scale[value - 1]['label']}"
 
 
+class RiskQuerySet(RestrictedQuerySet):
+    def review_overdue(self):
+        return self.filter(next_review__lt=timezone.localdate()).exclude(status=Risk.Status.CLOSED)
+
+    def awaiting_plan_approval(self):
+        """Risks with a treatment plan (actions not cancelled) that is not approved."""
+        planned = TreatmentAction.objects.in_plan().values("risk")
+        return self.filter(pk__in=planned, plan_approved_on__isnull=True)
+
+
 class Risk(ReferencedModel):
     """An AI (or information-security) risk with its inherent and residual assessment."""
 
@@ -321,6 +332,8 @@ class Risk(ReferencedModel):
         related_name="risks",
     )
 
+    objects = RiskQuerySet.as_manager()
+
     class Meta(ReferencedModel.Meta):
         verbose_name = _("risk")
         verbose_name_plural = _("risks")
@@ -385,6 +398,17 @@ class Risk(ReferencedModel):
 RiskUserObjectPermission, RiskGroupObjectPermission = object_permission_models(Risk)
 
 
+class TreatmentActionQuerySet(RestrictedQuerySet):
+    def in_plan(self):
+        return self.exclude(status=TreatmentAction.Status.CANCELLED)
+
+    def open(self):
+        return self.filter(status__in=TreatmentAction.OPEN)
+
+    def overdue(self):
+        return self.open().filter(due_date__lt=timezone.localdate())
+
+
 class TreatmentAction(TrackedModel):
     """One action of a risk's treatment plan (6.1.3)."""
 
@@ -397,6 +421,8 @@ class TreatmentAction(TrackedModel):
         IN_PROGRESS = "in_progress", _("In progress")
         DONE = "done", _("Done")
         CANCELLED = "cancelled", _("Cancelled")
+
+    OPEN = (Status.PLANNED, Status.IN_PROGRESS)
 
     risk = models.ForeignKey(
         Risk, verbose_name=_("risk"), on_delete=models.CASCADE, related_name="treatment_actions"
@@ -413,6 +439,8 @@ class TreatmentAction(TrackedModel):
     status = models.CharField(
         _("status"), max_length=15, choices=Status.choices, default=Status.PLANNED
     )
+
+    objects = TreatmentActionQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("treatment action")
@@ -437,12 +465,6 @@ class TreatmentAction(TrackedModel):
     def plan_changed(self):
         stored = TreatmentAction.objects.filter(pk=self.pk).values(*self.plan_fields).first()
         return stored != {name: getattr(self, name) for name in self.plan_fields}
-
-    @property
-    def overdue(self):
-        return self.status in (self.Status.PLANNED, self.Status.IN_PROGRESS) and (
-            self.due_date < timezone.localdate()
-        )
 
 
 class RiskAcceptance(TrackedModel):

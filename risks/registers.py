@@ -3,7 +3,7 @@
 from django.utils.translation import gettext_lazy as _
 
 from aims.core.registry import registry
-from aims.core.roles import DEFAULT_RULES, READ
+from aims.core.roles import READ_ONLY_RECORDS
 from risks import filters, forms, tables
 from risks.attention import risk_attention, risk_heat_map_panel
 from risks.models import (
@@ -20,8 +20,6 @@ from risks.views import (
     risk_detail_context,
     risk_heat_maps,
 )
-
-READ_ONLY = {role: READ for role in DEFAULT_RULES}
 
 registry.register(
     Risk,
@@ -50,7 +48,7 @@ registry.register(
     filterset=filters.RiskAcceptanceFilterSet,
     form=None,
     search_fields=("risk__reference", "risk__title", "justification"),
-    roles=READ_ONLY,
+    roles=READ_ONLY_RECORDS,
     area="risks",
     url_prefix="acceptances",
 )
@@ -72,7 +70,7 @@ registry.register(
     search_fields=("code", "title", "title_de", "description", "description_de"),
     area="risks",
     url_prefix="library",
-    roles=READ_ONLY,
+    roles=READ_ONLY_RECORDS,
     extra_context=library_risk_context,
 )
 registry.register(
@@ -83,7 +81,7 @@ registry.register(
     search_fields=("file_name", "sha256"),
     area="risks",
     url_prefix="imports",
-    roles=READ_ONLY,
+    roles=READ_ONLY_RECORDS,
     related=(("risks", "source_import"),),
 )
 registry.add_link("risks", _("Import a risk register"), "risks:import_upload", "risks.add_risk")

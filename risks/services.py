@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from aims.core.notifications import remind_once
-from aims.core.roles import last_editor, may_accept_risk, may_approve
+from aims.core.roles import is_author_of_any, last_editor, may_accept_risk, may_approve
 from risks.models import Risk, RiskAcceptance, RiskCriteria
 
 
@@ -45,10 +45,6 @@ def risk_criteria_new_version(*, criteria, user):
     """A draft copy of active or retired criteria, to change them."""
     if criteria.status == RiskCriteria.Status.DRAFT:
         raise ValidationError(_("These criteria are still a draft; edit them instead."))
-    if draft := RiskCriteria.objects.filter(status=RiskCriteria.Status.DRAFT).first():
-        raise ValidationError(
-            _("A draft (%(draft)s) exists already; edit or delete it first.") % {"draft": draft}
-        )
     draft = RiskCriteria(
         name=criteria.name,
         likelihood_scale=criteria.likelihood_scale,
@@ -61,21 +57,26 @@ def risk_criteria_new_version(*, criteria, user):
     return draft
 
 
+def plan_approval_refusal(risk, user):
+    """Why the AI officer may not approve the risk's treatment plan now ("" when they may)."""
+    actions = risk.treatment_actions.in_plan()
+    if risk.plan_approved_on:
+        return _("The plan is approved already.")
+    if not actions.exists():
+        return _("The plan has no actions to approve.")
+    if is_author_of_any(user, actions):
+        return _("You wrote or changed actions of this plan; someone else must approve it.")
+    return ""
+
+
 def risk_treatment_plan_approve(*, risk, user):
     """Designated management (the AI officer) approves the risk's treatment actions."""
     with transaction.atomic():
         risk = Risk.objects.select_for_update().get(pk=risk.pk)
         if not may_approve(user):
             raise PermissionDenied(_("Only the AI officer approves treatment plans."))
-        actions = risk.treatment_actions.exclude(status="cancelled")
-        if not actions.exists():
-            raise ValidationError(_("The plan has no actions to approve."))
-        if risk.plan_approved_on:
-            raise ValidationError(_("The plan is approved already."))
-        if any(action.history.filter(history_user_id=user.pk).exists() for action in actions):
-            raise ValidationError(
-                _("You wrote or changed actions of this plan; someone else must approve it.")
-            )
+        if reason := plan_approval_refusal(risk, user):
+            raise ValidationError(reason)
         risk.plan_approved_by = user
         risk.plan_approved_on = timezone.localdate()
         risk._history_user = user
@@ -89,9 +90,9 @@ def acceptance_refusal(risk, user):
         return _("Assess the residual risk before accepting it.")
     if risk.status == Risk.Status.CLOSED:
         return _("A closed risk is not accepted.")
-    if last_editor(risk) == user:
-        return _("You changed this risk last; someone else must accept it (four-eyes).")
     if not may_accept_risk(user, risk):
+        if last_editor(risk) == user:
+            return _("You changed this risk last; someone else must accept it (four-eyes).")
         if risk.needs_ai_officer:
             return _(
                 "The residual level is above the acceptance threshold: only the AI officer "

@@ -59,9 +59,7 @@ def risk_detail_context(risk, user):
         and not acceptance.expired
         and risk.residual_matches(acceptance),
         "acceptance_refusal": services.acceptance_refusal(risk, user),
-        "may_approve_plan": may_approve(user)
-        and not risk.plan_approved_on
-        and risk.treatment_actions.exclude(status="cancelled").exists(),
+        "may_approve_plan": may_approve(user) and not services.plan_approval_refusal(risk, user),
         "outdated_criteria": criteria is not None and criteria.status != RiskCriteria.Status.ACTIVE,
     }
 
@@ -84,10 +82,6 @@ def risk_criteria_context(criteria, user):
         "impact_labels": [
             criteria.impact_label(impact) for impact in range(1, criteria.impact_levels + 1)
         ],
-        "may_activate": criteria.status == RiskCriteria.Status.DRAFT
-        and RiskCriteria.objects.restrict(user, "change").filter(pk=criteria.pk).exists(),
-        "may_start_version": criteria.status != RiskCriteria.Status.DRAFT
-        and can(user, "add", RiskCriteria),
     }
 
 

@@ -53,13 +53,15 @@ class MultipleChoiceField(models.CharField):
         return self.get_prep_value(self.value_from_object(obj))
 
     def formfield(self, **kwargs):
-        return forms.TypedMultipleChoiceField(
-            choices=self.options,
-            required=not self.blank,
-            label=self.verbose_name,
-            help_text=self.help_text,
-            widget=forms.CheckboxSelectMultiple,
-        )
+        defaults = {
+            "choices": self.options,
+            "required": not self.blank,
+            "label": self.verbose_name,
+            "help_text": self.help_text,
+            "widget": forms.CheckboxSelectMultiple,
+        }
+        form_class = kwargs.pop("form_class", forms.TypedMultipleChoiceField)
+        return form_class(**{**defaults, **kwargs})
 
     def labels(self, value):
         names = dict(self.options)

@@ -94,4 +94,6 @@ def style_widgets(form):
             css = "form-select"
         else:
             css = "form-control"
-        widget.attrs["class"] = f"{widget.attrs.get('class', '')} {css}".strip()
+        classes = widget.attrs.get("class", "").split()
+        if css not in classes:  # forms that add fields style again
+            widget.attrs["class"] = " ".join([*classes, css])

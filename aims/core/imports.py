@@ -19,21 +19,18 @@ from dataclasses import dataclass, field
 from pathlib import PurePath
 
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Permission
 from django.core.exceptions import NON_FIELD_ERRORS, ImproperlyConfigured, ValidationError
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, models, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from guardian.utils import get_user_obj_perms_model
 from simple_history.utils import bulk_create_with_history
 
 from aims.core import importing
 from aims.core.fields import MultipleChoiceField
 from aims.core.forms import single_line
 from aims.core.models import SavedColumnMapping
-from aims.core.permissions import has_object_permissions, perm_name
-from aims.core.roles import OWNER_ACTIONS
+from aims.core.permissions import grant_owner_permissions_in_bulk
 
 # How a cell is read, by the kind of model field it fills (a `parsers` entry overrides).
 TEXT, CHOICE, MULTI, BOOL, DATE, INT, USER, PARSER = (
@@ -157,7 +154,7 @@ class ImportSpec:
     @property
     def key(self):
         """The register's name, e.g. "inventory.aisystem" (keys its saved column mappings)."""
-        return f"{self.model._meta.app_label}.{self.model._meta.model_name}"
+        return self.model._meta.label_lower
 
     @property
     def title(self):
@@ -499,7 +496,7 @@ def import_run(*, spec, record, user, skip_invalid):
                 _("Someone added %(items)s with the same references meanwhile. Import again.")
                 % {"items": spec.verbose_name_plural}
             ) from None
-        grant_owners(spec.model, created)
+        grant_owner_permissions_in_bulk(spec.model, created)
         if spec.after_create:
             spec.after_create(created, record=record, user=user)
         record.status = record.Status.IMPORTED
@@ -526,24 +523,3 @@ def assign_references(spec, objects):
             number += 1
             if candidate not in used:
                 setattr(obj, name, candidate)
-
-
-def grant_owners(model, objects):
-    """Bulk creation sends no post_save: give the owners their object permissions here, as
-    `permissions.grant_owner_permissions` does for a saved entry."""
-    owner_field = getattr(model, "owner_field", None)
-    if not owner_field or not has_object_permissions(model):
-        return
-    permissions = [
-        Permission.objects.get_by_natural_key(
-            perm_name(model, action).split(".")[1], model._meta.app_label, model._meta.model_name
-        )
-        for action in OWNER_ACTIONS
-    ]
-    owner_id = model._meta.get_field(owner_field).attname
-    get_user_obj_perms_model(model).objects.bulk_create(
-        get_user_obj_perms_model(model)(content_object=obj, user_id=owner, permission=permission)
-        for obj in objects
-        if (owner := getattr(obj, owner_id)) is not None
-        for permission in permissions
-    )

@@ -5,6 +5,7 @@ the user's role holds the model permission, otherwise those granted to the user 
 through django-guardian's object permissions, otherwise none. Views never call guardian directly.
 """
 
+from django.contrib.auth.models import Permission
 from django.db import models
 from guardian.shortcuts import assign_perm, get_objects_for_user
 from guardian.utils import get_user_obj_perms_model
@@ -67,3 +68,25 @@ def grant_owner_permissions(sender, instance, **kwargs):
     if owner is not None:
         for action in OWNER_ACTIONS:
             assign_perm(perm_name(sender, action), owner, instance)
+
+
+def grant_owner_permissions_in_bulk(model, objects):
+    """Bulk creation sends no post_save: give the owners of new objects their permissions."""
+    field = getattr(model, "owner_field", None)
+    if not field or not has_object_permissions(model):
+        return
+    permissions = [
+        Permission.objects.get(
+            content_type__app_label=model._meta.app_label,
+            codename=f"{action}_{model._meta.model_name}",
+        )
+        for action in OWNER_ACTIONS
+    ]
+    owner_id = model._meta.get_field(field).attname
+    table = get_user_obj_perms_model(model)
+    table.objects.bulk_create(
+        table(content_object=obj, user_id=owner, permission=permission)
+        for obj in objects
+        if (owner := getattr(obj, owner_id)) is not None
+        for permission in permissions
+    )

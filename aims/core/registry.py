@@ -61,6 +61,11 @@ class Register:
         return self.model._meta.model_name
 
     @property
+    def label(self):
+        """ "risks.risk": names the register in stored data (saved views)."""
+        return self.model._meta.label_lower
+
+    @property
     def verbose_name_plural(self):
         return self.model._meta.verbose_name_plural
 

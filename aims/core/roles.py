@@ -35,6 +35,9 @@ DEFAULT_RULES = {
     AUDITOR: READ,
 }
 
+# Registers of records that workflows write (classifications, imports, acceptances).
+READ_ONLY_RECORDS = {role: READ for role in DEFAULT_RULES}
+
 # Owners of an object get these object permissions on it (django-guardian), whatever their role.
 OWNER_ACTIONS = ("view", "change")
 
@@ -92,6 +95,12 @@ def sync_role_permissions(sender=None, **kwargs):
 def is_author(user, obj):
     """Whether the user created or changed `obj` at any time (from its history)."""
     return obj.history.filter(history_user_id=user.pk).exists()
+
+
+def is_author_of_any(user, queryset):
+    """Whether the user created or changed any of the objects (one query over their history)."""
+    history = queryset.model.history.filter(id__in=queryset.values("pk"))
+    return history.filter(history_user_id=user.pk).exists()
 
 
 def may_approve_object(user, obj):

@@ -1,6 +1,7 @@
 """Saved views: a register list's search and filters kept under a name, for one user or all."""
 
 from django import forms
+from django.apps import apps
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -17,13 +18,9 @@ from aims.core.permissions import can
 from aims.core.registry import registry
 
 
-def register_label(register):
-    return f"{register.app_label}.{register.model_name}"
-
-
 def saved_views_for(user, register):
     return SavedView.objects.filter(
-        Q(user=user) | Q(shared=True), register=register_label(register)
+        Q(user=user) | Q(shared=True), register=register.label
     ).select_related("user")
 
 
@@ -44,10 +41,10 @@ class SavedViewForm(forms.ModelForm):
 
 
 def register_named(label):
-    for register in registry:
-        if register_label(register) == label:
-            return register
-    raise Http404
+    try:
+        return registry[apps.get_model(label)]
+    except (LookupError, ValueError, KeyError):
+        raise Http404 from None
 
 
 @login_required
@@ -56,7 +53,9 @@ def saved_view_add(request, label):
     register = register_named(label)
     if not can(request.user, "view", register.model):
         raise PermissionDenied
-    form = SavedViewForm(request.POST, instance=SavedView(user=request.user, register=label))
+    form = SavedViewForm(
+        request.POST, instance=SavedView(user=request.user, register=register.label)
+    )
     list_url = register.urls()["list"]
     if not form.is_valid():
         errors = [error for field_errors in form.errors.values() for error in field_errors]

@@ -21,7 +21,7 @@ from django.views import View
 from aims.core import display, exports
 from aims.core.permissions import can
 from aims.core.registry import AREAS, registry
-from aims.core.saved_views import register_label, saved_views_for
+from aims.core.saved_views import saved_views_for
 from aims.core.services import OutOfScope, StaleEdit, register_entry_save
 from aims.core.tables import configure, optimize
 
@@ -97,7 +97,6 @@ class RegisterListView(RegisterView):
             filterset=filterset,
             query=request.GET.get("q", ""),
             saved_views=saved_views_for(request.user, self.register),
-            register_label=register_label(self.register),
             above_table=self.register.above_table(request, lambda params: self.filtered(params)[1]),
         )
         if request.htmx and request.htmx.target == "register-table":

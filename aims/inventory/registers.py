@@ -3,7 +3,7 @@
 from django.utils.translation import gettext_lazy as _
 
 from aims.core.registry import registry
-from aims.core.roles import ADMINISTRATOR, DEFAULT_RULES, FULL, READ
+from aims.core.roles import ADMINISTRATOR, FULL, READ_ONLY_RECORDS
 from aims.inventory import filters, forms, tables
 from aims.inventory.attention import inventory_attention
 from aims.inventory.models import (
@@ -16,8 +16,6 @@ from aims.inventory.models import (
     ThirdParty,
 )
 from aims.inventory.views import classification_view, system_detail_context
-
-READ_ONLY_RECORDS = {role: READ for role in DEFAULT_RULES}
 
 registry.register(
     AISystem,

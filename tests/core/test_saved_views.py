@@ -57,8 +57,10 @@ def test_only_the_owner_deletes_a_view(client, compliance_officer, auditor):
 def test_a_duplicate_or_blank_name_is_refused_with_a_message(client, compliance_officer):
     client.force_login(compliance_officer)
     save_view(client, "Review", "status=review")
+    client.get(RISKS)  # shows (and so consumes) the "saved" message
     response = save_view(client, "Review", "status=closed")
     assert SavedView.objects.count() == 1
+    assert "already have a view with this name" in client.get(response["Location"]).content.decode()
     response = save_view(client, "", "status=closed")
     assert SavedView.objects.count() == 1
     page = client.get(response["Location"]).content.decode()

@@ -506,3 +506,25 @@ def test_changed_residual_scores_send_an_accepted_risk_back_to_review(client, co
     client.force_login(compliance_officer)
     edit_risk(client, risk, compliance_officer, residual_likelihood=3, status="accepted")
     assert Risk.objects.get(pk=risk.pk).status == Risk.Status.REVIEW
+
+
+def test_the_author_of_an_action_is_not_offered_the_approve_button(client, ai_officer):
+    action = TreatmentActionFactory()
+    client.force_login(ai_officer)
+    assert "Approve treatment plan" in client.get(action.risk.get_absolute_url()).content.decode()
+    action._history_user = ai_officer
+    action.save()
+    assert (
+        "Approve treatment plan" not in client.get(action.risk.get_absolute_url()).content.decode()
+    )
+
+
+def test_the_dashboard_links_plans_awaiting_approval_to_exactly_those_risks(client, ai_officer):
+    awaiting = TreatmentActionFactory(status="done").risk  # all done, still unapproved
+    approved = TreatmentActionFactory().risk
+    services.risk_treatment_plan_approve(risk=approved, user=ai_officer)
+    client.force_login(ai_officer)
+    attention = client.get(reverse("core:dashboard")).context["attention"]
+    message, url = next(item for item in attention if "await your approval" in str(item[0]))
+    assert message.startswith("1 ")
+    assert listed(client.get(url)) == {awaiting.reference}
