@@ -131,6 +131,28 @@ STORAGES = {
 # Evidence and other uploads are private: stored outside any served folder, delivered by
 # permission-checked views only. MEDIA_URL is deliberately not set.
 MEDIA_ROOT = Path(env("AIMS_PRIVATE_FILES", VAR_DIR / "private"))
+# Evidence files go to the "evidence" storage: the private folder, or, when the web and worker
+# processes run on several machines, an S3-compatible bucket (pip install "aims-portal[s3]";
+# credentials from the usual AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY variables).
+if env("AIMS_EVIDENCE_S3_BUCKET"):
+    STORAGES["evidence"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": env("AIMS_EVIDENCE_S3_BUCKET"),
+            "endpoint_url": env("AIMS_EVIDENCE_S3_ENDPOINT_URL") or None,
+            "region_name": env("AIMS_EVIDENCE_S3_REGION") or None,
+            "location": "aims",
+            "default_acl": "private",
+            "querystring_auth": True,
+            "file_overwrite": False,
+        },
+    }
+else:
+    STORAGES["evidence"] = {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": MEDIA_ROOT, "file_permissions_mode": 0o640},
+    }
+EVIDENCE_MAX_BYTES = int(env("AIMS_EVIDENCE_MAX_MB", "25")) * 1024 * 1024
 
 EMAIL_BACKEND = env("DJANGO_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 EMAIL_HOST = env("DJANGO_EMAIL_HOST", "localhost")

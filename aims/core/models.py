@@ -56,6 +56,11 @@ class TrackedModel(models.Model):
         """Why the entry can be neither changed nor deleted now ("" when it can)."""
         return ""
 
+    @property
+    def delete_refusal(self):
+        """Why the entry cannot be deleted now ("" when it can)."""
+        return self.lock_reason
+
 
 class ReferencedModel(TrackedModel):
     """A register entry with a reference such as CTX-004, assigned on creation if left blank."""

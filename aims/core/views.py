@@ -46,8 +46,9 @@ class RegisterView(LoginRequiredMixin, View):
     def dispatch(self, request, *args, **kwargs):
         if self.action in ("change", "delete") and request.user.is_authenticated:
             obj = self.get_object()
-            if obj.lock_reason:
-                messages.error(request, obj.lock_reason)
+            refusal = obj.delete_refusal if self.action == "delete" else obj.lock_reason
+            if refusal:
+                messages.error(request, refusal)
                 return redirect(obj)
         return super().dispatch(request, *args, **kwargs)
 
@@ -68,7 +69,7 @@ class RegisterView(LoginRequiredMixin, View):
             can_change=self.register.form is not None
             and not obj.lock_reason
             and self.scoped("change").filter(pk=obj.pk).exists(),
-            can_delete=not obj.lock_reason and self.scoped("delete").filter(pk=obj.pk).exists(),
+            can_delete=not obj.delete_refusal and self.scoped("delete").filter(pk=obj.pk).exists(),
             **extra,
         )
 
@@ -147,7 +148,10 @@ class RegisterFormView(RegisterView):
 
     def form(self, instance=None, data=None):
         initial = None if instance else self.request.GET.dict()
-        return self.register.form(data, instance=instance, initial=initial, user=self.request.user)
+        files = self.request.FILES if data is not None else None
+        return self.register.form(
+            data, files, instance=instance, initial=initial, user=self.request.user
+        )
 
     def save(self, form, obj=None):
         try:

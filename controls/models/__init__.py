@@ -1,0 +1,24 @@
+"""Control catalogues and their mappings, the Statement of Applicability with its issued
+versions, and evidence (6.1.3, Annex A)."""
+
+from controls.models.catalogue import Control, ControlObjective, Framework
+from controls.models.evidence import (
+    Evidence,
+    EvidenceGroupObjectPermission,
+    EvidenceRevision,
+    EvidenceUserObjectPermission,
+)
+from controls.models.soa import ImplementationStatus, SoAEntry, SoAVersion
+
+__all__ = [
+    "Control",
+    "ControlObjective",
+    "Evidence",
+    "EvidenceGroupObjectPermission",
+    "EvidenceRevision",
+    "EvidenceUserObjectPermission",
+    "Framework",
+    "ImplementationStatus",
+    "SoAEntry",
+    "SoAVersion",
+]

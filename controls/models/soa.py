@@ -1,0 +1,221 @@
+"""The Statement of Applicability (6.1.3): one entry per control of the AIMS catalogues, with
+per-system overrides, and the versions issued from it."""
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Count, Q
+from django.utils.translation import gettext_lazy as _
+
+from aims.core.models import TrackedModel
+from aims.core.permissions import RestrictedQuerySet
+from controls.models.catalogue import LONG_TEXT, Control, Framework
+
+
+class ImplementationStatus(models.TextChoices):
+    IMPLEMENTED = "implemented", _("Implemented")
+    PARTIAL = "partial", _("Partially implemented")
+    PLANNED = "planned", _("Planned")
+    NOT_STARTED = "not_started", _("Not started")
+
+
+# The links that justify including a control.
+DRIVERS = ("risks", "requirements", "legal_requirements")
+
+
+class SoAEntryQuerySet(RestrictedQuerySet):
+    def with_driver_count(self):
+        """Annotate `driver_count`, so a list warns about entries without one in no extra
+        query per row."""
+        return self.annotate(
+            driver_count=sum(Count(name, distinct=True) for name in DRIVERS)
+        )
+
+    def organization_wide(self):
+        return self.filter(ai_system__isnull=True)
+
+
+class SoAEntry(TrackedModel):
+    """How one control applies: to the whole organization, or (an override) to one AI system."""
+
+    control = models.ForeignKey(
+        Control,
+        verbose_name=_("control"),
+        on_delete=models.CASCADE,
+        related_name="soa_entries",
+        limit_choices_to={"framework__in": Framework.in_soa()},
+    )
+    ai_system = models.ForeignKey(
+        "inventory.AISystem",
+        verbose_name=_("scope"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="soa_entries",
+        help_text=_(
+            "Leave empty for the whole organization; choose an AI system to record how the "
+            "control applies to that system alone."
+        ),
+    )
+    applicable = models.BooleanField(_("applicable"), default=True)
+    inclusion_justification = models.TextField(
+        _("justification for inclusion"),
+        max_length=LONG_TEXT,
+        blank=True,
+        help_text=_("Why the control is needed; link the risks and requirements behind it."),
+    )
+    exclusion_justification = models.TextField(
+        _("justification for exclusion"),
+        max_length=LONG_TEXT,
+        blank=True,
+        help_text=_("Required when the control is not applicable."),
+    )
+    risks = models.ManyToManyField(
+        "risks.Risk", verbose_name=_("risks"), blank=True, related_name="soa_entries"
+    )
+    requirements = models.ManyToManyField(
+        "context.PartyRequirement",
+        verbose_name=_("requirements of interested parties"),
+        blank=True,
+        related_name="soa_entries",
+    )
+    legal_requirements = models.ManyToManyField(
+        Control,
+        verbose_name=_("legal requirements"),
+        blank=True,
+        related_name="soa_entries_as_legal_requirement",
+        limit_choices_to={"framework": Framework.EU_AI_ACT},
+        help_text=_("EU AI Act obligations the control helps to meet."),
+    )
+    status = models.CharField(
+        _("implementation status"),
+        max_length=12,
+        choices=ImplementationStatus.choices,
+        default=ImplementationStatus.NOT_STARTED,
+    )
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("owner"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    last_review = models.DateField(_("last review"), null=True, blank=True)
+    next_review = models.DateField(_("next review"), null=True, blank=True)
+
+    objects = SoAEntryQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("SoA entry")
+        verbose_name_plural = _("Statement of Applicability")
+        ordering = ["control__framework", "control__position", "control__code", "ai_system"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["control"],
+                condition=Q(ai_system__isnull=True),
+                name="soa_one_organization_wide_entry_per_control",
+            ),
+            models.UniqueConstraint(
+                fields=["control", "ai_system"], name="soa_one_override_per_control_and_system"
+            ),
+            models.CheckConstraint(
+                condition=Q(applicable=True) | ~Q(exclusion_justification=""),
+                name="soa_exclusion_needs_justification",
+            ),
+        ]
+
+    def __str__(self):
+        scope = self.ai_system.reference if self.ai_system_id else _("organization-wide")
+        return f"{self.control.code} ({scope})"
+
+    def clean(self):
+        errors = {}
+        if not self.applicable and not self.exclusion_justification.strip():
+            errors["exclusion_justification"] = _(
+                "Say why the control is excluded: an exclusion needs a justification."
+            )
+        if self.last_review and self.next_review and self.next_review < self.last_review:
+            errors["next_review"] = _("The next review cannot come before the last one.")
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def scope_label(self):
+        return str(self.ai_system) if self.ai_system_id else _("Organization-wide")
+
+    @property
+    def delete_refusal(self):
+        if self.ai_system_id is None:
+            return _(
+                "The organization-wide entry of a control stays in the Statement of "
+                "Applicability; mark the control not applicable instead."
+            )
+        return ""
+
+
+class SoAVersion(TrackedModel):
+    """The whole Statement of Applicability frozen as version n: issued by one person, approved
+    or rejected by another (four-eyes), identified by the SHA-256 of its content."""
+
+    class Status(models.TextChoices):
+        AWAITING_APPROVAL = "awaiting", _("Awaiting approval")
+        APPROVED = "approved", _("Approved")
+        REJECTED = "rejected", _("Rejected")
+
+    number = models.PositiveIntegerField(_("version"), unique=True, editable=False)
+    status = models.CharField(
+        _("status"),
+        max_length=10,
+        choices=Status.choices,
+        default=Status.AWAITING_APPROVAL,
+        editable=False,
+    )
+    note = models.TextField(_("summary of changes"), max_length=LONG_TEXT, blank=True)
+    content = models.JSONField(_("content"), editable=False)
+    sha256 = models.CharField(_("SHA-256"), max_length=64, editable=False)
+    # Who last changed each entry when the version was issued: none of them may approve it.
+    editor_ids = models.JSONField(default=list, editable=False)
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("issued by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        editable=False,
+    )
+    issued_at = models.DateTimeField(_("issued"), editable=False)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("approved or rejected by"),
+        null=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        editable=False,
+    )
+    decided_at = models.DateTimeField(_("decided"), null=True, editable=False)
+    decision_comment = models.TextField(
+        _("comment"), max_length=LONG_TEXT, blank=True, editable=False
+    )
+
+    class Meta:
+        verbose_name = _("SoA version")
+        verbose_name_plural = _("SoA versions")
+        ordering = ["-number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["status"],
+                condition=Q(status="awaiting"),
+                name="soa_one_version_awaiting_approval",
+            )
+        ]
+
+    def __str__(self):
+        return _("SoA version %(number)s") % {"number": self.number}
+
+    @property
+    def entries(self):
+        return self.content["entries"]
+
+    @property
+    def lock_reason(self):
+        return _("Issued versions of the Statement of Applicability are records and never change.")
