@@ -9,6 +9,7 @@ urlpatterns = [
     path("context/", include("aims.context.urls")),
     path("inventory/", include("aims.inventory.urls")),
     path("risks/", include("risks.urls")),
+    path("controls/", include("controls.urls")),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -85,7 +85,6 @@ def seed(users):
                 "category": entry.category,
                 "risk_source": entry.risk_source,
                 "objectives": entry.objectives,
-                "controls": entry.controls,
                 "library_code": code,
                 "owner": owner if system == "AIS-001" else compliance,
                 "criteria": criteria,
@@ -102,6 +101,7 @@ def seed(users):
         )
         if not risk.ai_systems.exists():
             risk.ai_systems.set(AISystem.objects.filter(reference=system))
+            risk.controls.set(entry.typical_controls)
     chatbot_risk = Risk.objects.get(reference="R-0001")
     for title, days, action_status in (
         ("Filter and label untrusted content before it reaches the model", -7, "in_progress"),

@@ -5,7 +5,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from aims.core.forms import RegisterForm, single_line, style_widgets
+from aims.core.forms import DATE, RegisterForm, single_line, style_widgets
 from aims.inventory.models import AISystem
 from risks.models import (
     MAX_LEVELS,
@@ -17,7 +17,6 @@ from risks.models import (
     default_level,
 )
 
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 SCALES = (("likelihood", _("Likelihood")), ("impact", _("Impact")))
 SCALE_SIZE_ERRORS = {
     "likelihood": _("The likelihood scale needs %(min)d to %(max)d levels."),

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy
 from aims.core.importing import parse_scale, split_multi
 from aims.core.imports import ImportSpec
 from aims.inventory.models import AISystem
+from controls.models import Control
 from risks.models import Risk, RiskCriteria, RiskImport
 
 SCORES = ("inherent_likelihood", "inherent_impact", "residual_likelihood", "residual_impact")
@@ -159,6 +160,25 @@ def named_systems(text):
     return systems
 
 
+def named_controls(text):
+    """The controls a cell names by ID ("A.6.2.4, 8.16"), each optionally followed by its
+    title."""
+    items = split_multi(text)
+    if not items:
+        return None
+    choices = Risk._meta.get_field("controls").get_limit_choices_to()
+    controls = []
+    for item in items:
+        code = item.split()[0]
+        control = Control.objects.filter(code__iexact=code, **choices).first()
+        if control is None:
+            raise ValueError(
+                _("“%(value)s” is not the ID of a control, e.g. A.6.2.4 or 8.16.") % {"value": code}
+            )
+        controls.append(control)
+    return controls
+
+
 def score_risk(risk):
     """Read the score cells on the active criteria's scales, then derive the levels."""
     texts = {name: getattr(risk, name) for name in SCORES if getattr(risk, name)}
@@ -184,13 +204,15 @@ def score_risk(risk):
     risk.assess()
 
 
-def link_systems(risks, *, record, user):
-    through = Risk.ai_systems.through
-    through.objects.bulk_create(
-        through(risk_id=risk.pk, aisystem_id=system.pk)
-        for risk in risks
-        for system in risk.import_deferred.get("ai_systems", [])
-    )
+def link_systems_and_controls(risks, *, record, user):
+    for name, target in (("ai_systems", "aisystem_id"), ("controls", "control_id")):
+        through = getattr(Risk, name).through
+        links = {
+            (risk.pk, linked.pk) for risk in risks for linked in risk.import_deferred.get(name, [])
+        }
+        through.objects.bulk_create(
+            through(risk_id=risk_id, **{target: linked_id}) for risk_id, linked_id in links
+        )
 
 
 RISKS = ImportSpec(
@@ -201,11 +223,15 @@ RISKS = ImportSpec(
     exact_only=("id", "art", "ew", "sa", "wert", "review", "system", "source"),
     keywords=KEYWORDS,
     choices={"status": {c: label for c, label in Risk.Status.choices if c != "accepted"}},
-    parsers={**{name: keep_text for name in SCORES}, "ai_systems": named_systems},
+    parsers={
+        **{name: keep_text for name in SCORES},
+        "ai_systems": named_systems,
+        "controls": named_controls,
+    },
     required=["title"],
     required_message=gettext_lazy("Choose the column that holds the risk's title."),
     finish=score_risk,
-    after_create=link_systems,
+    after_create=link_systems_and_controls,
     title=gettext_lazy("Import a risk register"),
     intro=gettext_lazy(
         "Bring the risk register you keep today, e.g. your ISMS register in Excel: one risk per "

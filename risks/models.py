@@ -14,6 +14,7 @@ from aims.core.fields import MultipleChoiceField
 from aims.core.models import ImportRecord, ReferencedModel, TrackedModel, object_permission_models
 from aims.core.permissions import RestrictedQuerySet
 from controls.catalogue import annex_a_choices
+from controls.models import Control, Framework
 
 SHORT_TEXT = 200
 LONG_TEXT = 10_000
@@ -282,11 +283,13 @@ class Risk(ReferencedModel):
     treatment_option = models.CharField(
         _("treatment option"), max_length=10, choices=TreatmentOption.choices, blank=True
     )
-    controls = MultipleChoiceField(
-        _("linked controls"),
-        options=annex_a_choices(),
-        max_length=600,
-        help_text=_("Annex A controls that treat the risk."),
+    controls = models.ManyToManyField(
+        "controls.Control",
+        verbose_name=_("linked controls"),
+        blank=True,
+        related_name="risks",
+        limit_choices_to={"framework__in": ["iso42001", "iso27001", "own"]},
+        help_text=_("Controls that treat the risk."),
     )
     residual_likelihood = models.PositiveSmallIntegerField(
         _("residual likelihood"), null=True, blank=True, validators=[MinValueValidator(1)]
@@ -548,6 +551,11 @@ class LibraryRisk(TrackedModel):
     @property
     def localized_description(self):
         return self.description_de if translation.get_language() == "de" else self.description
+
+    @property
+    def typical_controls(self):
+        """The typical controls as entries of the Annex A catalogue."""
+        return Control.objects.filter(framework=Framework.ISO42001, code__in=self.controls)
 
     @property
     def lock_reason(self):

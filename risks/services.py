@@ -182,7 +182,6 @@ def risk_from_library(*, entry, ai_systems, user):
             category=entry.category,
             risk_source=entry.risk_source,
             objectives=entry.objectives,
-            controls=entry.controls,
             owner=user,
             library_code=entry.code,
             next_review=timezone.localdate() + timedelta(days=90),
@@ -194,6 +193,7 @@ def risk_from_library(*, entry, ai_systems, user):
         risk._history_user = user
         risk.save()
         risk.ai_systems.set(ai_systems)
+        risk.controls.set(entry.typical_controls)
     return risk
 
 

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from aims.core.permissions import can
+from aims.core.views import refused
 from aims.core.roles import may_approve
 from risks import services
 from risks.forms import RiskAcceptanceForm, RiskFromLibraryForm
@@ -93,10 +94,6 @@ def library_risk_context(entry, user):
 
 def changeable(request, model, pk):
     return get_object_or_404(model.objects.restrict(request.user, "change"), pk=pk)
-
-
-def refused(request, error):
-    messages.error(request, " ".join(getattr(error, "messages", [str(error)])))
 
 
 @login_required

@@ -9,6 +9,7 @@ from aims.context import models as context
 from aims.core.models import User
 from aims.core.roles import ROLES
 from aims.inventory import models as inventory
+from controls.models import Control
 from risks import models as risks
 from risks.demo import five_by_five
 
@@ -224,7 +225,12 @@ class RiskFactory(factory.django.DjangoModelFactory):
     residual_likelihood = 2
     residual_impact = 3
     treatment_option = risks.TreatmentOption.MODIFY
-    controls = factory.LazyFunction(lambda: ["A.6.2.4"])
+
+    @factory.post_generation
+    def controls(self, create, extracted, **kwargs):
+        if create:
+            codes = ["A.6.2.4"] if extracted is None else extracted
+            self.controls.set(Control.objects.filter(code__in=codes))
 
 
 class TreatmentActionFactory(factory.django.DjangoModelFactory):

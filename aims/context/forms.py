@@ -13,9 +13,7 @@ from aims.context.models import (
     ScopeExclusion,
     ScopeStatement,
 )
-from aims.core.forms import RegisterForm
-
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+from aims.core.forms import DATE, RegisterForm
 
 
 class ContextIssueForm(RegisterForm):

@@ -10,6 +10,7 @@ from django.views.decorators.http import require_POST
 from aims.context import services
 from aims.context.models import AIMSActivity, AIMSRole, AIPolicy, RACIAssignment
 from aims.core.permissions import can
+from aims.core.views import refused
 
 
 @login_required
@@ -18,8 +19,8 @@ def ai_policy_approve(request, pk):
     policy = get_object_or_404(AIPolicy.objects.restrict(request.user), pk=pk)
     try:
         services.ai_policy_approve(policy=policy, user=request.user)
-    except (PermissionDenied, ValidationError) as refused:
-        messages.error(request, " ".join(getattr(refused, "messages", [str(refused)])))
+    except (PermissionDenied, ValidationError) as error:
+        refused(request, error)
     else:
         messages.success(request, _("The AI policy is approved."))
     return redirect(policy)
@@ -33,8 +34,8 @@ def ai_policy_new_version(request, pk):
         raise PermissionDenied
     try:
         draft = services.ai_policy_new_version(policy=policy)
-    except ValidationError as refused:
-        messages.error(request, " ".join(refused.messages))
+    except ValidationError as error:
+        refused(request, error)
         return redirect(policy)
     messages.success(request, _("Draft %(policy)s started.") % {"policy": draft})
     return redirect("context:aipolicy_edit", pk=draft.pk)
@@ -94,8 +95,8 @@ def raci_cell(request, activity_pk, role_pk):
         services.raci_assign(
             activity=activity, role=role, responsibility=request.POST.get("responsibility", "")
         )
-    except ValidationError as refused:
-        error = " ".join(refused.messages)
+    except ValidationError as invalid:
+        error = " ".join(invalid.messages)
     _roles, rows = raci_rows(request.user, [activity])
     context = {
         "row": rows[0],

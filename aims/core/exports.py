@@ -27,7 +27,11 @@ def neutralize(value):
 
 
 def export_table(table, fmt, filename):
-    rows = list(table.as_values())
+    return export_rows(list(table.as_values()), fmt, filename)
+
+
+def export_rows(rows, fmt, filename):
+    """Rows (the first one the headers) as a CSV or XLSX download."""
     if fmt == "csv":
         buffer = io.StringIO()
         writer = csv.writer(buffer)

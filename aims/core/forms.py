@@ -8,6 +8,9 @@ from django.utils.translation import gettext_lazy as _
 
 from aims.core.permissions import RestrictedQuerySet, perm_name
 
+# The browser's date picker; the value in the format it expects.
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
 
 class RegisterForm(forms.ModelForm):
     # The version the user started from; a save against a newer version is refused.

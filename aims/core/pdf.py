@@ -50,8 +50,10 @@ def static_file(name):
 @cache
 def stylesheet():
     """The PDF stylesheet, parsed once per process."""
-    return CSS(url=BASE_URL + settings.STATIC_URL.lstrip("/") + STYLESHEET,
-               url_fetcher=ProjectFilesFetcher())
+    return CSS(
+        url=BASE_URL + settings.STATIC_URL.lstrip("/") + STYLESHEET,
+        url_fetcher=ProjectFilesFetcher(),
+    )
 
 
 def html_to_pdf(html):

@@ -48,9 +48,10 @@ class RegisterTable(tables.Table):
 
 
 def optimize(queryset, table_class):
-    """select_related / prefetch_related exactly the relations the table's columns show,
-    so the number of queries does not grow with the number of rows."""
-    select, prefetch = set(), set()
+    """select_related / prefetch_related exactly the relations the table's columns show (and
+    the table's `prefetch`, for a column computed from several), so the number of queries does
+    not grow with the number of rows."""
+    select, prefetch = set(), set(getattr(table_class, "prefetch", ()))
     for name, column in table_class.base_columns.items():
         path, many = relation_path(queryset.model, str(column.accessor or name))
         if path:

@@ -236,6 +236,11 @@ class RegisterHistoryView(RegisterView):
         return render(request, "core/register_history.html", self.object_context(obj, page=page))
 
 
+def refused(request, error):
+    """Tell the user why a workflow step was refused (a ValidationError's messages)."""
+    messages.error(request, " ".join(getattr(error, "messages", [str(error)])))
+
+
 def search(queryset, fields, query):
     """Rows where every word of the query occurs in one of the search fields."""
     if not fields:

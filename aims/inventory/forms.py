@@ -3,11 +3,9 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from aims.core.forms import RegisterForm, style_widgets
+from aims.core.forms import DATE, RegisterForm, style_widgets
 from aims.inventory import classification
 from aims.inventory.models import AIActObligation, AISystem, Dataset, ModelVersion, ThirdParty
-
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 class AISystemForm(RegisterForm):

@@ -81,9 +81,7 @@ class Control(Localized, TrackedModel):
     framework = models.CharField(
         _("catalogue"), max_length=12, choices=Framework.choices, default=Framework.OWN
     )
-    code = models.CharField(
-        _("ID"), max_length=30, help_text=_("A short identifier, e.g. OWN-01.")
-    )
+    code = models.CharField(_("ID"), max_length=30, help_text=_("A short identifier, e.g. OWN-01."))
     title = models.CharField(_("title"), max_length=SHORT_TEXT)
     title_de = models.CharField(
         _("German title"),

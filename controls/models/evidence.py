@@ -6,11 +6,13 @@ import uuid
 
 from django.conf import settings
 from django.core.files.storage import storages
+from django.core.validators import URLValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from aims.core.models import ReferencedModel, object_permission_models
+from aims.core.permissions import RestrictedQuerySet
 from controls.models.catalogue import LONG_TEXT, SHORT_TEXT
 
 
@@ -24,7 +26,7 @@ def revision_file_name(revision, filename):
     return f"evidence/{revision.evidence_id}/{uuid.uuid4().hex}"
 
 
-class EvidenceQuerySet(models.QuerySet):
+class EvidenceQuerySet(RestrictedQuerySet):
     def expired(self, today=None):
         return self.filter(valid_until__lt=today or timezone.localdate())
 
@@ -40,6 +42,7 @@ class Evidence(ReferencedModel):
         _("link"),
         max_length=500,
         blank=True,
+        validators=[URLValidator(schemes=("https", "http"))],
         help_text=_("Where the evidence lives, e.g. a ticket or a wiki page (https://…)."),
     )
     evidence_date = models.DateField(
@@ -51,7 +54,9 @@ class Evidence(ReferencedModel):
         _("valid until"),
         null=True,
         blank=True,
-        help_text=_("After this day the evidence no longer counts; leave empty if it does not expire."),
+        help_text=_(
+            "After this day the evidence no longer counts; leave empty if it does not expire."
+        ),
     )
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -27,9 +27,7 @@ class SoAEntryQuerySet(RestrictedQuerySet):
     def with_driver_count(self):
         """Annotate `driver_count`, so a list warns about entries without one in no extra
         query per row."""
-        return self.annotate(
-            driver_count=sum(Count(name, distinct=True) for name in DRIVERS)
-        )
+        return self.annotate(driver_count=sum(Count(name, distinct=True) for name in DRIVERS))
 
     def organization_wide(self):
         return self.filter(ai_system__isnull=True)

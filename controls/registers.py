@@ -1,0 +1,89 @@
+"""The controls registers on the register machinery."""
+
+from django.utils.translation import gettext_lazy as _
+
+from aims.core.registry import registry
+from aims.core.roles import (
+    ADMINISTRATOR,
+    AI_OFFICER,
+    AUDITOR,
+    COMPLIANCE_OFFICER,
+    FULL,
+    READ,
+    READ_ONLY_RECORDS,
+    SYSTEM_OWNER,
+)
+from controls import filters, forms, tables
+from controls.attention import controls_attention
+from controls.models import Control, Evidence, SoAEntry, SoAVersion
+from controls.views import (
+    control_detail_context,
+    evidence_context,
+    soa_entry_context,
+    soa_summary,
+    soa_version_context,
+)
+
+registry.register(
+    SoAEntry,
+    table=tables.SoAEntryTable,
+    filterset=filters.SoAEntryFilterSet,
+    form=forms.SoAEntryForm,
+    search_fields=(
+        "control__code",
+        "control__title",
+        "control__title_de",
+        "inclusion_justification",
+        "exclusion_justification",
+    ),
+    area="controls",
+    url_prefix="soa",
+    extra_context=soa_entry_context,
+    above_table=soa_summary,
+)
+registry.register(
+    SoAVersion,
+    table=tables.SoAVersionTable,
+    filterset=filters.SoAVersionFilterSet,
+    form=None,  # issued from the SoA page
+    search_fields=("note", "sha256"),
+    # The compliance officer issues versions; the record itself changes only by a decision.
+    roles={
+        **READ_ONLY_RECORDS,
+        COMPLIANCE_OFFICER: ("view", "add"),
+        ADMINISTRATOR: ("view", "add"),
+    },
+    area="controls",
+    url_prefix="soa-versions",
+    extra_context=soa_version_context,
+)
+registry.register(
+    Control,
+    table=tables.ControlTable,
+    filterset=filters.ControlFilterSet,
+    form=forms.ControlForm,
+    search_fields=("code", "title", "title_de", "guidance", "guidance_de"),
+    area="controls",
+    url_prefix="catalogue",
+    extra_context=control_detail_context,
+)
+registry.register(
+    Evidence,
+    table=tables.EvidenceTable,
+    filterset=filters.EvidenceFilterSet,
+    form=forms.EvidenceForm,
+    search_fields=("reference", "title", "description", "revisions__file_name"),
+    # System owners add evidence and see what they added (object permissions).
+    roles={
+        ADMINISTRATOR: FULL,
+        COMPLIANCE_OFFICER: FULL,
+        AI_OFFICER: ("view", "add"),
+        SYSTEM_OWNER: ("add",),
+        AUDITOR: READ,
+    },
+    area="controls",
+    url_prefix="evidence",
+    extra_context=evidence_context,
+)
+registry.add_link("controls", _("Coverage"), "controls:coverage", "controls.view_soaentry")
+registry.attention(controls_attention)

@@ -1,0 +1,185 @@
+"""State changes of the Statement of Applicability and of evidence: issuing and deciding SoA
+versions, adding evidence files. Each runs in a transaction with the rows it changes locked."""
+
+import hashlib
+import json
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Max, OuterRef, Subquery
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from aims.core.roles import may_approve
+from controls.evidence_files import check_upload, display_name
+from controls.models import Evidence, EvidenceRevision, SoAEntry, SoAVersion
+
+
+def soa_content():
+    """The whole current SoA as plain data: what a version freezes and the PDF prints."""
+    last_editor = (
+        SoAEntry.history.filter(id=OuterRef("pk"))
+        .order_by("-history_date", "-history_id")
+        .values("history_user_id")[:1]
+    )
+    entries = (
+        SoAEntry.objects.select_related("control__objective", "ai_system", "owner")
+        .prefetch_related("risks", "requirements", "legal_requirements", "evidence")
+        .annotate(last_editor_id=Subquery(last_editor))
+        .order_by(
+            "control__framework", "control__position", "control__code", "ai_system__reference"
+        )
+    )
+    rows, editors = [], set()
+    for entry in entries:
+        control = entry.control
+        rows.append(
+            {
+                "control": control.code,
+                "catalogue": control.framework,
+                "objective": control.objective.code if control.objective_id else "",
+                "title": control.title,
+                "title_de": control.title_de,
+                "scope": entry.ai_system.reference if entry.ai_system_id else "",
+                "scope_name": entry.ai_system.name if entry.ai_system_id else "",
+                "applicable": entry.applicable,
+                "inclusion_justification": entry.inclusion_justification,
+                "exclusion_justification": entry.exclusion_justification,
+                "risks": sorted(str(risk) for risk in entry.risks.all()),
+                "requirements": sorted(str(req) for req in entry.requirements.all()),
+                "legal_requirements": sorted(c.code for c in entry.legal_requirements.all()),
+                "status": entry.status,
+                "owner": str(entry.owner) if entry.owner_id else "",
+                "evidence": sorted(str(item) for item in entry.evidence.all()),
+                "last_review": entry.last_review.isoformat() if entry.last_review else "",
+                "next_review": entry.next_review.isoformat() if entry.next_review else "",
+            }
+        )
+        if entry.last_editor_id:
+            editors.add(entry.last_editor_id)
+    return {"entries": rows}, sorted(editors)
+
+
+def content_sha256(content):
+    canonical = json.dumps(content, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+def soa_version_issue(*, user, note=""):
+    """Freeze the current SoA as the next version, awaiting approval."""
+    with transaction.atomic():
+        # Locking the versions serialises issuing: two clicks cannot draw the same number.
+        numbers = list(SoAVersion.objects.select_for_update().values_list("number", "status"))
+        if any(status == SoAVersion.Status.AWAITING_APPROVAL for _n, status in numbers):
+            raise ValidationError(
+                _("A version awaits approval; it must be approved or rejected before the next.")
+            )
+        content, editors = soa_content()
+        version = SoAVersion(
+            number=max((n for n, _s in numbers), default=0) + 1,
+            note=note,
+            content=content,
+            sha256=content_sha256(content),
+            editor_ids=editors,
+            issued_by=user,
+            issued_at=timezone.now(),
+        )
+        version._history_user = user
+        try:
+            with transaction.atomic():
+                version.save()
+        except IntegrityError as clash:
+            raise ValidationError(
+                _("Another version was issued at the same moment; reload.")
+            ) from clash
+    return version
+
+
+def soa_approval_refusal(user, version):
+    """Why the user may not decide on the version ("" when they may): the AI officer decides,
+    never on a version they issued or whose entries they changed last (four-eyes)."""
+    if version.status != SoAVersion.Status.AWAITING_APPROVAL:
+        return _("This version has been decided.")
+    if not may_approve(user):
+        return _("Only the AI officer approves the Statement of Applicability.")
+    if user.pk == version.issued_by_id:
+        return _("You issued this version; someone else must approve it.")
+    if user.pk in version.editor_ids:
+        return _("You changed entries of this version; someone else must approve it.")
+    return ""
+
+
+def soa_version_decide(*, version, user, approve, comment=""):
+    with transaction.atomic():
+        version = SoAVersion.objects.select_for_update().get(pk=version.pk)
+        refusal = soa_approval_refusal(user, version)
+        if refusal:
+            raise ValidationError(refusal)
+        if not approve and not comment.strip():
+            raise ValidationError(_("Say why the version is rejected."))
+        version.status = SoAVersion.Status.APPROVED if approve else SoAVersion.Status.REJECTED
+        version.decided_by = user
+        version.decided_at = timezone.now()
+        version.decision_comment = comment
+        version._history_user = user
+        version.save()
+    return version
+
+
+COMPARED = (
+    "applicable",
+    "inclusion_justification",
+    "exclusion_justification",
+    "risks",
+    "requirements",
+    "legal_requirements",
+    "status",
+    "owner",
+    "evidence",
+    "last_review",
+    "next_review",
+    "title",
+)
+
+
+def soa_diff(older, newer):
+    """What changed from one version's entries to another's: added, removed and changed
+    entries, each change as (field, before, after)."""
+    before = {(row["control"], row["scope"]): row for row in older}
+    after = {(row["control"], row["scope"]): row for row in newer}
+    changed = []
+    for key, row in after.items():
+        if key in before:
+            changes = [
+                (name, before[key].get(name), row.get(name))
+                for name in COMPARED
+                if before[key].get(name) != row.get(name)
+            ]
+            if changes:
+                changed.append((row, changes))
+    return {
+        "added": [row for key, row in after.items() if key not in before],
+        "removed": [row for key, row in before.items() if key not in after],
+        "changed": changed,
+    }
+
+
+def evidence_revision_add(*, evidence, upload, user, note=""):
+    """Store a new file for the evidence as its next revision; earlier files stay as they are."""
+    content_type, sha256 = check_upload(upload)
+    with transaction.atomic():
+        evidence = Evidence.objects.select_for_update().get(pk=evidence.pk)
+        number = (evidence.revisions.aggregate(n=Max("number"))["n"] or 0) + 1
+        revision = EvidenceRevision(
+            evidence=evidence,
+            number=number,
+            file_name=display_name(upload.name),
+            content_type=content_type,
+            size=upload.size,
+            sha256=sha256,
+            note=note,
+            uploaded_by=user,
+        )
+        revision.file.save("upload", upload, save=False)
+        revision.save()
+    return revision

@@ -1,0 +1,133 @@
+"""List columns of the controls registers."""
+
+import django_tables2 as tables
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+
+from aims.core.tables import RegisterTable
+from controls.models import Control, Evidence, SoAEntry, SoAVersion
+from controls.models.soa import DRIVERS
+
+
+class ControlTable(RegisterTable):
+    code = tables.Column(linkify=True)
+    title = tables.Column(linkify=True)
+
+    class Meta(RegisterTable.Meta):
+        model = Control
+        fields = ("code", "title", "framework", "objective")
+
+    def render_title(self, record):
+        return record.localized_title
+
+    def value_title(self, record):
+        return record.localized_title
+
+
+class SoAEntryTable(RegisterTable):
+    control = tables.Column(linkify=True, verbose_name=_("control"))
+    title = tables.Column(accessor="control__title", verbose_name=_("title"))
+    ai_system = tables.Column(verbose_name=_("scope"), default=_("Organization-wide"))
+    drivers = tables.Column(accessor="pk", verbose_name=_("linked drivers"), orderable=False)
+    prefetch = DRIVERS
+
+    class Meta(RegisterTable.Meta):
+        model = SoAEntry
+        fields = (
+            "control",
+            "title",
+            "ai_system",
+            "applicable",
+            "status",
+            "drivers",
+            "owner",
+            "next_review",
+        )
+
+    def render_control(self, record):
+        return record.control.code
+
+    def value_control(self, record):
+        return record.control.code
+
+    def render_title(self, record):
+        return record.control.localized_title
+
+    def value_title(self, record):
+        return record.control.localized_title
+
+    def render_ai_system(self, record):
+        return record.ai_system.reference
+
+    def value_ai_system(self, record):
+        return record.ai_system.reference
+
+    def render_status(self, record, value):
+        return value if record.applicable else "—"
+
+    def value_drivers(self, record):
+        return sum(len(getattr(record, name).all()) for name in DRIVERS)
+
+    def render_drivers(self, record):
+        count = self.value_drivers(record)
+        if count or not record.applicable:
+            return count
+        return format_html(
+            '<span class="badge text-bg-warning">{}</span>', _("None: why is it included?")
+        )
+
+
+class SoAVersionTable(RegisterTable):
+    number = tables.Column(linkify=True)
+
+    class Meta(RegisterTable.Meta):
+        model = SoAVersion
+        fields = (
+            "number",
+            "status",
+            "issued_by",
+            "issued_at",
+            "decided_by",
+            "decided_at",
+            "sha256",
+        )
+
+    def render_sha256(self, value):
+        return format_html("<code>{}…</code>", value[:12])
+
+
+class EvidenceTable(RegisterTable):
+    reference = tables.Column(linkify=True)
+    title = tables.Column(linkify=True)
+    controls = tables.ManyToManyColumn(
+        verbose_name=_("controls"), transform=lambda control: control.code
+    )
+    revisions = tables.Column(accessor="pk", verbose_name=_("file"), orderable=False)
+    prefetch = ("revisions",)
+
+    class Meta(RegisterTable.Meta):
+        model = Evidence
+        fields = (
+            "reference",
+            "title",
+            "controls",
+            "revisions",
+            "link",
+            "evidence_date",
+            "valid_until",
+            "uploaded_by",
+        )
+
+    def value_revisions(self, record):
+        revision = record.current_revision
+        return f"{revision.file_name} (r{revision.number})" if revision else ""
+
+    def render_revisions(self, record):
+        return self.value_revisions(record) or "—"
+
+    def render_valid_until(self, record, value):
+        if record.expired:
+            return format_html(
+                '{} <span class="badge text-bg-danger">{}</span>', value, _("expired")
+            )
+        return value

@@ -1,0 +1,23 @@
+from django.urls import path
+
+from aims.core.registry import registry
+from controls import views
+
+app_name = "controls"
+urlpatterns = [
+    *registry.urlpatterns("controls"),
+    path("soa/issue/", views.soa_issue, name="soa_issue"),
+    path("soa/document.pdf", views.soa_pdf, name="soa_pdf"),
+    path("soa/document.xlsx", views.soa_xlsx, name="soa_xlsx"),
+    path("soa-versions/<int:pk>/decide/", views.soa_version_decide, name="soa_version_decide"),
+    path("soa-versions/compare/", views.soa_compare, name="soa_compare"),
+    path("soa-versions/v<int:number>.pdf", views.soa_pdf, name="soa_version_pdf"),
+    path("soa-versions/v<int:number>.xlsx", views.soa_xlsx, name="soa_version_xlsx"),
+    path("coverage/", views.coverage_view, name="coverage"),
+    path(
+        "evidence/<int:pk>/files/<int:number>/",
+        views.evidence_download,
+        name="evidence_download",
+    ),
+    path("evidence/<int:pk>/files/add/", views.evidence_revision_add, name="evidence_revision_add"),
+]

@@ -1,0 +1,232 @@
+"""Pages of the controls area beyond the generic registers: the control page, the SoA summary
+and its versions (issue, decide, compare, PDF and XLSX), coverage, and evidence files."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from aims.core import pdf
+from aims.core.exports import export_rows
+from aims.core.permissions import can
+from aims.core.views import refused
+from controls import services
+from controls.coverage import coverage
+from controls.forms import EvidenceRevisionForm, SoADecisionForm, SoAIssueForm
+from controls.models import Control, Evidence, Framework, SoAEntry, SoAVersion
+from controls.models.evidence import evidence_storage
+from controls.soa_document import soa_document, soa_rows
+
+
+def control_detail_context(control, user):
+    mapped = {}
+    for other in control.mappings.order_by("framework", "position"):
+        mapped.setdefault(other.get_framework_display(), []).append(other)
+    return {
+        "mapped": mapped,
+        "soa_entries": control.soa_entries.restrict(user).select_related("ai_system", "owner"),
+        "risks": control.risks.restrict(user),
+        "evidence": control.evidence.restrict(user),
+        "in_soa": control.framework in Framework.in_soa(),
+    }
+
+
+def soa_summary(request, filtered):
+    """Above the SoA list: its state, the issue button, exports and the latest versions."""
+    user = request.user
+    versions = SoAVersion.objects.restrict(user).select_related("issued_by", "decided_by")[:5]
+    return render_to_string(
+        "controls/soa_summary.html",
+        {
+            "versions": versions,
+            "awaiting": SoAVersion.objects.filter(
+                status=SoAVersion.Status.AWAITING_APPROVAL
+            ).first(),
+            "may_issue": can(user, "add", SoAVersion),
+            "issue_form": SoAIssueForm(),
+        },
+        request=request,
+    )
+
+
+def soa_entry_context(entry, user):
+    return {
+        "missing_driver": entry.applicable
+        and not any(
+            getattr(entry, name).exists()
+            for name in ("risks", "requirements", "legal_requirements")
+        ),
+        "evidence": entry.evidence.restrict(user),
+    }
+
+
+def soa_version_context(version, user):
+    refusal = services.soa_approval_refusal(user, version)
+    earlier = SoAVersion.objects.restrict(user).filter(number__lt=version.number).first()
+    return {
+        "intact": services.content_sha256(version.content) == version.sha256,
+        "decision_refusal": refusal,
+        "decision_form": SoADecisionForm() if not refusal else None,
+        "earlier": earlier,
+        "soa_rows": soa_rows(version.entries),
+    }
+
+
+def evidence_context(evidence, user):
+    return {
+        "revisions": evidence.revisions.select_related("uploaded_by").order_by("-number"),
+        "may_add_revision": Evidence.objects.restrict(user, "change")
+        .filter(pk=evidence.pk)
+        .exists(),
+    }
+
+
+@login_required
+@require_POST
+def soa_issue(request):
+    if not can(request.user, "add", SoAVersion):
+        raise PermissionDenied
+    form = SoAIssueForm(request.POST)
+    if not form.is_valid():
+        refused(request, ValidationError(form.errors["note"]))
+        return redirect("controls:soaentry_list")
+    try:
+        version = services.soa_version_issue(user=request.user, note=form.cleaned_data["note"])
+    except ValidationError as error:
+        refused(request, error)
+        return redirect("controls:soaentry_list")
+    messages.success(
+        request,
+        _("Version %(number)s of the Statement of Applicability is issued and awaits approval.")
+        % {"number": version.number},
+    )
+    return redirect(version)
+
+
+@login_required
+@require_POST
+def soa_version_decide(request, pk):
+    version = get_object_or_404(SoAVersion.objects.restrict(request.user), pk=pk)
+    form = SoADecisionForm(request.POST)
+    if not form.is_valid():
+        refused(request, ValidationError(_("The form is incomplete; reload the page.")))
+        return redirect(version)
+    approve = form.cleaned_data["decision"] == "approve"
+    try:
+        services.soa_version_decide(
+            version=version,
+            user=request.user,
+            approve=approve,
+            comment=form.cleaned_data["comment"],
+        )
+    except ValidationError as error:
+        refused(request, error)
+    else:
+        messages.success(request, _("Version approved.") if approve else _("Version rejected."))
+    return redirect(version)
+
+
+@login_required
+def soa_compare(request):
+    versions = SoAVersion.objects.restrict(request.user)
+    if not can(request.user, "view", SoAVersion):
+        raise PermissionDenied
+    older = newer = diff = None
+    numbers = list(versions.order_by("number").values_list("number", flat=True))
+    try:
+        older = versions.get(number=int(request.GET["from"]))
+        newer = versions.get(number=int(request.GET["to"]))
+    except (KeyError, ValueError, SoAVersion.DoesNotExist):
+        if request.GET:
+            messages.error(request, _("Choose two issued versions to compare."))
+    else:
+        diff = services.soa_diff(older.entries, newer.entries)
+    return render(
+        request,
+        "controls/soa_compare.html",
+        {"numbers": numbers, "older": older, "newer": newer, "diff": diff},
+    )
+
+
+def soa_source(request, number):
+    """The entries to print: the current SoA, or an issued version the user may see."""
+    if number is None:
+        if not can(request.user, "view", SoAEntry):
+            raise PermissionDenied
+        content, _editors = services.soa_content()
+        return None, content["entries"]
+    version = get_object_or_404(SoAVersion.objects.restrict(request.user), number=number)
+    return version, version.entries
+
+
+@login_required
+def soa_pdf(request, number=None):
+    version, entries = soa_source(request, number)
+    content = pdf.render_pdf("controls/soa_pdf.html", soa_document(version, entries))
+    return pdf.pdf_response(content, soa_file_name(version))
+
+
+@login_required
+def soa_xlsx(request, number=None):
+    version, entries = soa_source(request, number)
+    document = soa_document(version, entries)
+    return export_rows([document["headers"], *document["table"]], "xlsx", soa_file_name(version))
+
+
+def soa_file_name(version):
+    if version is None:
+        return f"statement-of-applicability-current-{timezone.localdate()}"
+    return f"statement-of-applicability-v{version.number}"
+
+
+@login_required
+def coverage_view(request):
+    if not can(request.user, "view", SoAEntry):
+        raise PermissionDenied
+    return render(request, "controls/coverage.html", {"frameworks": coverage()})
+
+
+@login_required
+def evidence_download(request, pk, number):
+    evidence = get_object_or_404(Evidence.objects.restrict(request.user), pk=pk)
+    revision = get_object_or_404(evidence.revisions, number=number)
+    try:
+        stored = evidence_storage().open(revision.file.name, "rb")
+    except FileNotFoundError:
+        raise Http404(_("The file is missing from storage.")) from None
+    response = FileResponse(
+        stored, as_attachment=True, filename=revision.file_name, content_type=revision.content_type
+    )
+    # Never rendered by the browser, whatever the file holds.
+    response["Content-Security-Policy"] = "sandbox; default-src 'none'"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@login_required
+def evidence_revision_add(request, pk):
+    evidence = get_object_or_404(Evidence.objects.restrict(request.user, "change"), pk=pk)
+    form = EvidenceRevisionForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            revision = services.evidence_revision_add(
+                evidence=evidence,
+                upload=form.cleaned_data["file"],
+                user=request.user,
+                note=form.cleaned_data["note"],
+            )
+        except ValidationError as error:
+            form.add_error("file", error)
+        else:
+            messages.success(
+                request, _("Revision %(number)s stored.") % {"number": revision.number}
+            )
+            return redirect(evidence)
+    return render(
+        request, "controls/evidence_revision_form.html", {"evidence": evidence, "form": form}
+    )
