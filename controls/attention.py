@@ -32,9 +32,8 @@ def controls_attention(user):
                 % {"count": count},
                 f"{register}?{urlencode({'no_driver': 'yes'})}",
             )
-    if can(user, "view", Evidence):
-        if count := Evidence.objects.restrict(user).expired().count():
-            yield (
-                _("%(count)d evidence items have expired.") % {"count": count},
-                f"{reverse('controls:evidence_list')}?{urlencode({'validity': 'expired'})}",
-            )
+    if can(user, "view", Evidence) and (count := Evidence.objects.restrict(user).expired().count()):
+        yield (
+            _("%(count)d evidence items have expired.") % {"count": count},
+            f"{reverse('controls:evidence_list')}?{urlencode({'validity': 'expired'})}",
+        )

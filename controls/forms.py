@@ -127,9 +127,9 @@ class EvidenceForm(RegisterForm):
 
     def clean(self):
         cleaned = super().clean()
-        if not self.instance.pk and not cleaned.get("file") and not cleaned.get("link"):
-            if "file" not in self.errors:
-                self.add_error("file", _("Attach a file or give a link."))
+        missing = not cleaned.get("file") and not cleaned.get("link")
+        if not self.instance.pk and missing and "file" not in self.errors:
+            self.add_error("file", _("Attach a file or give a link."))
         if not any(
             cleaned.get(name) for name in ("controls", "soa_entries", "risks", "ai_systems")
         ):

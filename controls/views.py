@@ -18,7 +18,7 @@ from aims.core.views import refused
 from controls import services
 from controls.coverage import coverage
 from controls.forms import EvidenceRevisionForm, SoADecisionForm, SoAIssueForm
-from controls.models import Control, Evidence, Framework, SoAEntry, SoAVersion
+from controls.models import Evidence, Framework, SoAEntry, SoAVersion
 from controls.models.evidence import evidence_storage
 from controls.soa_document import soa_document, soa_rows
 

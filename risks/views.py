@@ -11,8 +11,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from aims.core.permissions import can
-from aims.core.views import refused
 from aims.core.roles import may_approve
+from aims.core.views import refused
 from risks import services
 from risks.forms import RiskAcceptanceForm, RiskFromLibraryForm
 from risks.heatmap import CELL_PARAMS, heat_maps_html

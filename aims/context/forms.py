@@ -1,7 +1,5 @@
 """Forms for the context registers."""
 
-from django import forms
-
 from aims.context.models import (
     AIMSActivity,
     AIMSRole,
