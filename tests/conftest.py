@@ -62,6 +62,8 @@ def form_payload(register, obj, user):
             payload[name] = ""
         elif hasattr(value, "isoformat"):
             payload[name] = value.isoformat()
+        elif isinstance(value, list):  # many-to-many: objects → their keys
+            payload[name] = [getattr(item, "pk", item) for item in value]
         else:
             payload[name] = value
     # Form fields that are not model fields (a criteria scale's rows) post their initial value.

@@ -4,12 +4,15 @@ import datetime
 
 import factory
 from django.contrib.auth.models import Group
+from django.utils import timezone
 
 from aims.context import models as context
 from aims.core.models import User
 from aims.core.roles import ROLES
 from aims.inventory import models as inventory
+from controls import models as controls
 from controls.models import Control
+from controls.services import content_sha256
 from risks import models as risks
 from risks.demo import five_by_five
 
@@ -213,6 +216,7 @@ def active_criteria():
 class RiskFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = risks.Risk
+        skip_postgeneration_save = True
 
     title = factory.Sequence(lambda n: f"Risk {n}")
     description = "Attackers hide instructions in customer e-mails."
@@ -286,6 +290,55 @@ class RiskImportFactory(factory.django.DjangoModelFactory):
 
 
 # One factory per registered model: the generated register tests need them all.
+class ControlFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = controls.Control
+
+    code = factory.Sequence(lambda n: f"OWN-{n:02d}")
+    title = factory.Sequence(lambda n: f"Own control {n}")
+    guidance = "Keep the model cards of all AI systems in the document system."
+
+
+class SoAEntryFactory(factory.django.DjangoModelFactory):
+    """An override for one AI system (the organization-wide entries exist for every control)."""
+
+    class Meta:
+        model = controls.SoAEntry
+
+    control = factory.LazyFunction(lambda: Control.objects.get(code="A.7.5"))
+    ai_system = factory.SubFactory(AISystemFactory)
+    applicable = False
+    exclusion_justification = "The supplier provides the trained model; we hand over no data."
+
+
+class SoAVersionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = controls.SoAVersion
+
+    number = factory.Sequence(lambda n: n + 1)
+    content = factory.LazyFunction(lambda: {"entries": []})
+    sha256 = factory.LazyAttribute(lambda version: content_sha256(version.content))
+    issued_by = factory.SubFactory(UserFactory)
+    issued_at = factory.LazyFunction(timezone.now)
+    status = controls.SoAVersion.Status.APPROVED
+
+
+class EvidenceFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = controls.Evidence
+        skip_postgeneration_save = True
+
+    title = factory.Sequence(lambda n: f"Evidence {n}")
+    link = "https://wiki.example.test/aims/evidence"
+    evidence_date = factory.LazyFunction(lambda: datetime.date(2026, 10, 1))
+    uploaded_by = factory.SubFactory(UserFactory)
+
+    @factory.post_generation
+    def controls(self, create, extracted, **kwargs):
+        if create:
+            self.controls.set(Control.objects.filter(code__in=extracted or ["A.6.2.4"]))
+
+
 REGISTER_FACTORIES = {
     factory_class._meta.model: factory_class
     for factory_class in (
@@ -311,5 +364,9 @@ REGISTER_FACTORIES = {
         RiskAcceptanceFactory,
         LibraryRiskFactory,
         RiskImportFactory,
+        ControlFactory,
+        SoAEntryFactory,
+        SoAVersionFactory,
+        EvidenceFactory,
     )
 }

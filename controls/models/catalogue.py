@@ -130,6 +130,13 @@ class Control(Localized, TrackedModel):
     def __str__(self):
         return f"{self.code} {self.localized_title}"
 
+    def save(self, *args, **kwargs):
+        adding = self._state.adding
+        super().save(*args, **kwargs)
+        if adding and self.framework in Framework.in_soa():
+            # Every control of the AIMS catalogues has its organization-wide SoA entry.
+            self.soa_entries.model.objects.get_or_create(control=self, ai_system=None)
+
     @property
     def shipped(self):
         return self.framework != Framework.OWN
