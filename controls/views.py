@@ -133,9 +133,9 @@ def soa_version_decide(request, pk):
 
 @login_required
 def soa_compare(request):
-    versions = SoAVersion.objects.restrict(request.user)
     if not can(request.user, "view", SoAVersion):
         raise PermissionDenied
+    versions = SoAVersion.objects.restrict(request.user)
     older = newer = diff = None
     numbers = list(versions.order_by("number").values_list("number", flat=True))
     try:

@@ -170,7 +170,11 @@ class RiskForm(RegisterForm):
             "review_cadence_months",
             "next_review",
         ]
-        widgets = {"next_review": DATE, "ai_systems": forms.CheckboxSelectMultiple}
+        widgets = {
+            "next_review": DATE,
+            "ai_systems": forms.CheckboxSelectMultiple,
+            "controls": forms.SelectMultiple(attrs={"size": 10}),
+        }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

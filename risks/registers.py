@@ -29,7 +29,7 @@ registry.register(
     search_fields=("reference", "title", "description"),
     area="risks",
     url_prefix="register",
-    related=(("treatment_actions", "risk"), ("acceptances", "risk")),
+    related=(("treatment_actions", "risk"), ("acceptances", "risk"), ("evidence", "risks")),
     extra_context=risk_detail_context,
     above_table=risk_heat_maps,
 )

@@ -25,7 +25,12 @@ registry.register(
     search_fields=("reference", "name", "purpose", "business_unit", "area_of_use"),
     area="inventory",
     url_prefix="systems",
-    related=(("versions", "system"), ("risks", "ai_systems")),
+    related=(
+        ("versions", "system"),
+        ("risks", "ai_systems"),
+        ("soa_entries", "ai_system"),
+        ("evidence", "ai_systems"),
+    ),
     extra_context=system_detail_context,
 )
 registry.register(
