@@ -67,6 +67,7 @@ class SoAEntryForm(RegisterForm):
             self.fields["control"].disabled = True
             self.fields["ai_system"].disabled = True
         else:
+            self.fields["ai_system"].required = True
             self.fields["ai_system"].help_text = _(
                 "Every control has its organization-wide entry already; add an entry here to "
                 "record how a control applies to one AI system differently."

@@ -35,6 +35,7 @@ class Evidence(ReferencedModel):
     reference_prefix = "EV"
     reference_digits = 4
     owner_field = "uploaded_by"  # whoever adds evidence may see and change it
+    _history_m2m_fields = ["controls", "soa_entries", "risks", "ai_systems"]
 
     title = models.CharField(_("title"), max_length=SHORT_TEXT)
     description = models.TextField(_("description"), max_length=LONG_TEXT, blank=True)

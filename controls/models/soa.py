@@ -36,6 +36,8 @@ class SoAEntryQuerySet(RestrictedQuerySet):
 class SoAEntry(TrackedModel):
     """How one control applies: to the whole organization, or (an override) to one AI system."""
 
+    _history_m2m_fields = list(DRIVERS)
+
     control = models.ForeignKey(
         Control,
         verbose_name=_("control"),
@@ -113,13 +115,21 @@ class SoAEntry(TrackedModel):
                 fields=["control"],
                 condition=Q(ai_system__isnull=True),
                 name="soa_one_organization_wide_entry_per_control",
+                violation_error_message=_(
+                    "The control has its organization-wide entry already; edit that one."
+                ),
             ),
             models.UniqueConstraint(
-                fields=["control", "ai_system"], name="soa_one_override_per_control_and_system"
+                fields=["control", "ai_system"],
+                name="soa_one_override_per_control_and_system",
+                violation_error_message=_(
+                    "The control has an entry for this AI system already; edit that one."
+                ),
             ),
             models.CheckConstraint(
                 condition=Q(applicable=True) | ~Q(exclusion_justification=""),
                 name="soa_exclusion_needs_justification",
+                violation_error_message=_("An exclusion needs a justification."),
             ),
         ]
 
