@@ -97,7 +97,7 @@ def seed(users):
             b"Claims triage 2.3: accuracy 0.91 on hold-out; parity gap below 2 points.\n",
         )
         evidence_revision_add(evidence=validation, upload=report, user=owner)
-    ensure(
+    minutes = ensure(
         Evidence,
         {"reference": "EV-0002"},
         {
@@ -107,4 +107,6 @@ def seed(users):
             "uploaded_by": compliance,
         },
         author=compliance,
-    ).controls.add(Control.objects.get(code="A.2.2"))
+    )
+    if not minutes.controls.exists():
+        minutes.controls.add(Control.objects.get(code="A.2.2"))

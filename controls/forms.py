@@ -75,6 +75,13 @@ class SoAEntryForm(RegisterForm):
 
 
 class EvidenceForm(RegisterForm):
+    link = forms.URLField(
+        label=_("link"),
+        max_length=500,
+        required=False,
+        assume_scheme="https",
+        help_text=Evidence._meta.get_field("link").help_text,
+    )
     file = forms.FileField(
         label=_("file"),
         required=False,
@@ -109,7 +116,6 @@ class EvidenceForm(RegisterForm):
         if self.instance.pk:
             # New files arrive as revisions on the evidence page.
             del self.fields["file"]
-        self.fields["link"].assume_scheme = "https"
         self.fields["soa_entries"].queryset = self.fields["soa_entries"].queryset.select_related(
             "control", "ai_system"
         )
