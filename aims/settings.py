@@ -150,7 +150,7 @@ if env("AIMS_EVIDENCE_S3_BUCKET"):
 else:
     STORAGES["evidence"] = {
         "BACKEND": "django.core.files.storage.FileSystemStorage",
-        "OPTIONS": {"location": MEDIA_ROOT, "file_permissions_mode": 0o640},
+        "OPTIONS": {"file_permissions_mode": 0o640},  # under MEDIA_ROOT
     }
 EVIDENCE_MAX_BYTES = int(env("AIMS_EVIDENCE_MAX_MB", "25")) * 1024 * 1024
 

@@ -25,7 +25,9 @@ class ControlTable(RegisterTable):
 
 
 class SoAEntryTable(RegisterTable):
-    control = tables.Column(linkify=True, verbose_name=_("control"))
+    control = tables.Column(
+        linkify=lambda record: record.get_absolute_url(), verbose_name=_("control")
+    )
     title = tables.Column(accessor="control__title", verbose_name=_("title"))
     ai_system = tables.Column(verbose_name=_("scope"), default=_("Organization-wide"))
     drivers = tables.Column(accessor="pk", verbose_name=_("linked drivers"), orderable=False)

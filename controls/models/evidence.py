@@ -6,9 +6,12 @@ import uuid
 
 from django.conf import settings
 from django.core.files.storage import storages
+from django.core.signals import setting_changed
 from django.core.validators import URLValidator
 from django.db import models
+from django.dispatch import receiver
 from django.utils import timezone
+from django.utils.functional import LazyObject, empty
 from django.utils.translation import gettext_lazy as _
 
 from aims.core.models import ReferencedModel, object_permission_models
@@ -16,9 +19,25 @@ from aims.core.permissions import RestrictedQuerySet
 from controls.models.catalogue import LONG_TEXT, SHORT_TEXT
 
 
+class EvidenceStorage(LazyObject):
+    """The storage named "evidence" in settings.STORAGES (the private folder or an object
+    store), looked up again when the setting changes, as Django does for its default storage."""
+
+    def _setup(self):
+        self._wrapped = storages["evidence"]
+
+
+STORAGE = EvidenceStorage()
+
+
 def evidence_storage():
-    """The storage named "evidence" in settings.STORAGES (local folder or object store)."""
-    return storages["evidence"]
+    return STORAGE
+
+
+@receiver(setting_changed)
+def storage_setting_changed(*, setting, **kwargs):
+    if setting in ("STORAGES", "MEDIA_ROOT"):
+        STORAGE._wrapped = empty
 
 
 def revision_file_name(revision, filename):

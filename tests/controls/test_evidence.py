@@ -25,7 +25,7 @@ LIST = reverse("controls:evidence_list")
 
 
 @pytest.fixture(autouse=True)
-def evidence_folder(settings, tmp_path, monkeypatch):
+def evidence_folder(settings, tmp_path):
     """Evidence files of a test go to its own folder, never to the installation's var/."""
     folder = tmp_path / "evidence-storage"
     settings.STORAGES = {
@@ -35,13 +35,7 @@ def evidence_folder(settings, tmp_path, monkeypatch):
             "OPTIONS": {"location": folder},
         },
     }
-    configured = storages["evidence"]
-    # Django resets its storages handler on setting_changed: reads see the test folder.
-    assert Path(configured.location) == folder
-    # The file field evaluated its storage callable once, at import, and keeps writing to
-    # var/ whatever the setting says (see test_uploads_are_written_to_the_configured_storage):
-    # point it at the same storage, so that this module writes and reads in the test folder.
-    monkeypatch.setattr(EvidenceRevision._meta.get_field("file"), "storage", configured)
+    assert Path(storages["evidence"].location) == folder
     return folder
 
 
