@@ -26,9 +26,7 @@ class Command(BaseCommand):
                 problems.append(f"MISSING   {label}: {revision.file.name}")
                 continue
             if digest != revision.sha256:
-                problems.append(
-                    f"MISMATCH  {label}: stored {revision.sha256}, file now {digest}"
-                )
+                problems.append(f"MISMATCH  {label}: stored {revision.sha256}, file now {digest}")
         for problem in problems:
             self.stderr.write(problem)
         summary = f"{checked} evidence files checked, {len(problems)} failed."
