@@ -311,7 +311,12 @@ def test_a_risk_is_created_from_a_library_entry_in_one_step(client, compliance_o
     assert risk.title == "Prompt injection"
     assert risk.category == "security"
     assert risk.risk_source == "machine_learning"
-    assert sorted(risk.controls.values_list("code", flat=True)) == ["A.6.1.3", "A.6.2.4", "A.6.2.6", "A.6.2.8"]
+    assert sorted(risk.controls.values_list("code", flat=True)) == [
+        "A.6.1.3",
+        "A.6.2.4",
+        "A.6.2.6",
+        "A.6.2.8",
+    ]
     assert risk.objectives == ["robustness", "security"]
     assert list(risk.ai_systems.all()) == [chatbot]
     assert risk.owner == compliance_officer
