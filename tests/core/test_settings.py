@@ -1,5 +1,6 @@
 """Production settings and the settings helpers."""
 
+import json
 import os
 import subprocess
 import sys
@@ -83,3 +84,39 @@ def test_development_makes_a_secret_key_of_its_own(tmp_path):
     assert len(key) >= 50
     assert second.stdout.strip().splitlines()[-1] == key
     assert (tmp_path / "secret_key").stat().st_mode & 0o077 == 0
+
+
+def test_evidence_moves_to_an_s3_bucket_when_one_is_named(tmp_path):
+    # The settings module alone: the S3 backend itself is an optional extra.
+    script = "import json, aims.settings as s; print(json.dumps(s.STORAGES['evidence']))"
+    result = subprocess.run(
+        [sys.executable, "-c", script],
+        cwd=ROOT,
+        env={
+            **os.environ,
+            "AIMS_VAR_DIR": str(tmp_path),
+            "AIMS_EVIDENCE_S3_BUCKET": "aims-evidence",
+            "AIMS_EVIDENCE_S3_ENDPOINT_URL": "https://s3.example.test",
+        },
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    storage = json.loads(result.stdout.strip().splitlines()[-1])
+    assert storage["BACKEND"] == "storages.backends.s3.S3Storage"
+    assert storage["OPTIONS"]["bucket_name"] == "aims-evidence"
+    assert storage["OPTIONS"]["endpoint_url"] == "https://s3.example.test"
+    assert storage["OPTIONS"]["default_acl"] == "private"
+    assert storage["OPTIONS"]["file_overwrite"] is False
+
+
+def test_evidence_stays_in_the_private_folder_by_default(tmp_path):
+    result = manage(
+        "shell",
+        "-c",
+        "from controls.models.evidence import STORAGE; print(STORAGE.location)",
+        AIMS_VAR_DIR=str(tmp_path),
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().splitlines()[-1] == str(tmp_path / "private")
