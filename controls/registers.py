@@ -17,6 +17,7 @@ from controls import filters, forms, tables
 from controls.attention import controls_attention
 from controls.models import Control, Evidence, SoAEntry, SoAVersion
 from controls.views import (
+    catalogue_note,
     control_detail_context,
     evidence_context,
     soa_entry_context,
@@ -66,6 +67,7 @@ registry.register(
     area="controls",
     url_prefix="catalogue",
     extra_context=control_detail_context,
+    above_table=catalogue_note,
 )
 registry.register(
     Evidence,

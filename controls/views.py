@@ -7,7 +7,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -34,6 +35,16 @@ def control_detail_context(control, user):
         "evidence": control.evidence.restrict(user),
         "in_soa": control.framework in Framework.in_soa(),
     }
+
+
+def catalogue_note(request, filtered):
+    """Above the catalogue: which titles stay in English for a German reader."""
+    if translation.get_language() != "de":
+        return ""
+    return format_html(
+        '<p class="small text-muted">{}</p>',
+        _("ISO/IEC 27001 controls have no German title here; their titles are shown in English."),
+    )
 
 
 def soa_summary(request, filtered):
