@@ -92,6 +92,12 @@ DATABASES = {
         env("DATABASE_URL") or f"sqlite:///{VAR_DIR / 'aims.sqlite3'}", conn_max_age=60
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # SQLite ignores SELECT … FOR UPDATE: taking the write lock when a transaction starts makes
+    # concurrent approvals wait for each other, as row locks do on PostgreSQL. Tests use a file,
+    # since an in-memory database cannot be shared by concurrent connections.
+    DATABASES["default"]["OPTIONS"] = {"transaction_mode": "IMMEDIATE", "timeout": 20}
+    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test-aims.sqlite3")}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "core.User"

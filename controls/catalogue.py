@@ -77,6 +77,8 @@ def load_catalogues(objective_model, control_model, soa_entry_model):
                 )
     shipped = {c.code: c for c in control_model.objects.exclude(framework="own")}
     for pair in mappings()["mappings"]:
+        # Both directions: a migration's model does not know the link is symmetric.
         shipped[pair["from"]].mappings.add(shipped[pair["to"]])
+        shipped[pair["to"]].mappings.add(shipped[pair["from"]])
     for control in control_model.objects.filter(framework="iso42001"):
         soa_entry_model.objects.get_or_create(control=control, ai_system=None)
