@@ -21,21 +21,8 @@ from risks.models import Risk
 from tests.conftest import form_payload
 from tests.factories import EvidenceFactory, RiskFactory
 from tests.risks.test_import import accept_proposals, upload
+from tests.risks.test_library_data import EXPECTED_CONTROLS as ANNEX_A
 
-# ISO/IEC 42001:2023 Annex A: objective → its controls.
-ANNEX_A = {
-    "A.2": ["A.2.2", "A.2.3", "A.2.4"],
-    "A.3": ["A.3.2", "A.3.3"],
-    "A.4": ["A.4.2", "A.4.3", "A.4.4", "A.4.5", "A.4.6"],
-    "A.5": ["A.5.2", "A.5.3", "A.5.4", "A.5.5"],
-    "A.6": [],
-    "A.6.1": ["A.6.1.2", "A.6.1.3"],
-    "A.6.2": ["A.6.2.2", "A.6.2.3", "A.6.2.4", "A.6.2.5", "A.6.2.6", "A.6.2.7", "A.6.2.8"],
-    "A.7": ["A.7.2", "A.7.3", "A.7.4", "A.7.5", "A.7.6"],
-    "A.8": ["A.8.2", "A.8.3", "A.8.4", "A.8.5"],
-    "A.9": ["A.9.2", "A.9.3", "A.9.4"],
-    "A.10": ["A.10.2", "A.10.3", "A.10.4"],
-}
 ANNEX_A_IDS = [code for codes in ANNEX_A.values() for code in codes]
 ISO27001_THEMES = {"5": 37, "6": 8, "7": 14, "8": 34}
 AI_ACT_ARTICLES = [
