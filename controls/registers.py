@@ -74,7 +74,7 @@ registry.register(
     table=tables.EvidenceTable,
     filterset=filters.EvidenceFilterSet,
     form=forms.EvidenceForm,
-    search_fields=("reference", "title", "description", "revisions__file_name"),
+    search_fields=("reference", "title", "description"),
     # System owners add evidence and see what they added (object permissions).
     roles={
         ADMINISTRATOR: FULL,

@@ -20,7 +20,6 @@ from controls import services
 from controls.coverage import coverage
 from controls.forms import EvidenceRevisionForm, SoADecisionForm, SoAIssueForm
 from controls.models import Evidence, Framework, SoAEntry, SoAVersion
-from controls.models.evidence import evidence_storage
 from controls.soa_document import soa_document, soa_rows
 
 
@@ -207,7 +206,7 @@ def evidence_download(request, pk, number):
     evidence = get_object_or_404(Evidence.objects.restrict(request.user), pk=pk)
     revision = get_object_or_404(evidence.revisions, number=number)
     try:
-        stored = evidence_storage().open(revision.file.name, "rb")
+        stored = revision.file.open("rb")
     except FileNotFoundError:
         raise Http404(_("The file is missing from storage.")) from None
     response = FileResponse(
