@@ -196,6 +196,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "risks.tasks.send_expired_acceptances_to_review",
         "schedule": crontab(hour=6, minute=15),
     },
+    "impact-reassessment-due": {
+        "task": "aims.impact.tasks.flag_due_impact_assessments",
+        "schedule": crontab(hour=6, minute=45),
+    },
 }
 REVIEW_REMINDER_DAYS = int(env("AIMS_REVIEW_REMINDER_DAYS", "30"))
 

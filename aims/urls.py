@@ -8,6 +8,7 @@ urlpatterns = [
     path("", include("aims.core.urls")),
     path("context/", include("aims.context.urls")),
     path("inventory/", include("aims.inventory.urls")),
+    path("impact/", include("aims.impact.urls")),
     path("risks/", include("risks.urls")),
     path("controls/", include("controls.urls")),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),

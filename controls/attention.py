@@ -21,12 +21,7 @@ def controls_attention(user):
     if can(user, "view", SoAEntry):
         register = reverse("controls:soaentry_list")
         entries = SoAEntry.objects.restrict(user)
-        if count := entries.filter(
-            applicable=True,
-            risks__isnull=True,
-            requirements__isnull=True,
-            legal_requirements__isnull=True,
-        ).count():
+        if count := entries.without_driver().count():
             yield (
                 _("%(count)d applicable controls have no linked risk or requirement.")
                 % {"count": count},

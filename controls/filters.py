@@ -8,7 +8,6 @@ from django.utils.translation import gettext_lazy as _
 from aims.core.filters import RegisterFilterSet
 from aims.inventory.models import AISystem
 from controls.models import Control, ControlObjective, Evidence, Framework, SoAEntry, SoAVersion
-from controls.models.soa import DRIVERS
 
 YES = [("yes", _("Yes"))]
 
@@ -50,7 +49,7 @@ class SoAEntryFilterSet(RegisterFilterSet):
         return queryset.filter(ai_system__isnull=value == "organization")
 
     def filter_no_driver(self, queryset, name, value):
-        return queryset.filter(applicable=True, **{f"{d}__isnull": True for d in DRIVERS})
+        return queryset.without_driver()
 
     def filter_review_overdue(self, queryset, name, value):
         return queryset.filter(next_review__lt=timezone.localdate())

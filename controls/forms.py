@@ -45,6 +45,7 @@ class SoAEntryForm(RegisterForm):
             "inclusion_justification",
             "exclusion_justification",
             "risks",
+            "impact_assessments",
             "requirements",
             "legal_requirements",
             "status",
@@ -54,6 +55,7 @@ class SoAEntryForm(RegisterForm):
         ]
         widgets = {
             "risks": forms.SelectMultiple(attrs=LIST_SIZE),
+            "impact_assessments": forms.SelectMultiple(attrs=LIST_SIZE),
             "requirements": forms.SelectMultiple(attrs=LIST_SIZE),
             "legal_requirements": forms.SelectMultiple(attrs=LIST_SIZE),
             "last_review": DATE,

@@ -24,7 +24,9 @@ def soa_content():
     )
     entries = (
         SoAEntry.objects.select_related("control__objective", "ai_system", "owner")
-        .prefetch_related("risks", "requirements", "legal_requirements", "evidence")
+        .prefetch_related(
+            "risks", "impact_assessments", "requirements", "legal_requirements", "evidence"
+        )
         .annotate(last_editor_id=Subquery(last_editor))
         .order_by(
             "control__framework", "control__position", "control__code", "ai_system__reference"
@@ -46,6 +48,7 @@ def soa_content():
                 "inclusion_justification": entry.inclusion_justification,
                 "exclusion_justification": entry.exclusion_justification,
                 "risks": sorted(str(risk) for risk in entry.risks.all()),
+                "impact_assessments": sorted(str(ia) for ia in entry.impact_assessments.all()),
                 "requirements": sorted(str(req) for req in entry.requirements.all()),
                 "legal_requirements": sorted(c.code for c in entry.legal_requirements.all()),
                 "status": entry.status,
@@ -131,6 +134,7 @@ COMPARED = (
     "inclusion_justification",
     "exclusion_justification",
     "risks",
+    "impact_assessments",
     "requirements",
     "legal_requirements",
     "status",

@@ -15,7 +15,13 @@ def soa_rows(entries):
     german = translation.get_language() == "de"
     rows = []
     for entry in entries:
-        drivers = entry["risks"] + entry["requirements"] + entry["legal_requirements"]
+        # Versions issued before impact assessments were linked have no such key.
+        drivers = [
+            *entry["risks"],
+            *entry.get("impact_assessments", []),
+            *entry["requirements"],
+            *entry["legal_requirements"],
+        ]
         rows.append(
             {
                 **entry,

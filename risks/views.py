@@ -40,6 +40,7 @@ def risk_detail_context(risk, user):
     criteria = risk.criteria
     acceptance = risk.current_acceptance
     return {
+        "source_impacts": risk.source_impacts.restrict(user).select_related("assessment"),
         "criteria": criteria,
         "assessments": [
             {

@@ -28,4 +28,5 @@ def navigation(request):
     return {
         "navigation": menu,
         "user_roles": lambda: [str(ROLE_LABELS[r]) for r in ROLES if r in role_names(user)],
+        "unread_notifications": lambda: user.notifications.filter(read_at__isnull=True).count(),
     }

@@ -1,11 +1,13 @@
 from django.urls import path
 
 from aims.core import saved_views
-from aims.core.views import DashboardView
+from aims.core.views import DashboardView, notifications, notifications_read
 
 app_name = "core"
 urlpatterns = [
     path("", DashboardView.as_view(), name="dashboard"),
     path("views/<str:label>/save/", saved_views.saved_view_add, name="saved_view_add"),
     path("views/<int:pk>/delete/", saved_views.saved_view_delete, name="saved_view_delete"),
+    path("notifications/", notifications, name="notifications"),
+    path("notifications/read/", notifications_read, name="notifications_read"),
 ]

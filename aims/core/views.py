@@ -9,14 +9,17 @@ from operator import or_
 
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.db.models import ProtectedError, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views import View
+from django.views.decorators.http import require_POST
 
 from aims.core import display, exports
 from aims.core.permissions import can
@@ -290,3 +293,18 @@ class DashboardView(LoginRequiredMixin, View):
                 "panels": panels,
             },
         )
+
+
+@login_required
+def notifications(request):
+    page = Paginator(request.user.notifications.all(), settings.REGISTER_PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    return render(request, "core/notifications.html", {"page": page})
+
+
+@login_required
+@require_POST
+def notifications_read(request):
+    request.user.notifications.filter(read_at__isnull=True).update(read_at=timezone.now())
+    return redirect("core:notifications")

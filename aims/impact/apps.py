@@ -6,3 +6,6 @@ class ImpactConfig(AppConfig):
     name = "aims.impact"
     label = "impact"
     verbose_name = _("Impact assessments")
+
+    def ready(self):
+        from aims.impact import signals  # noqa: F401 - connects the material-change receivers

@@ -28,6 +28,7 @@ registry.register(
     related=(
         ("versions", "system"),
         ("risks", "ai_systems"),
+        ("impact_assessments", "system"),
         ("soa_entries", "ai_system"),
         ("evidence", "ai_systems"),
     ),

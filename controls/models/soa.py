@@ -20,7 +20,7 @@ class ImplementationStatus(models.TextChoices):
 
 
 # The links that justify including a control.
-DRIVERS = ("risks", "requirements", "legal_requirements")
+DRIVERS = ("risks", "impact_assessments", "requirements", "legal_requirements")
 
 
 class SoAEntryQuerySet(RestrictedQuerySet):
@@ -28,6 +28,10 @@ class SoAEntryQuerySet(RestrictedQuerySet):
         """Annotate `driver_count`, so a list warns about entries without one in no extra
         query per row."""
         return self.annotate(driver_count=sum(Count(name, distinct=True) for name in DRIVERS))
+
+    def without_driver(self):
+        """Included entries that link no risk, assessment or requirement to justify them."""
+        return self.filter(applicable=True, **{f"{name}__isnull": True for name in DRIVERS})
 
     def organization_wide(self):
         return self.filter(ai_system__isnull=True)
@@ -62,7 +66,10 @@ class SoAEntry(TrackedModel):
         _("justification for inclusion"),
         max_length=LONG_TEXT,
         blank=True,
-        help_text=_("Why the control is needed; link the risks and requirements behind it."),
+        help_text=_(
+            "Why the control is needed; link the risks, impact assessments and requirements "
+            "behind it."
+        ),
     )
     exclusion_justification = models.TextField(
         _("justification for exclusion"),
@@ -72,6 +79,12 @@ class SoAEntry(TrackedModel):
     )
     risks = models.ManyToManyField(
         "risks.Risk", verbose_name=_("risks"), blank=True, related_name="soa_entries"
+    )
+    impact_assessments = models.ManyToManyField(
+        "impact.ImpactAssessment",
+        verbose_name=_("impact assessments"),
+        blank=True,
+        related_name="soa_entries",
     )
     requirements = models.ManyToManyField(
         "context.PartyRequirement",
