@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from aims.context import models as context
 from aims.core.models import User
+from aims.impact import models as impact
 from aims.core.roles import ROLES
 from aims.inventory import models as inventory
 from controls import models as controls
@@ -339,6 +340,28 @@ class EvidenceFactory(factory.django.DjangoModelFactory):
             self.controls.set(Control.objects.filter(code__in=extracted or ["A.6.2.4"]))
 
 
+class ImpactAssessmentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = impact.ImpactAssessment
+
+    system = factory.SubFactory(AISystemFactory)
+    intended_use = "Sort incoming claims by urgency for the case handlers."
+    affected_groups = "Policy holders filing a claim."
+    overall_rating = impact.Rating.MEDIUM
+
+
+class ImpactFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = impact.Impact
+
+    assessment = factory.SubFactory(ImpactAssessmentFactory)
+    area = impact.ImpactArea.FAIRNESS
+    affected_group = "Older policy holders"
+    description = "Claims of older customers may be ranked lower."
+    likelihood = impact.Rating.MEDIUM
+    severity = impact.Rating.HIGH
+
+
 REGISTER_FACTORIES = {
     factory_class._meta.model: factory_class
     for factory_class in (
@@ -368,5 +391,7 @@ REGISTER_FACTORIES = {
         SoAEntryFactory,
         SoAVersionFactory,
         EvidenceFactory,
+        ImpactAssessmentFactory,
+        ImpactFactory,
     )
 }

@@ -16,6 +16,12 @@ class ImpactAssessmentFilterSet(RegisterFilterSet):
 
 
 class ImpactFilterSet(RegisterFilterSet):
+    # Each choice is named after its system.
+    assessment = django_filters.ModelChoiceFilter(
+        label=_("impact assessment"),
+        queryset=ImpactAssessment.objects.select_related("system"),
+    )
+
     class Meta:
         model = Impact
         fields = ["assessment", "area", "severity", "likelihood"]

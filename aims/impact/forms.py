@@ -64,6 +64,11 @@ class ImpactAssessmentForm(RegisterForm):
 
 
 class ImpactForm(RegisterForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["assessment"]
+        field.queryset = field.queryset.select_related("system")  # choices name the system
+
     class Meta:
         model = Impact
         fields = [

@@ -28,6 +28,7 @@ class ImpactTable(RegisterTable):
     area = tables.Column(linkify=True)
     assessment = tables.Column(linkify=True)
     risk = tables.Column(linkify=True)
+    prefetch = ("assessment__system",)  # an assessment is named after its system
 
     class Meta(RegisterTable.Meta):
         model = Impact
