@@ -5,6 +5,7 @@ a filesystem Celery broker. `DATABASE_URL` and `REDIS_URL` switch to PostgreSQL 
 `DJANGO_DEBUG=0` with `DJANGO_SECRET_KEY` and `DJANGO_ALLOWED_HOSTS` gives production settings.
 """
 
+import os
 from pathlib import Path
 
 import dj_database_url
@@ -97,7 +98,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # concurrent approvals wait for each other, as row locks do on PostgreSQL. Tests use a file,
     # since an in-memory database cannot be shared by concurrent connections.
     DATABASES["default"]["OPTIONS"] = {"transaction_mode": "IMMEDIATE", "timeout": 20}
-    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test-aims.sqlite3")}
+    # One per test process, so that two test runs on one checkout do not share it.
+    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / f"test-aims-{os.getpid()}.sqlite3")}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "core.User"

@@ -16,10 +16,14 @@ class OutOfScope(Exception):
     """The saved object would fall outside what the user may see."""
 
 
+class Locked(Exception):
+    """The entry was locked (submitted, approved) after the user opened the form."""
+
+
 def register_entry_save(*, form, user):
     """Save a bound, valid RegisterForm; return the saved object.
 
-    Raises StaleEdit or OutOfScope; either way nothing is written.
+    Raises StaleEdit, Locked or OutOfScope; in each case nothing is written.
     """
     instance = form.instance
     model = type(instance)
@@ -27,6 +31,8 @@ def register_entry_save(*, form, user):
         if instance.pk:
             # Lock the row so that two concurrent saves cannot both pass the version check.
             current = model._default_manager.select_for_update().get(pk=instance.pk)
+            if current.lock_reason:
+                raise Locked(current.lock_reason)
             if form.cleaned_data["loaded_version"] != current.version:
                 raise StaleEdit(current)
             instance.version = current.version

@@ -25,7 +25,7 @@ from aims.core import display, exports
 from aims.core.permissions import can
 from aims.core.registry import AREAS, registry
 from aims.core.saved_views import saved_views_for
-from aims.core.services import OutOfScope, StaleEdit, register_entry_save
+from aims.core.services import Locked, OutOfScope, StaleEdit, register_entry_save
 from aims.core.tables import configure, optimize
 
 
@@ -163,8 +163,8 @@ class RegisterFormView(RegisterView):
             form.data = form.data.copy()
             form.data["loaded_version"] = stale.current.version
             form.add_error(None, stale_message(stale.current, form))
-        except OutOfScope as refused:
-            form.add_error(None, str(refused))
+        except (Locked, OutOfScope) as refusal:
+            form.add_error(None, str(refusal))
         else:
             messages.success(self.request, _("Saved “%(object)s”.") % {"object": saved})
             return redirect(saved)
