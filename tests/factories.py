@@ -8,8 +8,8 @@ from django.utils import timezone
 
 from aims.context import models as context
 from aims.core.models import User
-from aims.impact import models as impact
 from aims.core.roles import ROLES
+from aims.impact import models as impact
 from aims.inventory import models as inventory
 from controls import models as controls
 from controls.models import Control
