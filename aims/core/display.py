@@ -3,6 +3,7 @@
 from django.core.paginator import Paginator
 from django.db import models
 from django.utils import formats, timezone
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
 
 from aims.core.fields import MultipleChoiceField
@@ -43,11 +44,21 @@ def detail_rows(obj):
     rows = []
     for f in fields:
         if f.many_to_many:
-            value = ", ".join(str(item) for item in getattr(obj, f.name).all()) or "—"
+            items = getattr(obj, f.name).all()
+            value = format_html_join(", ", "{}", ((as_link(item),) for item in items)) or "—"
+        elif f.many_to_one and getattr(obj, f.name) is not None:
+            value = as_link(getattr(obj, f.name))
         else:
             value = display_value(f, getattr(obj, f.name))
         rows.append((f.verbose_name, value, f.get_internal_type() == "TextField"))
     return rows
+
+
+def as_link(related):
+    """A related entry as a link to its page, when it has one (users have none)."""
+    if hasattr(related, "get_absolute_url"):
+        return format_html('<a href="{}">{}</a>', related.get_absolute_url(), related)
+    return str(related)
 
 
 def history_page(obj, number, per_page):

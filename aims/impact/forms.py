@@ -104,14 +104,18 @@ class DecisionForm(forms.Form):
         super().__init__(*args, **kwargs)
         users = get_user_model().objects.all()
         for row in range(CONDITION_ROWS):
+            number = {"number": row + 1}
             self.fields[f"condition_{row}"] = forms.CharField(
-                label=_("condition"), max_length=500, required=False, validators=[single_line]
+                label=_("Condition %(number)d") % number,
+                max_length=500,
+                required=False,
+                validators=[single_line],
             )
             self.fields[f"condition_{row}_owner"] = forms.ModelChoiceField(
-                label=_("owner"), queryset=users, required=False
+                label=_("Owner of condition %(number)d") % number, queryset=users, required=False
             )
             self.fields[f"condition_{row}_due"] = forms.DateField(
-                label=_("due"), required=False, widget=DATE
+                label=_("Due date of condition %(number)d") % number, required=False, widget=DATE
             )
         restrict_choices(self.fields, user)
         style_widgets(self)

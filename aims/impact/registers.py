@@ -14,7 +14,6 @@ registry.register(
     search_fields=("reference", "system__reference", "system__name", "intended_use"),
     area="impact",
     url_prefix="assessments",
-    related=(("impacts", "assessment"),),
     extra_context=assessment_detail_context,
 )
 registry.register(

@@ -33,6 +33,8 @@ def assessment_detail_context(assessment, user):
         "decision_refusal": services.decision_refusal(user, assessment),
         "decisions": decisions,
         "may_create_risk": can(user, "add", Risk),
+        "may_add_impact": assessment.status == ImpactAssessment.Status.DRAFT
+        and ImpactAssessment.objects.restrict(user, "change").filter(pk=assessment.pk).exists(),
         "impacts": assessment.impacts.select_related("control", "risk"),
         "snapshot_sha256": services.snapshot_sha256(services.snapshot(assessment)),
     }
