@@ -2,6 +2,7 @@
 
 import pytest
 from celery.contrib.testing.worker import start_worker
+from django.conf import settings as django_settings
 from django.forms import model_to_dict
 
 from aims import celery_app
@@ -128,25 +129,28 @@ def ai_act_obligations(db):
         load_obligations(AIActObligation)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="session", autouse=True)
 def broker_folder(tmp_path_factory):
-    """One filesystem queue for the session: the app's producer pool keeps its first options."""
+    """One filesystem queue for the whole session (unless the broker is Redis): what tests
+    queue never lands in the installation's var/celery, whose worker would send it. Set
+    before anything is queued, since the app's producer pool keeps its first options."""
     folder = tmp_path_factory.mktemp("broker")
     (folder / "queue").mkdir()
+    if not django_settings.REDIS_URL:
+        queue = str(folder / "queue")
+        celery_app.conf.broker_transport_options = {
+            "data_folder_in": queue,
+            "data_folder_out": queue,
+            "control_folder": str(folder),
+            "store_processed": False,
+        }
+        celery_app._pool = celery_app.amqp._producer_pool = None
     return folder
 
 
 @pytest.fixture
-def worker(settings, broker_folder, transactional_db):
+def worker(broker_folder, transactional_db):
     """A real worker thread on the configured broker (Redis in CI, else the filesystem)."""
-    if not settings.REDIS_URL:
-        queue = broker_folder / "queue"
-        celery_app.conf.broker_transport_options = {
-            "data_folder_in": str(queue),
-            "data_folder_out": str(queue),
-            "control_folder": str(broker_folder),
-            "store_processed": False,
-        }
     # Results stay in this process, where the worker thread runs, so a test can wait for a task.
     celery_app.conf.result_backend = "cache+memory://"
     try:

@@ -142,6 +142,12 @@ def impact_assessment_decide(*, assessment, user, outcome, comment="", condition
             )
             assessment.reassessment_due = False
             assessment.reassessment_reason = ""
+            # The approved version is the re-assessment the earlier ones were due for.
+            for earlier in assessment.system.impact_assessments.filter(
+                reassessment_due=True, number__lt=assessment.number
+            ):
+                earlier.reassessment_due = False
+                workflow_save(earlier, user)
         workflow_save(assessment, user)
         authors = set(content_editors(assessment)) | {assessment.owner_id}
         notify(
@@ -181,13 +187,17 @@ def impact_assessment_new_version(*, assessment, user):
     return draft
 
 
-def impact_assessment_flag_due(*, system, reason):
-    """Mark the system's latest decided assessment as due again and tell its owner."""
-    assessment = (
+def latest_decided(system):
+    return (
         system.impact_assessments.filter(status__in=ImpactAssessment.DECIDED)
         .order_by("-number")
         .first()
     )
+
+
+def impact_assessment_flag_due(*, system, reason):
+    """Mark the system's latest decided assessment as due again and tell its owner."""
+    assessment = latest_decided(system)
     if assessment is None or reason in assessment.reassessment_reason:
         return None
     assessment.reassessment_due = True
@@ -196,7 +206,8 @@ def impact_assessment_flag_due(*, system, reason):
     )
     workflow_save(assessment)
     notify(
-        recipients=[assessment.owner],
+        # Without an assessment owner, the system's owner keeps its records.
+        recipients=[assessment.owner or system.owner],
         message=_("%(assessment)s is due for re-assessment: %(reason)s")
         % {"assessment": assessment, "reason": reason},
         url=assessment.get_absolute_url(),
@@ -213,6 +224,9 @@ def impact_reviews_due(today=None):
         status__in=ImpactAssessment.DECIDED, reassessment_due=False, next_review__lte=today
     ).select_related("system")
     for assessment in due:
+        latest = latest_decided(assessment.system)
+        if latest.pk != assessment.pk:  # replaced by a later version, which has its own date
+            continue
         if impact_assessment_flag_due(
             system=assessment.system,
             reason=_("the planned re-assessment date %(date)s has come")

@@ -17,7 +17,6 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from aims import celery_app
 from aims.core import roles
 from aims.core.models import Notification
 from aims.core.registry import registry
@@ -712,25 +711,8 @@ def test_a_decided_assessment_cannot_be_decided_again(ai_officer, compliance_off
     assert AssessmentDecision.objects.count() == 1
 
 
-@pytest.fixture
-def session_queue(settings, broker_folder):
-    """Where a test that commits queues its e-mails: the session's own queue folder, which the
-    worker fixture uses too, not the installation's var/celery (whose worker would send them
-    to the users of the development database). In CI the broker is Redis, as for the worker."""
-    if not settings.REDIS_URL:
-        queue = str(broker_folder / "queue")
-        celery_app.conf.broker_transport_options = {
-            "data_folder_in": queue,
-            "data_folder_out": queue,
-            "control_folder": str(broker_folder),
-            "store_processed": False,
-        }
-        # The producer pool keeps the options it was created with.
-        celery_app._pool = celery_app.amqp._producer_pool = None
-
-
 @pytest.mark.django_db(transaction=True)
-def test_two_ai_officers_approving_at_once_yield_one_decision(session_queue):
+def test_two_ai_officers_approving_at_once_yield_one_decision():
     """The second approver waits for the first one's decision and is then told the assessment
     is no longer awaiting one: one decision, never two."""
     author = UserFactory(role=roles.COMPLIANCE_OFFICER)
