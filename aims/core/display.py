@@ -30,7 +30,8 @@ def display_value(model_field, value):
 
 
 def detail_rows(obj):
-    """(label, value, is long text) for every shown field of `obj`; record keeping last."""
+    """(label, value, is long text) for every shown field of `obj` (all but its
+    `hidden_detail_fields`); record keeping last."""
     fields = [
         f
         for f in obj._meta.get_fields()
@@ -39,6 +40,7 @@ def detail_rows(obj):
         and f.name not in HIDDEN_FIELDS
         # Structured data (answers, mappings) is shown by the page that owns it.
         and not isinstance(f, models.JSONField)
+        and f.name not in getattr(obj, "hidden_detail_fields", ())
     ]
     fields.sort(key=lambda f: f.name in RECORD_FIELDS)
     rows = []

@@ -38,10 +38,12 @@ class ImpactAssessmentForm(RegisterForm):
             self.fields["system"].disabled = True
         system = self.instance.system if self.instance.system_id else self.initial_system()
         # Art. 27: only deployers of high-risk systems assess fundamental rights.
-        self.fria = bool(system and ImpactAssessment(system=system).fria_required)
-        if not self.fria:
-            for name in [*FRIA_FIELDS, "fria_notified_on"]:
-                del self.fields[name]
+        if system is not None:
+            hidden = ImpactAssessment(system=system).hidden_detail_fields
+        else:
+            hidden = [*FRIA_FIELDS, "fria_notified_on"]
+        for name in hidden:
+            del self.fields[name]
 
     def initial_system(self):
         key = self.data.get("system") if self.is_bound else self.initial.get("system")

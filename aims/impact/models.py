@@ -198,6 +198,13 @@ class ImpactAssessment(ReferencedModel):
         )
 
     @property
+    def hidden_detail_fields(self):
+        """The FRIA part shows only where Art. 27 asks for it."""
+        if self.fria_required:
+            return ()
+        return [n for n in self.CONTENT_FIELDS if n.startswith("fria_")] + ["fria_notified_on"]
+
+    @property
     def review_overdue(self):
         return bool(self.next_review and self.next_review < timezone.localdate())
 

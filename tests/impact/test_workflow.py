@@ -1031,3 +1031,23 @@ def test_fria_answers_posted_for_a_system_that_needs_none_are_ignored(client, co
     response = client.post(reverse("impact:impactassessment_add"), payload)
     assert response.status_code == 302, response.content.decode()[:3000]
     assert system.impact_assessments.get().fria_risks == ""
+
+
+@pytest.mark.parametrize(
+    ("tiers", "ai_act_roles", "fria"),
+    [
+        (["high_risk"], ["deployer"], True),
+        (["high_risk"], ["provider"], False),
+        (["minimal"], ["deployer"], False),
+    ],
+)
+def test_the_fria_part_of_the_assessment_page_shows_only_where_art_27_asks_for_it(
+    client, compliance_officer, tiers, ai_act_roles, fria
+):
+    system = system_classified(tiers, ai_act_roles)
+    assessment = draft_by(compliance_officer, system)
+    client.force_login(compliance_officer)
+    page = client.get(assessment.get_absolute_url()).content.decode()
+    assert ("(d) specific risks of harm to them" in page) is fria
+    assert ("market surveillance authority" in page) is fria
+    assert "intended use" in page.lower()
