@@ -206,7 +206,7 @@ def run_soa_pdf(args):
     for entry in SoAEntry.objects.all():
         entry.inclusion_justification = "Needed for the claims and recruiting systems. " * 6
         entry.save()
-    entries = soa_content()[0]["entries"]
+    entries = soa_content()["entries"]
     repeat = max(3, args.repeat // 3)
 
     def render():

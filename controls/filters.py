@@ -7,14 +7,12 @@ from django.utils.translation import gettext_lazy as _
 
 from aims.core.filters import RegisterFilterSet
 from aims.inventory.models import AISystem
-from controls.models import Control, ControlObjective, Evidence, Framework, SoAEntry, SoAVersion
+from controls.models import Control, Evidence, Framework, SoAEntry, SoAVersion
 
 YES = [("yes", _("Yes"))]
 
 
 class ControlFilterSet(RegisterFilterSet):
-    objective = django_filters.ModelChoiceFilter(queryset=ControlObjective.objects.all())
-
     class Meta:
         model = Control
         fields = ["framework", "objective"]

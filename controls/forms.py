@@ -184,8 +184,12 @@ class SoAIssueForm(forms.Form):
         label=_("summary of changes"),
         max_length=10_000,
         required=False,
-        widget=forms.Textarea(attrs={"rows": 3}),
+        widget=forms.Textarea(attrs={"rows": 2}),
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        style_widgets(self)
 
 
 class SoADecisionForm(forms.Form):
@@ -199,3 +203,7 @@ class SoADecisionForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text=_("Required when you reject the version."),
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        style_widgets(self)

@@ -20,7 +20,6 @@ from controls.views import (
     catalogue_note,
     control_detail_context,
     evidence_context,
-    soa_entry_context,
     soa_summary,
     soa_version_context,
 )
@@ -39,7 +38,7 @@ registry.register(
     ),
     area="controls",
     url_prefix="soa",
-    extra_context=soa_entry_context,
+    related=(("evidence", "soa_entries"),),
     above_table=soa_summary,
 )
 registry.register(
@@ -66,6 +65,7 @@ registry.register(
     search_fields=("code", "title", "title_de", "guidance", "guidance_de"),
     area="controls",
     url_prefix="catalogue",
+    related=(("risks", "controls"), ("evidence", "controls")),
     extra_context=control_detail_context,
     above_table=catalogue_note,
 )

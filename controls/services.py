@@ -1,15 +1,14 @@
 """State changes of the Statement of Applicability and of evidence: issuing and deciding SoA
 versions, adding evidence files. Each runs in a transaction with the rows it changes locked."""
 
-import hashlib
-import json
-
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Max, OuterRef, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from aims.core.digests import canonical_sha256
+from aims.core.permissions import can
 from aims.core.roles import may_approve
 from controls.evidence_files import check_upload, display_name
 from controls.models import Evidence, EvidenceRevision, SoAEntry, SoAVersion
@@ -17,22 +16,20 @@ from controls.models import Evidence, EvidenceRevision, SoAEntry, SoAVersion
 
 def soa_content():
     """The whole current SoA as plain data: what a version freezes and the PDF prints."""
-    last_editor = (
-        SoAEntry.history.filter(id=OuterRef("pk"))
-        .order_by("-history_date", "-history_id")
-        .values("history_user_id")[:1]
-    )
     entries = (
         SoAEntry.objects.select_related("control__objective", "ai_system", "owner")
         .prefetch_related(
-            "risks", "impact_assessments", "requirements", "legal_requirements", "evidence"
+            "risks",
+            "impact_assessments__system",  # an assessment is named after its system
+            "requirements",
+            "legal_requirements",
+            "evidence",
         )
-        .annotate(last_editor_id=Subquery(last_editor))
         .order_by(
             "control__framework", "control__position", "control__code", "ai_system__reference"
         )
     )
-    rows, editors = [], set()
+    rows = []
     for entry in entries:
         control = entry.control
         rows.append(
@@ -58,18 +55,26 @@ def soa_content():
                 "next_review": entry.next_review.isoformat() if entry.next_review else "",
             }
         )
-        if entry.last_editor_id:
-            editors.add(entry.last_editor_id)
-    return {"entries": rows}, sorted(editors)
+    return {"entries": rows}
 
 
-def content_sha256(content):
-    canonical = json.dumps(content, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+def soa_entry_editors():
+    """Who changed each SoA entry last: none of them may approve a version issued now."""
+    last_editor = (
+        SoAEntry.history.filter(id=OuterRef("pk"))
+        .order_by("-history_date", "-history_id")
+        .values("history_user_id")[:1]
+    )
+    editors = SoAEntry.objects.annotate(editor=Subquery(last_editor)).values_list(
+        "editor", flat=True
+    )
+    return sorted({editor for editor in editors if editor})
 
 
 def soa_version_issue(*, user, note=""):
     """Freeze the current SoA as the next version, awaiting approval."""
+    if not can(user, "add", SoAVersion):
+        raise PermissionDenied
     with transaction.atomic():
         # Locking the versions serialises issuing: two clicks cannot draw the same number.
         numbers = list(SoAVersion.objects.select_for_update().values_list("number", "status"))
@@ -77,13 +82,13 @@ def soa_version_issue(*, user, note=""):
             raise ValidationError(
                 _("A version awaits approval; it must be approved or rejected before the next.")
             )
-        content, editors = soa_content()
+        content = soa_content()
         version = SoAVersion(
             number=max((n for n, _s in numbers), default=0) + 1,
             note=note,
             content=content,
-            sha256=content_sha256(content),
-            editor_ids=editors,
+            sha256=canonical_sha256(content),
+            editor_ids=soa_entry_editors(),
             issued_by=user,
             issued_at=timezone.now(),
         )
@@ -171,6 +176,8 @@ def soa_diff(older, newer):
 def evidence_revision_add(*, evidence, upload, user, note=""):
     """Store a new file for the evidence as its next revision; earlier files stay as they are."""
     content_type, sha256 = check_upload(upload)
+    if not Evidence.objects.restrict(user, "change").filter(pk=evidence.pk).exists():
+        raise PermissionDenied
     with transaction.atomic():
         evidence = Evidence.objects.select_for_update().get(pk=evidence.pk)
         number = (evidence.revisions.aggregate(n=Max("number"))["n"] or 0) + 1

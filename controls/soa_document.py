@@ -5,8 +5,8 @@ so the current SoA and every issued version print the same way."""
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from aims.core.digests import canonical_sha256
 from controls.models import ControlObjective, Framework, ImplementationStatus
-from controls.services import content_sha256
 
 
 def soa_rows(entries):
@@ -96,6 +96,6 @@ def soa_document(version, entries):
             for row in rows
             if row["applicable"] and row["status"] == ImplementationStatus.IMPLEMENTED
         ),
-        "sha256": version.sha256 if version else content_sha256({"entries": entries}),
+        "sha256": version.sha256 if version else canonical_sha256({"entries": entries}),
         "printed": timezone.localtime(),
     }

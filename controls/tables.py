@@ -20,9 +20,6 @@ class ControlTable(RegisterTable):
     def render_title(self, record):
         return record.localized_title
 
-    def value_title(self, record):
-        return record.localized_title
-
 
 class SoAEntryTable(RegisterTable):
     control = tables.Column(
@@ -46,22 +43,14 @@ class SoAEntryTable(RegisterTable):
             "next_review",
         )
 
+    # Exports fall back to these renderers (django-tables2 uses render_* without value_*).
     def render_control(self, record):
-        return record.control.code
-
-    def value_control(self, record):
         return record.control.code
 
     def render_title(self, record):
         return record.control.localized_title
 
-    def value_title(self, record):
-        return record.control.localized_title
-
     def render_ai_system(self, record):
-        return record.ai_system.reference
-
-    def value_ai_system(self, record):
         return record.ai_system.reference
 
     def render_status(self, record, value):
@@ -97,6 +86,9 @@ class SoAVersionTable(RegisterTable):
     def render_sha256(self, value):
         return format_html("<code>{}…</code>", value[:12])
 
+    def value_sha256(self, value):
+        return value
+
 
 class EvidenceTable(RegisterTable):
     reference = tables.Column(linkify=True)
@@ -126,6 +118,9 @@ class EvidenceTable(RegisterTable):
 
     def render_revisions(self, record):
         return self.value_revisions(record) or "—"
+
+    def value_valid_until(self, value):
+        return value
 
     def render_valid_until(self, record, value):
         if record.expired:

@@ -19,7 +19,7 @@ from aims.core.views import refused
 from controls import services
 from controls.coverage import coverage
 from controls.forms import EvidenceRevisionForm, SoADecisionForm, SoAIssueForm
-from controls.models import Evidence, Framework, SoAEntry, SoAVersion
+from controls.models import Evidence, SoAEntry, SoAVersion
 from controls.soa_document import soa_document, soa_rows
 
 
@@ -29,10 +29,7 @@ def control_detail_context(control, user):
         mapped.setdefault(other.get_framework_display(), []).append(other)
     return {
         "mapped": mapped,
-        "soa_entries": control.soa_entries.restrict(user).select_related("ai_system", "owner"),
-        "risks": control.risks.restrict(user),
-        "evidence": control.evidence.restrict(user),
-        "in_soa": control.framework in Framework.in_soa(),
+        "soa_entries": control.soa_entries.restrict(user).select_related("ai_system"),
     }
 
 
@@ -64,43 +61,24 @@ def soa_summary(request, filtered):
     )
 
 
-def soa_entry_context(entry, user):
-    return {
-        "missing_driver": entry.applicable
-        and not any(
-            getattr(entry, name).exists()
-            for name in ("risks", "requirements", "legal_requirements")
-        ),
-        "evidence": entry.evidence.restrict(user),
-    }
-
-
 def soa_version_context(version, user):
     refusal = services.soa_approval_refusal(user, version)
     earlier = SoAVersion.objects.restrict(user).filter(number__lt=version.number).first()
     return {
-        "intact": services.content_sha256(version.content) == version.sha256,
         "decision_refusal": refusal,
-        "decision_form": SoADecisionForm() if not refusal else None,
+        "decision_form": SoADecisionForm(),
         "earlier": earlier,
         "soa_rows": soa_rows(version.entries),
     }
 
 
 def evidence_context(evidence, user):
-    return {
-        "revisions": evidence.revisions.select_related("uploaded_by").order_by("-number"),
-        "may_add_revision": Evidence.objects.restrict(user, "change")
-        .filter(pk=evidence.pk)
-        .exists(),
-    }
+    return {"revisions": evidence.revisions.select_related("uploaded_by").order_by("-number")}
 
 
 @login_required
 @require_POST
 def soa_issue(request):
-    if not can(request.user, "add", SoAVersion):
-        raise PermissionDenied
     form = SoAIssueForm(request.POST)
     if not form.is_valid():
         refused(request, ValidationError(form.errors["note"]))
@@ -168,7 +146,7 @@ def soa_source(request, number):
     if number is None:
         if not can(request.user, "view", SoAEntry):
             raise PermissionDenied
-        content, _editors = services.soa_content()
+        content = services.soa_content()
         return None, content["entries"]
     version = get_object_or_404(SoAVersion.objects.restrict(request.user), number=number)
     return version, version.entries

@@ -7,13 +7,13 @@ from django.contrib.auth.models import Group
 from django.utils import timezone
 
 from aims.context import models as context
+from aims.core.digests import canonical_sha256
 from aims.core.models import User
 from aims.core.roles import ROLES
 from aims.impact import models as impact
 from aims.inventory import models as inventory
 from controls import models as controls
 from controls.models import Control
-from controls.services import content_sha256
 from risks import models as risks
 from risks.demo import five_by_five
 
@@ -318,7 +318,7 @@ class SoAVersionFactory(factory.django.DjangoModelFactory):
 
     number = factory.Sequence(lambda n: n + 1)
     content = factory.LazyFunction(lambda: {"entries": []})
-    sha256 = factory.LazyAttribute(lambda version: content_sha256(version.content))
+    sha256 = factory.LazyAttribute(lambda version: canonical_sha256(version.content))
     issued_by = factory.SubFactory(UserFactory)
     issued_at = factory.LazyFunction(timezone.now)
     status = controls.SoAVersion.Status.APPROVED

@@ -5,6 +5,7 @@ from datetime import timedelta
 
 from django.utils import timezone
 
+from aims.core.digests import canonical_sha256
 from aims.core.roles import AI_OFFICER, COMPLIANCE_OFFICER
 from aims.core.seeding import ensure
 from aims.impact.models import (
@@ -15,7 +16,7 @@ from aims.impact.models import (
     ImpactAssessment,
     Rating,
 )
-from aims.impact.services import WORKFLOW, add_months, snapshot, snapshot_sha256
+from aims.impact.services import WORKFLOW, add_months, snapshot
 from aims.inventory.models import AISystem, AutomationLevel
 
 CLAIMS = {
@@ -77,7 +78,7 @@ def seed(users):
             decided_by=officer,
             comment="Approved; the monitoring must be in place before the next release.",
             snapshot=data,
-            snapshot_sha256=snapshot_sha256(data),
+            snapshot_sha256=canonical_sha256(data),
         )
         DecisionCondition.objects.create(
             decision=decision,

@@ -2,7 +2,6 @@
 version, flag a re-assessment, and turn an impact into a risk."""
 
 import calendar
-import hashlib
 import json
 from datetime import timedelta
 
@@ -12,6 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from aims.core.digests import canonical_sha256
 from aims.core.notifications import notify
 from aims.core.roles import AI_OFFICER, may_approve
 from aims.impact.models import AssessmentDecision, DecisionCondition, Impact, ImpactAssessment
@@ -44,11 +44,6 @@ def snapshot(assessment):
         **{name: getattr(assessment, name) for name in ImpactAssessment.CONTENT_FIELDS},
         "impacts": impacts,
     }
-
-
-def snapshot_sha256(data):
-    canonical = json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
 
 # Saves by the workflow itself (a status, a flag) carry this reason: they make no one an
@@ -127,7 +122,7 @@ def impact_assessment_decide(*, assessment, user, outcome, comment="", condition
             decided_by=user,
             comment=comment,
             snapshot=data,
-            snapshot_sha256=snapshot_sha256(data),
+            snapshot_sha256=canonical_sha256(data),
         )
         DecisionCondition.objects.bulk_create(
             DecisionCondition(decision=decision, text=text, owner=owner, due_date=due)

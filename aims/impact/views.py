@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from aims.core import display, pdf
+from aims.core.digests import canonical_sha256
 from aims.core.permissions import can
 from aims.core.views import refused
 from aims.impact import services
@@ -36,7 +37,7 @@ def assessment_detail_context(assessment, user):
         "may_add_impact": assessment.status == ImpactAssessment.Status.DRAFT
         and ImpactAssessment.objects.restrict(user, "change").filter(pk=assessment.pk).exists(),
         "impacts": assessment.impacts.select_related("control", "risk"),
-        "snapshot_sha256": services.snapshot_sha256(services.snapshot(assessment)),
+        "snapshot_sha256": canonical_sha256(services.snapshot(assessment)),
     }
 
 

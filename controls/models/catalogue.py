@@ -133,9 +133,13 @@ class Control(Localized, TrackedModel):
     def save(self, *args, **kwargs):
         adding = self._state.adding
         super().save(*args, **kwargs)
-        if adding and self.framework in Framework.in_soa():
+        if adding and self.in_soa:
             # Every control of the AIMS catalogues has its organization-wide SoA entry.
             self.soa_entries.model.objects.get_or_create(control=self, ai_system=None)
+
+    @property
+    def in_soa(self):
+        return self.framework in Framework.in_soa()
 
     @property
     def shipped(self):

@@ -4,9 +4,10 @@ per-system overrides, and the versions issued from it."""
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Count, Q
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from aims.core.digests import canonical_sha256
 from aims.core.models import TrackedModel
 from aims.core.permissions import RestrictedQuerySet
 from controls.models.catalogue import LONG_TEXT, Control, Framework
@@ -24,11 +25,6 @@ DRIVERS = ("risks", "impact_assessments", "requirements", "legal_requirements")
 
 
 class SoAEntryQuerySet(RestrictedQuerySet):
-    def with_driver_count(self):
-        """Annotate `driver_count`, so a list warns about entries without one in no extra
-        query per row."""
-        return self.annotate(driver_count=sum(Count(name, distinct=True) for name in DRIVERS))
-
     def without_driver(self):
         """Included entries that link no risk, assessment or requirement to justify them."""
         return self.filter(applicable=True, **{f"{name}__isnull": True for name in DRIVERS})
@@ -162,6 +158,11 @@ class SoAEntry(TrackedModel):
             raise ValidationError(errors)
 
     @property
+    def missing_driver(self):
+        """Included, yet linked to nothing that justifies it (see `without_driver`)."""
+        return self.applicable and not any(getattr(self, name).exists() for name in DRIVERS)
+
+    @property
     def scope_label(self):
         return str(self.ai_system) if self.ai_system_id else _("Organization-wide")
 
@@ -236,6 +237,11 @@ class SoAVersion(TrackedModel):
     @property
     def entries(self):
         return self.content["entries"]
+
+    @property
+    def intact(self):
+        """Whether the stored content still matches the hash taken when it was issued."""
+        return canonical_sha256(self.content) == self.sha256
 
     @property
     def lock_reason(self):

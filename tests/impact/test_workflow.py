@@ -18,6 +18,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from aims.core import roles
+from aims.core.digests import canonical_sha256
 from aims.core.models import Notification
 from aims.core.registry import registry
 from aims.impact import services
@@ -144,7 +145,7 @@ def add_impact(client, assessment, **changes):
 
 def digest(assessment):
     assessment = ImpactAssessment.objects.get(pk=assessment.pk)
-    return services.snapshot_sha256(services.snapshot(assessment))
+    return canonical_sha256(services.snapshot(assessment))
 
 
 def state_of(system):
@@ -662,7 +663,7 @@ def test_a_decision_records_decider_time_comment_conditions_and_the_snapshot_has
         conditions
     )
     assert len(decision.snapshot_sha256) == 64
-    assert decision.snapshot_sha256 == services.snapshot_sha256(decision.snapshot)
+    assert decision.snapshot_sha256 == canonical_sha256(decision.snapshot)
     # The hash covers the content as it was submitted.
     assert decision.snapshot_sha256 == content_hash
     assert decision.snapshot["intended_use"] == assessment.intended_use
@@ -694,7 +695,7 @@ def test_every_outcome_stores_the_hash_of_its_snapshot(
         ai_officer,
         comment,
     )
-    assert decision.snapshot_sha256 == services.snapshot_sha256(decision.snapshot) == content_hash
+    assert decision.snapshot_sha256 == canonical_sha256(decision.snapshot) == content_hash
     assert not decision.conditions.exists()
 
 
@@ -803,7 +804,7 @@ def assessment(compliance_officer):
 def test_the_hash_is_stable_while_nothing_changes(assessment, compliance_officer, ai_officer):
     first = digest(assessment)
     assert digest(assessment) == first
-    assert services.snapshot_sha256(services.snapshot(assessment)) == first
+    assert canonical_sha256(services.snapshot(assessment)) == first
 
     saved_by(ImpactAssessment.objects.get(pk=assessment.pk), compliance_officer)  # no changes
     saved_by(assessment.impacts.get(), compliance_officer)
