@@ -1,6 +1,7 @@
 """Navigation grouped by the standard's areas, showing only what the user may open."""
 
 from django.urls import reverse
+from django.utils.functional import SimpleLazyObject
 
 from aims.core.permissions import can
 from aims.core.registry import AREAS, registry
@@ -28,5 +29,8 @@ def navigation(request):
     return {
         "navigation": menu,
         "user_roles": lambda: [str(ROLE_LABELS[r]) for r in ROLES if r in role_names(user)],
-        "unread_notifications": lambda: user.notifications.filter(read_at__isnull=True).count(),
+        # Counted once per page, however often the page shows it.
+        "unread_notifications": SimpleLazyObject(
+            lambda: user.notifications.filter(read_at__isnull=True).count()
+        ),
     }

@@ -32,6 +32,7 @@ def display_value(model_field, value):
 def detail_rows(obj):
     """(label, value, is long text) for every shown field of `obj` (all but its
     `hidden_detail_fields`); record keeping last."""
+    hidden = set(getattr(obj, "hidden_detail_fields", ()))
     fields = [
         f
         for f in obj._meta.get_fields()
@@ -40,7 +41,7 @@ def detail_rows(obj):
         and f.name not in HIDDEN_FIELDS
         # Structured data (answers, mappings) is shown by the page that owns it.
         and not isinstance(f, models.JSONField)
-        and f.name not in getattr(obj, "hidden_detail_fields", ())
+        and f.name not in hidden
     ]
     fields.sort(key=lambda f: f.name in RECORD_FIELDS)
     rows = []

@@ -5,18 +5,16 @@ from datetime import timedelta
 
 from django.utils import timezone
 
-from aims.core.digests import canonical_sha256
 from aims.core.roles import AI_OFFICER, COMPLIANCE_OFFICER
 from aims.core.seeding import ensure
 from aims.impact.models import (
     AssessmentDecision,
-    DecisionCondition,
     Impact,
     ImpactArea,
     ImpactAssessment,
     Rating,
 )
-from aims.impact.services import WORKFLOW, add_months, snapshot
+from aims.impact.services import impact_assessment_decide, impact_assessment_submit
 from aims.inventory.models import AISystem, AutomationLevel
 
 CLAIMS = {
@@ -70,27 +68,21 @@ def seed(users):
             },
             author=compliance,
         )
-    if not claims.decisions.exists():
-        data = snapshot(claims)
-        decision = AssessmentDecision.objects.create(
+    if claims.status == ImpactAssessment.Status.DRAFT and not claims.decisions.exists():
+        impact_assessment_submit(assessment=claims, user=compliance)
+        impact_assessment_decide(
             assessment=claims,
+            user=officer,
             outcome=AssessmentDecision.Outcome.APPROVED_WITH_CONDITIONS,
-            decided_by=officer,
             comment="Approved; the monitoring must be in place before the next release.",
-            snapshot=data,
-            snapshot_sha256=canonical_sha256(data),
+            conditions=[
+                (
+                    "Report queue times by age group monthly to the AI officer",
+                    compliance,
+                    today + timedelta(days=60),
+                )
+            ],
         )
-        DecisionCondition.objects.create(
-            decision=decision,
-            text="Report queue times by age group monthly to the AI officer",
-            owner=compliance,
-            due_date=today + timedelta(days=60),
-        )
-        claims.status = ImpactAssessment.Status.APPROVED_WITH_CONDITIONS
-        claims.next_review = add_months(today, claims.review_interval_months)
-        claims._history_user = officer
-        claims._change_reason = WORKFLOW
-        claims.save()
     ensure(
         ImpactAssessment,
         {"system": AISystem.objects.get(reference="AIS-003"), "number": 1},

@@ -7,10 +7,14 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from aims.core.forms import DATE, RegisterForm, restrict_choices, single_line, style_widgets
-from aims.impact.models import AssessmentDecision, Impact, ImpactAssessment
-from aims.inventory.models import AISystem
+from aims.impact.models import (
+    FRIA_FIELDS,
+    OPEN_EXISTS,
+    AssessmentDecision,
+    Impact,
+    ImpactAssessment,
+)
 
-FRIA_FIELDS = [name for name in ImpactAssessment.CONTENT_FIELDS if name.startswith("fria_")]
 CONDITION_ROWS = 3
 
 
@@ -20,8 +24,7 @@ class ImpactAssessmentForm(RegisterForm):
         fields = [
             "system",
             "owner",
-            *[n for n in ImpactAssessment.CONTENT_FIELDS if not n.startswith("fria_")],
-            *FRIA_FIELDS,
+            *ImpactAssessment.CONTENT_FIELDS,
             "fria_notified_on",
             "review_interval_months",
         ]
@@ -38,39 +41,26 @@ class ImpactAssessmentForm(RegisterForm):
             self.fields["system"].disabled = True
         system = self.instance.system if self.instance.system_id else self.initial_system()
         # Art. 27: only deployers of high-risk systems assess fundamental rights.
-        if system is not None:
-            hidden = ImpactAssessment(system=system).hidden_detail_fields
-        else:
-            hidden = [*FRIA_FIELDS, "fria_notified_on"]
+        hidden = (
+            FRIA_FIELDS if system is None else ImpactAssessment(system=system).hidden_detail_fields
+        )
         for name in hidden:
             del self.fields[name]
 
     def initial_system(self):
         key = self.data.get("system") if self.is_bound else self.initial.get("system")
         if key and str(key).isdigit():
-            return AISystem.objects.filter(pk=key).first()
+            return self.fields["system"].queryset.filter(pk=key).first()
         return None
 
     def clean_system(self):
         system = self.cleaned_data["system"]
-        if (
-            not self.instance.pk
-            and system.impact_assessments.filter(
-                status__in=[ImpactAssessment.Status.DRAFT, ImpactAssessment.Status.SUBMITTED]
-            ).exists()
-        ):
-            raise ValidationError(
-                _("This AI system has an assessment in draft or awaiting approval already.")
-            )
+        if not self.instance.pk and system.impact_assessments.open().exists():
+            raise ValidationError(OPEN_EXISTS)
         return system
 
 
 class ImpactForm(RegisterForm):
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        field = self.fields["assessment"]
-        field.queryset = field.queryset.select_related("system")  # choices name the system
-
     class Meta:
         model = Impact
         fields = [

@@ -5,14 +5,26 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
-from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 from aims.core.models import ReferencedModel, TrackedModel
+from aims.core.permissions import RestrictedQuerySet
 from aims.inventory.models import AISystem, AutomationLevel
 
 SHORT_TEXT = 200
 LONG_TEXT = 10_000
+OPEN_EXISTS = _("This AI system has an assessment in draft or awaiting approval already.")
+# EU AI Act Art. 27 (1) (a)–(f) and the notification: deployers of high-risk systems only.
+FRIA_FIELDS = (
+    "fria_processes",
+    "fria_period",
+    "fria_affected_persons",
+    "fria_risks",
+    "fria_oversight",
+    "fria_measures",
+    "fria_notified_on",
+)
 
 
 class Rating(models.TextChoices):
@@ -34,6 +46,18 @@ def long_text(label, help_text=""):
     return models.TextField(label, max_length=LONG_TEXT, blank=True, help_text=help_text)
 
 
+class ImpactAssessmentQuerySet(RestrictedQuerySet):
+    def open(self):
+        """Drafts and submitted versions: at most one per system."""
+        return self.filter(status__in=ImpactAssessment.OPEN)
+
+
+class ImpactAssessmentManager(models.Manager.from_queryset(ImpactAssessmentQuerySet)):
+    def get_queryset(self):
+        # An assessment is named after its system, wherever it is listed or chosen.
+        return super().get_queryset().select_related("system")
+
+
 class ImpactAssessment(ReferencedModel):
     """One version of the impact assessment of an AI system.
 
@@ -52,6 +76,7 @@ class ImpactAssessment(ReferencedModel):
         APPROVED_WITH_CONDITIONS = "approved_with_conditions", _("Approved with conditions")
 
     DECIDED = (Status.APPROVED, Status.APPROVED_WITH_CONDITIONS)
+    OPEN = (Status.DRAFT, Status.SUBMITTED)
     # The content a decision covers: the snapshot hashes these fields and the impacts.
     CONTENT_FIELDS = (
         "intended_use",
@@ -84,6 +109,7 @@ class ImpactAssessment(ReferencedModel):
         on_delete=models.PROTECT,
         related_name="impact_assessments",
     )
+    objects = ImpactAssessmentManager()
     number = models.PositiveIntegerField(_("version"), default=1, editable=False)
     status = models.CharField(
         _("status"), max_length=30, choices=Status.choices, default=Status.DRAFT, editable=False
@@ -160,14 +186,9 @@ class ImpactAssessment(ReferencedModel):
                 fields=["system"],
                 condition=Q(status__in=["draft", "submitted"]),
                 name="one_open_assessment_per_system",
-                violation_error_message=_(
-                    "This AI system has an assessment in draft or awaiting approval already."
-                ),
+                violation_error_message=OPEN_EXISTS,
             ),
         ]
-
-    def __str__(self):
-        return f"{self.reference} {self.system.name} v{self.number}"
 
     def save(self, *args, **kwargs):
         if self._state.adding:
@@ -187,7 +208,7 @@ class ImpactAssessment(ReferencedModel):
             return _("Approved versions are read-only; start a new version to change it.")
         return ""
 
-    @property
+    @cached_property
     def fria_required(self):
         """Art. 27: the system is high-risk and the organization deploys it."""
         classification = self.system.current_classification
@@ -202,11 +223,7 @@ class ImpactAssessment(ReferencedModel):
         """The FRIA part shows only where Art. 27 asks for it."""
         if self.fria_required:
             return ()
-        return [n for n in self.CONTENT_FIELDS if n.startswith("fria_")] + ["fria_notified_on"]
-
-    @property
-    def review_overdue(self):
-        return bool(self.next_review and self.next_review < timezone.localdate())
+        return FRIA_FIELDS
 
 
 class ImpactArea(models.TextChoices):

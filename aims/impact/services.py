@@ -14,7 +14,13 @@ from django.utils.translation import gettext as _
 from aims.core.digests import canonical_sha256
 from aims.core.notifications import notify
 from aims.core.roles import AI_OFFICER, may_approve
-from aims.impact.models import AssessmentDecision, DecisionCondition, Impact, ImpactAssessment
+from aims.impact.models import (
+    OPEN_EXISTS,
+    AssessmentDecision,
+    DecisionCondition,
+    Impact,
+    ImpactAssessment,
+)
 from risks.models import Category, Risk
 
 Status = ImpactAssessment.Status
@@ -167,12 +173,8 @@ def impact_assessment_new_version(*, assessment, user):
             review_interval_months=assessment.review_interval_months,
             **{name: getattr(assessment, name) for name in ImpactAssessment.CONTENT_FIELDS},
         )
-        if assessment.system.impact_assessments.filter(
-            status__in=[Status.DRAFT, Status.SUBMITTED]
-        ).exists():
-            raise ValidationError(
-                _("This AI system has an assessment in draft or awaiting approval already.")
-            )
+        if assessment.system.impact_assessments.open().exists():
+            raise ValidationError(OPEN_EXISTS)
         draft._history_user = user
         draft.save()
         for impact in assessment.impacts.all():

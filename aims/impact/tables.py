@@ -28,7 +28,8 @@ class ImpactTable(RegisterTable):
     area = tables.Column(linkify=True)
     assessment = tables.Column(linkify=True)
     risk = tables.Column(linkify=True)
-    prefetch = ("assessment__system",)  # an assessment is named after its system
+    # A join does not take the assessment's manager along: its system is named too.
+    prefetch = ("assessment__system",)
 
     class Meta(RegisterTable.Meta):
         model = Impact

@@ -19,25 +19,26 @@ from aims.impact.models import Impact, ImpactAssessment
 from risks.models import Risk
 
 
-def assessment_detail_context(assessment, user):
-    may_change = ImpactAssessment.objects.restrict(user, "change").filter(pk=assessment.pk).exists()
-    decisions = assessment.decisions.select_related("decided_by").prefetch_related(
-        "conditions__owner"
-    )
+def assessment_record(assessment):
+    """What the page and the PDF show of the assessment beyond its fields."""
     return {
-        "may_submit": may_change and assessment.status == ImpactAssessment.Status.DRAFT,
-        "may_start_version": may_change
-        and assessment.status in ImpactAssessment.DECIDED
-        and not assessment.system.impact_assessments.filter(
-            status__in=[ImpactAssessment.Status.DRAFT, ImpactAssessment.Status.SUBMITTED]
-        ).exists(),
-        "decision_refusal": services.decision_refusal(user, assessment),
-        "decisions": decisions,
-        "may_create_risk": can(user, "add", Risk),
-        "may_add_impact": assessment.status == ImpactAssessment.Status.DRAFT
-        and ImpactAssessment.objects.restrict(user, "change").filter(pk=assessment.pk).exists(),
+        "decisions": assessment.decisions.select_related("decided_by").prefetch_related(
+            "conditions__owner"
+        ),
         "impacts": assessment.impacts.select_related("control", "risk"),
         "snapshot_sha256": canonical_sha256(services.snapshot(assessment)),
+    }
+
+
+def assessment_detail_context(assessment, user):
+    # Drafts are changed and submitted under the page's own `can_change`.
+    return {
+        **assessment_record(assessment),
+        "may_start_version": assessment.status in ImpactAssessment.DECIDED
+        and not assessment.system.impact_assessments.open().exists()
+        and ImpactAssessment.objects.restrict(user, "change").filter(pk=assessment.pk).exists(),
+        "decision_refusal": services.decision_refusal(user, assessment),
+        "may_create_risk": can(user, "add", Risk),
     }
 
 
@@ -121,7 +122,7 @@ def assessment_pdf(request, pk):
         "object": assessment,
         "rows": display.detail_rows(assessment),
         "printed": timezone.localtime(),
-        **assessment_detail_context(assessment, request.user),
+        **assessment_record(assessment),
     }
     content = pdf.render_pdf("impact/assessment_pdf.html", context)
     return pdf.pdf_response(content, f"{assessment.reference}-v{assessment.number}")

@@ -110,7 +110,7 @@ def test_an_impact_assessment_is_submitted_approved_with_a_condition_and_printed
     assessment.refresh_from_db()
     assert assessment.status == ImpactAssessment.Status.SUBMITTED
 
-    # Four-eyes: the author finds no way to decide on their own assessment.
+    # The author, who is not the AI officer, finds no way to decide on the assessment.
     refusal = "Only the AI officer decides on impact assessments."
     expect(page.get_by_role("link", name="Decide")).to_have_count(0)
     expect(page.get_by_role("button", name="Submit for approval")).to_have_count(0)
