@@ -64,8 +64,6 @@ class SoAEntryForm(RegisterForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        field = self.fields["impact_assessments"]
-        field.queryset = field.queryset.select_related("system")  # choices name the system
         if self.instance.pk:
             # What an entry is about stays; a different scope is another entry.
             self.fields["control"].disabled = True

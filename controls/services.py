@@ -20,7 +20,7 @@ def soa_content():
         SoAEntry.objects.select_related("control__objective", "ai_system", "owner")
         .prefetch_related(
             "risks",
-            "impact_assessments__system",  # an assessment is named after its system
+            "impact_assessments",
             "requirements",
             "legal_requirements",
             "evidence",
