@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 from aims.core.permissions import can
 from aims.core.roles import may_approve
 from aims.impact.models import ImpactAssessment
+from aims.impact.services import decision_refusal
 
 
 def impact_attention(user):
@@ -15,7 +16,9 @@ def impact_attention(user):
     assessments = ImpactAssessment.objects.restrict(user)
     register = reverse("impact:impactassessment_list")
     status = ImpactAssessment.Status.SUBMITTED
-    if may_approve(user) and (count := assessments.filter(status=status).count()):
+    # Only those this officer may decide: not their own (four-eyes); few await at a time.
+    awaiting = assessments.filter(status=status) if may_approve(user) else []
+    if count := sum(1 for a in awaiting if not decision_refusal(user, a)):
         yield (
             _("Impact assessments awaiting a decision: %(count)d") % {"count": count},
             f"{register}?{urlencode({'status': status})}",

@@ -18,7 +18,12 @@ from aims.impact import services
 from aims.impact.models import AssessmentDecision, ImpactAssessment
 from aims.impact.tasks import flag_due_impact_assessments
 from risks.models import Risk
-from tests.factories import AISystemFactory, ImpactFactory, UserFactory
+from tests.factories import (
+    AISystemFactory,
+    ImpactAssessmentFactory,
+    ImpactFactory,
+    UserFactory,
+)
 from tests.impact.test_workflow import (
     add_impact,
     client_of,
@@ -378,3 +383,21 @@ def test_the_pdf_is_not_served_outside_the_users_scope(client, compliance_office
     assessment = draft_by(compliance_officer)
     client.force_login(make_user("no_role"))
     assert client.get(reverse("impact:pdf", args=[assessment.pk])).status_code == 404
+
+
+def test_the_dashboard_counts_only_assessments_the_ai_officer_may_decide(client, make_user):
+    officer = make_user("ai_officer")
+    own = ImpactAssessmentFactory()
+    own._history_user = officer
+    own.intended_use = "Changed by the officer."
+    own.save()
+    services.impact_assessment_submit(
+        assessment=own, user=UserFactory(role=roles.COMPLIANCE_OFFICER)
+    )
+    client.force_login(officer)
+    assert "Impact assessments awaiting a decision" not in client.get("/").content.decode()
+    other = ImpactAssessmentFactory()
+    services.impact_assessment_submit(
+        assessment=other, user=UserFactory(role=roles.COMPLIANCE_OFFICER)
+    )
+    assert "Impact assessments awaiting a decision: 1" in client.get("/").content.decode()
