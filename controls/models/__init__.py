@@ -8,7 +8,7 @@ from controls.models.evidence import (
     EvidenceRevision,
     EvidenceUserObjectPermission,
 )
-from controls.models.soa import ImplementationStatus, SoAEntry, SoAVersion
+from controls.models.soa import ImplementationStatus, SoAEntry, SoAFramework, SoAVersion
 
 __all__ = [
     "Control",
@@ -20,5 +20,6 @@ __all__ = [
     "Framework",
     "ImplementationStatus",
     "SoAEntry",
+    "SoAFramework",
     "SoAVersion",
 ]

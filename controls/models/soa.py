@@ -20,6 +20,31 @@ class ImplementationStatus(models.TextChoices):
     NOT_STARTED = "not_started", _("Not started")
 
 
+class SoAFramework(models.TextChoices):
+    """The Statements of Applicability the portal keeps: the AIMS one (ISO/IEC 42001 Annex A and
+    the organization's own controls) and, once started, the ISMS one (ISO/IEC 27001:2022)."""
+
+    ISO42001 = "iso42001", _("ISO/IEC 42001")
+    ISO27001 = "iso27001", _("ISO/IEC 27001:2022")
+
+    @property
+    def catalogues(self):
+        """The control catalogues whose controls this SoA lists."""
+        if self == SoAFramework.ISO27001:
+            return [Framework.ISO27001]
+        return [Framework.ISO42001, Framework.OWN]
+
+    @property
+    def clause(self):
+        """Where the standard asks for the statement (shown on the printed document)."""
+        return "6.1.3 d)" if self == SoAFramework.ISO27001 else "6.1.3"
+
+    @classmethod
+    def of_catalogue(cls, catalogue):
+        """The SoA a control of the catalogue belongs to (None for the AI Act)."""
+        return next((soa for soa in cls if catalogue in soa.catalogues), None)
+
+
 # The links that justify including a control.
 DRIVERS = ("risks", "impact_assessments", "requirements", "legal_requirements")
 
@@ -32,6 +57,10 @@ class SoAEntryQuerySet(RestrictedQuerySet):
     def organization_wide(self):
         return self.filter(ai_system__isnull=True)
 
+    def for_framework(self, framework):
+        """The entries of one Statement of Applicability (an `SoAFramework`)."""
+        return self.filter(control__framework__in=SoAFramework(framework).catalogues)
+
 
 class SoAEntry(TrackedModel):
     """How one control applies: to the whole organization, or (an override) to one AI system."""
@@ -43,7 +72,8 @@ class SoAEntry(TrackedModel):
         verbose_name=_("control"),
         on_delete=models.CASCADE,
         related_name="soa_entries",
-        limit_choices_to={"framework__in": Framework.in_soa()},
+        # The ISO 27001 controls get their entries when the organization starts that SoA.
+        limit_choices_to={"framework__in": [*Framework.in_soa(), Framework.ISO27001]},
     )
     ai_system = models.ForeignKey(
         "inventory.AISystem",
@@ -154,6 +184,13 @@ class SoAEntry(TrackedModel):
             )
         if self.last_review and self.next_review and self.next_review < self.last_review:
             errors["next_review"] = _("The next review cannot come before the last one.")
+        if self.ai_system_id and self.control_id and not self.pk:
+            soa = SoAFramework.of_catalogue(self.control.framework)
+            if soa and not SoAEntry.objects.organization_wide().for_framework(soa).exists():
+                errors["control"] = _(
+                    "The %(framework)s Statement of Applicability has not been started; start "
+                    "it before recording how one of its controls applies to an AI system."
+                ) % {"framework": soa.label}
         if errors:
             raise ValidationError(errors)
 
@@ -185,7 +222,15 @@ class SoAVersion(TrackedModel):
         APPROVED = "approved", _("Approved")
         REJECTED = "rejected", _("Rejected")
 
-    number = models.PositiveIntegerField(_("version"), unique=True, editable=False)
+    framework = models.CharField(
+        _("Statement of Applicability"),
+        max_length=12,
+        choices=SoAFramework.choices,
+        default=SoAFramework.ISO42001,
+        editable=False,
+    )
+    # Numbered per framework: the ISO 27001 SoA has its own version 1.
+    number = models.PositiveIntegerField(_("version"), editable=False)
     status = models.CharField(
         _("status"),
         max_length=10,
@@ -222,17 +267,25 @@ class SoAVersion(TrackedModel):
     class Meta:
         verbose_name = _("SoA version")
         verbose_name_plural = _("SoA versions")
-        ordering = ["-number"]
+        ordering = ["-number", "framework"]
         constraints = [
             models.UniqueConstraint(
-                fields=["status"],
+                fields=["framework", "number"], name="soa_version_number_unique_per_framework"
+            ),
+            models.UniqueConstraint(
+                fields=["framework"],
                 condition=Q(status="awaiting"),
-                name="soa_one_version_awaiting_approval",
-            )
+                name="soa_one_version_awaiting_approval_per_framework",
+            ),
         ]
 
     def __str__(self):
-        return _("SoA version %(number)s") % {"number": self.number}
+        if self.framework == SoAFramework.ISO42001:
+            return _("SoA version %(number)s") % {"number": self.number}
+        return _("%(framework)s SoA version %(number)s") % {
+            "framework": self.get_framework_display(),
+            "number": self.number,
+        }
 
     @property
     def entries(self):
