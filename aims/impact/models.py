@@ -6,6 +6,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.functional import cached_property
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from aims.core.models import ReferencedModel, TrackedModel
@@ -15,16 +16,21 @@ from aims.inventory.models import AISystem, AutomationLevel
 SHORT_TEXT = 200
 LONG_TEXT = 10_000
 OPEN_EXISTS = _("This AI system has an assessment in draft or awaiting approval already.")
-# EU AI Act Art. 27 (1) (a)–(f) and the notification: deployers of high-risk systems only.
-FRIA_FIELDS = (
-    "fria_processes",
-    "fria_period",
-    "fria_affected_persons",
-    "fria_risks",
-    "fria_oversight",
-    "fria_measures",
-    "fria_notified_on",
-)
+# EU AI Act Art. 27 (1) (a)–(f), each with what submission asks for when it is empty. The
+# result is notified to the authority after the assessment, so its date is not asked for.
+FRIA_REQUIRED = {
+    "fria_processes": _("(a) Describe the processes in which the system is used."),
+    "fria_period": _("(b) State the period and frequency of use."),
+    "fria_affected_persons": _("(c) Name the categories of persons and groups likely affected."),
+    "fria_risks": _("(d) Describe the specific risks of harm to these persons and groups."),
+    "fria_oversight": _("(e) Describe the human oversight measures."),
+    "fria_measures": _(
+        "(f) Describe the measures if the risks materialise, including internal governance "
+        "and complaint mechanisms."
+    ),
+}
+# The whole FRIA part: shown and asked for only where Art. 27 applies.
+FRIA_FIELDS = (*FRIA_REQUIRED, "fria_notified_on")
 
 
 class Rating(models.TextChoices):
@@ -210,13 +216,9 @@ class ImpactAssessment(ReferencedModel):
 
     @cached_property
     def fria_required(self):
-        """Art. 27: the system is high-risk and the organization deploys it."""
-        classification = self.system.current_classification
-        return bool(
-            classification
-            and classification.tier == "high_risk"
-            and "deployer" in self.system.ai_act_roles
-        )
+        """Art. 27 applies to the system, as its current classification says: the one rule
+        for showing the FRIA part and for asking for it at submission."""
+        return self.system.fria_required
 
     @property
     def hidden_detail_fields(self):
@@ -224,6 +226,49 @@ class ImpactAssessment(ReferencedModel):
         if self.fria_required:
             return ()
         return FRIA_FIELDS
+
+    def submission_errors(self):
+        """What must be filled in before the assessment can be submitted: field name →
+        message, empty when nothing is missing. Where Art. 27 applies, its (a)–(f) points."""
+        if not self.fria_required:
+            return {}
+        return {
+            name: gettext(message)
+            for name, message in FRIA_REQUIRED.items()
+            if not (getattr(self, name) or "").strip()
+        }
+
+    @classmethod
+    def values_from_system(cls, system):
+        """A new assessment's starting values from what the AI system's record already
+        holds; empty values are left out."""
+        datasets = "\n".join(f"{d.reference} {d.name}" for d in system.datasets.all())
+        if system.special_category_data:
+            sensitivity = DataSensitivity.SPECIAL
+        elif system.personal_data:
+            sensitivity = DataSensitivity.PERSONAL
+        else:
+            sensitivity = ""  # "no personal data" is the assessor's finding, not a default
+        groups = "\n".join(filter(None, [system.affected_persons, system.vulnerable_groups]))
+        values = {
+            "intended_use": system.purpose,
+            "foreseeable_misuse": system.foreseeable_misuse,
+            "jurisdictions": system.geography,
+            "affected_groups": system.affected_persons,
+            "vulnerable_groups": system.vulnerable_groups,
+            "data_used": datasets,
+            "data_sensitivity": sensitivity,
+            "automation_level": system.automation_level,
+            "human_oversight": system.human_oversight,
+            "review_interval_months": min(system.review_cadence_months, 60),
+        }
+        if system.fria_required:
+            values |= {
+                "fria_processes": system.area_of_use,
+                "fria_affected_persons": groups,
+                "fria_oversight": system.human_oversight,
+            }
+        return {name: value for name, value in values.items() if value not in ("", None)}
 
 
 class ImpactArea(models.TextChoices):

@@ -82,6 +82,8 @@ def impact_assessment_submit(*, assessment, user):
         assessment = locked(assessment)
         if assessment.status != Status.DRAFT:
             raise ValidationError(_("Only a draft can be submitted."))
+        if errors := assessment.submission_errors():
+            raise ValidationError(errors)
         assessment.status = Status.SUBMITTED
         workflow_save(assessment, user)
         officers = get_user_model().objects.filter(groups__name=AI_OFFICER, is_active=True)

@@ -144,6 +144,13 @@ class AISystem(ReferencedModel):
     def current_classification(self):
         return self.classifications.order_by("-number").first()
 
+    @property
+    def fria_required(self):
+        """EU AI Act Art. 27 applies, as the current classification has it (see
+        `Classification.fria_required`); unclassified systems need no FRIA."""
+        latest = self.current_classification
+        return bool(latest and latest.fria_required)
+
 
 AISystemUserObjectPermission, AISystemGroupObjectPermission = object_permission_models(AISystem)
 
@@ -345,6 +352,19 @@ class Classification(TrackedModel):
 
     def result(self):
         return classification.classify(classification.Answers.from_dict(self.answers))
+
+    @property
+    def fria_required(self):
+        """EU AI Act Art. 27: the classifier's own "fria" condition (public bodies and private
+        providers of public services, creditworthiness, life and health insurance) for an
+        organization that deploys the system."""
+        if "deployer" not in self.roles:
+            return False
+        try:
+            return "fria" in self.result().conditions
+        except ValueError:
+            # Answers the rules no longer know: rather ask for the assessment than miss it.
+            return self.tier == "high_risk"
 
 
 class SystemImport(ImportRecord):
