@@ -148,13 +148,24 @@ def broker_folder(tmp_path_factory):
     return folder
 
 
+def use_result_backend(url):
+    """Point the app at a result backend and drop the one it built before: the app keeps its
+    first backend per thread (a disabled one, once anything was queued without a backend)."""
+    celery_app.conf.result_backend = url
+    celery_app._backend_cache = None
+    vars(celery_app._local).pop("backend", None)
+
+
 @pytest.fixture
 def worker(broker_folder, transactional_db):
     """A real worker thread on the configured broker (Redis in CI, else the filesystem)."""
     # Results stay in this process, where the worker thread runs, so a test can wait for a task.
-    celery_app.conf.result_backend = "cache+memory://"
+    use_result_backend("cache+memory://")
+    # Whatever earlier tests queued without a worker (an e-mail after a commit) would run here
+    # against this test's database.
+    celery_app.control.purge()
     try:
         with start_worker(celery_app, pool="solo", perform_ping_check=False, shutdown_timeout=30):
             yield
     finally:
-        celery_app.conf.result_backend = None
+        use_result_backend(None)

@@ -1,15 +1,22 @@
 """Stale edits, history and bad input through the generic register views."""
 
+import contextlib
+import threading
+
 import pytest
 from django import forms
+from django.db import connection
+from django.db.models.signals import pre_save
 from django.urls import reverse
 
 from aims.context.forms import ContextIssueForm
-from aims.context.models import ContextIssue, InterestedParty, ScopeStatement
+from aims.context.models import AIPolicy, ContextIssue, InterestedParty, ScopeStatement
 from aims.core.registry import registry
+from aims.core.services import Locked, StaleEdit, register_entry_save
 from tests.conftest import FORM_REGISTER_IDS, FORM_REGISTERS, form_payload, new_object_payload
 from tests.factories import (
     REGISTER_FACTORIES,
+    AIPolicyFactory,
     ContextIssueFactory,
     InterestedPartyFactory,
     PartyRequirementFactory,
@@ -70,6 +77,98 @@ def test_after_a_refused_save_a_deliberate_second_save_wins(client, two_officers
     assert client.post(edit_url, {**stale, "name": "B", "loaded_version": 2}).status_code == 302
     party.refresh_from_db()
     assert party.name == "B"
+
+
+# The save service itself: the views rely on it, so its checks are tested where they live.
+
+
+def bound_form(model, user, pk, **changes):
+    """The register's form as a user posts it, on the entry as loaded now."""
+    register = registry[model]
+    obj = model.objects.get(pk=pk)
+    form = register.form({**form_payload(register, obj, user), **changes}, instance=obj, user=user)
+    assert form.is_valid(), form.errors
+    return form
+
+
+def test_the_save_service_refuses_a_form_whose_entry_was_saved_after_it_was_loaded(
+    two_officers,
+):
+    first, second = two_officers
+    party = InterestedPartyFactory(name="BaFin")
+    # The second officer loads the entry (and with it the object the form edits) at version 1.
+    stale = bound_form(InterestedParty, second, party.pk, name="Federal regulator")
+    register_entry_save(
+        form=bound_form(InterestedParty, first, party.pk, name="BaFin (supervisor)"), user=first
+    )
+    with pytest.raises(StaleEdit) as refusal:
+        register_entry_save(form=stale, user=second)
+    assert refusal.value.current.version == 2
+    party.refresh_from_db()
+    assert (party.name, party.version) == ("BaFin (supervisor)", 2)
+    assert party.history.count() == 2
+
+
+def test_the_save_service_refuses_a_locked_entry_whoever_calls_it(compliance_officer):
+    policy = AIPolicyFactory(title="AI policy", status=AIPolicy.Status.APPROVED)
+    # A form loaded at the current version: only the lock stands in the way.
+    form = bound_form(AIPolicy, compliance_officer, policy.pk, title="Rewritten")
+    with pytest.raises(Locked, match="Only a draft can be changed or deleted"):
+        register_entry_save(form=form, user=compliance_officer)
+    policy.refresh_from_db()
+    assert (policy.title, policy.version) == ("AI policy", 1)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_people_saving_the_same_version_at_once_yield_one_save_and_one_refusal():
+    first = UserFactory(username="first", role="Compliance Officer")
+    second = UserFactory(username="second", role="Compliance Officer")
+    party = InterestedPartyFactory(name="BaFin")
+    forms_by_user = {
+        first: bound_form(InterestedParty, first, party.pk, name="Name by first"),
+        second: bound_form(InterestedParty, second, party.pk, name="Name by second"),
+    }
+    start = threading.Barrier(2)
+    both_read = threading.Barrier(2, timeout=1)
+    held = threading.local()
+    outcomes = {}
+
+    def hold_until_both_read(sender, instance, **kwargs):
+        # The worst interleaving: each save has its form before either writes. Where the row
+        # lock works, the second save waits for the row, this wait times out and the first
+        # save goes on alone.
+        if not getattr(held, "done", False):
+            held.done = True
+            with contextlib.suppress(threading.BrokenBarrierError):
+                both_read.wait()
+
+    def save(user):
+        try:
+            start.wait(timeout=10)
+            register_entry_save(form=forms_by_user[user], user=user)
+            outcomes[user.username] = "saved"
+        except StaleEdit:
+            outcomes[user.username] = "stale"
+        except Exception as error:  # anything else is what the assertion reports
+            outcomes[user.username] = f"{type(error).__name__}: {error}"
+        finally:
+            connection.close()
+
+    pre_save.connect(hold_until_both_read, sender=InterestedParty, weak=False)
+    try:
+        threads = [threading.Thread(target=save, args=[user]) for user in forms_by_user]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=30)
+    finally:
+        pre_save.disconnect(hold_until_both_read, sender=InterestedParty)
+
+    assert sorted(outcomes.values()) == ["saved", "stale"], outcomes
+    winner = next(name for name, outcome in outcomes.items() if outcome == "saved")
+    party.refresh_from_db()
+    assert (party.name, party.version) == (f"Name by {winner}", 2)
+    assert party.history.count() == 2  # created, then saved once
 
 
 def form_payload_for(client, edit_url):
