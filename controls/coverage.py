@@ -1,13 +1,16 @@
-"""Coverage of each catalogue by implemented controls of the Statement of Applicability.
+"""Coverage of each catalogue by implemented controls of the Statements of Applicability.
 
-An Annex A control counts by its own organization-wide entry. An ISO 27001 control or an
-AI Act requirement counts as covered when one of the SoA controls mapped to it is applicable
-and implemented, as partly covered when one is partially implemented.
+An Annex A control counts by its own organization-wide entry, and so does an ISO 27001 control
+once the organization has started its ISO 27001 SoA. Until then, and always for an AI Act
+requirement, a requirement counts as covered when one of the AIMS SoA controls mapped to it is
+applicable and implemented, as partly covered when one is partially implemented. Such mapped
+figures are indicative: a mapping says a control helps, not that it meets the requirement, so
+they get no percentage.
 """
 
 from dataclasses import dataclass, field
 
-from controls.models import Control, Framework, ImplementationStatus, SoAEntry
+from controls.models import Control, Framework, ImplementationStatus, SoAEntry, SoAFramework
 
 COVERED, PARTIAL, GAP, EXCLUDED = "covered", "partial", "gap", "excluded"
 
@@ -26,6 +29,8 @@ class FrameworkCoverage:
     framework: str
     label: str
     requirements: list
+    # Counted through mappings to the AIMS SoA rather than from the catalogue's own SoA.
+    indicative: bool = False
 
     def count(self, state):
         return sum(1 for r in self.requirements if r.state == state)
@@ -70,13 +75,21 @@ def state_of(entries):
 
 def coverage():
     """One FrameworkCoverage per measured catalogue, in catalogue order (three queries)."""
-    entries = {e.control_id: e for e in SoAEntry.objects.organization_wide()}
+    entries = {
+        e.control_id: e for e in SoAEntry.objects.organization_wide().select_related("control")
+    }
+    # Catalogues with a Statement of Applicability of their own count by their entries.
+    own_soa = {Framework.ISO42001} | {
+        e.control.framework
+        for e in entries.values()
+        if e.control.framework == SoAFramework.ISO27001
+    }
     controls = Control.objects.filter(framework__in=Framework.covered()).prefetch_related(
         "mappings"
     )
     result = {f: [] for f in Framework.covered()}
     for control in controls:
-        if control.framework == Framework.ISO42001:
+        if control.framework in own_soa:
             entry = entries.get(control.pk)
             result[control.framework].append(
                 Requirement(control, state_of([entry]), [(control, entry)])
@@ -92,4 +105,7 @@ def coverage():
             Requirement(control, GAP if state == EXCLUDED else state, mapped)
         )
     labels = dict(Framework.choices)
-    return [FrameworkCoverage(f, labels[f], result[f]) for f in Framework.covered()]
+    return [
+        FrameworkCoverage(f, labels[f], result[f], indicative=f not in own_soa)
+        for f in Framework.covered()
+    ]

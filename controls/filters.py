@@ -22,7 +22,8 @@ class SoAEntryFilterSet(RegisterFilterSet):
     catalogue = django_filters.ChoiceFilter(
         label=_("catalogue"),
         field_name="control__framework",
-        choices=[(f.value, f.label) for f in Framework.in_soa()],
+        # The ISO 27001 controls list once the organization has started their SoA.
+        choices=[(f.value, f.label) for f in [*Framework.in_soa(), Framework.ISO27001]],
     )
     scope = django_filters.ChoiceFilter(
         label=_("scope"),
@@ -56,7 +57,7 @@ class SoAEntryFilterSet(RegisterFilterSet):
 class SoAVersionFilterSet(RegisterFilterSet):
     class Meta:
         model = SoAVersion
-        fields = ["status"]
+        fields = ["framework", "status"]
 
 
 class EvidenceFilterSet(RegisterFilterSet):

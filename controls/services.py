@@ -11,13 +11,22 @@ from aims.core.digests import canonical_sha256
 from aims.core.permissions import can
 from aims.core.roles import may_approve
 from controls.evidence_files import check_upload, display_name
-from controls.models import Evidence, EvidenceRevision, SoAEntry, SoAVersion
+from controls.models import (
+    Control,
+    Evidence,
+    EvidenceRevision,
+    SoAEntry,
+    SoAFramework,
+    SoAVersion,
+)
 
 
-def soa_content():
-    """The whole current SoA as plain data: what a version freezes and the PDF prints."""
+def soa_content(framework=SoAFramework.ISO42001):
+    """The whole current SoA of a framework as plain data: what a version freezes and the PDF
+    prints."""
     entries = (
-        SoAEntry.objects.select_related("control__objective", "ai_system", "owner")
+        SoAEntry.objects.for_framework(framework)
+        .select_related("control__objective", "ai_system", "owner")
         .prefetch_related(
             "risks",
             "impact_assessments",
@@ -58,6 +67,44 @@ def soa_content():
     return {"entries": rows}
 
 
+def soa_started(framework):
+    """Whether the framework's SoA has its entries (the ISO 42001 one always has)."""
+    return SoAEntry.objects.organization_wide().for_framework(framework).exists()
+
+
+def not_started_message(framework):
+    return _("The %(framework)s Statement of Applicability has not been started yet.") % {
+        "framework": SoAFramework(framework).label
+    }
+
+
+def soa_start(*, user, framework=SoAFramework.ISO27001):
+    """Start the framework's SoA: one organization-wide entry per control of its catalogue,
+    not yet assessed, recorded in history as created by the user. Done once."""
+    if not can(user, "add", SoAEntry):
+        raise PermissionDenied
+    with transaction.atomic():
+        # Locking the catalogue's controls makes a second, concurrent start wait and then
+        # find the entries already there.
+        controls = list(
+            Control.objects.select_for_update()
+            .filter(framework__in=SoAFramework(framework).catalogues)
+            .order_by("position", "code")
+        )
+        if soa_started(framework):
+            raise ValidationError(
+                _("The %(framework)s Statement of Applicability has been started already.")
+                % {"framework": SoAFramework(framework).label}
+            )
+        entries = []
+        for control in controls:
+            entry = SoAEntry(control=control, ai_system=None)
+            entry._history_user = user
+            entry.save()
+            entries.append(entry)
+    return entries
+
+
 def soa_entry_editors():
     """Who changed each SoA entry last: none of them may approve a version issued now."""
     last_editor = (
@@ -71,19 +118,26 @@ def soa_entry_editors():
     return sorted({editor for editor in editors if editor})
 
 
-def soa_version_issue(*, user, note=""):
-    """Freeze the current SoA as the next version, awaiting approval."""
+def soa_version_issue(*, user, note="", framework=SoAFramework.ISO42001):
+    """Freeze the current SoA of the framework as its next version, awaiting approval."""
     if not can(user, "add", SoAVersion):
         raise PermissionDenied
+    if not soa_started(framework):
+        raise ValidationError(not_started_message(framework))
     with transaction.atomic():
         # Locking the versions serialises issuing: two clicks cannot draw the same number.
-        numbers = list(SoAVersion.objects.select_for_update().values_list("number", "status"))
+        numbers = list(
+            SoAVersion.objects.select_for_update()
+            .filter(framework=framework)
+            .values_list("number", "status")
+        )
         if any(status == SoAVersion.Status.AWAITING_APPROVAL for _n, status in numbers):
             raise ValidationError(
                 _("A version awaits approval; it must be approved or rejected before the next.")
             )
-        content = soa_content()
+        content = soa_content(framework)
         version = SoAVersion(
+            framework=framework,
             number=max((n for n, _s in numbers), default=0) + 1,
             note=note,
             content=content,

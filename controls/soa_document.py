@@ -1,12 +1,31 @@
 """The Statement of Applicability as a document: rows with their labels, grouped by objective,
-for the PDF, the XLSX file and the version page. Works on the plain data a version freezes,
-so the current SoA and every issued version print the same way."""
+for the PDF, the XLSX file, the version page and the comparison of two versions. Works on the
+plain data a version freezes, so the current SoA and every issued version print the same way."""
 
+import io
+from datetime import date, datetime
+
+from django.apps import apps
+from django.core.exceptions import FieldDoesNotExist
 from django.utils import timezone, translation
+from django.utils.formats import date_format
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font
+from openpyxl.utils import get_column_letter
 
 from aims.core.digests import canonical_sha256
-from controls.models import ControlObjective, Framework, ImplementationStatus
+from aims.core.exports import FORMULA_TRIGGERS
+from controls.models import (
+    Control,
+    ControlObjective,
+    Evidence,
+    Framework,
+    ImplementationStatus,
+    SoAEntry,
+    SoAFramework,
+)
 
 
 def soa_rows(entries):
@@ -42,9 +61,13 @@ def soa_rows(entries):
     return rows
 
 
-def soa_document(version, entries):
+def soa_document(version, entries, framework=SoAFramework.ISO42001):
+    framework = SoAFramework(version.framework if version else framework)
     rows = soa_rows(entries)
-    titles = {o.code: o.localized_title for o in ControlObjective.objects.all()}
+    titles = {
+        o.code: o.localized_title
+        for o in ControlObjective.objects.filter(framework__in=framework.catalogues)
+    }
     groups = []
     for row in rows:
         key = row["objective"] or row["catalogue"]
@@ -79,13 +102,15 @@ def soa_document(version, entries):
             row["status_label"],
             row["owner"],
             "; ".join(row["evidence"]),
-            row["last_review"],
-            row["next_review"],
+            iso_date(row["last_review"]),
+            iso_date(row["next_review"]),
         ]
         for row in rows
     ]
     return {
         "version": version,
+        "framework": framework,
+        "standard": f"{framework.label} · {framework.clause}",
         "groups": groups,
         "headers": headers,
         "table": table,
@@ -99,3 +124,166 @@ def soa_document(version, entries):
         "sha256": version.sha256 if version else canonical_sha256({"entries": entries}),
         "printed": timezone.localtime(),
     }
+
+
+def iso_date(text):
+    """A date the frozen content holds as ISO text, or None."""
+    try:
+        return date.fromisoformat(text) if text else None
+    except ValueError:
+        return None
+
+
+# Comparison of two versions: labels and values as a reader knows them --------------------------
+
+LIST_FIELDS = ("risks", "impact_assessments", "requirements", "legal_requirements", "evidence")
+DATE_FIELDS = ("last_review", "next_review")
+
+
+def field_label(name):
+    """The field's label in the reader's language ("Justification for inclusion")."""
+    if name == "evidence":  # the link is declared on the evidence
+        label = Evidence._meta.verbose_name_plural
+    elif name == "risks":  # the link is declared on the risk
+        label = apps.get_model("risks", "Risk")._meta.verbose_name_plural
+    elif name == "title":
+        label = Control._meta.get_field("title").verbose_name
+    else:
+        try:
+            label = SoAEntry._meta.get_field(name).verbose_name
+        except FieldDoesNotExist:  # a field older versions froze and the entry no longer has
+            label = name.replace("_", " ")
+    return capfirst(label)
+
+
+def readable_value(name, value):
+    """A frozen value as text: Yes/No, the status label, a joined list, a formatted date."""
+    if value is None or value == "" or value == []:
+        return "—"
+    if isinstance(value, bool):
+        return _("Yes") if value else _("No")
+    if name == "status":
+        return dict(ImplementationStatus.choices).get(value, value)
+    if isinstance(value, list):
+        return "; ".join(str(item) for item in value)
+    if name in DATE_FIELDS and (day := iso_date(value)):
+        return date_format(day, "DATE_FORMAT")
+    return str(value)
+
+
+def readable_diff(diff):
+    """`soa_diff`'s result with each change as (label, before, after) in words."""
+    return {
+        **diff,
+        "changed": [
+            (
+                row,
+                [
+                    (field_label(name), readable_value(name, before), readable_value(name, after))
+                    for name, before, after in changes
+                ],
+            )
+            for row, changes in diff["changed"]
+        ],
+    }
+
+
+# The XLSX file: a cover sheet that identifies the version, then the statement -----------------
+
+DATE_FORMAT = "yyyy-mm-dd"
+DATETIME_FORMAT = "yyyy-mm-dd hh:mm"
+COLUMN_WIDTHS = (10, 40, 20, 11, 50, 30, 40, 18, 18, 30, 12, 12)
+
+
+def put(cell, value):
+    """Write a value into a cell: dates as date cells, text always as text, never a formula."""
+    if isinstance(value, datetime):
+        cell.value = timezone.localtime(value).replace(tzinfo=None)
+        cell.number_format = DATETIME_FORMAT
+    elif isinstance(value, date):
+        cell.value = value
+        cell.number_format = DATE_FORMAT
+    elif isinstance(value, int | float) and not isinstance(value, bool):
+        cell.value = value
+    else:
+        text = "" if value is None else str(value)
+        cell.value = text
+        # A string cell: '=…' stays text, and the quote prefix keeps Excel from turning it
+        # into a formula when someone edits the cell.
+        cell.data_type = "s"
+        if text.startswith(FORMULA_TRIGGERS):
+            cell.quotePrefix = True
+
+
+def cover_rows(document):
+    version = document["version"]
+    rows = [
+        (_("Statement of Applicability"), document["standard"]),
+        (_("Version"), version.number if version else _("current, not issued")),
+    ]
+    if version:
+        rows += [
+            (_("Status"), version.get_status_display()),
+            (_("Issued by"), str(version.issued_by)),
+            (_("Issued"), version.issued_at),
+        ]
+        if version.status == version.Status.REJECTED:
+            rows += [
+                (_("Rejected by"), str(version.decided_by)),
+                (_("Rejected"), version.decided_at),
+            ]
+        else:
+            rows += [
+                (_("Approved by"), str(version.decided_by) if version.decided_by_id else "—"),
+                (_("Approved"), version.decided_at),
+            ]
+        rows += [
+            (_("Decision comment"), version.decision_comment),
+            (_("Summary of changes"), version.note),
+        ]
+    else:
+        rows.append((_("Status"), _("Working copy: not issued and not approved.")))
+    rows += [
+        (
+            _("Controls"),
+            _("%(applicable)s applicable (%(implemented)s implemented), %(excluded)s excluded")
+            % document,
+        ),
+        ("SHA-256", document["sha256"]),
+        (_("Printed"), document["printed"]),
+    ]
+    return rows
+
+
+def soa_workbook(document):
+    """The statement as an XLSX file (bytes): a cover sheet, then one row per entry with a
+    frozen header row and a filter on every column."""
+    workbook = Workbook()
+    cover = workbook.active
+    cover.title = _("Cover")[:31]
+    for number, (label, value) in enumerate(cover_rows(document), start=1):
+        put(cover.cell(row=number, column=1), label)
+        cover.cell(row=number, column=1).font = Font(bold=True)
+        put(cover.cell(row=number, column=2), value)
+        cover.cell(row=number, column=2).alignment = Alignment(
+            wrap_text=True, vertical="top", horizontal="left"
+        )
+    cover.column_dimensions["A"].width = 28
+    cover.column_dimensions["B"].width = 80
+
+    sheet = workbook.create_sheet(_("Statement of Applicability")[:31])
+    for column, header in enumerate(document["headers"], start=1):
+        put(sheet.cell(row=1, column=column), header)
+        sheet.cell(row=1, column=column).font = Font(bold=True)
+    for number, values in enumerate(document["table"], start=2):
+        for column, value in enumerate(values, start=1):
+            put(sheet.cell(row=number, column=column), value)
+    sheet.freeze_panes = "A2"
+    sheet.auto_filter.ref = sheet.dimensions
+    for column in range(1, len(document["headers"]) + 1):
+        width = COLUMN_WIDTHS[column - 1] if column <= len(COLUMN_WIDTHS) else 20
+        sheet.column_dimensions[get_column_letter(column)].width = width
+
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()

@@ -75,6 +75,7 @@ class SoAVersionTable(RegisterTable):
         model = SoAVersion
         fields = (
             "number",
+            "framework",
             "status",
             "issued_by",
             "issued_at",

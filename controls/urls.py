@@ -13,6 +13,16 @@ urlpatterns = [
     path("soa-versions/compare/", views.soa_compare, name="soa_compare"),
     path("soa-versions/v<int:number>.pdf", views.soa_pdf, name="soa_version_pdf"),
     path("soa-versions/v<int:number>.xlsx", views.soa_xlsx, name="soa_version_xlsx"),
+    # Per framework (the routes above serve the ISO/IEC 42001 statement).
+    path("soa/<slug:framework>/start/", views.soa_start, name="soa_start"),
+    path("soa/<slug:framework>/document.pdf", views.soa_pdf, name="soa_pdf"),
+    path("soa/<slug:framework>/document.xlsx", views.soa_xlsx, name="soa_xlsx"),
+    path("soa-versions/<slug:framework>/v<int:number>.pdf", views.soa_pdf, name="soa_version_pdf"),
+    path(
+        "soa-versions/<slug:framework>/v<int:number>.xlsx",
+        views.soa_xlsx,
+        name="soa_version_xlsx",
+    ),
     path("coverage/", views.coverage_view, name="coverage"),
     path(
         "evidence/<int:pk>/files/<int:number>/",

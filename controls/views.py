@@ -4,23 +4,24 @@ and its versions (issue, decide, compare, PDF and XLSX), coverage, and evidence 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.html import format_html
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from aims.core import pdf
-from aims.core.exports import export_rows
 from aims.core.permissions import can
 from aims.core.views import refused
 from controls import services
 from controls.coverage import coverage
 from controls.forms import EvidenceRevisionForm, SoADecisionForm, SoAIssueForm
-from controls.models import Evidence, SoAEntry, SoAVersion
-from controls.soa_document import soa_document, soa_rows
+from controls.models import Evidence, SoAEntry, SoAFramework, SoAVersion
+from controls.soa_document import readable_diff, soa_document, soa_rows, soa_workbook
 
 
 def control_detail_context(control, user):
@@ -43,19 +44,42 @@ def catalogue_note(request, filtered):
     )
 
 
+def soa_framework(value):
+    """The SoA named in a URL or a form (404 for anything else)."""
+    try:
+        return SoAFramework(value)
+    except ValueError:
+        raise Http404 from None
+
+
 def soa_summary(request, filtered):
-    """Above the SoA list: its state, the issue button, exports and the latest versions."""
+    """Above the SoA list, per framework: its state, the issue button (or, for ISO 27001, the
+    button that starts it), exports and the latest versions."""
     user = request.user
-    versions = SoAVersion.objects.restrict(user).select_related("issued_by", "decided_by")[:5]
+    may_issue = can(user, "add", SoAVersion)
+    visible = SoAVersion.objects.restrict(user).select_related("issued_by", "decided_by")
+    awaiting = {
+        v.framework: v
+        for v in SoAVersion.objects.filter(status=SoAVersion.Status.AWAITING_APPROVAL)
+    }
+    statements = [
+        {
+            "framework": framework,
+            "started": services.soa_started(framework),
+            "versions": visible.filter(framework=framework)[:5],
+            "awaiting": awaiting.get(framework),
+            # What keeps a version from being issued, linked for whoever issues.
+            # Two issue forms on one page: ids of their own.
+            "issue_form": SoAIssueForm(auto_id=f"id_{framework}_%s"),
+        }
+        for framework in SoAFramework
+    ]
     return render_to_string(
         "controls/soa_summary.html",
         {
-            "versions": versions,
-            "awaiting": SoAVersion.objects.filter(
-                status=SoAVersion.Status.AWAITING_APPROVAL
-            ).first(),
-            "may_issue": can(user, "add", SoAVersion),
-            "issue_form": SoAIssueForm(),
+            "statements": statements,
+            "may_issue": may_issue,
+            "may_start": can(user, "add", SoAEntry),
         },
         request=request,
     )
@@ -63,7 +87,12 @@ def soa_summary(request, filtered):
 
 def soa_version_context(version, user):
     refusal = services.soa_approval_refusal(user, version)
-    earlier = SoAVersion.objects.restrict(user).filter(number__lt=version.number).first()
+    earlier = (
+        SoAVersion.objects.restrict(user)
+        .filter(framework=version.framework, number__lt=version.number)
+        .order_by("-number")
+        .first()
+    )
     return {
         "decision_refusal": refusal,
         "decision_form": SoADecisionForm(),
@@ -78,13 +107,37 @@ def evidence_context(evidence, user):
 
 @login_required
 @require_POST
+def soa_start(request, framework):
+    framework = soa_framework(framework)
+    try:
+        entries = services.soa_start(user=request.user, framework=framework)
+    except ValidationError as error:
+        refused(request, error)
+    else:
+        messages.success(
+            request,
+            _(
+                "The %(framework)s Statement of Applicability is started with %(count)s "
+                "controls; record for each whether it applies and why."
+            )
+            % {"framework": framework.label, "count": len(entries)},
+        )
+    list_url = reverse("controls:soaentry_list")
+    return redirect(f"{list_url}?{urlencode({'catalogue': framework.catalogues[0]})}")
+
+
+@login_required
+@require_POST
 def soa_issue(request):
     form = SoAIssueForm(request.POST)
+    framework = soa_framework(request.POST.get("framework", SoAFramework.ISO42001))
     if not form.is_valid():
         refused(request, ValidationError(form.errors["note"]))
         return redirect("controls:soaentry_list")
     try:
-        version = services.soa_version_issue(user=request.user, note=form.cleaned_data["note"])
+        version = services.soa_version_issue(
+            user=request.user, note=form.cleaned_data["note"], framework=framework
+        )
     except ValidationError as error:
         refused(request, error)
         return redirect("controls:soaentry_list")
@@ -123,7 +176,8 @@ def soa_version_decide(request, pk):
 def soa_compare(request):
     if not can(request.user, "view", SoAVersion):
         raise PermissionDenied
-    versions = SoAVersion.objects.restrict(request.user)
+    framework = soa_framework(request.GET.get("framework", SoAFramework.ISO42001))
+    versions = SoAVersion.objects.restrict(request.user).filter(framework=framework)
     older = newer = diff = None
     numbers = list(versions.order_by("number").values_list("number", flat=True))
     try:
@@ -133,43 +187,67 @@ def soa_compare(request):
         if request.GET:
             messages.error(request, _("Choose two issued versions to compare."))
     else:
-        diff = services.soa_diff(older.entries, newer.entries)
+        diff = readable_diff(services.soa_diff(older.entries, newer.entries))
     return render(
         request,
         "controls/soa_compare.html",
-        {"numbers": numbers, "older": older, "newer": newer, "diff": diff},
+        {
+            "numbers": numbers,
+            "older": older,
+            "newer": newer,
+            "diff": diff,
+            "framework": framework,
+            "frameworks": list(SoAFramework),
+        },
     )
 
 
-def soa_source(request, number):
-    """The entries to print: the current SoA, or an issued version the user may see."""
+def soa_source(request, number, framework):
+    """The entries to print: the framework's current SoA, or an issued version of it the user
+    may see."""
+    framework = soa_framework(framework)
     if number is None:
         if not can(request.user, "view", SoAEntry):
             raise PermissionDenied
-        content = services.soa_content()
+        if not services.soa_started(framework):
+            raise Http404(services.not_started_message(framework))
+        content = services.soa_content(framework)
         return None, content["entries"]
-    version = get_object_or_404(SoAVersion.objects.restrict(request.user), number=number)
+    version = get_object_or_404(
+        SoAVersion.objects.restrict(request.user), framework=framework, number=number
+    )
     return version, version.entries
 
 
 @login_required
-def soa_pdf(request, number=None):
-    version, entries = soa_source(request, number)
-    content = pdf.render_pdf("controls/soa_pdf.html", soa_document(version, entries))
-    return pdf.pdf_response(content, soa_file_name(version))
+def soa_pdf(request, number=None, framework=SoAFramework.ISO42001):
+    version, entries = soa_source(request, number, framework)
+    document = soa_document(version, entries, framework)
+    content = pdf.render_pdf("controls/soa_pdf.html", document)
+    return pdf.pdf_response(content, soa_file_name(version, framework))
 
 
 @login_required
-def soa_xlsx(request, number=None):
-    version, entries = soa_source(request, number)
-    document = soa_document(version, entries)
-    return export_rows([document["headers"], *document["table"]], "xlsx", soa_file_name(version))
+def soa_xlsx(request, number=None, framework=SoAFramework.ISO42001):
+    version, entries = soa_source(request, number, framework)
+    content = soa_workbook(soa_document(version, entries, framework))
+    response = HttpResponse(
+        content,
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    filename = soa_file_name(version, framework)
+    response["Content-Disposition"] = f'attachment; filename="{filename}.xlsx"'
+    return response
 
 
-def soa_file_name(version):
+def soa_file_name(version, framework=SoAFramework.ISO42001):
+    # The ISO 42001 statement keeps its file names; the ISO 27001 one says which it is.
+    prefix = "statement-of-applicability"
+    if SoAFramework(framework) == SoAFramework.ISO27001:
+        prefix = f"{prefix}-iso27001"
     if version is None:
-        return f"statement-of-applicability-current-{timezone.localdate()}"
-    return f"statement-of-applicability-v{version.number}"
+        return f"{prefix}-current-{timezone.localdate()}"
+    return f"{prefix}-v{version.number}"
 
 
 @login_required
