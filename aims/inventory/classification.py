@@ -8,12 +8,23 @@ obligation catalogue (`data/ai_act_obligations.json`, loaded elsewhere) with
 
 The rules, in order:
 
-1. Any Art. 5 practice makes the system prohibited; nothing else is evaluated.
-2. A product (or safety component) under Annex I legislation is high-risk (Art. 6(1)).
-3. An Annex III area makes the system high-risk (Art. 6(2)) unless an Art. 6(3) exemption applies;
-   profiling of natural persons always overrides the exemption.
-4. Art. 50 transparency duties and GPAI obligations are flags beside the tier, not tiers.
+1. Any Art. 5 practice makes the system prohibited; nothing else is evaluated. (The practice
+   added by the Digital Omnibus, generating non-consensual intimate imagery or child sexual abuse
+   material, has its own condition because it applies from a later date.)
+2. A product (or safety component) under Annex I legislation is high-risk (Art. 6(1)); nothing
+   later downgrades it: an Art. 6(3) exemption only concerns the Annex III route.
+3. An Annex III area makes the system high-risk (Art. 6(2)) unless the system falls under an
+   exclusion written into the area itself (1:1 biometric verification, point 1(a); detecting
+   financial fraud, point 5(b)) or an Art. 6(3) exemption applies; profiling of natural persons
+   always overrides the exemption. The area chosen by the user is kept; an emotion-recognition or
+   biometric-categorisation answer only supplies the biometrics area when no area applies.
+4. Art. 50 transparency duties and GPAI obligations are flags beside the tier, not tiers. The
+   systemic-risk flag needs a general-purpose AI model in the first place.
 5. Everything else is minimal risk.
+
+Art. 27 (fundamental rights impact assessment) follows from the same answers: `Result.
+fria_required`; for a stored classification `Classification.fria_required` and for a system
+`AISystem.fria_required` (also checking that we deploy it).
 
 Labels are short summaries in our own words, not the wording of the Regulation. Application dates
 are data (the JSON catalogue), never code, because they change by law.
@@ -21,6 +32,7 @@ are data (the JSON catalogue), never code, because they change by law.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, fields
 from typing import Any
@@ -48,7 +60,19 @@ PROHIBITED_PRACTICES = (
         "realtime_remote_biometric_id",
         _("Real-time remote biometric identification in public spaces for law enforcement"),
     ),
+    (
+        "intimate_imagery_csam",
+        _(
+            "Generating non-consensual intimate images or child sexual abuse material "
+            "(added by the Digital Omnibus)"
+        ),
+    ),
 )
+
+# The obligation condition each practice triggers. The practice added by the Digital Omnibus
+# applies from its own date, so its obligation is a separate catalogue entry.
+PROHIBITION_CONDITIONS = {code: "prohibited" for code, _label in PROHIBITED_PRACTICES}
+PROHIBITION_CONDITIONS["intimate_imagery_csam"] = "prohibited_intimate_imagery"
 
 ANNEX_III_AREAS = (
     ("biometrics", _("Biometrics")),
@@ -58,8 +82,8 @@ ANNEX_III_AREAS = (
     (
         "essential_services",
         _(
-            "Essential private and public services "
-            "(credit scoring, life and health insurance, emergency triage)"
+            "Essential private and public services (public benefits, credit scoring except "
+            "fraud detection, life and health insurance, emergency triage)"
         ),
     ),
     ("law_enforcement", _("Law enforcement")),
@@ -121,9 +145,17 @@ ROUTES = (
 CONDITIONS = (
     ("all", _("Any AI system")),
     ("prohibited", _("Prohibited practice")),
+    (
+        "prohibited_intimate_imagery",
+        _("Prohibited practice: non-consensual intimate images or child sexual abuse material"),
+    ),
     ("high_risk", _("High-risk system (any route)")),
     ("high_risk_annex_i", _("High-risk system under Annex I")),
     ("high_risk_annex_iii", _("High-risk system under Annex III")),
+    (
+        "high_risk_annex_iii_art_86",
+        _("High-risk system under Annex III, except critical infrastructure (Art. 86)"),
+    ),
     ("fria", _("Fundamental rights impact assessment required")),
     ("exempt_6_3", _("Annex III system exempted under Art. 6(3)")),
     *FLAGS,
@@ -174,6 +206,8 @@ class Answers:
     annex_i_product: bool = False
     annex_iii_area: str = ""
     exemptions: tuple[str, ...] = ()
+    biometric_verification_only: bool = False
+    financial_fraud_only: bool = False
     profiling: bool = False
     public_body: bool = False
     credit_or_insurance: bool = False
@@ -240,6 +274,13 @@ class Result:
         return list(dict.fromkeys([*recorded, *self.added_roles]))
 
     @property
+    def fria_required(self) -> bool:
+        """Art. 27: deployers of this system must assess its impact on fundamental rights
+        (public bodies and providers of public services, credit scoring, life and health
+        insurance). Whether we deploy it is the caller's question (`AISystem.fria_required`)."""
+        return "fria" in self.conditions
+
+    @property
     def summary(self) -> str:
         """One line such as "High-risk (Annex III, employment)", in the active language."""
         area = str(ANNEX_III_SHORT_NAMES.get(self.annex_iii_area, self.annex_iii_area))
@@ -258,13 +299,14 @@ class Result:
 
 # --- Classification -------------------------------------------------------------------------------
 
+# The answer that raises each flag, in the order of FLAGS.
 _FLAG_ANSWERS = (
-    ("interacts_with_people", ("transparency_interaction",)),
-    ("synthetic_content", ("transparency_synthetic",)),
-    ("emotion_or_biometric", ("transparency_emotion_biometric",)),
-    ("deepfake_or_public_text", ("transparency_deepfake",)),
-    ("gpai", ("gpai",)),
-    ("gpai_systemic", ("gpai", "gpai_systemic")),
+    ("interacts_with_people", "transparency_interaction"),
+    ("synthetic_content", "transparency_synthetic"),
+    ("emotion_or_biometric", "transparency_emotion_biometric"),
+    ("deepfake_or_public_text", "transparency_deepfake"),
+    ("gpai", "gpai"),
+    ("gpai_systemic", "gpai_systemic"),
 )
 
 
@@ -311,7 +353,9 @@ def classify(answers: Answers) -> Result:
             flags=(),
             route="article_5",
             annex_iii_area="",
-            conditions=frozenset({"all", "prohibited"}),
+            conditions=frozenset(
+                {"all", *(PROHIBITION_CONDITIONS[code] for code in answers.prohibited)}
+            ),
             trail=tuple(trail),
         )
     trail.append(gettext("No prohibited practice selected (Art. 5)."))
@@ -319,6 +363,35 @@ def classify(answers: Answers) -> Result:
     tier = "minimal"
     route = ""
     area = answers.annex_iii_area
+    excluded = False
+    if area == "biometrics" and answers.biometric_verification_only:
+        if answers.emotion_or_biometric:
+            trail.append(
+                gettext(
+                    "Biometric verification alone would be excluded from Annex III, point 1(a), "
+                    "but the system also recognises emotions or categorises people: it stays in "
+                    "the biometrics area."
+                )
+            )
+        else:
+            area, excluded = "", True
+            trail.append(
+                gettext(
+                    "Biometric verification whose only purpose is to confirm that a person is who "
+                    "they claim to be is excluded from Annex III, point 1(a): not in the "
+                    "biometrics area."
+                )
+            )
+    elif area == "essential_services" and answers.financial_fraud_only:
+        area, excluded = "", True
+        trail.append(
+            gettext(
+                "Detecting financial fraud is excluded from Annex III, point 5(b): not in the "
+                "area of essential services."
+            )
+        )
+    # The emotion/biometric answer supplies an area only when none applies: it never replaces
+    # the area the user chose.
     if not area and answers.emotion_or_biometric:
         area = "biometrics"
         trail.append(
@@ -345,7 +418,18 @@ def classify(answers: Answers) -> Result:
     if area:
         trail.append(gettext("Annex III area selected: %(area)s.") % {"area": area_name})
         exemptions = "; ".join(label_for(EXEMPTIONS_6_3, code) for code in answers.exemptions)
-        if answers.exemptions and not answers.profiling:
+        if answers.exemptions and not answers.profiling and answers.annex_i_product:
+            # Art. 6(3) derogates from Art. 6(2) only: the Annex I route stands, and so does its
+            # high-risk tier; the provider still documents the Annex III assessment (Art. 6(4)).
+            conditions.add("exempt_6_3")
+            trail.append(
+                gettext(
+                    "Exemption claimed (Art. 6(3)): %(exemptions)s; it applies to the Annex III "
+                    "route only and does not change the Annex I classification."
+                )
+                % {"exemptions": exemptions}
+            )
+        elif answers.exemptions and not answers.profiling:
             route = route or "exempt_6_3"
             conditions.add("exempt_6_3")
             trail.append(
@@ -361,6 +445,9 @@ def classify(answers: Answers) -> Result:
         else:
             tier, route = "high_risk", route or "annex_iii"
             conditions |= {"high_risk", "high_risk_annex_iii"}
+            if area != "critical_infrastructure":
+                # Art. 86(1): the right to an explanation excludes Annex III, point 2.
+                conditions.add("high_risk_annex_iii_art_86")
             if answers.exemptions:
                 trail.append(
                     gettext(
@@ -390,7 +477,8 @@ def classify(answers: Answers) -> Result:
                     )
                 )
     elif not answers.annex_i_product:
-        trail.append(gettext("Not an Annex I product and no Annex III area selected."))
+        if not excluded:
+            trail.append(gettext("Not an Annex I product and no Annex III area selected."))
         if answers.exemptions:
             trail.append(
                 gettext("Art. 6(3) exemptions were ignored because no Annex III area is selected.")
@@ -398,13 +486,21 @@ def classify(answers: Answers) -> Result:
 
     # 4. Flags beside the tier: Art. 50 transparency and GPAI obligations.
     flags: list[str] = []
-    for answer, answer_flags in _FLAG_ANSWERS:
-        if getattr(answers, answer):
-            for flag in answer_flags:
-                if flag not in flags:
-                    flags.append(flag)
-            trail.append(_flag_trail(answer, answer_flags[-1]))
-    flags.sort(key=[code for code, _label in FLAGS].index)
+    for answer, flag in _FLAG_ANSWERS:
+        if not getattr(answers, answer):
+            continue
+        if answer == "gpai_systemic" and not answers.gpai:
+            # Systemic risk is a property of a general-purpose AI model (Art. 51): without one,
+            # the compute answer means nothing.
+            trail.append(
+                gettext(
+                    "The training-compute answer was ignored: the system is not a "
+                    "general-purpose AI model."
+                )
+            )
+            continue
+        flags.append(flag)
+        trail.append(_flag_trail(answer, flag))
     conditions.update(flags)
 
     # 5. Art. 25: rebranding, substantially modifying or re-purposing a high-risk system makes
@@ -433,16 +529,40 @@ def classify(answers: Answers) -> Result:
     )
 
 
-def applicable_obligations(result: Result, roles: Iterable[str] | str, obligations: Iterable):
-    """The obligations that apply to a classified system for the given AI Act roles.
+def article_sort_key(article: str) -> tuple:
+    """Sort key for article references in numeric order: "Art. 9" before "Art. 73", "Art. 26(2)"
+    before "Art. 26(11)", "Art. 53(1)(a)-(b)" after "Art. 53"."""
+    return tuple(
+        (0, int(part), "") if part.isdigit() else (1, 0, part)
+        for part in re.findall(r"\d+|[a-z]+", article.lower())
+    )
 
-    `obligations` is any iterable of objects with `condition` (a CONDITIONS code) and `roles` (a
-    list of ROLES codes; empty means every role). Input order is kept.
+
+def applicable_obligations(result: Result, roles: Iterable[str] | str, obligations: Iterable):
+    """The obligations that apply to a classified system for the given AI Act roles, each once,
+    in article order.
+
+    `obligations` is any iterable of objects with `code`, `article`, `condition` (a CONDITIONS
+    code), `roles` (a list of ROLES codes; empty means every role) and `application_date`.
+    When two routes bring the same duty (an Annex I product in an Annex III area gets Art. 9 from
+    both), it is listed once, with the earlier date: from then on it applies.
     """
     wanted = {roles} if isinstance(roles, str) else set(roles)
-    return [
-        obligation
-        for obligation in obligations
-        if obligation.condition in result.conditions
-        and (not obligation.roles or wanted.intersection(obligation.roles))
-    ]
+    selected = {}
+    for obligation in obligations:
+        if obligation.condition not in result.conditions:
+            continue
+        if obligation.roles and not wanted.intersection(obligation.roles):
+            continue
+        key = (obligation.article, frozenset(obligation.roles))
+        kept = selected.get(key)
+        if kept is None or obligation.application_date < kept.application_date:
+            selected[key] = obligation
+    return sorted(
+        selected.values(),
+        key=lambda obligation: (
+            article_sort_key(obligation.article),
+            obligation.application_date,
+            obligation.code,
+        ),
+    )

@@ -98,6 +98,7 @@ class AIActObligationForm(RegisterForm):
             "condition",
             "roles",
             "application_date",
+            "date_source",
             "note",
         ]
         widgets = {"application_date": DATE}
@@ -117,11 +118,33 @@ def yes_no(label, help_text=""):
 
 
 class QuestionnaireStep(forms.Form):
-    """One step of the classification questionnaire."""
+    """One step of the classification questionnaire.
 
-    def __init__(self, *args, **kwargs):
+    `asked_when` maps a field to a test on the answers given so far: a question that cannot
+    apply on the path taken is not asked (no FLOPs question without a general-purpose model).
+    """
+
+    asked_when = {}
+
+    def __init__(self, *args, answers=None, **kwargs):
         super().__init__(*args, **kwargs)
+        for name in self.skipped(answers or {}):
+            del self.fields[name]
         style_widgets(self)
+
+    @classmethod
+    def skipped(cls, answers):
+        return [name for name, asked in cls.asked_when.items() if not asked(answers)]
+
+    @classmethod
+    def asked(cls, answers):
+        """The names of the questions this step asks, given the answers so far."""
+        skipped = cls.skipped(answers)
+        return [name for name in cls.base_fields if name not in skipped]
+
+
+def in_area(*areas):
+    return lambda answers: answers.get("annex_iii_area") in areas
 
 
 class ProhibitedStep(QuestionnaireStep):
@@ -156,8 +179,48 @@ class AnnexIIIStep(QuestionnaireStep):
     )
 
 
+class AnnexIIIScopeStep(QuestionnaireStep):
+    """What the area itself leaves out (Annex III, points 1(a) and 5(b)) and what decides the
+    FRIA in essential services (points 5(b) and 5(c))."""
+
+    title = _("Scope of the area (Annex III)")
+    asked_when = {
+        "biometric_verification_only": in_area("biometrics"),
+        "financial_fraud_only": in_area("essential_services"),
+        "credit_or_insurance": in_area("essential_services"),
+    }
+    AREAS = ("biometrics", "essential_services")
+
+    biometric_verification_only = yes_no(
+        _(
+            "Is its only biometric use to verify that a person is who they claim to be (1:1 "
+            "verification, such as unlocking a device with a face)?"
+        ),
+        _(
+            "Biometric verification is excluded from Annex III, point 1(a). Identifying people "
+            "among many (1:n), recognising emotions or categorising people is not."
+        ),
+    )
+    financial_fraud_only = yes_no(
+        _("Is the system used only to detect financial fraud, such as fraudulent claims?"),
+        _(
+            "Detecting financial fraud is excluded from Annex III, point 5(b): such a system is "
+            "not high-risk in this area, even when it scores people."
+        ),
+    )
+    credit_or_insurance = yes_no(
+        _("Does it assess creditworthiness, or risks and prices in life or health insurance?"),
+        _("Then deployers must carry out a fundamental rights impact assessment (Art. 27)."),
+    )
+
+
 class ExemptionStep(QuestionnaireStep):
     title = _("Exemptions (Art. 6(3))")
+    asked_when = {
+        # Art. 27 leaves out critical infrastructure: whether we are a public body cannot matter.
+        "public_body": lambda answers: answers.get("annex_iii_area") != "critical_infrastructure",
+    }
+
     exemptions = forms.MultipleChoiceField(
         label=_("Does the system only do one of these?"),
         help_text=_("Leave all unticked if none applies."),
@@ -173,10 +236,6 @@ class ExemptionStep(QuestionnaireStep):
         ),
     )
     public_body = yes_no(_("Are we a public body, or do we provide a public service with it?"))
-    credit_or_insurance = yes_no(
-        _("Does it assess creditworthiness, or risks and prices in life or health insurance?"),
-        _("Only matters in the area of essential services."),
-    )
 
 
 class TransparencyStep(QuestionnaireStep):
@@ -190,13 +249,20 @@ class TransparencyStep(QuestionnaireStep):
         _("Does it produce deepfakes, or text published to inform the public?")
     )
     gpai = yes_no(_("Is it, or is it built as, a general-purpose AI model that we provide?"))
-    gpai_systemic = yes_no(
-        _("Was that model trained with more than 10^25 floating-point operations?"),
-    )
     becomes_provider = yes_no(
         _(
             "Do we put our name on a high-risk system, modify it substantially, or change its "
             "purpose so that it becomes high-risk?"
         ),
         _("Then we take on the provider's obligations (Art. 25)."),
+    )
+
+
+class SystemicRiskStep(QuestionnaireStep):
+    """Asked only of a general-purpose AI model (Art. 51)."""
+
+    title = _("General-purpose AI model with systemic risk (Art. 51)")
+    gpai_systemic = yes_no(
+        _("Was that model trained with more than 10^25 floating-point operations?"),
+        _("A model above this amount of training compute is presumed to have systemic risk."),
     )

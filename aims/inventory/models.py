@@ -275,6 +275,10 @@ class ThirdParty(ReferencedModel):
 class AIActObligation(TrackedModel):
     """An obligation under the EU AI Act. Application dates are data: the law changes them."""
 
+    class DateSource(models.TextChoices):
+        ART_113 = "art_113", _("Art. 113 of the AI Act as adopted")
+        DIGITAL_OMNIBUS = "digital_omnibus", _("Digital Omnibus amending the AI Act (2026)")
+
     code = models.SlugField(_("code"), max_length=80, unique=True)
     article = models.CharField(_("article"), max_length=40)
     title = models.CharField(_("obligation"), max_length=SHORT_TEXT)
@@ -286,6 +290,13 @@ class AIActObligation(TrackedModel):
         help_text=_("None ticked: every role."),
     )
     application_date = models.DateField(_("applies from"))
+    date_source = models.CharField(
+        _("legal source of the date"),
+        max_length=20,
+        choices=DateSource.choices,
+        default=DateSource.ART_113,
+        help_text=_("The act that sets the date: the Regulation as adopted or the amending act."),
+    )
     note = models.TextField(_("note"), max_length=LONG_TEXT, blank=True)
 
     class Meta:

@@ -64,23 +64,51 @@ def system_detail_context(system, user):
 
 # --- The classification questionnaire --------------------------------------------------------
 
-STEPS = (
-    ("prohibited", forms.ProhibitedStep),
-    ("annex_i", forms.AnnexIStep),
-    ("annex_iii", forms.AnnexIIIStep),
-    ("exemptions", forms.ExemptionStep),
-    ("transparency", forms.TransparencyStep),
-)
+STEPS = {
+    "prohibited": forms.ProhibitedStep,
+    "annex_i": forms.AnnexIStep,
+    "annex_iii": forms.AnnexIIIStep,
+    "annex_iii_scope": forms.AnnexIIIScopeStep,
+    "exemptions": forms.ExemptionStep,
+    "transparency": forms.TransparencyStep,
+    "gpai_systemic": forms.SystemicRiskStep,
+}
 
 
 def steps_for(answers):
-    """The steps that matter given the answers so far (no exemptions without an area, …)."""
+    """The steps on the path the answers so far take (no exemptions without an area, no
+    compute question without a general-purpose model, …)."""
     if answers.get("prohibited"):
         return ["prohibited"]
     names = ["prohibited", "annex_i", "annex_iii"]
-    if answers.get("annex_iii_area"):
+    area = answers.get("annex_iii_area")
+    if area in forms.AnnexIIIScopeStep.AREAS:
+        names.append("annex_iii_scope")
+    outside_area = (area == "biometrics" and answers.get("biometric_verification_only")) or (
+        area == "essential_services" and answers.get("financial_fraud_only")
+    )
+    if area and not outside_area:
         names.append("exemptions")
-    return [*names, "transparency"]
+    names.append("transparency")
+    if answers.get("gpai"):
+        names.append("gpai_systemic")
+    return names
+
+
+def answers_on_path(answers):
+    """The answers to the questions asked on the path; those left behind (exemptions after the
+    area was cleared, the compute answer after "no general-purpose model") do not count."""
+    asked = {name for step in steps_for(answers) for name in STEPS[step].asked(answers)}
+    return Answers.from_dict({key: value for key, value in answers.items() if key in asked})
+
+
+def questionnaire_state(session, key, system):
+    """The answers in progress; a new round starts from the answers of the current
+    classification, so that classifying again means changing what changed."""
+    if key in session:
+        return session[key]
+    latest = system.current_classification
+    return {"answers": dict(latest.answers) if latest else {}, "done": []}
 
 
 @login_required
@@ -88,25 +116,30 @@ def classify_system(request, pk):
     """Step by step through the questionnaire; answers live in the session until saved."""
     system = get_object_or_404(AISystem.objects.restrict(request.user, "change"), pk=pk)
     key = f"classification-{system.pk}"
-    state = request.session.get(key, {"answers": {}, "done": []})
+    state = questionnaire_state(request.session, key, system)
     answers = state["answers"]
     names = steps_for(answers)
     step = request.GET.get("step", names[0])
-    if step == "review" or step not in dict(STEPS):
+    if step == "review" or step not in STEPS:
         return review(request, system, key, state)
-    form_class = dict(STEPS)[step]
+    if step not in names:
+        # A step that does not apply to the answers so far (opened by URL, or left behind):
+        # go on where the path continues.
+        following = [name for name in names if name not in state["done"]]
+        return redirect(f"{request.path}?step={following[0] if following else 'review'}")
+    form_class = STEPS[step]
     if request.method == "POST":
-        form = form_class(request.POST)
+        form = form_class(request.POST, answers=answers)
         if form.is_valid():
             answers.update(form.cleaned_data)
             state["done"] = sorted({*state["done"], step})
             request.session[key] = state
             names = steps_for(answers)
-            following = names[names.index(step) + 1 :] if step in names else []
+            following = names[names.index(step) + 1 :]
             return redirect(f"{request.path}?step={following[0] if following else 'review'}")
     else:
-        form = form_class(initial=answers)
-    position = names.index(step) if step in names else 0
+        form = form_class(initial=answers, answers=answers)
+    position = names.index(step)
     return render(
         request,
         "inventory/classify_step.html",
@@ -115,7 +148,7 @@ def classify_system(request, pk):
             "form": form,
             "step": step,
             "number": position + 1,
-            "count": len(names) + 1,
+            "count": len(names) + 1,  # the steps and the review
             "previous": names[position - 1] if position else None,
         },
     )
@@ -127,9 +160,7 @@ def review(request, system, key, state):
     unanswered = [step for step in path if step not in state["done"]]
     if unanswered:
         return redirect(f"{request.path}?step={unanswered[0]}")
-    # Answers of steps left behind (exemptions after the area was cleared) do not count.
-    on_path = {name for step in path for name in dict(STEPS)[step].base_fields}
-    parsed = Answers.from_dict({k: v for k, v in answers.items() if k in on_path})
+    parsed = answers_on_path(answers)
     if request.method == "POST":
         record = services.ai_system_classify(system=system, answers=parsed, user=request.user)
         del request.session[key]

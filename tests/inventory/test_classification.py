@@ -14,6 +14,7 @@ from aims.inventory.classification import (
     EXEMPTIONS_6_3,
     FLAGS,
     PROHIBITED_PRACTICES,
+    PROHIBITION_CONDITIONS,
     ROLES,
     TIERS,
     Answers,
@@ -52,7 +53,7 @@ CASES = [
             "prohibited",
             "article_5",
             summary="Prohibited (Art. 5)",
-            includes={"all", "prohibited"},
+            includes={"all", PROHIBITION_CONDITIONS[code]},
             excludes={"high_risk", "transparency_interaction"},
         )
         for code, _label in PROHIBITED_PRACTICES
@@ -154,7 +155,7 @@ CASES = [
     ),
     case(
         "a systemic risk model gets both gpai flags",
-        Answers(gpai_systemic=True),
+        Answers(gpai=True, gpai_systemic=True),
         "minimal",
         "",
         flags=("gpai", "gpai_systemic"),
@@ -253,7 +254,7 @@ def test_there_are_at_least_thirty_classification_cases():
 
 
 def test_choice_lists_have_the_expected_codes():
-    assert len(PROHIBITED_PRACTICES) == 8
+    assert len(PROHIBITED_PRACTICES) == 9
     assert len(ANNEX_III_AREAS) == 8
     assert len(EXEMPTIONS_6_3) == 4
     assert [code for code, _label in TIERS] == ["prohibited", "high_risk", "minimal"]
@@ -373,6 +374,7 @@ def test_every_catalogue_entry_is_valid(catalogue):
         "condition",
         "roles",
         "application_date",
+        "date_source",
         "note",
     }
     for entry in catalogue:
@@ -380,6 +382,7 @@ def test_every_catalogue_entry_is_valid(catalogue):
         assert entry["condition"] in conditions, entry
         assert set(entry["roles"]) <= roles, entry
         datetime.date.fromisoformat(entry["application_date"])
+        assert entry["date_source"] in {"art_113", "digital_omnibus"}, entry
         assert entry["title"] and entry["title_de"] and entry["note"] and entry["article"]
     all_codes = [entry["code"] for entry in catalogue]
     assert len(all_codes) == len(set(all_codes))
@@ -389,6 +392,7 @@ def test_catalogue_dates_follow_the_amended_timeline(catalogue):
     expected = {
         "all": "2025-02-02",
         "prohibited": "2025-02-02",
+        "prohibited_intimate_imagery": "2026-12-02",
         "gpai": "2025-08-02",
         "gpai_systemic": "2025-08-02",
         "transparency_interaction": "2026-08-02",
@@ -396,6 +400,7 @@ def test_catalogue_dates_follow_the_amended_timeline(catalogue):
         "transparency_emotion_biometric": "2026-08-02",
         "transparency_deepfake": "2026-08-02",
         "high_risk_annex_iii": "2027-12-02",
+        "high_risk_annex_iii_art_86": "2027-12-02",
         "fria": "2027-12-02",
         "exempt_6_3": "2027-12-02",
         "high_risk_annex_i": "2028-08-02",
@@ -467,24 +472,29 @@ def test_an_annex_i_product_manufacturer_takes_on_provider_duties_later(obligati
 
 def test_a_systemic_gpai_provider_gets_art_53_and_art_55(obligations):
     selected = applicable_obligations(
-        classify(Answers(gpai_systemic=True)), ["provider"], obligations
+        classify(Answers(gpai=True, gpai_systemic=True)), ["provider"], obligations
     )
     assert any(article.startswith("Art. 53") for article in articles(selected))
     assert "Art. 55" in articles(selected)
 
 
-def test_applicable_obligations_keeps_input_order_and_treats_empty_roles_as_everyone():
+def test_applicable_obligations_treats_empty_roles_as_everyone():
+    def item(code, article, condition, roles):
+        return SimpleNamespace(
+            code=code, article=article, condition=condition, roles=roles, application_date="2026"
+        )
+
     items = [
-        SimpleNamespace(code="b", condition="all", roles=[]),
-        SimpleNamespace(code="a", condition="all", roles=["importer"]),
-        SimpleNamespace(code="c", condition="high_risk", roles=[]),
-        SimpleNamespace(code="d", condition="all", roles=["deployer", "provider"]),
+        item("b", "Art. 2", "all", []),
+        item("a", "Art. 1", "all", ["importer"]),
+        item("c", "Art. 3", "high_risk", []),
+        item("d", "Art. 4", "all", ["deployer", "provider"]),
     ]
     selected = applicable_obligations(classify(Answers()), ["provider"], items)
     assert [o.code for o in selected] == ["b", "d"]
     assert [o.code for o in applicable_obligations(classify(Answers()), "importer", items)] == [
-        "b",
         "a",
+        "b",
     ]
 
 
