@@ -1,0 +1,303 @@
+"""Printed records keep every value on its label's row.
+
+Each PDF the portal prints is rendered through its view, in English and in German (whose labels
+are longer), from a record whose values run over several lines. The text is read back from the
+PDF with its position on the page, and for every label the row on which the label starts must
+show the start of that label's value, and nothing else beside it: a value that slid down next to
+the label below it ("(f) measures if the risks materialise: 12", where 12 is the re-assessment
+interval) fails the check.
+"""
+
+import datetime
+import io
+import re
+
+import pdfplumber
+import pytest
+from django.conf import settings
+from django.urls import reverse
+from django.utils import formats, timezone, translation
+from django.utils.text import capfirst
+from django.utils.translation import gettext
+
+from aims.core import roles
+from aims.impact import services
+from aims.impact.models import AssessmentDecision, ImpactAssessment, Rating
+from aims.inventory.classification import Answers
+from aims.inventory.services import ai_system_classify
+from tests.factories import (
+    AISystemFactory,
+    ControlFactory,
+    ImpactAssessmentFactory,
+    ImpactFactory,
+    RiskFactory,
+    UserFactory,
+)
+
+LANGUAGES = ("en", "de")
+# Points. A label and its value share the top of their row; their first lines' tops differ by
+# less than this (a smaller font for hashes), while a value one line off is 11 points away.
+SAME_ROW = 2.5
+# Points. Words of one text are a space (about 2.5 points) apart; columns are further apart.
+COLUMN_GAP = 6
+HEX = re.compile(r"[0-9a-f]{16,64}")
+
+
+def long_value(topic):
+    """A value of several lines, each long enough to wrap in its column."""
+    return (
+        f"{topic}: the claims triage model ranks every incoming motor and household claim by "
+        "urgency, so that case handlers see the most pressing cases first, and it never rejects "
+        "a claim on its own.\n"
+        f"Second line on {topic.lower()}: reviewed every quarter by the claims department, the "
+        "data protection officer and the works council, who sign the review minutes.\n"
+        "Third line: open questions are tracked in the AI officer's register until closed."
+    )
+
+
+# Reading positions back from the PDF ---------------------------------------------------------
+
+
+def printed_lines(content):
+    """The lines of the PDF, top to bottom: on each, its words left to right, as pdfplumber
+    reads them with their positions (x0, x1, top in points)."""
+    assert content.startswith(b"%PDF-")
+    lines = []
+    with pdfplumber.open(io.BytesIO(content)) as document:
+        for page in document.pages:
+            page_lines = []
+            for word in sorted(page.extract_words(), key=lambda w: (w["top"], w["x0"])):
+                line = page_lines[-1] if page_lines else None
+                if line and abs(line[0]["top"] - word["top"]) <= SAME_ROW:
+                    line.append(word)
+                else:
+                    page_lines.append([word])
+            lines += [sorted(line, key=lambda w: w["x0"]) for line in page_lines]
+    return lines
+
+
+def squeezed(text):
+    """Text without white space: lines wrap anywhere, and the PDF keeps no line breaks."""
+    return "".join(str(text).split())
+
+
+def columns(line):
+    """Each way to cut a printed line into a left and a right column, as squeezed text: a cut
+    falls only where the gap between two words is wider than a space."""
+    for cut in range(1, len(line)):
+        if line[cut]["x0"] - line[cut - 1]["x1"] > COLUMN_GAP:
+            yield (
+                "".join(w["text"] for w in line[:cut]),
+                "".join(w["text"] for w in line[cut:]),
+            )
+
+
+def value_matches(expected, printed):
+    """Whether `printed`, the first line of a value as printed, is how `expected` starts.
+    `expected` is a text (whose first line may wrap: the printed line is a start of it) or a
+    pattern the printed line must match whole."""
+    if isinstance(expected, re.Pattern):
+        return expected.fullmatch(printed) is not None
+    return bool(printed) and squeezed(expected).startswith(printed)
+
+
+def assert_values_on_label_rows(content, pairs):
+    """For each (label, value): a printed line holds the label's first line on the left and the
+    first line of the value, and nothing else, on the right."""
+    lines = printed_lines(content)
+    misplaced = []
+    for label, value in pairs:
+        wanted = squeezed(label)
+        beside = [
+            (left, right)
+            for line in lines
+            for left, right in columns(line)
+            if wanted.startswith(left)
+        ]
+        if not any(value_matches(value, right) for _left, right in beside):
+            misplaced.append(f"{label!r}: beside it {[right for _l, right in beside]!r}")
+    assert not misplaced, "Values not on their label's row:\n" + "\n".join(misplaced)
+
+
+def pdf_of(client, url, language):
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+    response = client.get(url)
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    return response.content
+
+
+def starts_with(digest):
+    """A hash as printed: it wraps anywhere, so its first line is some start of it."""
+    return re.compile(re.escape(digest[:16]) + "[0-9a-f]*")
+
+
+def printed_on(moment):
+    """What "Printed" may say for a PDF rendered around `moment` (the date, whatever the time)."""
+    day = formats.date_format(timezone.localtime(moment), "DATE_FORMAT")
+    return re.compile(re.escape(squeezed(day)) + r".*")
+
+
+def test_the_check_finds_a_value_that_slid_next_to_another_label():
+    """The drift of the issue, drawn in plain HTML: a wrapping label on the left, its value
+    one row up beside the label before it."""
+    from aims.core.pdf import html_to_pdf
+
+    drifting = html_to_pdf(
+        "<dl class='meta'><dt>Measures if the risks materialise, with governance and "
+        "complaint mechanisms</dt><dd>Complaints desk</dd>"
+        "<dt>Re-assess every (months)</dt><dd>12</dd></dl>"
+    )
+    aligned = html_to_pdf(
+        "<table class='fields'><tr><th>Measures if the risks materialise, with governance and "
+        "complaint mechanisms</th><td>Complaints desk</td></tr>"
+        "<tr><th>Re-assess every (months)</th><td>12</td></tr></table>"
+    )
+    pairs = [
+        (
+            "Measures if the risks materialise, with governance and complaint mechanisms",
+            "Complaints desk",
+        ),
+        ("Re-assess every (months)", "12"),
+    ]
+    assert_values_on_label_rows(aligned, pairs)
+    with pytest.raises(AssertionError, match="Re-assess every"):
+        assert_values_on_label_rows(drifting, pairs)
+
+
+# The impact assessment -----------------------------------------------------------------------
+
+TEXT_FIELDS = (
+    "intended_use",
+    "foreseeable_misuse",
+    "technical_context",
+    "societal_context",
+    "affected_groups",
+    "vulnerable_groups",
+    "data_used",
+    "human_oversight",
+    "predictable_failures",
+    "positive_impacts",
+    "negative_impacts",
+    "recommendation",
+    "fria_processes",
+    "fria_period",
+    "fria_affected_persons",
+    "fria_risks",
+    "fria_oversight",
+    "fria_measures",
+)
+NOTIFIED_ON = datetime.date(2027, 3, 9)
+DUE = datetime.date(2027, 6, 30)
+# The labels that wrap in German, among them those of the rows that drifted.
+GERMAN_LABELS = {
+    "(f) Maßnahmen, wenn die Risiken eintreten",
+    "Ergebnis der Marktüberwachungsbehörde mitgeteilt am",
+    "Intervall der erneuten Bewertung (Monate)",
+    "Nächste erneute Bewertung",
+}
+CONDITION = (
+    "Report the ranking by age group to the AI officer every month, with the share of claims "
+    "moved up or down by the case handlers and the reasons they gave."
+)
+
+
+@pytest.fixture
+def assessment(db, compliance_officer):
+    """A decided assessment of a system under Art. 27, every text field written at length."""
+    system = AISystemFactory(
+        name="Claims triage for motor and household insurance", ai_act_roles=["deployer"]
+    )
+    ai_system_classify(
+        system=system,
+        answers=Answers(annex_iii_area="essential_services", credit_or_insurance=True),
+        user=compliance_officer,
+    )
+    assessment = ImpactAssessmentFactory.build(
+        system=system,
+        owner=compliance_officer,
+        jurisdictions="Germany, Austria, Switzerland, Liechtenstein, Luxembourg and the EU",
+        fria_notified_on=NOTIFIED_ON,
+        review_interval_months=12,
+        overall_rating=Rating.HIGH,
+        **{name: long_value(name.replace("_", " ").capitalize()) for name in TEXT_FIELDS},
+    )
+    assessment._history_user = compliance_officer
+    assessment.save()
+    impact = ImpactFactory.build(
+        assessment=assessment,
+        description=long_value("Impact"),
+        mitigation=long_value("Mitigation"),
+        likelihood=Rating.LOW,
+        severity=Rating.CRITICAL,
+        control=ControlFactory(title="Monthly fairness report on the claims ranking"),
+        risk=RiskFactory(title="Older policy holders wait longer for their claims"),
+    )
+    impact._history_user = compliance_officer
+    impact.save()
+    decider = UserFactory(
+        role=roles.AI_OFFICER, first_name="Maximiliane", last_name="von Hohenzollern-Sigmaringen"
+    )
+    services.impact_assessment_submit(assessment=assessment, user=compliance_officer)
+    services.impact_assessment_decide(
+        assessment=assessment,
+        user=decider,
+        outcome=AssessmentDecision.Outcome.APPROVED_WITH_CONDITIONS,
+        comment=long_value("Decision comment"),
+        conditions=[(CONDITION, compliance_officer, DUE)],
+    )
+    assessment.refresh_from_db()
+    return assessment
+
+
+def label_of(model, name):
+    return capfirst(model._meta.get_field(name).verbose_name)
+
+
+def assessment_pairs(assessment, moment):
+    """(label, value) of every row the assessment's PDF prints with a value from the test."""
+    model = ImpactAssessment
+    impact = assessment.impacts.get()
+    decision = assessment.decisions.get()
+    pairs = [(label_of(model, name), getattr(assessment, name)) for name in TEXT_FIELDS]
+    pairs += [
+        (label_of(model, "jurisdictions"), assessment.jurisdictions),
+        (label_of(model, "status"), ImpactAssessment.Status.APPROVED_WITH_CONDITIONS.label),
+        (label_of(model, "overall_rating"), Rating.HIGH.label),
+        (label_of(model, "fria_notified_on"), formats.localize(NOTIFIED_ON)),
+        (label_of(model, "review_interval_months"), "12"),
+        (label_of(model, "next_review"), formats.localize(assessment.next_review)),
+        (gettext("Printed"), printed_on(moment)),
+        (gettext("SHA-256 of the current content"), HEX),
+        # The impact and the decision.
+        (capfirst(gettext("impact")), impact.description),
+        (capfirst(gettext("likelihood")), Rating.LOW.label),
+        (capfirst(gettext("severity")), Rating.CRITICAL.label),
+        (gettext("Mitigation"), impact.mitigation),
+        (gettext("Control"), str(impact.control)),
+        (gettext("Risk"), str(impact.risk)),
+        (capfirst(gettext("decision")), AssessmentDecision.Outcome.APPROVED_WITH_CONDITIONS.label),
+        (capfirst(gettext("decided by")), str(decision.decided_by)),
+        (
+            capfirst(gettext("decided at")),
+            formats.date_format(timezone.localtime(decision.decided_at), "DATETIME_FORMAT"),
+        ),
+        (capfirst(gettext("comment")), decision.comment),
+        (capfirst(gettext("conditions")), CONDITION),
+        (gettext("SHA-256 of the decided content"), starts_with(decision.snapshot_sha256)),
+    ]
+    return pairs
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_every_value_of_the_assessment_pdf_is_on_its_labels_row(
+    client, auditor, assessment, language
+):
+    client.force_login(auditor)
+    moment = timezone.now()
+    content = pdf_of(client, reverse("impact:pdf", args=[assessment.pk]), language)
+    with translation.override(language):
+        pairs = assessment_pairs(assessment, moment)
+    if language == "de":
+        assert {str(label) for label, _value in pairs} >= GERMAN_LABELS
+    assert_values_on_label_rows(content, pairs)
