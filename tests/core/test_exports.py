@@ -4,6 +4,7 @@ import csv
 import io
 from datetime import UTC, datetime
 
+import pytest
 from django.urls import reverse
 from openpyxl import load_workbook
 
@@ -27,6 +28,36 @@ def test_csv_export_has_headers_rows_and_neutralized_formulas(client, auditor):
     titles = {row[1] for row in rows[1:]}
     assert titles == {"'" + FORMULA, "Über-Regulierung – Änderungen"}
     assert rows[1][2] == "External"  # choice labels, not codes
+
+
+# Every character a spreadsheet program reads as the start of a formula (OWASP's list).
+FORMULA_STARTS = {
+    "equals": "=1+1",
+    "plus": "+1+cmd|' /C calc'!A0",
+    "minus": "-2+3+cmd|' /C calc'!A0",
+    "at": "@SUM(1+1)*cmd|' /C calc'!A0",
+    "tab": "\t=1+1",
+    "carriage-return": "\r=1+1",
+}
+
+
+@pytest.mark.parametrize("title", FORMULA_STARTS.values(), ids=FORMULA_STARTS.keys())
+def test_csv_export_neutralizes_every_formula_start(client, auditor, title):
+    ContextIssueFactory(title=title)
+    client.force_login(auditor)
+    response = client.get(reverse("context:contextissue_export", args=["csv"]))
+    assert response.status_code == 200
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8").lstrip("\ufeff"))))
+    assert [row[1] for row in rows[1:]] == ["'" + title]
+
+
+@pytest.mark.parametrize("title", ["Plain text", "1+1", "e-mail: a@b.example"], ids=str.strip)
+def test_csv_export_leaves_text_that_starts_harmlessly_alone(client, auditor, title):
+    ContextIssueFactory(title=title)
+    client.force_login(auditor)
+    response = client.get(reverse("context:contextissue_export", args=["csv"]))
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8").lstrip("\ufeff"))))
+    assert [row[1] for row in rows[1:]] == [title]
 
 
 def test_xlsx_export_stores_formulas_as_text(client, auditor):
