@@ -40,6 +40,16 @@ registry.register(
     url_prefix="soa",
     related=(("evidence", "soa_entries"),),
     above_table=soa_summary,
+    # The whole catalogue on one page, read as one document under its objectives.
+    per_page=None,
+    bulk_fields=(
+        "applicable",
+        "inclusion_justification",
+        "exclusion_justification",
+        "owner",
+        "status",
+        "next_review",
+    ),
 )
 registry.register(
     SoAVersion,
@@ -86,6 +96,7 @@ registry.register(
     area="controls",
     url_prefix="evidence",
     extra_context=evidence_context,
+    bulk_fields=("evidence_date", "valid_until"),
 )
 registry.add_link("controls", _("Coverage"), "controls:coverage", "controls.view_soaentry")
 registry.attention(controls_attention)

@@ -1,6 +1,7 @@
 """List columns of the controls registers."""
 
 import django_tables2 as tables
+from django.db.models import F
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
@@ -29,6 +30,14 @@ class SoAEntryTable(RegisterTable):
     ai_system = tables.Column(verbose_name=_("scope"), default=_("Organization-wide"))
     drivers = tables.Column(accessor="pk", verbose_name=_("linked drivers"), orderable=False)
     prefetch = DRIVERS
+    select = ("control__objective__parent",)
+    # Catalogue order; a control's organization-wide entry first, then its system overrides.
+    ordering = (
+        "control__framework",
+        "control__position",
+        "control__code",
+        F("ai_system__reference").asc(nulls_first=True),
+    )
 
     class Meta(RegisterTable.Meta):
         model = SoAEntry
@@ -42,6 +51,17 @@ class SoAEntryTable(RegisterTable):
             "owner",
             "next_review",
         )
+
+    def group(self, record):
+        """Entries under their Annex A objective (A.2 … A.10) and sub-objective (A.6.1, A.6.2);
+        own controls last."""
+        objective = record.control.objective
+        if objective is None:
+            return [("own", _("Own controls"))]
+        path = [(objective.pk, str(objective))]
+        if objective.parent_id:
+            path.insert(0, (objective.parent_id, str(objective.parent)))
+        return path
 
     # Exports fall back to these renderers (django-tables2 uses render_* without value_*).
     def render_control(self, record):

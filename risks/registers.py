@@ -32,6 +32,7 @@ registry.register(
     related=(("treatment_actions", "risk"), ("acceptances", "risk"), ("evidence", "risks")),
     extra_context=risk_detail_context,
     above_table=risk_heat_maps,
+    bulk_fields=("owner", "treatment_option", "status", "review_cadence_months", "next_review"),
 )
 registry.register(
     TreatmentAction,
@@ -41,6 +42,7 @@ registry.register(
     search_fields=("title", "description", "risk__reference", "risk__title"),
     area="risks",
     url_prefix="treatment-actions",
+    bulk_fields=("owner", "due_date", "status"),
 )
 registry.register(
     RiskAcceptance,

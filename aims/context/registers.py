@@ -27,6 +27,7 @@ registry.register(
     search_fields=("reference", "title", "description", "effect_on_aims"),
     area="context",
     url_prefix="issues",
+    bulk_fields=("kind", "category", "owner"),
 )
 registry.register(
     InterestedParty,
@@ -37,6 +38,7 @@ registry.register(
     area="context",
     url_prefix="interested-parties",
     related=(("requirements", "party"),),
+    bulk_fields=("kind", "category", "owner"),
 )
 registry.register(
     PartyRequirement,
@@ -46,6 +48,7 @@ registry.register(
     search_fields=("reference", "title", "description", "reason", "party__name"),
     area="context",
     url_prefix="requirements",
+    bulk_fields=("decision",),
 )
 registry.register(
     ScopeStatement,

@@ -1,8 +1,11 @@
-"""Base form for register entries: restricted dropdowns and the version the user loaded."""
+"""Base form for register entries: restricted dropdowns and the version the user loaded; the
+bulk edit form that sets a register's bulk fields on many entries."""
+
+import copy
 
 from django import forms
 from django.contrib.auth import get_user_model
-from django.core.exceptions import ValidationError
+from django.core.exceptions import ImproperlyConfigured, ValidationError
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
@@ -100,3 +103,105 @@ def style_widgets(form):
         classes = widget.attrs.get("class", "").split()
         if css not in classes:  # forms that add fields style again
             widget.attrs["class"] = " ".join([*classes, css])
+
+
+LEAVE_UNCHANGED = _("Leave unchanged")
+
+
+class BulkEditForm(forms.Form):
+    """The values to set on every selected entry. Each field is one of the register form's own
+    (same choices, restricted dropdowns, length limits), optional: left empty, the entries keep
+    their values. A field the register allows to be empty can be cleared with its "clear" box.
+    Fields the user may not change in the register form (disabled) are left out."""
+
+    CLEAR = "{}__clear"
+
+    def __init__(self, *args, register_form, fields, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.source_fields = {}
+        for name in fields:
+            source = register_form.fields.get(name)
+            if source is None:
+                raise ImproperlyConfigured(f"Bulk field {name!r} is not a field of the form.")
+            if source.disabled:
+                continue
+            self.source_fields[name] = source
+            self.fields[name] = bulk_field(source)
+            if not source.required and not isinstance(source, forms.BooleanField):
+                self.fields[self.CLEAR.format(name)] = forms.BooleanField(
+                    label=_("Clear on all selected entries"), required=False
+                )
+        style_widgets(self)
+
+    def pairs(self):
+        """(value field, clear field or None) per bulk field, for the template."""
+        for name in self.source_fields:
+            clear = self.CLEAR.format(name)
+            yield self[name], self[clear] if clear in self.fields else None
+
+    def clean(self):
+        cleaned = super().clean()
+        for name in self.source_fields:
+            if cleaned.get(self.CLEAR.format(name)) and not is_empty(cleaned.get(name)):
+                self.add_error(name, _("Either enter a value or clear the field, not both."))
+        if not self.errors and not self.changes():
+            raise ValidationError(_("Enter at least one value to set, or clear a field."))
+        return cleaned
+
+    def changes(self):
+        """{field name: value} to set on every entry, in the register form's terms (a key, a
+        date, True/False, "" to clear); only the fields the user filled in or cleared."""
+        changes = {}
+        for name, source in self.source_fields.items():
+            if self.cleaned_data.get(self.CLEAR.format(name)):
+                changes[name] = ""
+            elif not is_empty(value := self.cleaned_data.get(name)):
+                changes[name] = source.prepare_value(value)
+        return changes
+
+    def summary(self):
+        """(label, value as shown) of each change, for the confirmation."""
+        rows = []
+        for name in self.changes():
+            field = self.fields[name]
+            if self.cleaned_data.get(self.CLEAR.format(name)):
+                shown = _("(empty)")
+            else:
+                value = self.cleaned_data[name]
+                if isinstance(field, forms.ChoiceField) and not isinstance(
+                    field, forms.ModelChoiceField
+                ):
+                    shown = dict(field.choices).get(self.data.get(name), value)
+                else:
+                    shown = value
+            rows.append((field.label, shown))
+        return rows
+
+
+def is_empty(value):
+    return value is None or value == ""
+
+
+def bulk_field(source):
+    """An optional copy of a register form field whose empty choice means "leave unchanged"."""
+    if isinstance(source, forms.ModelMultipleChoiceField | forms.MultipleChoiceField):
+        raise ImproperlyConfigured("Bulk edit sets single values, not lists.")
+    if isinstance(source, forms.BooleanField):
+        return forms.TypedChoiceField(
+            label=source.label,
+            help_text=source.help_text,
+            choices=[("", LEAVE_UNCHANGED), ("yes", _("Yes")), ("no", _("No"))],
+            coerce=lambda value: value == "yes",
+            empty_value=None,
+            required=False,
+        )
+    field = copy.deepcopy(source)
+    field.required = False
+    field.initial = None
+    if isinstance(field, forms.ModelChoiceField):
+        field.empty_label = LEAVE_UNCHANGED
+    elif isinstance(field, forms.ChoiceField):
+        field.choices = [("", LEAVE_UNCHANGED), *[c for c in source.choices if c[0] != ""]]
+    # Styles of the register form (an error state) do not carry over.
+    field.widget.attrs.pop("aria-invalid", None)
+    return field

@@ -10,6 +10,7 @@ Apps declare their registers in `registers.py` (autodiscovered by core):
 
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -47,6 +48,12 @@ class Register:
     # chart of the filtered entries); `filtered(params)` is what the list shows for those
     # query parameters, before paging.
     above_table: object = lambda request, filtered: ""
+    # Form fields that may be set on many selected entries at once (bulk edit); none: no bulk
+    # edit. Each must be a field of `form` holding one value (no many-to-many).
+    bulk_fields: tuple = ()
+    # Rows per list page: 0 for the portal's REGISTER_PAGE_SIZE, None for all on one page (a
+    # catalogue-sized register read as one document, such as the SoA).
+    per_page: int | None = 0
 
     def templates(self, page):
         """The app's own template for a page (`risks/risk_detail.html`) before the generic one."""
@@ -81,10 +88,21 @@ class Register:
         }
         if self.form is not None:
             urls["add"] = reverse(self.url_name("add"))
+        if self.bulk_editable:
+            urls["bulk_edit"] = reverse(self.url_name("bulk_edit"))
         if obj is not None:
             for action in self.object_actions:
                 urls[action] = reverse(self.url_name(action), args=[obj.pk])
         return urls
+
+    @property
+    def bulk_editable(self):
+        return self.form is not None and bool(self.bulk_fields)
+
+    @property
+    def page_size(self):
+        """Rows per list page; None: the whole list on one page."""
+        return settings.REGISTER_PAGE_SIZE if self.per_page == 0 else self.per_page
 
     @property
     def object_actions(self):
@@ -103,6 +121,7 @@ class Register:
             "list": (f"{prefix}/", views.RegisterListView),
             "add": (f"{prefix}/add/", views.RegisterCreateView),
             "export": (f"{prefix}/export/<str:fmt>/", views.RegisterExportView),
+            "bulk_edit": (f"{prefix}/bulk-edit/", views.RegisterBulkEditView),
             "detail": (f"{prefix}/<int:pk>/", views.RegisterDetailView),
             "edit": (f"{prefix}/<int:pk>/edit/", views.RegisterUpdateView),
             "delete": (f"{prefix}/<int:pk>/delete/", views.RegisterDeleteView),
@@ -110,6 +129,8 @@ class Register:
         }
         if self.form is None:
             del routes["add"], routes["edit"]
+        if not self.bulk_editable:
+            del routes["bulk_edit"]
         return [
             path(route, view.as_view(register=self), name=f"{self.model_name}_{action}")
             for action, (route, view) in routes.items()

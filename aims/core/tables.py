@@ -6,6 +6,8 @@ import django_tables2 as tables
 from django.core.exceptions import FieldDoesNotExist
 from django.core.paginator import EmptyPage
 from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
 from django_tables2.columns import library
 
 from aims.core.fields import MultipleChoiceField
@@ -41,22 +43,85 @@ class MultipleChoiceColumn(tables.Column):
 
 
 class RegisterTable(tables.Table):
+    # Relations to join for `group` (select_related), beyond those the columns show.
+    select = ()
+    # The list's own order (e.g. catalogue order with NULLs first), instead of the model's.
+    ordering = ()
+
     class Meta:
-        template_name = "components/table.html"
+        template_name = "core/table.html"
         attrs = {"class": "table table-sm table-hover align-middle"}
         empty_text = " "  # the template shows its own empty state
+
+    def group(self, record):
+        """The groups a row belongs to, outermost first, as (key, heading) pairs (an Annex A
+        objective, then its sub-objective): a heading row is drawn where a key changes, while
+        the list is in its own order. () for no groups."""
+        return ()
+
+    @property
+    def grouped_rows(self):
+        """(headings that start here as (level, heading), row) for each row of the page."""
+        previous = ()
+        for row in self.paginated_rows:
+            path = () if self.order_by else tuple(self.group(row.record))
+            keys = [key for key, _heading in path]
+            unchanged = 0
+            while unchanged < min(len(keys), len(previous)) and (
+                keys[unchanged] == previous[unchanged]
+            ):
+                unchanged += 1
+            headings = [(level, path[level][1]) for level in range(unchanged, len(path))]
+            previous = keys
+            yield headings, row
+
+
+class SelectColumn(tables.Column):
+    """A checkbox per row that the user may change, for the bulk edit form (`bulk-edit-form`)
+    of the list page; the header selects every row of the page."""
+
+    def __init__(self, **kwargs):
+        super().__init__(
+            accessor="pk",
+            orderable=False,
+            exclude_from_export=True,
+            verbose_name="",
+            attrs={"th": {"class": "register-select"}, "td": {"class": "register-select"}},
+            **kwargs,
+        )
+
+    @property
+    def header(self):
+        return format_html(
+            '<input class="form-check-input" type="checkbox" data-select-all="pk" aria-label="{}">',
+            _("Select all entries on this page"),
+        )
+
+    def render(self, record, table):
+        changeable = getattr(table, "changeable", None)
+        if changeable is not None and record.pk not in changeable:
+            return ""
+        return format_html(
+            '<input class="form-check-input" type="checkbox" name="pk" value="{}" '
+            'form="bulk-edit-form" aria-label="{}">',
+            record.pk,
+            _("Select %(entry)s") % {"entry": record},
+        )
 
 
 def optimize(queryset, table_class):
     """select_related / prefetch_related exactly the relations the table's columns show (and
     the table's `prefetch`, for a column computed from several), so the number of queries does
     not grow with the number of rows."""
-    select, prefetch = set(), set(getattr(table_class, "prefetch", ()))
+    select = set(getattr(table_class, "select", ()))
+    prefetch = set(getattr(table_class, "prefetch", ()))
     for name, column in table_class.base_columns.items():
         path, many = relation_path(queryset.model, str(column.accessor or name))
         if path:
             (prefetch if many else select).add(path)
-    return queryset.select_related(*select).prefetch_related(*prefetch)
+    queryset = queryset.select_related(*select).prefetch_related(*prefetch)
+    ordering = getattr(table_class, "ordering", ())
+    return queryset.order_by(*ordering) if ordering else queryset
 
 
 def relation_path(model, accessor):
@@ -78,11 +143,14 @@ def relation_path(model, accessor):
 
 def configure(table, request, per_page):
     """Sort and paginate from the request. Unlike django-tables2's RequestConfig, the page size
-    is ours, not the visitor's: `?per_page=` must not dump a whole register into one page."""
+    is ours, not the visitor's: `?per_page=` must not dump a whole register into one page.
+    `per_page=None` puts every row on one page."""
     table.request = request
     order_by = request.GET.getlist(table.prefixed_order_by_field)
     if order_by:
         table.order_by = order_by
+    if per_page is None:
+        per_page = max(len(table.data), 1)
     try:
         page = int(request.GET.get(table.prefixed_page_field, 1))
     except ValueError:

@@ -4,6 +4,7 @@ Objects always come from `restrict(user, action)`, so an object outside the user
 answers 404; a register the user may not use at all answers 403.
 """
 
+from copy import copy
 from functools import reduce
 from operator import or_
 
@@ -13,20 +14,23 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.db import IntegrityError, transaction
 from django.db.models import ProtectedError, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views import View
 from django.views.decorators.http import require_POST
 
 from aims.core import display, exports
-from aims.core.permissions import can
+from aims.core.forms import BulkEditForm
+from aims.core.permissions import can, perm_name
 from aims.core.registry import AREAS, registry
 from aims.core.saved_views import saved_views_for
 from aims.core.services import Locked, OutOfScope, StaleEdit, register_entry_save
-from aims.core.tables import configure, optimize
+from aims.core.tables import SelectColumn, configure, optimize
 
 
 class RegisterView(LoginRequiredMixin, View):
@@ -84,24 +88,38 @@ class RegisterView(LoginRequiredMixin, View):
         queryset = filterset.qs if filterset.is_valid() else self.scoped().none()
         return filterset, search(queryset, self.register.search_fields, params.get("q", ""))
 
-    def filtered_table(self):
+    def filtered_table(self, **table_options):
         """The register's table over what the user may see, searched and filtered."""
         if not can(self.request.user, "view", self.model):
             raise PermissionDenied
         filterset, queryset = self.filtered(self.request.GET)
-        return self.register.table(optimize(queryset, self.register.table)), filterset
+        table = self.register.table(optimize(queryset, self.register.table), **table_options)
+        return table, filterset
 
 
 class RegisterListView(RegisterView):
     def get(self, request):
-        table, filterset = self.filtered_table()
-        configure(table, request, per_page=settings.REGISTER_PAGE_SIZE)
+        bulk = self.register.bulk_editable and can(request.user, "change", self.model)
+        options = (
+            {"extra_columns": [("select", SelectColumn())], "sequence": ("select", "...")}
+            if bulk
+            else {}
+        )
+        table, filterset = self.filtered_table(**options)
+        configure(table, request, per_page=self.register.page_size)
+        if bulk and not request.user.has_perm(perm_name(self.model, "change")):
+            # Owners change some entries only: a checkbox on those of this page.
+            shown = [row.record.pk for row in table.page.object_list]
+            table.changeable = set(
+                self.scoped("change").filter(pk__in=shown).values_list("pk", flat=True)
+            )
         context = self.context(
             table=table,
             filterset=filterset,
             query=request.GET.get("q", ""),
             saved_views=saved_views_for(request.user, self.register),
             above_table=self.register.above_table(request, lambda params: self.filtered(params)[1]),
+            bulk_edit=bulk,
         )
         if request.htmx and request.htmx.target == "register-table":
             return render(request, "core/register_table.html", context)
@@ -115,6 +133,205 @@ class RegisterExportView(RegisterView):
         table, _filterset = self.filtered_table()
         filename = f"{self.register.url_prefix or self.register.model_name}-{timezone.localdate()}"
         return exports.export_table(table, fmt, filename)
+
+
+class BulkEditRefused(Exception):
+    """The selection cannot be edited as a whole; nothing was saved."""
+
+
+class BulkEntry:
+    """One selected entry: the register's form bound to its current values plus the bulk
+    values, so every rule of a single edit applies to it."""
+
+    def __init__(self, register, obj, changes, loaded_version, user):
+        self.object = obj
+        unbound = register.form(instance=obj, user=user)
+        data = {name: unbound[name].value() for name in unbound.fields}
+        data.update(changes)
+        data["loaded_version"] = loaded_version
+        # A copy: validating writes the new values onto the instance, and the page still shows
+        # the entries as they are stored.
+        self.form = register.form(data, None, instance=copy(obj), user=user)
+        self.version = loaded_version  # what the page posts next time
+        self.valid = self.form.is_valid()
+        if self.valid and self.form.cleaned_data["loaded_version"] != obj.version:
+            self.stale(obj.version)
+        self.changed = self.valid and bool(set(self.form.changed_data) & set(changes))
+
+    def stale(self, current_version):
+        """Someone saved the entry after the user selected it: refused; the page now shows
+        the current values, and confirming again applies the change to them."""
+        self.form.add_error(
+            None,
+            _(
+                "Someone else saved this entry after you selected it. Nothing was saved; the "
+                "list shows its current values."
+            ),
+        )
+        self.version = current_version
+        self.valid = False
+
+    @property
+    def errors(self):
+        """(field label or "", message) of each reason the entry refuses the change."""
+        fields = self.form.fields
+        return [
+            (fields[name].label if name in fields and name != "loaded_version" else "", message)
+            for name, messages_ in self.form.errors.items()
+            for message in messages_
+        ]
+
+
+class RegisterBulkEditView(RegisterView):
+    """Set the same values on several selected entries. Each entry goes through the register's
+    own form (every rule of a single edit) and the save service (history, version, lock and
+    scope re-checked); all are saved in one transaction, or none. A confirmation shows what
+    will change before anything is saved."""
+
+    action = "change"
+    template_name = "core/register_bulk_edit.html"
+    MAX_SELECTION = 500
+
+    def dispatch(self, request, *args, **kwargs):
+        # Not RegisterView.dispatch: there is no single object to check the lock of.
+        if request.user.is_authenticated and not can(request.user, "change", self.model):
+            raise PermissionDenied
+        return super(RegisterView, self).dispatch(request, *args, **kwargs)
+
+    def selected(self, data):
+        """The selected entries, from the change scope; any id outside it answers 404 (the
+        page must not tell which entries exist)."""
+        ids = data.getlist("pk")
+        if not ids:
+            raise BulkEditRefused(_("Select the entries to change first."))
+        if len(ids) > self.MAX_SELECTION:
+            raise BulkEditRefused(
+                _("Select at most %(count)s entries at a time.") % {"count": self.MAX_SELECTION}
+            )
+        if not all(i.isascii() and i.isdigit() and len(i) < 19 for i in ids):
+            raise Http404
+        ids = {int(i) for i in ids}
+        objects = list(optimize(self.scoped().filter(pk__in=ids), self.register.table))
+        if len(objects) != len(ids):
+            raise Http404
+        return objects
+
+    def bulk_form(self, data=None):
+        source = self.register.form(user=self.request.user)
+        return BulkEditForm(data, register_form=source, fields=self.register.bulk_fields)
+
+    def render_page(self, objects, form, step="edit", entries=(), status=200):
+        table = self.register.table(objects)
+        table.request = self.request
+        failed = [entry for entry in entries if not entry.valid]
+        changing = [entry for entry in entries if entry.changed]
+        return render(
+            self.request,
+            self.template_name,
+            self.context(
+                form=form,
+                step=step,
+                objects=objects,
+                table=table,
+                failed=failed,
+                changing=changing,
+                versions=[(entry.object.pk, entry.version) for entry in entries]
+                or [
+                    (obj.pk, self.request.POST.get(f"version_{obj.pk}", obj.version))
+                    for obj in objects
+                ],
+            ),
+            status=status,
+        )
+
+    def get(self, request):
+        try:
+            objects = self.selected(request.GET)
+        except BulkEditRefused as refusal:
+            messages.error(request, str(refusal))
+            return redirect(self.register.url_name("list"))
+        return self.render_page(objects, self.bulk_form())
+
+    def post(self, request):
+        try:
+            objects = self.selected(request.POST)
+        except BulkEditRefused as refusal:
+            messages.error(request, str(refusal))
+            return redirect(self.register.url_name("list"))
+        form = self.bulk_form(request.POST)
+        step = request.POST.get("step")
+        if step not in ("check", "apply") or not form.is_valid():
+            # "edit": back from the confirmation, the values kept.
+            return self.render_page(objects, form)
+        changes = form.changes()
+        entries = [
+            BulkEntry(
+                self.register,
+                obj,
+                changes,
+                request.POST.get(f"version_{obj.pk}", ""),
+                request.user,
+            )
+            for obj in objects
+        ]
+        if any(not entry.valid for entry in entries):
+            self.show_refusals(form, entries)
+            return self.render_page(objects, form, entries=entries)
+        if not any(entry.changed for entry in entries):
+            form.add_error(None, _("The selected entries have these values already."))
+            return self.render_page(objects, form, entries=entries)
+        if step == "check":
+            return self.render_page(objects, form, step="confirm", entries=entries)
+        if not self.save_all([entry for entry in entries if entry.changed]):
+            self.show_refusals(form, entries)
+            return self.render_page(objects, form, entries=entries, status=409)
+        count = sum(entry.changed for entry in entries)
+        messages.success(
+            request,
+            _("Changed %(count)s of %(total)s selected entries.")
+            % {"count": count, "total": len(entries)},
+        )
+        return redirect(self.register.url_name("list"))
+
+    def save_all(self, entries):
+        """Save every entry through the save service, or none: a refusal of one (locked,
+        changed by someone else meanwhile) rolls back all."""
+        saved = True
+        with transaction.atomic():
+            for entry in entries:
+                try:
+                    register_entry_save(form=entry.form, user=self.request.user)
+                except StaleEdit as stale:
+                    entry.stale(stale.current.version)
+                except (Locked, OutOfScope) as refusal:
+                    entry.form.add_error(None, str(refusal))
+                except IntegrityError:
+                    entry.form.add_error(None, _("The database refused this change."))
+                else:
+                    continue
+                entry.valid = saved = False
+            if not saved:
+                transaction.set_rollback(True)
+        return saved
+
+    @staticmethod
+    def show_refusals(form, entries):
+        """Mark each bulk field that some entry refused, with how many refused it."""
+        refused = {}
+        for entry in entries:
+            for name in entry.form.errors:
+                refused[name] = refused.get(name, 0) + 1
+        for name, count in refused.items():
+            if name in form.fields and not form.has_error(name):
+                form.add_error(
+                    name,
+                    ngettext(
+                        "%(count)s selected entry refuses this value; see the list below.",
+                        "%(count)s selected entries refuse this value; see the list below.",
+                        count,
+                    )
+                    % {"count": count},
+                )
 
 
 class RegisterDetailView(RegisterView):

@@ -33,6 +33,14 @@ registry.register(
         ("evidence", "ai_systems"),
     ),
     extra_context=system_detail_context,
+    bulk_fields=(
+        "owner",
+        "lifecycle_stage",
+        "status",
+        "in_scope",
+        "review_cadence_months",
+        "next_review",
+    ),
 )
 registry.register(
     ModelVersion,
@@ -60,6 +68,7 @@ registry.register(
     search_fields=("reference", "name", "delivers", "responsibilities"),
     area="inventory",
     url_prefix="third-parties",
+    bulk_fields=("relationship", "review_date"),
 )
 registry.register(
     Classification,
