@@ -1,6 +1,8 @@
 """Demo context of Rheinwerk Versicherung AG, a mid-size insurer in Cologne."""
 
-from datetime import date
+from datetime import date, timedelta
+
+from django.utils import timezone
 
 from aims.context import models as m
 from aims.core.roles import AI_OFFICER, COMPLIANCE_OFFICER, SYSTEM_OWNER
@@ -287,7 +289,8 @@ def seed(users):
             "title": "AI policy",
             "policy_version": "1.0",
             "content": POLICY,
-            "next_review": date(2026, 12, 15),
+            # Approved on seeding; reviewed yearly from then.
+            "next_review": timezone.localdate() + timedelta(days=365),
         },
         author=compliance,
     )

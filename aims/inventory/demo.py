@@ -1,5 +1,9 @@
-"""Demo inventory of Rheinwerk Versicherung AG: four AI systems and what hangs off them."""
+"""Demo inventory of Rheinwerk Versicherung AG: five AI systems and what hangs off them.
 
+Life-cycle stage and status agree (a system in verification is planned, one in operation is in
+use), and each next review lies one review cadence after the last review."""
+
+import calendar
 from datetime import date, timedelta
 
 from django.utils import timezone
@@ -26,8 +30,10 @@ SYSTEMS = [
         "automation_level": m.AutomationLevel.ASSISTIVE,
         "human_oversight": "Handlers see the reasons for the proposed queue and can move claims.",
         "affected_persons": "Policyholders filing property claims",
+        "vulnerable_groups": "Elderly policyholders; people after a disaster",
         "personal_data": True,
         "review_cadence_months": 6,
+        "reviewed_months_ago": 4,
     },
     {
         "reference": "AIS-002",
@@ -46,6 +52,7 @@ SYSTEMS = [
         "vulnerable_groups": "Elderly customers",
         "personal_data": True,
         "review_cadence_months": 12,
+        "reviewed_months_ago": 5,
     },
     {
         "reference": "AIS-003",
@@ -55,6 +62,7 @@ SYSTEMS = [
         "area_of_use": "Recruiting",
         "business_unit": "HR",
         "lifecycle_stage": m.LifecycleStage.VERIFICATION,
+        "status": m.AISystem.Status.PLANNED,
         "ai_act_roles": ["deployer"],
         "deployment_environment": "SaaS of the HR software vendor",
         "geography": "Germany",
@@ -64,6 +72,7 @@ SYSTEMS = [
         "personal_data": True,
         "special_category_data": True,
         "review_cadence_months": 6,
+        "reviewed_months_ago": 2,
     },
     {
         "reference": "AIS-004",
@@ -71,7 +80,7 @@ SYSTEMS = [
         "purpose": "Flags claims with patterns of fraud for the special investigations unit.",
         "area_of_use": "Fraud management",
         "business_unit": "Fraud Management",
-        "lifecycle_stage": m.LifecycleStage.DEPLOYMENT,
+        "lifecycle_stage": m.LifecycleStage.OPERATION,
         "ai_act_roles": ["provider", "deployer"],
         "deployment_environment": "On-premises",
         "geography": "Germany, Austria",
@@ -80,25 +89,65 @@ SYSTEMS = [
         "affected_persons": "Policyholders, claimants",
         "personal_data": True,
         "review_cadence_months": 12,
+        # Reviewed a year and ten days ago: its review is overdue.
+        "reviewed_months_ago": 12,
+        "reviewed_days_earlier": 10,
+    },
+    {
+        # Annex III 5(c): risk assessment and pricing in health insurance. Art. 27 applies to
+        # its deployer, so its impact assessment holds a FRIA, approved before go-live.
+        "reference": "AIS-005",
+        "name": "Health insurance pricing model",
+        "purpose": "Assesses the health risk of applicants for private health insurance and "
+        "proposes the premium surcharge. An underwriter confirms every surcharge and decline.",
+        "foreseeable_misuse": "Declining applicants on the proposed surcharge alone; reusing "
+        "the risk score for claims decisions.",
+        "area_of_use": "Underwriting of private health insurance",
+        "business_unit": "Health Underwriting",
+        "lifecycle_stage": m.LifecycleStage.DEPLOYMENT,
+        "status": m.AISystem.Status.PLANNED,
+        "ai_act_roles": ["provider", "deployer"],
+        "deployment_environment": "On-premises, underwriting platform",
+        "geography": "Germany",
+        "automation_level": m.AutomationLevel.HUMAN_IN_LOOP,
+        "human_oversight": "An underwriter reviews the reasons for each proposal and confirms "
+        "or changes every surcharge and every decline.",
+        "affected_persons": "Applicants for private health insurance",
+        "vulnerable_groups": "Chronically ill and disabled applicants; elderly applicants",
+        "personal_data": True,
+        "special_category_data": True,
+        "review_cadence_months": 6,
+        "reviewed_months_ago": 0,  # reviewed for the go-live decision
     },
 ]
+
+
+def months_before(day, months):
+    """The same day `months` earlier (the month's last day where it is shorter)."""
+    month = day.month - 1 - months
+    year, month = day.year + month // 12, month % 12 + 1
+    return day.replace(
+        year=year, month=month, day=min(day.day, calendar.monthrange(year, month)[1])
+    )
 
 
 def seed(users):
     compliance, owner = users[COMPLIANCE_OFFICER], users[SYSTEM_OWNER]
     today = timezone.localdate()
     systems = {}
-    for offset, data in enumerate(SYSTEMS):
+    for data in SYSTEMS:
         data = dict(data)
         reference = data.pop("reference")
+        last_review = months_before(today, data.pop("reviewed_months_ago")) - timedelta(
+            days=data.pop("reviewed_days_earlier", 0)
+        )
         systems[reference] = ensure(
             m.AISystem,
             {"reference": reference},
             {
                 **data,
-                "owner": owner if reference in ("AIS-001", "AIS-004") else compliance,
-                # One review overdue, the others spread over the coming months.
-                "next_review": today + timedelta(days=-10 if offset == 3 else 40 * (offset + 1)),
+                "owner": owner if reference in ("AIS-001", "AIS-004", "AIS-005") else compliance,
+                "next_review": months_before(last_review, -data["review_cadence_months"]),
             },
             author=compliance,
         )
@@ -164,10 +213,32 @@ def seed(users):
         )
         if not party.systems.exists():
             party.systems.add(systems[system])
+    pricing_data = ensure(
+        m.Dataset,
+        {"reference": "DS-002"},
+        {
+            "name": "Health insurance applications and claims 2016–2025",
+            "source": "Underwriting and health claims platforms",
+            "acquisition": "Extracted yearly from the underwriting data warehouse.",
+            "provenance": "Own data; health questionnaires with the applicants' consent.",
+            "licence": "Internal",
+            "personal_data": True,
+            "quality_checks": "Completeness, coding of diagnoses (ICD-10), outliers",
+            "quality_results": "1.2 % incomplete questionnaires excluded; ICD codes validated.",
+            "preparation": "Pseudonymised; diagnoses grouped; free text removed.",
+        },
+        author=compliance,
+    )
+    if not pricing_data.systems.exists():
+        pricing_data.systems.add(systems["AIS-005"])
     for reference, answers in (
         ("AIS-002", Answers(interacts_with_people=True)),
         ("AIS-003", Answers(annex_iii_area="employment", profiling=True)),
         ("AIS-001", Answers()),
+        (
+            "AIS-005",
+            Answers(annex_iii_area="essential_services", credit_or_insurance=True, profiling=True),
+        ),
     ):
         if not systems[reference].classifications.exists():
             ai_system_classify(system=systems[reference], answers=answers, user=compliance)

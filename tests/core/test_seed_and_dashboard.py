@@ -1,11 +1,27 @@
 """Demo data and the dashboard built from it."""
 
+from calendar import monthrange
+from datetime import timedelta
+
+import pytest
 from django.core.management import call_command
 from django.urls import reverse
+from django.utils import timezone
 
 from aims.context.models import AIPolicy, ContextIssue
 from aims.core.models import User
 from aims.core.registry import registry
+from aims.impact.models import DecisionCondition, Impact, ImpactAssessment
+from aims.inventory.models import AISystem
+
+FRIA_POINTS = (
+    "fria_processes",
+    "fria_period",
+    "fria_affected_persons",
+    "fria_risks",
+    "fria_oversight",
+    "fria_measures",
+)
 
 
 def snapshot():
@@ -52,10 +68,116 @@ def test_dashboard_counts_registers_and_lists_what_needs_attention(client, db):
         for register, count in registers
     }
     assert counts["contextissue"] == ContextIssue.objects.count()
-    assert counts["aisystem"] == 4
-    assert "The AI policy is due for review" in page
+    assert counts["aisystem"] == 5
     assert "1 AI systems are overdue for review." in page
     assert "1 AI systems have no EU AI Act classification." in page
+
+
+# Demo data a buyer and an auditor believe ---------------------------------------------------
+
+# Which statuses fit which life-cycle stage.
+STATUSES_OF_STAGE = {
+    "idea": {"planned"},
+    "design": {"planned"},
+    "verification": {"planned"},
+    "deployment": {"planned", "in_use"},
+    "operation": {"in_use", "suspended"},
+    "retired": {"decommissioned"},
+}
+
+
+def months_later(day, months):
+    month = day.month - 1 + months
+    year, month = day.year + month // 12, month % 12 + 1
+    return day.replace(year=year, month=month, day=min(day.day, monthrange(year, month)[1]))
+
+
+@pytest.fixture
+def demo(db):
+    call_command("seed_demo")
+    return {user.username: user for user in User.objects.all()}
+
+
+def test_the_demo_systems_life_cycle_stage_and_status_agree(demo):
+    systems = AISystem.objects.all()
+    assert systems.count() == 5
+    for system in systems:
+        assert system.status in STATUSES_OF_STAGE[system.lifecycle_stage], system.reference
+
+
+def test_the_demo_systems_next_reviews_follow_their_review_cadence(demo):
+    today = timezone.localdate()
+    overdue = []
+    for system in AISystem.objects.all():
+        # The last review (one cadence before the next) has happened; the next is due
+        # within one cadence from today.
+        assert months_later(today, -system.review_cadence_months) < system.next_review
+        assert system.next_review <= months_later(today, system.review_cadence_months)
+        if system.next_review < today:
+            overdue.append(system.reference)
+    assert overdue == ["AIS-004"]
+
+
+def test_the_demo_policy_is_reviewed_a_year_after_its_approval(demo):
+    policy = AIPolicy.objects.get()
+    assert policy.approved_on == timezone.localdate()
+    assert policy.next_review == policy.approved_on + timedelta(days=365)
+
+
+def test_the_demo_insurance_pricing_system_is_high_risk_with_art_27(demo):
+    pricing = AISystem.objects.get(reference="AIS-005")
+    classification = pricing.current_classification
+    assert (classification.tier, classification.annex_iii_area) == (
+        "high_risk",
+        "essential_services",
+    )
+    assert pricing.fria_required is True
+    assert AISystem.objects.get(reference="AIS-003").fria_required is False
+
+
+def test_the_demo_fria_is_complete_and_approved_by_the_ai_officer(demo):
+    assessment = ImpactAssessment.objects.get(system__reference="AIS-005")
+    decision = assessment.decisions.get()
+
+    assert assessment.status == ImpactAssessment.Status.APPROVED
+    assert assessment.hidden_detail_fields == ()
+    assert assessment.submission_errors() == {}
+    assert decision.decided_by == demo["aiofficer"]
+    for name in FRIA_POINTS:
+        assert decision.snapshot[name].strip(), name
+    # It starts from the system's record, as a new assessment in the portal does.
+    assert assessment.intended_use == assessment.system.purpose
+    assert assessment.fria_oversight == assessment.system.human_oversight
+
+
+@pytest.mark.parametrize("reference", ["AIS-001", "AIS-005"])
+def test_nobody_decided_on_their_own_demo_assessment(demo, reference):
+    assessment = ImpactAssessment.objects.get(system__reference=reference)
+    decider = assessment.decisions.get().decided_by
+
+    assert decider == demo["aiofficer"]
+    assert decider not in (assessment.owner, assessment.system.owner)
+    assert assessment.history.earliest("history_date").history_user == demo["compliance"]
+    impact_authors = {
+        record.history_user for record in Impact.history.filter(assessment_id=assessment.pk)
+    }
+    assert impact_authors == {demo["compliance"]}
+
+
+def test_the_demo_assessments_dates_agree(demo):
+    for assessment in ImpactAssessment.objects.filter(status__in=ImpactAssessment.DECIDED):
+        decided_on = timezone.localdate(assessment.decisions.get().decided_at)
+        assert assessment.review_interval_months == assessment.system.review_cadence_months
+        assert assessment.next_review == months_later(decided_on, assessment.review_interval_months)
+        for condition in DecisionCondition.objects.filter(decision__assessment=assessment):
+            assert condition.due_date > decided_on
+
+
+def test_the_demo_cv_screening_draft_has_no_fria_part(demo):
+    draft = ImpactAssessment.objects.get(system__reference="AIS-003")
+    assert draft.status == ImpactAssessment.Status.DRAFT
+    assert draft.fria_required is False
+    assert all(getattr(draft, name) == "" for name in FRIA_POINTS)
 
 
 def test_dashboard_for_a_user_without_role_explains_it(client, make_user):
