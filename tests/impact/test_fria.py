@@ -386,6 +386,35 @@ def test_the_starting_values_are_saved_as_posted(client, compliance_officer, pri
     assert saved.fria_oversight == "An underwriter confirms every surcharge."
 
 
+def test_choosing_the_system_on_a_blank_form_reloads_it_with_the_systems_values(
+    client, compliance_officer, pricing_model
+):
+    client.force_login(compliance_officer)
+    url = reverse("impact:impactassessment_add")
+    blank = client.get(url)
+    assert blank.status_code == 200
+    select = re.search(r'<select name="system"[^>]*>', blank.content.decode()).group(0)
+    assert f'hx-get="{url}"' in select
+    assert 'hx-select="#assessment-form"' in select
+    assert 'id="assessment-form"' in blank.content.decode()
+
+    # What the browser sends on the change: the whole form, the system now chosen, a field
+    # already typed in.
+    form = blank.context["form"]
+    sent = {name: "" for name in form.fields} | {
+        "system": pricing_model.pk,
+        "recommendation": "Typed before choosing.",
+        "csrfmiddlewaretoken": "x",
+    }
+    response = client.get(url, sent, headers={"HX-Request": "true"})
+
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert textarea(page, "intended_use") == pricing_model.purpose
+    assert textarea(page, "recommendation") == "Typed before choosing."
+    assert FRIA_HEADING in page
+
+
 def test_values_in_the_link_win_over_the_systems(client, compliance_officer, pricing_model):
     client.force_login(compliance_officer)
     url = reverse("impact:impactassessment_add")
