@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from aims.core.filters import RegisterFilterSet
 from aims.inventory.models import AISystem
-from controls.models import Control, Evidence, Framework, SoAEntry, SoAVersion
+from controls.models import Control, Evidence, Framework, SoAEntry, SoAImport, SoAVersion
 
 YES = [("yes", _("Yes"))]
 
@@ -90,3 +90,9 @@ class EvidenceFilterSet(RegisterFilterSet):
         if value == "file":
             return queryset.filter(revisions__isnull=False).distinct()
         return queryset.filter(~Q(link=""))
+
+
+class SoAImportFilterSet(RegisterFilterSet):
+    class Meta:
+        model = SoAImport
+        fields = ["status"]

@@ -8,7 +8,8 @@ from django.utils.translation import gettext_lazy as _
 from aims.core.forms import DATE, RegisterForm, single_line, style_widgets
 from controls.evidence_files import check_upload
 from controls.models import Control, Evidence, Framework, SoAEntry
-from controls.services import evidence_revision_add
+from controls.services import evidence_revision_add, soa_entry_risks_set
+from risks.models import Risk
 
 LIST_SIZE = {"size": 8}
 
@@ -54,7 +55,6 @@ class SoAEntryForm(RegisterForm):
             "next_review",
         ]
         widgets = {
-            "risks": forms.SelectMultiple(attrs=LIST_SIZE),
             "impact_assessments": forms.SelectMultiple(attrs=LIST_SIZE),
             "requirements": forms.SelectMultiple(attrs=LIST_SIZE),
             "legal_requirements": forms.SelectMultiple(attrs=LIST_SIZE),
@@ -62,8 +62,35 @@ class SoAEntryForm(RegisterForm):
             "next_review": DATE,
         }
 
+    # Not a field of the entry: the link is the risk's (Risk.controls), edited from here too.
+    risks = forms.ModelMultipleChoiceField(
+        label=_("risks"),
+        queryset=Risk.objects.none(),
+        required=False,
+        widget=forms.SelectMultiple(attrs=LIST_SIZE),
+        help_text=_(
+            "Risks this control treats. It is one link: each risk lists the control among its "
+            "linked controls, and changing it on either page changes both."
+        ),
+    )
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        # Only risks the user may change can be linked or unlinked here; links to others stay.
+        changeable = Risk.objects.restrict(self.user, "change")
+        if self.instance.ai_system_id:
+            changeable = changeable.filter(ai_systems=self.instance.ai_system_id)
+        self.fields["risks"].queryset = changeable
+        if self.instance.pk:
+            self.initial.setdefault(
+                "risks",
+                [
+                    risk.pk
+                    for risk in changeable.filter(
+                        pk__in=[risk.pk for risk in self.instance.driver_risks]
+                    )
+                ],
+            )
         if self.instance.pk:
             # What an entry is about stays; a different scope is another entry.
             self.fields["control"].disabled = True
@@ -74,6 +101,28 @@ class SoAEntryForm(RegisterForm):
                 "Every control has its organization-wide entry already; add an entry here to "
                 "record how a control applies to one AI system differently."
             )
+
+    def clean(self):
+        cleaned = super().clean()
+        system, risks = cleaned.get("ai_system"), cleaned.get("risks") or []
+        if system is not None:
+            elsewhere = [risk.reference for risk in risks if system not in risk.ai_systems.all()]
+            if elsewhere:
+                self.add_error(
+                    "risks",
+                    _(
+                        "This entry is for %(system)s: link only risks of that system (not "
+                        "%(risks)s)."
+                    )
+                    % {"system": system.reference, "risks": ", ".join(elsewhere)},
+                )
+        return cleaned
+
+    def save(self, commit=True):
+        entry = super().save(commit)
+        if commit:
+            soa_entry_risks_set(entry=entry, risks=self.cleaned_data["risks"], user=self.user)
+        return entry
 
 
 class EvidenceForm(RegisterForm):

@@ -15,11 +15,12 @@ from aims.core.roles import (
 )
 from controls import filters, forms, tables
 from controls.attention import controls_attention
-from controls.models import Control, Evidence, SoAEntry, SoAVersion
+from controls.models import Control, Evidence, SoAEntry, SoAImport, SoAVersion
 from controls.views import (
     catalogue_note,
     control_detail_context,
     evidence_context,
+    soa_entry_context,
     soa_summary,
     soa_version_context,
 )
@@ -39,6 +40,7 @@ registry.register(
     area="controls",
     url_prefix="soa",
     related=(("evidence", "soa_entries"),),
+    extra_context=soa_entry_context,
     above_table=soa_summary,
     # The whole catalogue on one page, read as one document under its objectives.
     per_page=None,
@@ -97,6 +99,20 @@ registry.register(
     url_prefix="evidence",
     extra_context=evidence_context,
     bulk_fields=("evidence_date", "valid_until"),
+)
+registry.register(
+    SoAImport,
+    table=tables.SoAImportTable,
+    filterset=filters.SoAImportFilterSet,
+    form=None,  # imports come from the import wizard
+    search_fields=("file_name", "sha256"),
+    area="controls",
+    url_prefix="soa-imports",
+    roles=READ_ONLY_RECORDS,
+    related=(("entries", "source_import"),),
+)
+registry.add_link(
+    "controls", _("Import an SoA"), "controls:import_upload", "controls.change_soaentry"
 )
 registry.add_link("controls", _("Coverage"), "controls:coverage", "controls.view_soaentry")
 registry.attention(controls_attention)

@@ -21,19 +21,49 @@ from controls.models import (
 )
 
 
+from controls.models.soa import DRIVER_PREFETCH
+from risks.models import Risk
+
+
+class UnjustifiedEntries(ValidationError):
+    """A version was refused because included controls lack a justification for inclusion;
+    `entries` are those SoA entries, for the page to link them."""
+
+    def __init__(self, entries, framework=SoAFramework.ISO42001):
+        self.entries = entries
+        self.framework = SoAFramework(framework)
+        super().__init__(
+            _(
+                "The version cannot be issued: %(count)d applicable controls have no "
+                "justification for inclusion (%(standard)s %(clause)s requires one): "
+                "%(controls)s."
+            )
+            % {
+                "count": len(entries),
+                "standard": self.framework.label,
+                "clause": self.framework.clause,
+                "controls": ", ".join(str(e) for e in entries),
+            }
+        )
+
+
+def unjustified_entries(framework=SoAFramework.ISO42001):
+    """The SoA's applicable entries that have no justification for inclusion, in SoA order."""
+    return list(
+        SoAEntry.objects.for_framework(framework)
+        .unjustified()
+        .select_related("control", "ai_system")
+        .order_by(
+            "control__framework", "control__position", "control__code", "ai_system__reference"
+        )
+    )
 def soa_content(framework=SoAFramework.ISO42001):
     """The whole current SoA of a framework as plain data: what a version freezes and the PDF
     prints."""
     entries = (
         SoAEntry.objects.for_framework(framework)
         .select_related("control__objective", "ai_system", "owner")
-        .prefetch_related(
-            "risks",
-            "impact_assessments",
-            "requirements",
-            "legal_requirements",
-            "evidence",
-        )
+        .prefetch_related(*DRIVER_PREFETCH, "evidence", "control__evidence")
         .order_by(
             "control__framework", "control__position", "control__code", "ai_system__reference"
         )
@@ -53,13 +83,14 @@ def soa_content(framework=SoAFramework.ISO42001):
                 "applicable": entry.applicable,
                 "inclusion_justification": entry.inclusion_justification,
                 "exclusion_justification": entry.exclusion_justification,
-                "risks": sorted(str(risk) for risk in entry.risks.all()),
+                # Derived from the one link, Risk.controls (see SoAEntry.driver_risks).
+                "risks": sorted(str(risk) for risk in entry.driver_risks),
                 "impact_assessments": sorted(str(ia) for ia in entry.impact_assessments.all()),
                 "requirements": sorted(str(req) for req in entry.requirements.all()),
                 "legal_requirements": sorted(c.code for c in entry.legal_requirements.all()),
                 "status": entry.status,
                 "owner": str(entry.owner) if entry.owner_id else "",
-                "evidence": sorted(str(item) for item in entry.evidence.all()),
+                "evidence": sorted(str(item) for item in entry.all_evidence),
                 "last_review": entry.last_review.isoformat() if entry.last_review else "",
                 "next_review": entry.next_review.isoformat() if entry.next_review else "",
             }
@@ -110,6 +141,32 @@ def soa_entry_editors():
     last_editor = (
         SoAEntry.history.filter(id=OuterRef("pk"))
         .order_by("-history_date", "-history_id")
+def soa_entry_risks_set(*, entry, risks, user):
+    """Make `risks` the driver risks of the entry, as far as the user may change risks: the
+    link is the risk's own (`Risk.controls`), so each risk that gains or loses the control is
+    saved as a change of that risk, in its history under the user's name."""
+    changeable = Risk.objects.restrict(user, "change")
+    if entry.ai_system_id:
+        changeable = changeable.filter(ai_systems=entry.ai_system_id)
+    chosen = {risk.pk for risk in risks}
+    if chosen - set(changeable.filter(pk__in=chosen).values_list("pk", flat=True)):
+        raise PermissionDenied
+    with transaction.atomic():
+        linked = set(changeable.filter(controls=entry.control_id).values_list("pk", flat=True))
+        for risk in Risk.objects.select_for_update().filter(pk__in=linked ^ chosen).order_by("pk"):
+            # One history record per risk (the save below), holding the new set of controls.
+            risk.skip_history_when_saving = True
+            try:
+                if risk.pk in chosen:
+                    risk.controls.add(entry.control_id)
+                else:
+                    risk.controls.remove(entry.control_id)
+            finally:
+                del risk.skip_history_when_saving
+            risk._history_user = user
+            risk.save()
+
+
         .values("history_user_id")[:1]
     )
     editors = SoAEntry.objects.annotate(editor=Subquery(last_editor)).values_list(
@@ -135,6 +192,8 @@ def soa_version_issue(*, user, note="", framework=SoAFramework.ISO42001):
             raise ValidationError(
                 _("A version awaits approval; it must be approved or rejected before the next.")
             )
+        if unjustified := unjustified_entries(framework):
+            raise UnjustifiedEntries(unjustified, framework)
         content = soa_content(framework)
         version = SoAVersion(
             framework=framework,

@@ -6,8 +6,8 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from aims.core.tables import RegisterTable
-from controls.models import Control, Evidence, SoAEntry, SoAVersion
-from controls.models.soa import DRIVERS
+from controls.models import Control, Evidence, SoAEntry, SoAImport, SoAVersion
+from controls.models.soa import DRIVER_PREFETCH
 
 
 class ControlTable(RegisterTable):
@@ -29,7 +29,7 @@ class SoAEntryTable(RegisterTable):
     title = tables.Column(accessor="control__title", verbose_name=_("title"))
     ai_system = tables.Column(verbose_name=_("scope"), default=_("Organization-wide"))
     drivers = tables.Column(accessor="pk", verbose_name=_("linked drivers"), orderable=False)
-    prefetch = DRIVERS
+    prefetch = DRIVER_PREFETCH
     select = ("control__objective__parent",)
     # Catalogue order; a control's organization-wide entry first, then its system overrides.
     ordering = (
@@ -77,7 +77,7 @@ class SoAEntryTable(RegisterTable):
         return value if record.applicable else "—"
 
     def value_drivers(self, record):
-        return sum(len(getattr(record, name).all()) for name in DRIVERS)
+        return record.driver_count
 
     def render_drivers(self, record):
         count = self.value_drivers(record)
@@ -149,3 +149,19 @@ class EvidenceTable(RegisterTable):
                 '{} <span class="badge text-bg-danger">{}</span>', value, _("expired")
             )
         return value
+
+
+class SoAImportTable(RegisterTable):
+    file_name = tables.Column(linkify=True)
+
+    class Meta(RegisterTable.Meta):
+        model = SoAImport
+        fields = (
+            "file_name",
+            "uploaded_by",
+            "created_at",
+            "status",
+            "rows_total",
+            "rows_imported",
+            "rows_skipped",
+        )

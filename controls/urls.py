@@ -1,7 +1,9 @@
 from django.urls import path
 
+from aims.core.import_views import import_urlpatterns
 from aims.core.registry import registry
 from controls import views
+from controls.imports import SOA
 
 app_name = "controls"
 urlpatterns = [
@@ -22,6 +24,8 @@ urlpatterns = [
         "soa-versions/<slug:framework>/v<int:number>.xlsx",
         views.soa_xlsx,
         name="soa_version_xlsx",
+    # An SoA kept in a spreadsheet, mapped onto the entries (controls/imports.py).
+    *import_urlpatterns(SOA, prefix="soa-imports"),
     ),
     path("coverage/", views.coverage_view, name="coverage"),
     path(

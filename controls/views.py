@@ -9,9 +9,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from aims.core import pdf
@@ -24,6 +25,7 @@ from controls.models import Evidence, SoAEntry, SoAFramework, SoAVersion
 from controls.soa_document import readable_diff, soa_document, soa_rows, soa_workbook
 
 
+from risks.models import Risk
 def control_detail_context(control, user):
     mapped = {}
     for other in control.mappings.order_by("framework", "position"):
@@ -71,6 +73,7 @@ def soa_summary(request, filtered):
             # What keeps a version from being issued, linked for whoever issues.
             # Two issue forms on one page: ids of their own.
             "issue_form": SoAIssueForm(auto_id=f"id_{framework}_%s"),
+            "unjustified": services.unjustified_entries(framework) if may_issue else [],
         }
         for framework in SoAFramework
     ]
@@ -103,6 +106,38 @@ def soa_version_context(version, user):
 
 def evidence_context(evidence, user):
     return {"revisions": evidence.revisions.select_related("uploaded_by").order_by("-number")}
+
+
+def unjustified_message(entries, framework):
+    """Why a version cannot be issued, with a link to each entry that needs a justification."""
+    links = format_html_join(
+        ", ", '<a href="{}">{}</a>', ((entry.get_absolute_url(), entry) for entry in entries)
+    )
+    return format_html(
+        "{} {}",
+        ngettext(
+            "The version cannot be issued: %(count)d applicable control has no justification "
+            "for inclusion (%(standard)s %(clause)s requires one):",
+            "The version cannot be issued: %(count)d applicable controls have no justification "
+            "for inclusion (%(standard)s %(clause)s requires one):",
+            len(entries),
+        )
+        % {"count": len(entries), "standard": framework.label, "clause": framework.clause},
+        links,
+    )
+
+
+def soa_entry_context(entry, user):
+    """The entry's driver risks (the risks' own link to the control) and the evidence of its
+    control, as far as the user may see them."""
+    risks = Risk.objects.restrict(user)
+    evidence = Evidence.objects.restrict(user).exclude(soa_entries=entry)
+    return {
+        "driver_risks": risks.filter(pk__in=[risk.pk for risk in entry.driver_risks]),
+        "control_evidence": evidence.filter(controls=entry.control_id)
+        if entry.ai_system_id is None
+        else evidence.none(),
+    }
 
 
 @login_required
@@ -138,6 +173,9 @@ def soa_issue(request):
         version = services.soa_version_issue(
             user=request.user, note=form.cleaned_data["note"], framework=framework
         )
+    except services.UnjustifiedEntries as error:
+        messages.error(request, unjustified_message(error.entries, error.framework))
+        return redirect("controls:soaentry_list")
     except ValidationError as error:
         refused(request, error)
         return redirect("controls:soaentry_list")

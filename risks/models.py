@@ -6,7 +6,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import Prefetch, Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
@@ -14,7 +14,7 @@ from aims.core.fields import MultipleChoiceField
 from aims.core.models import ImportRecord, ReferencedModel, TrackedModel, object_permission_models
 from aims.core.permissions import RestrictedQuerySet
 from controls.catalogue import annex_a_choices
-from controls.models import Control, Framework
+from controls.models import Control, Framework, SoAEntry
 
 SHORT_TEXT = 200
 LONG_TEXT = 10_000
@@ -227,6 +227,8 @@ class Risk(ReferencedModel):
     reference_digits = 4
     owner_field = "owner"
 
+    # The control links are the one link between risks and the SoA: keep who changed them.
+    _history_m2m_fields = ["controls"]
     class Status(models.TextChoices):
         IDENTIFIED = "identified", _("Identified")
         ASSESSED = "assessed", _("Assessed")
@@ -289,7 +291,10 @@ class Risk(ReferencedModel):
         blank=True,
         related_name="risks",
         limit_choices_to={"framework__in": ["iso42001", "iso27001", "own"]},
-        help_text=_("Controls that treat the risk."),
+        help_text=_(
+            "Controls that treat the risk. The risk then shows as a driver of their entries in "
+            "the Statement of Applicability; linking there edits this same link."
+        ),
     )
     residual_likelihood = models.PositiveSmallIntegerField(
         _("residual likelihood"), null=True, blank=True, validators=[MinValueValidator(1)]
@@ -368,6 +373,19 @@ class Risk(ReferencedModel):
         return bool(self.criteria and self.criteria.above_threshold(self.residual_level))
 
     @property
+    @property
+    def soa_treatments(self):
+        """The controls treating the risk, each with its organization-wide SoA entry (None for
+        a catalogue outside the SoA): the same link the SoA shows as the entry's driver."""
+        entries = SoAEntry.objects.filter(ai_system=None)
+        controls = self.controls.prefetch_related(
+            Prefetch("soa_entries", queryset=entries, to_attr="organization_entries")
+        )
+        return [
+            (control, control.organization_entries[0] if control.organization_entries else None)
+            for control in controls
+        ]
+
     def review_overdue(self):
         return bool(
             self.next_review

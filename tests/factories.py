@@ -324,6 +324,24 @@ class SoAVersionFactory(factory.django.DjangoModelFactory):
     status = controls.SoAVersion.Status.APPROVED
 
 
+class SoAImportFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = controls.SoAImport
+
+    uploaded_by = factory.SubFactory(UserFactory)
+    file = factory.django.FileField(filename="soa.csv", data=b"Control;Applicable\nA.2.2;yes\n")
+    file_name = "soa.csv"
+    sha256 = "0" * 64
+
+
+def justify_soa_entries(text="Needed to treat the AI risks of the organization."):
+    """Give every included SoA entry without one a justification for inclusion: a version of
+    the SoA can be issued only then (6.1.3). Saved without a user, so nobody becomes an editor."""
+    for entry in controls.SoAEntry.objects.unjustified():
+        entry.inclusion_justification = text
+        entry.save()
+
+
 class EvidenceFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = controls.Evidence
@@ -390,6 +408,7 @@ REGISTER_FACTORIES = {
         ControlFactory,
         SoAEntryFactory,
         SoAVersionFactory,
+        SoAImportFactory,
         EvidenceFactory,
         ImpactAssessmentFactory,
         ImpactFactory,

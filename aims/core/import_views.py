@@ -16,7 +16,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from aims.core import importing, imports
 from aims.core.display import display_value
@@ -52,7 +52,8 @@ class UploadForm(forms.Form):
 
 
 def require_importer(request, spec):
-    if not can(request.user, "add", spec.model):
+    # Adding entries, or (an update import) changing them.
+    if not can(request.user, spec.action, spec.model):
         raise PermissionDenied
 
 
@@ -86,7 +87,7 @@ def import_upload(request, spec):
             form.add_error("file", " ".join(getattr(refused, "messages", [str(refused)])))
         else:
             earlier = imports.imported_before(spec, record)
-            if earlier:
+            if earlier and not spec.update_by:
                 messages.warning(
                     request,
                     _(
@@ -228,11 +229,15 @@ def import_preview(request, spec, pk):
             messages.error(request, " ".join(refused.messages))
         else:
             items = spec.model._meta.verbose_name if created == 1 else spec.verbose_name_plural
-            messages.success(
-                request, _("%(count)d %(items)s imported.") % {"count": created, "items": items}
-            )
+            if spec.update_by:
+                done = ngettext(
+                    "%(count)d entry updated.", "%(count)d entries updated.", created
+                ) % {"count": created}
+            else:
+                done = _("%(count)d %(items)s imported.") % {"count": created, "items": items}
+            messages.success(request, done)
             return redirect(record)
-    preview = imports.import_preview(spec, record, table)
+    preview = imports.import_preview(spec, record, table, user=request.user)
     model_fields = [spec.model_field(code) for code in spec.preview_fields]
     return render(
         request,

@@ -12,6 +12,7 @@ The wizard: `import_start` keeps the file and opens the record; the user maps co
 checks every row as it would be saved; `import_run` saves the valid rows in one transaction.
 """
 
+import copy
 import hashlib
 import uuid
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -24,6 +25,7 @@ from django.core.files.base import ContentFile
 from django.db import IntegrityError, models, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from simple_history.utils import bulk_create_with_history
 
 from aims.core import importing
@@ -79,6 +81,11 @@ class ImportSpec:
     - `title`, `intro`: the upload page's heading ("Import <verbose_name_plural>" if not
       given) and explanation; `preview_fields`: the columns of the preview's sample rows (the
       first five fields if not given).
+    - `update_by`: a field code whose cell names an existing entry (a foreign key or a unique
+      field). The import then creates nothing: each row updates the entry it names, among
+      `update_queryset(user)` (default: the entries the user may change); a row naming no such
+      entry, or the same entry as another row, is an error. Blank cells leave a field as it is,
+      and a row that changes nothing is not saved. Importing needs the "change" permission.
     """
 
     def __init__(
@@ -101,6 +108,8 @@ class ImportSpec:
         title: str = "",
         intro: str = "",
         preview_fields: Sequence[str] = (),
+        update_by: str | None = None,
+        update_queryset: Callable | None = None,
     ):
         self.model = model
         self.record_model = record_model
@@ -137,6 +146,10 @@ class ImportSpec:
         self._title = title
         self.intro = intro
         self.preview_fields = tuple(preview_fields) or tuple(codes[:5])
+        if update_by and update_by not in codes:
+            raise ImproperlyConfigured(f"update_by of a field not imported: {update_by!r}")
+        self.update_by = update_by
+        self.update_queryset = update_queryset
         for code in self.preview_fields:
             self.model_field(code)  # FieldDoesNotExist for a typo
         self._static_keywords = {}
@@ -165,6 +178,27 @@ class ImportSpec:
     def verbose_name_plural(self):
         """What a row becomes, plural: "AI systems"."""
         return self.model._meta.verbose_name_plural
+
+    @property
+    def action(self):
+        """What importing does to the register: "add" entries, or "change" them (`update_by`)."""
+        return "change" if self.update_by else "add"
+
+    def entries_to_update(self, user=None, lock=False):
+        """The entries an update import may change, keyed by the value of `update_by`; with
+        `lock`, their rows stay locked until the transaction ends."""
+        if self.update_queryset:
+            queryset = self.update_queryset(user)
+        elif user is not None:
+            queryset = self.model._default_manager.restrict(user, "change")
+        else:
+            queryset = self.model._default_manager.all()
+        if lock:
+            # Locked by primary key: a restricted queryset may join what cannot be locked.
+            ids = list(queryset.values_list("pk", flat=True))
+            queryset = self.model._default_manager.select_for_update().filter(pk__in=ids)
+        attname = self.model_field(self.update_by).attname
+        return {getattr(obj, attname): obj for obj in queryset}
 
     def model_field(self, code):
         return self.model._meta.get_field(code)
@@ -332,21 +366,31 @@ class Preview:
         return sorted({number for number, _label, _message in self.errors})
 
 
-def import_preview(spec, record, table):
-    """Every row checked as it would be imported: valid objects and per-field errors."""
+def import_preview(spec, record, table, *, user=None, lock=False):
+    """Every row checked as it would be imported: valid objects and per-field errors.
+
+    An update import (`spec.update_by`) matches rows to the entries `user` may change, locked
+    for the import with `lock`; two rows naming the same entry are both errors.
+    """
+    existing = spec.entries_to_update(user, lock=lock) if spec.update_by else None
     users = {}
     if USER in spec.kinds.values():
-        for user in get_user_model().objects.filter(is_active=True):
-            for key in {user.username, user.email, user.get_full_name()}:
+        for active in get_user_model().objects.filter(is_active=True):
+            for key in {active.username, active.email, active.get_full_name()}:
                 if key:
-                    users.setdefault(key.casefold(), []).append(user)
+                    users.setdefault(key.casefold(), []).append(active)
     taken = set()
     if spec.reference_field:
         references = spec.model._default_manager.values_list(spec.reference_field, flat=True)
         taken = {reference.casefold() for reference in references}
     preview = Preview()
+    built = []
     for number, cells in table.rows:
-        obj, errors = build(spec, record, cells, users, taken)
+        obj, errors = build(spec, record, cells, users, taken, existing)
+        built.append((number, obj, errors))
+    if spec.update_by:
+        duplicate_rows(spec, built)
+    for number, obj, errors in built:
         if errors:
             preview.errors.extend((number, label, message) for label, message in errors)
         else:
@@ -357,12 +401,22 @@ def import_preview(spec, record, table):
     return preview
 
 
-def build(spec, record, cells, users, taken):
-    """The row's object, not saved, and its errors as (field label, message) pairs."""
-    obj = spec.model(**({spec.source_field: record} if spec.source_field else {}))
+def build(spec, record, cells, users, taken, existing=None):
+    """The row's object, not saved, and its errors as (field label, message) pairs. An update
+    import's object is the existing entry the row names (None if it names none), with the
+    names of the fields the row changes in `import_changed`."""
+    if spec.update_by:
+        obj, error = entry_named(spec, record, cells, users, existing)
+        if obj is None:
+            return None, [(str(error[0]), error[1])]
+    else:
+        obj = spec.model(**({spec.source_field: record} if spec.source_field else {}))
     obj.import_deferred = {}
+    obj.import_changed = []
     errors = []
     for index, code in record.column_mapping.items():
+        if code == spec.update_by:
+            continue
         model_field = spec.model_field(code)
         try:
             value = convert(spec, record, code, cells[int(index)].strip(), users)
@@ -373,11 +427,14 @@ def build(spec, record, cells, users, taken):
             continue
         if model_field.many_to_many:
             obj.import_deferred[code] = value
-        else:
-            setattr(
-                obj, model_field.name if model_field.is_relation else model_field.attname, value
-            )
-    reference = spec.reference_field and getattr(obj, spec.reference_field)
+            continue
+        stored = getattr(obj, model_field.attname)
+        if stored != (value.pk if model_field.is_relation else value):
+            obj.import_changed.append(code)
+        setattr(obj, model_field.name if model_field.is_relation else model_field.attname, value)
+    if spec.update_by and obj.import_changed and spec.source_field:
+        setattr(obj, spec.source_field, record)
+    reference = not spec.update_by and spec.reference_field and getattr(obj, spec.reference_field)
     if reference and reference.casefold() in taken:
         errors.append(
             (
@@ -410,6 +467,52 @@ def build(spec, record, cells, users, taken):
     except ValidationError as invalid:
         errors.extend(validation_errors(spec, invalid))
     return obj, [(str(label), message) for label, message in errors]
+
+
+def entry_named(spec, record, cells, users, existing):
+    """The existing entry a row of an update import names, as a copy of its own, or None and
+    the (field label, message) saying why there is none."""
+    code, label = spec.update_by, spec.fields[spec.update_by]
+    index = next((int(i) for i, mapped in record.column_mapping.items() if mapped == code), None)
+    text = cells[index].strip() if index is not None else ""
+    if not text:
+        return None, (label, _("Empty: the row must name the entry it updates."))
+    try:
+        value = convert(spec, record, code, text, users)
+    except ValueError as error:
+        return None, (label, str(error))
+    entry = existing.get(getattr(value, "pk", value))
+    if entry is None:
+        return None, (
+            label,
+            _("“%(value)s” names no entry you may change.") % {"value": text},
+        )
+    return copy.copy(entry), None
+
+
+def duplicate_rows(spec, built):
+    """Rows of an update import that name the same entry are errors, each of them: which one
+    is meant cannot be told, so neither is applied."""
+    attname = spec.model_field(spec.update_by).attname
+    rows = {}
+    for number, obj, _errors in built:
+        if obj is not None:
+            rows.setdefault(getattr(obj, attname), []).append(number)
+    for number, obj, errors in built:
+        if obj is None or len(rows[getattr(obj, attname)]) < 2:
+            continue
+        others = [str(other) for other in rows[getattr(obj, attname)] if other != number]
+        errors.append(
+            (
+                str(spec.fields[spec.update_by]),
+                ngettext(
+                    "Row %(rows)s names the same entry; keep one row per entry.",
+                    "Rows %(rows)s name the same entry; keep one row per entry.",
+                    len(others),
+                )
+                % {"rows": ", ".join(others)},
+            )
+        )
 
 
 def validation_errors(spec, invalid):
@@ -471,13 +574,14 @@ def user_named(text, users):
 
 
 def import_run(*, spec, record, user, skip_invalid):
-    """Create the valid rows' objects in one transaction; refuse while invalid rows are not
-    explicitly skipped. Returns the number of objects created."""
+    """Create the valid rows' objects in one transaction (an update import: save the entries
+    the rows change); refuse while invalid rows are not explicitly skipped. Returns the number
+    of objects created or updated."""
     with transaction.atomic():
         record = spec.record_model.objects.select_for_update().get(pk=record.pk)
         if record.status == record.Status.IMPORTED:
             raise ValidationError(_("This file has been imported already."))
-        preview = import_preview(spec, record, import_read(spec, record))
+        preview = import_preview(spec, record, import_read(spec, record), user=user, lock=True)
         if preview.errors and not skip_invalid:
             raise ValidationError(
                 _("Some rows are invalid. Skip them explicitly, or fix the file.")
@@ -485,18 +589,21 @@ def import_run(*, spec, record, user, skip_invalid):
         if not preview.valid:
             raise ValidationError(_("No row can be imported."))
         objects = [obj for _number, obj in preview.valid]
-        assign_references(spec, objects)
-        try:
-            with transaction.atomic():
-                created = bulk_create_with_history(
-                    objects, spec.model, batch_size=500, default_user=user
-                )
-        except IntegrityError:
-            raise ValidationError(
-                _("Someone added %(items)s with the same references meanwhile. Import again.")
-                % {"items": spec.verbose_name_plural}
-            ) from None
-        grant_owner_permissions_in_bulk(spec.model, created)
+        if spec.update_by:
+            created = entries_update(objects, user)
+        else:
+            assign_references(spec, objects)
+            try:
+                with transaction.atomic():
+                    created = bulk_create_with_history(
+                        objects, spec.model, batch_size=500, default_user=user
+                    )
+            except IntegrityError:
+                raise ValidationError(
+                    _("Someone added %(items)s with the same references meanwhile. Import again.")
+                    % {"items": spec.verbose_name_plural}
+                ) from None
+            grant_owner_permissions_in_bulk(spec.model, created)
         if spec.after_create:
             spec.after_create(created, record=record, user=user)
         record.status = record.Status.IMPORTED
@@ -506,6 +613,16 @@ def import_run(*, spec, record, user, skip_invalid):
         record._history_user = user
         record.save()
     return len(created)
+
+
+def entries_update(objects, user):
+    """Save the entries an update import changes (one history record each, in the importer's
+    name); rows that change nothing leave their entry as it is."""
+    changed = [obj for obj in objects if obj.import_changed]
+    for obj in changed:
+        obj._history_user = user
+        obj.save()
+    return changed
 
 
 def assign_references(spec, objects):

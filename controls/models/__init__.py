@@ -8,6 +8,7 @@ from controls.models.evidence import (
     EvidenceRevision,
     EvidenceUserObjectPermission,
 )
+from controls.models.imports import SoAImport
 from controls.models.soa import ImplementationStatus, SoAEntry, SoAFramework, SoAVersion
 
 __all__ = [
@@ -21,5 +22,6 @@ __all__ = [
     "ImplementationStatus",
     "SoAEntry",
     "SoAFramework",
+    "SoAImport",
     "SoAVersion",
 ]

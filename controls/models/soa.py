@@ -1,10 +1,11 @@
 """The Statement of Applicability (6.1.3): one entry per control of the AIMS catalogues, with
 per-system overrides, and the versions issued from it."""
 
+from django.apps import apps
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
 from aims.core.digests import canonical_sha256
@@ -45,14 +46,26 @@ class SoAFramework(models.TextChoices):
         return next((soa for soa in cls if catalogue in soa.catalogues), None)
 
 
-# The links that justify including a control.
-DRIVERS = ("risks", "impact_assessments", "requirements", "legal_requirements")
+# The links of an entry that justify including its control. Risks are drivers too, but their
+# link lives on the risk (`Risk.controls`): an entry's driver risks are derived from it.
+DRIVERS = ("impact_assessments", "requirements", "legal_requirements")
+# What to prefetch to count an entry's drivers without a query per entry.
+DRIVER_PREFETCH = (*DRIVERS, "control__risks__ai_systems")
 
 
 class SoAEntryQuerySet(RestrictedQuerySet):
     def without_driver(self):
         """Included entries that link no risk, assessment or requirement to justify them."""
-        return self.filter(applicable=True, **{f"{name}__isnull": True for name in DRIVERS})
+        risks = apps.get_model("risks", "Risk").objects.filter(controls=OuterRef("control_id"))
+        about_system = risks.filter(ai_systems=OuterRef("ai_system_id"))
+        return self.filter(applicable=True, **{f"{name}__isnull": True for name in DRIVERS}).filter(
+            (Q(ai_system__isnull=True) & ~Exists(risks))
+            | (Q(ai_system__isnull=False) & ~Exists(about_system))
+        )
+
+    def unjustified(self):
+        """Included entries whose justification for inclusion is empty (6.1.3 requires one)."""
+        return self.filter(applicable=True, inclusion_justification__regex=r"^\s*$")
 
     def organization_wide(self):
         return self.filter(ai_system__isnull=True)
@@ -103,9 +116,6 @@ class SoAEntry(TrackedModel):
         blank=True,
         help_text=_("Required when the control is not applicable."),
     )
-    risks = models.ManyToManyField(
-        "risks.Risk", verbose_name=_("risks"), blank=True, related_name="soa_entries"
-    )
     impact_assessments = models.ManyToManyField(
         "impact.ImpactAssessment",
         verbose_name=_("impact assessments"),
@@ -142,6 +152,15 @@ class SoAEntry(TrackedModel):
     )
     last_review = models.DateField(_("last review"), null=True, blank=True)
     next_review = models.DateField(_("next review"), null=True, blank=True)
+    source_import = models.ForeignKey(
+        "controls.SoAImport",
+        verbose_name=_("last imported from"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="entries",
+    )
 
     objects = SoAEntryQuerySet.as_manager()
 
@@ -195,9 +214,30 @@ class SoAEntry(TrackedModel):
             raise ValidationError(errors)
 
     @property
+    def driver_risks(self):
+        """The risks behind the entry: those linked to its control (`Risk.controls`, the one
+        link) and, for an override, about its AI system. Reads `DRIVER_PREFETCH` if loaded."""
+        risks = self.control.risks.all()
+        if self.ai_system_id:
+            risks = [r for r in risks if any(s.pk == self.ai_system_id for s in r.ai_systems.all())]
+        return sorted(risks, key=lambda risk: risk.reference)
+
+    @property
+    def driver_count(self):
+        return len(self.driver_risks) + sum(len(getattr(self, name).all()) for name in DRIVERS)
+
+    @property
     def missing_driver(self):
         """Included, yet linked to nothing that justifies it (see `without_driver`)."""
-        return self.applicable and not any(getattr(self, name).exists() for name in DRIVERS)
+        return self.applicable and not self.driver_count
+
+    @property
+    def all_evidence(self):
+        """Evidence attached to the entry and, for the organization-wide entry, to its control."""
+        items = {item.pk: item for item in self.evidence.all()}
+        if not self.ai_system_id:
+            items.update((item.pk, item) for item in self.control.evidence.all())
+        return sorted(items.values(), key=lambda item: item.reference)
 
     @property
     def scope_label(self):

@@ -29,10 +29,21 @@ from tests.factories import (
     RiskFactory,
     SoAVersionFactory,
     UserFactory,
+    justify_soa_entries,
 )
 
 NO_DRIVER_WARNING = "This control is included, but no risk, impact assessment, requirement or legal"
 NO_DRIVER_BADGE = "None: why is it included?"
+
+
+INCLUDED_BECAUSE = "Needed to treat the AI risks of the organization."
+
+
+@pytest.fixture(autouse=True)
+def included_controls_justified(db):
+    """A version can be issued only once every included control is justified (see
+    tests/controls/test_soa_issue.py); these tests start from there."""
+    justify_soa_entries(INCLUDED_BECAUSE)
 
 
 def org_entry(code):
@@ -100,6 +111,7 @@ def give_role(user, role):
 
 def test_an_exclusion_without_a_justification_cannot_be_saved(client, compliance_officer):
     entry = org_entry("A.10.4")
+    loaded = entry.version
     client.force_login(compliance_officer)
     response = edit_entry(
         client, entry, compliance_officer, applicable=False, exclusion_justification="  "
@@ -107,7 +119,7 @@ def test_an_exclusion_without_a_justification_cannot_be_saved(client, compliance
     assert response.status_code == 200
     assert "exclusion_justification" in response.context["form"].errors
     entry.refresh_from_db()
-    assert (entry.applicable, entry.exclusion_justification, entry.version) == (True, "", 1)
+    assert (entry.applicable, entry.exclusion_justification, entry.version) == (True, "", loaded)
 
 
 def test_an_exclusion_with_a_justification_is_saved(client, compliance_officer):
@@ -206,10 +218,12 @@ def test_an_included_control_without_a_driver_is_flagged_until_a_risk_is_linked(
     assert NO_DRIVER_BADGE in client.get(soa_list, {"q": "A.7.5"}).content.decode()
     assert listed_codes(client.get(soa_list, {"no_driver": "yes", "q": "A.7.5"})) == {"A.7.5"}
 
-    risk = RiskFactory(controls=["A.7.5"])
+    risk = RiskFactory(controls=[])
     response = edit_entry(client, entry, compliance_officer, risks=[risk.pk])
     assert response.status_code == 302
-    assert list(entry.risks.all()) == [risk]
+    # One link: the risk now names the control, and the entry derives its driver from it.
+    assert list(risk.controls.values_list("code", flat=True)) == ["A.7.5"]
+    assert org_entry("A.7.5").driver_risks == [risk]
 
     assert NO_DRIVER_WARNING not in client.get(entry.get_absolute_url()).content.decode()
     assert NO_DRIVER_BADGE not in client.get(soa_list, {"q": "A.7.5"}).content.decode()
@@ -271,7 +285,7 @@ def test_a_version_does_not_change_when_the_soa_changes_afterwards(client, compl
     assert version.content == frozen
     assert version.sha256 == digest == canonical_sha256(version.content)
     (row,) = [row for row in version.entries if row["control"] == "A.2.2"]
-    assert (row["inclusion_justification"], row["status"]) == ("", "not_started")
+    assert (row["inclusion_justification"], row["status"]) == (INCLUDED_BECAUSE, "not_started")
     page = client.get(version.get_absolute_url()).content.decode()
     assert "The content matches its SHA-256." in page
 

@@ -15,11 +15,17 @@ from aims.core.pdf import BASE_URL, ProjectFilesFetcher
 from controls import services
 from controls.models import SoAEntry
 from tests.controls.test_catalogue import ANNEX_A_IDS
-from tests.factories import ControlFactory
+from tests.factories import ControlFactory, justify_soa_entries
 
 INCLUSION = "Customers ask how their claims are scored by the model."
 EXCLUSION = "We provide no AI products or services to customers."
 PASSWD = "root:x:0:0"
+
+
+@pytest.fixture(autouse=True)
+def included_controls_justified(db):
+    """Versions are issued only with every included control justified."""
+    justify_soa_entries()
 
 
 def org_entry(code):
@@ -162,6 +168,7 @@ def test_markup_in_text_fields_fetches_nothing_for_the_pdf(client, compliance_of
     excluded.exclusion_justification = markup
     excluded.save()
     ControlFactory(code="OWN-01", title=markup)
+    justify_soa_entries()
     version = services.soa_version_issue(user=compliance_officer)
     client.force_login(compliance_officer)
 
