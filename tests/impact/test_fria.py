@@ -101,6 +101,12 @@ OUTCOMES = {
 }
 
 
+@pytest.fixture(autouse=True)
+def someone_may_decide(ai_officer):
+    """An AI officer who wrote nothing here: submissions have someone to decide on them."""
+    return ai_officer
+
+
 def classified(answers, ai_act_roles, by):
     system = AISystemFactory(ai_act_roles=ai_act_roles)
     ai_system_classify(system=system, answers=answers, user=by)
