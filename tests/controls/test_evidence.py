@@ -8,6 +8,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.storage import storages
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, ManagementUtility, call_command
@@ -15,11 +16,15 @@ from django.urls import reverse
 from django.utils import timezone
 
 from controls import services
+from controls.evidence_files import ALLOWED
 from controls.models import Control, Evidence, EvidenceRevision
 from tests.factories import EvidenceFactory
 
 PDF = b"%PDF-1.7\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
 PDF_REVISED = b"%PDF-1.7\n% revised after the second test run\n%%EOF\n"
+# Larger than any buffer on the way: the upload's memory limit (2.5 MB), its chunks (64 KB) and
+# the chunks `verify_evidence` reads (1 MB); the bytes after the first megabytes matter.
+LARGE_PDF = b"%PDF-1.7\n" + bytes(range(256)) * (5 * 4096) + b"\n%%EOF\n"
 ADD = reverse("controls:evidence_add")
 LIST = reverse("controls:evidence_list")
 
@@ -214,12 +219,19 @@ def test_a_name_with_a_path_and_no_allowed_extension_is_refused(
     assert stored_files(evidence_folder) == []
 
 
+def installation_files(private):
+    """The files under var/, leaving out the test databases of concurrent test runs."""
+    if not private.exists():
+        return set()
+    return {path for path in private.rglob("*") if not path.name.startswith("test-aims-")}
+
+
 @pytest.mark.parametrize("name", ["../../etc/passwd.txt", "..\\..\\etc\\passwd.txt"])
 def test_a_path_in_the_file_name_never_reaches_storage(
     client, compliance_officer, evidence_folder, tmp_path, settings, name
 ):
     private = Path(settings.BASE_DIR) / "var"
-    before = set(private.rglob("*")) if private.exists() else set()
+    before = installation_files(private)
     client.force_login(compliance_officer)
     body, content_type = raw_multipart(evidence_form(), name, b"root:x:0:0:root\n")
     response = client.post(ADD, body, content_type=content_type)
@@ -230,7 +242,7 @@ def test_a_path_in_the_file_name_never_reaches_storage(
     assert stored_files(evidence_folder) == [evidence_folder / revision.file.name]
     assert [path for path in tmp_path.rglob("*") if path.is_file()] == stored_files(evidence_folder)
     assert not (evidence_folder / "../../etc/passwd.txt").exists()
-    assert (set(private.rglob("*")) if private.exists() else set()) == before
+    assert installation_files(private) == before
 
 
 def test_the_service_keeps_only_the_base_name_of_the_uploaded_file(compliance_officer):
@@ -256,6 +268,24 @@ REFUSED = [
         b"<html><script>alert(1)</script></html>",
         "Web pages and markup cannot be kept as evidence.",
         id="markup-in-txt",
+    ),
+    pytest.param(
+        "notes.txt",
+        b"Meeting notes\n<HTML><BODY onload=alert(1)>",
+        "Web pages and markup cannot be kept as evidence.",
+        id="upper-case-markup-in-txt",
+    ),
+    pytest.param(
+        "export.csv",
+        b"id;name\n1;<ScRiPt>alert(1)</sCrIpT>",
+        "Web pages and markup cannot be kept as evidence.",
+        id="mixed-case-markup-in-csv",
+    ),
+    pytest.param(
+        "diagram.svg",
+        b'<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>',
+        "Files of this type cannot be kept as evidence.",
+        id="svg",
     ),
     pytest.param(
         "report.pdf",
@@ -294,6 +324,88 @@ def test_a_refused_revision_stores_nothing(
     assert message in response.context["form"].errors["file"][0]
     assert list(evidence.revisions.values_list("number", flat=True)) == [1]
     assert stored_files(evidence_folder) == files
+
+
+@pytest.mark.parametrize(("name", "content", "message"), REFUSED)
+def test_the_revision_service_refuses_what_the_form_refuses(
+    compliance_officer, evidence_folder, name, content, message
+):
+    evidence = evidence_with_file(compliance_officer)
+    files = stored_files(evidence_folder)
+    with pytest.raises(ValidationError) as refusal:
+        services.evidence_revision_add(
+            evidence=evidence, upload=upload(name, content), user=compliance_officer
+        )
+    assert message in refusal.value.messages[0]
+    assert list(evidence.revisions.values_list("number", flat=True)) == [1]
+    assert stored_files(evidence_folder) == files
+
+
+def test_evidence_files_may_be_only_office_documents_images_and_plain_text():
+    # Nothing a browser runs or renders as a page (HTML, SVG, scripts) is on the list.
+    assert sorted(ALLOWED) == [
+        "csv",
+        "doc",
+        "docx",
+        "eml",
+        "jpeg",
+        "jpg",
+        "json",
+        "md",
+        "msg",
+        "ods",
+        "odt",
+        "pdf",
+        "png",
+        "pptx",
+        "txt",
+        "xls",
+        "xlsx",
+        "zip",
+    ]
+
+
+def test_a_large_upload_is_hashed_to_its_last_byte(client, compliance_officer, evidence_folder):
+    client.force_login(compliance_officer)
+    response = add_evidence(client, upload("large-report.pdf", LARGE_PDF))
+    assert response.status_code == 302
+    revision = Evidence.objects.get().revisions.get()
+    assert revision.size == len(LARGE_PDF) > 5 * 1024 * 1024
+    assert revision.sha256 == hashlib.sha256(LARGE_PDF).hexdigest()
+    assert (evidence_folder / revision.file.name).read_bytes() == LARGE_PDF
+
+
+def test_the_revision_service_hashes_a_large_file_to_its_last_byte(compliance_officer):
+    evidence = evidence_with_file(compliance_officer)
+    # Same first megabytes as LARGE_PDF, a different end.
+    tail_changed = LARGE_PDF[:-8] + b"\n%%EOF \n"
+    revision = services.evidence_revision_add(
+        evidence=evidence, upload=upload("large.pdf", tail_changed), user=compliance_officer
+    )
+    assert revision.sha256 == hashlib.sha256(tail_changed).hexdigest()
+    assert revision.sha256 != hashlib.sha256(LARGE_PDF).hexdigest()
+
+
+@pytest.mark.parametrize("persona", ["system_owner", "auditor", "no_role"])
+def test_the_revision_service_refuses_someone_who_may_not_change_the_evidence(
+    make_user, compliance_officer, evidence_folder, persona
+):
+    evidence = evidence_with_file(compliance_officer)
+    files = stored_files(evidence_folder)
+    with pytest.raises(PermissionDenied):
+        services.evidence_revision_add(
+            evidence=evidence, upload=upload(content=PDF_REVISED), user=make_user(persona)
+        )
+    assert list(evidence.revisions.values_list("number", flat=True)) == [1]
+    assert stored_files(evidence_folder) == files
+
+
+def test_the_revision_service_lets_a_system_owner_add_to_their_own_evidence(system_owner):
+    evidence = evidence_with_file(system_owner)
+    revision = services.evidence_revision_add(
+        evidence=evidence, upload=upload(content=PDF_REVISED), user=system_owner
+    )
+    assert (revision.number, revision.uploaded_by) == (2, system_owner)
 
 
 def test_a_file_above_the_size_limit_is_refused_with_the_size_message(
@@ -422,6 +534,21 @@ def test_verify_evidence_names_the_evidence_whose_file_changed(compliance_office
     assert problems[0].startswith("MISMATCH")
     assert altered.reference in problems[0]
     assert intact.reference not in err
+
+
+def test_verify_evidence_finds_a_change_at_the_end_of_a_large_file(
+    compliance_officer, evidence_folder
+):
+    large = evidence_with_file(compliance_officer, content=LARGE_PDF)
+    stored = evidence_folder / large.revisions.get().file.name
+    assert verify()[0] is None  # intact: the whole file hashes to what the upload stored
+    content = bytearray(stored.read_bytes())
+    content[-3] ^= 0xFF  # one byte changed, megabytes after the first buffer
+    stored.write_bytes(bytes(content))
+    error, _out, err = verify()
+    assert str(error) == "1 evidence files checked, 1 failed."
+    assert err.startswith("MISMATCH")
+    assert large.reference in err
 
 
 def test_verify_evidence_names_the_evidence_whose_file_is_missing(
