@@ -204,4 +204,6 @@ def bulk_field(source):
         field.choices = [("", LEAVE_UNCHANGED), *[c for c in source.choices if c[0] != ""]]
     # Styles of the register form (an error state) do not carry over.
     field.widget.attrs.pop("aria-invalid", None)
+    if isinstance(field.widget, forms.Textarea):
+        field.widget.attrs["rows"] = 3  # one value for many entries: usually a sentence
     return field

@@ -154,7 +154,10 @@ class BulkEntry:
         self.form = register.form(data, None, instance=copy(obj), user=user)
         self.version = loaded_version  # what the page posts next time
         self.valid = self.form.is_valid()
-        if self.valid and self.form.cleaned_data["loaded_version"] != obj.version:
+        if obj.lock_reason:  # submitted, approved: refused as a single edit would be
+            self.form.add_error(None, obj.lock_reason)
+            self.valid = False
+        elif self.valid and self.form.cleaned_data["loaded_version"] != obj.version:
             self.stale(obj.version)
         self.changed = self.valid and bool(set(self.form.changed_data) & set(changes))
 
@@ -221,7 +224,7 @@ class RegisterBulkEditView(RegisterView):
         return BulkEditForm(data, register_form=source, fields=self.register.bulk_fields)
 
     def render_page(self, objects, form, step="edit", entries=(), status=200):
-        table = self.register.table(objects)
+        table = self.register.table(objects, orderable=False)
         table.request = self.request
         failed = [entry for entry in entries if not entry.valid]
         changing = [entry for entry in entries if entry.changed]

@@ -15,6 +15,7 @@ registry.register(
     area="impact",
     url_prefix="assessments",
     extra_context=assessment_detail_context,
+    bulk_fields=("owner", "review_interval_months"),
 )
 registry.register(
     Impact,

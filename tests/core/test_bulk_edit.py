@@ -10,11 +10,12 @@ from django.urls import reverse
 
 from aims.core.forms import BulkEditForm
 from aims.core.registry import registry
+from aims.impact.models import ImpactAssessment
 from aims.inventory.models import AISystem
 from controls.models import SoAEntry
 from risks.models import Risk
 from tests.conftest import REGISTERS
-from tests.factories import AISystemFactory, RiskFactory, UserFactory
+from tests.factories import AISystemFactory, ImpactAssessmentFactory, RiskFactory, UserFactory
 
 SOA_LIST = reverse("controls:soaentry_list")
 SOA_BULK = reverse("controls:soaentry_bulk_edit")
@@ -187,9 +188,7 @@ def test_an_exclusion_with_its_justification_is_saved_for_all(officer_client):
         assert (entry.applicable, entry.exclusion_justification) == (False, reason)
 
 
-def test_an_entry_changed_after_the_selection_refuses_the_bulk_edit(
-    officer_client, make_user
-):
+def test_an_entry_changed_after_the_selection_refuses_the_bulk_edit(officer_client, make_user):
     first, second = entries("A.2.2", "A.2.3")
     payload = {**selection([first, second]), **bulk_values(status="planned"), "step": "apply"}
     # Someone else saves the second entry while the page is open.
@@ -205,6 +204,25 @@ def test_an_entry_changed_after_the_selection_refuses_the_bulk_edit(
     assert (second.status, second.version) == ("not_started", 2)
     # The page now carries the current version: confirming again applies the change.
     assert f'name="version_{second.pk}" value="2"' in response.content.decode()
+
+
+def test_a_locked_entry_refuses_the_bulk_edit_with_its_reason(officer_client, make_user):
+    draft = ImpactAssessmentFactory()
+    submitted = ImpactAssessmentFactory(status=ImpactAssessment.Status.SUBMITTED)
+    owner = make_user("ai_officer")
+    payload = {
+        **selection([draft, submitted]),
+        "owner": owner.pk,
+        "review_interval_months": "",
+        "step": "check",
+    }
+    response = officer_client.post(reverse("impact:impactassessment_bulk_edit"), payload)
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "Nothing was saved. These entries refuse the change:" in page
+    assert "The assessment awaits the AI officer&#x27;s decision and cannot be changed." in page
+    draft.refresh_from_db()
+    assert (draft.owner, draft.version) == (None, 1)
 
 
 def test_overlong_and_script_values_are_refused_or_escaped(officer_client):
