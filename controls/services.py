@@ -19,8 +19,6 @@ from controls.models import (
     SoAFramework,
     SoAVersion,
 )
-
-
 from controls.models.soa import DRIVER_PREFETCH
 from risks.models import Risk
 
@@ -57,6 +55,8 @@ def unjustified_entries(framework=SoAFramework.ISO42001):
             "control__framework", "control__position", "control__code", "ai_system__reference"
         )
     )
+
+
 def soa_content(framework=SoAFramework.ISO42001):
     """The whole current SoA of a framework as plain data: what a version freezes and the PDF
     prints."""
@@ -99,7 +99,10 @@ def soa_content(framework=SoAFramework.ISO42001):
 
 
 def soa_started(framework):
-    """Whether the framework's SoA has its entries (the ISO 42001 one always has)."""
+    """Whether the framework's SoA has its entries. The ISO 42001 one always has: the catalogue
+    migration creates them."""
+    if framework == SoAFramework.ISO42001:
+        return True
     return SoAEntry.objects.organization_wide().for_framework(framework).exists()
 
 
@@ -141,6 +144,14 @@ def soa_entry_editors():
     last_editor = (
         SoAEntry.history.filter(id=OuterRef("pk"))
         .order_by("-history_date", "-history_id")
+        .values("history_user_id")[:1]
+    )
+    editors = SoAEntry.objects.annotate(editor=Subquery(last_editor)).values_list(
+        "editor", flat=True
+    )
+    return sorted({editor for editor in editors if editor})
+
+
 def soa_entry_risks_set(*, entry, risks, user):
     """Make `risks` the driver risks of the entry, as far as the user may change risks: the
     link is the risk's own (`Risk.controls`), so each risk that gains or loses the control is
@@ -165,14 +176,6 @@ def soa_entry_risks_set(*, entry, risks, user):
                 del risk.skip_history_when_saving
             risk._history_user = user
             risk.save()
-
-
-        .values("history_user_id")[:1]
-    )
-    editors = SoAEntry.objects.annotate(editor=Subquery(last_editor)).values_list(
-        "editor", flat=True
-    )
-    return sorted({editor for editor in editors if editor})
 
 
 def soa_version_issue(*, user, note="", framework=SoAFramework.ISO42001):

@@ -24,9 +24,9 @@ urlpatterns = [
         "soa-versions/<slug:framework>/v<int:number>.xlsx",
         views.soa_xlsx,
         name="soa_version_xlsx",
+    ),
     # An SoA kept in a spreadsheet, mapped onto the entries (controls/imports.py).
     *import_urlpatterns(SOA, prefix="soa-imports"),
-    ),
     path("coverage/", views.coverage_view, name="coverage"),
     path(
         "evidence/<int:pk>/files/<int:number>/",
