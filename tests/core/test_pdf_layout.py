@@ -21,16 +21,20 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext
 
 from aims.core import roles
+from aims.core.pdf import html_to_pdf
 from aims.impact import services
 from aims.impact.models import AssessmentDecision, ImpactAssessment, Rating
 from aims.inventory.classification import Answers
 from aims.inventory.services import ai_system_classify
+from controls import services as soa_services
+from controls.models import SoAFramework, SoAVersion
 from tests.factories import (
     AISystemFactory,
     ControlFactory,
     ImpactAssessmentFactory,
     ImpactFactory,
     RiskFactory,
+    SoAVersionFactory,
     UserFactory,
 )
 
@@ -138,31 +142,28 @@ def printed_on(moment):
     return re.compile(re.escape(squeezed(day)) + r".*")
 
 
-def test_the_check_finds_a_value_that_slid_next_to_another_label():
-    """The drift of the issue, drawn in plain HTML: a wrapping label on the left, its value
-    one row up beside the label before it."""
-    from aims.core.pdf import html_to_pdf
+# The check itself, on two small documents: the old layout (labels floated left, values beside
+# them) and the table rows that replaced it.
+DRIFT_PAIRS = [
+    ("Measures if the risks materialise, with governance and complaint mechanisms", "Desk"),
+    ("Re-assess every (months)", "12"),
+]
+FLOATED = """<style>dt { float: left; clear: left; width: 38mm; font-weight: bold; }
+dd { margin: 0 0 1mm 40mm; }</style>
+<dl><dt>Measures if the risks materialise, with governance and complaint mechanisms</dt>
+<dd>Desk</dd><dt>Re-assess every (months)</dt><dd>12</dd></dl>"""
+TABLE_ROWS = """<table class="fields">
+<tr><th>Measures if the risks materialise, with governance and complaint mechanisms</th>
+<td>Desk</td></tr><tr><th>Re-assess every (months)</th><td>12</td></tr></table>"""
 
-    drifting = html_to_pdf(
-        "<dl class='meta'><dt>Measures if the risks materialise, with governance and "
-        "complaint mechanisms</dt><dd>Complaints desk</dd>"
-        "<dt>Re-assess every (months)</dt><dd>12</dd></dl>"
-    )
-    aligned = html_to_pdf(
-        "<table class='fields'><tr><th>Measures if the risks materialise, with governance and "
-        "complaint mechanisms</th><td>Complaints desk</td></tr>"
-        "<tr><th>Re-assess every (months)</th><td>12</td></tr></table>"
-    )
-    pairs = [
-        (
-            "Measures if the risks materialise, with governance and complaint mechanisms",
-            "Complaints desk",
-        ),
-        ("Re-assess every (months)", "12"),
-    ]
-    assert_values_on_label_rows(aligned, pairs)
-    with pytest.raises(AssertionError, match="Re-assess every"):
-        assert_values_on_label_rows(drifting, pairs)
+
+def test_the_check_finds_a_value_that_slid_up_beside_a_wrapping_label():
+    with pytest.raises(AssertionError, match=re.escape("'Re-assess every (months)'")):
+        assert_values_on_label_rows(html_to_pdf(FLOATED), DRIFT_PAIRS)
+
+
+def test_the_check_accepts_label_value_pairs_in_table_rows():
+    assert_values_on_label_rows(html_to_pdf(TABLE_ROWS), DRIFT_PAIRS)
 
 
 # The impact assessment -----------------------------------------------------------------------
@@ -300,4 +301,107 @@ def test_every_value_of_the_assessment_pdf_is_on_its_labels_row(
         pairs = assessment_pairs(assessment, moment)
     if language == "de":
         assert {str(label) for label, _value in pairs} >= GERMAN_LABELS
+    assert_values_on_label_rows(content, pairs)
+
+
+# The Statement of Applicability: the current one and an issued version, per framework -------
+
+ISSUED_AT = datetime.datetime(2026, 11, 2, 9, 30, tzinfo=datetime.UTC)
+DECIDED_AT = datetime.datetime(2026, 11, 20, 16, 45, tzinfo=datetime.UTC)
+NOTE = "Justifications of A.6.2.6 and A.8.2 rewritten after the internal audit."
+CONTROLS_SUMMARY = "%(applicable)s applicable (%(implemented)s implemented), %(excluded)s excluded"
+
+
+def controls_summary():
+    """The "Controls" row as a pattern: its counts depend on the catalogue."""
+    pattern = re.escape(squeezed(gettext(CONTROLS_SUMMARY)))
+    for name in ("applicable", "implemented", "excluded"):
+        pattern = pattern.replace(re.escape(f"%({name})s"), r"\d+")
+    return re.compile(pattern)
+
+
+def soa_started(framework, user):
+    if not soa_services.soa_started(framework):
+        soa_services.soa_start(user=user, framework=framework)
+
+
+@pytest.fixture
+def issued_version(db, compliance_officer):
+    """An approved version of a framework's SoA, issued and decided by people with long names,
+    with a long comment. Its summary of changes is one line: beside a label that wraps (in
+    German), a value shorter than its label let the next value slide up."""
+    issuer = UserFactory(first_name="Maximiliane", last_name="von Hohenzollern-Sigmaringen")
+    decider = UserFactory(first_name="Friedrich-Wilhelm", last_name="zu Schaumburg-Lippe")
+
+    def issue(framework):
+        soa_started(framework, compliance_officer)
+        return SoAVersionFactory(
+            framework=framework,
+            content=soa_services.soa_content(framework),
+            note=NOTE,
+            issued_by=issuer,
+            issued_at=ISSUED_AT,
+            status=SoAVersion.Status.APPROVED,
+            decided_by=decider,
+            decided_at=DECIDED_AT,
+            decision_comment=long_value("Approval comment"),
+        )
+
+    return issue
+
+
+def at(moment):
+    return formats.date_format(timezone.localtime(moment), "DATETIME_FORMAT")
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_every_value_of_the_current_soa_pdf_is_on_its_labels_row(
+    client, compliance_officer, language
+):
+    client.force_login(compliance_officer)
+    moment = timezone.now()
+    url = reverse("controls:soa_pdf")
+    content = pdf_of(client, url, language)
+    with translation.override(language):
+        pairs = [
+            (gettext("Status"), gettext("Working copy: not issued and not approved.")),
+            (gettext("Printed"), printed_on(moment)),
+            (gettext("Controls"), controls_summary()),
+            ("SHA-256", HEX),
+        ]
+    assert_values_on_label_rows(content, pairs)
+
+
+@pytest.mark.parametrize(
+    ("language", "framework"),
+    [
+        ("en", SoAFramework.ISO42001),
+        ("de", SoAFramework.ISO42001),
+        # The same document for the ISMS: its German labels are the longest.
+        ("de", SoAFramework.ISO27001),
+    ],
+)
+def test_every_value_of_an_issued_soa_version_pdf_is_on_its_labels_row(
+    client, auditor, issued_version, framework, language
+):
+    version = issued_version(framework)
+    client.force_login(auditor)
+    moment = timezone.now()
+    url = reverse(
+        "controls:soa_version_pdf", kwargs={"framework": framework, "number": version.number}
+    )
+    content = pdf_of(client, url, language)
+    with translation.override(language):
+        pairs = [
+            (gettext("Status"), SoAVersion.Status.APPROVED.label),
+            (gettext("Issued"), f"{at(ISSUED_AT)}, {version.issued_by}"),
+            (
+                gettext("Approved"),
+                f"{at(DECIDED_AT)}, {version.decided_by}: {version.decision_comment}",
+            ),
+            (gettext("Summary of changes"), version.note),
+            (gettext("Printed"), printed_on(moment)),
+            (gettext("Controls"), controls_summary()),
+            ("SHA-256", starts_with(version.sha256)),
+        ]
     assert_values_on_label_rows(content, pairs)
