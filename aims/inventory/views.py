@@ -42,6 +42,7 @@ def classification_view(record):
         "trail": result.trail if same else record.trail,
         "flags": flag_labels(record.flags),
         "obligations": obligations,
+        "rules_changed": not same,
         "today": timezone.localdate(),
     }
 

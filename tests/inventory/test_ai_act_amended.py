@@ -18,7 +18,7 @@ from aims.inventory.classification import (
 from aims.inventory.models import AIActObligation, Classification
 from aims.inventory.services import ai_system_classify
 from tests.conftest import form_payload
-from tests.factories import AISystemFactory, UserFactory
+from tests.factories import AISystemFactory, ClassificationFactory, UserFactory
 
 NO_TRANSPARENCY = {
     key: "False"
@@ -116,6 +116,33 @@ def test_the_review_and_the_system_page_show_each_date_with_its_source(
     assert "Legal source of the date" in html
     assert re.search(r"<td>Art\. 26\(1\)</td>" + ROW + "Digital Omnibus amending the AI Act", html)
     assert re.search(r"<td>Art\. 4</td>" + ROW + r"Art\. 113 of the AI Act as adopted", html)
+
+
+def test_an_obligations_page_shows_the_legal_source_of_its_date(client, auditor):
+    (obligation,) = shipped(code="art-5-intimate-imagery-csam")
+    client.force_login(auditor)
+    page = client.get(obligation.get_absolute_url())
+    assert page.status_code == 200
+    assert "Digital Omnibus amending the AI Act (2026)" in page.content.decode()
+
+
+def test_a_classification_the_amended_rules_would_change_asks_to_classify_again(
+    client, compliance_officer, ai_act_obligations
+):
+    # Recorded before the fraud exclusion: high-risk under essential services.
+    record = ClassificationFactory(
+        answers={"annex_iii_area": "essential_services", "financial_fraud_only": True},
+        annex_iii_area="essential_services",
+        summary="High-risk (Annex III, essential services)",
+        system__ai_act_roles=["deployer"],
+    )
+    client.force_login(compliance_officer)
+    page = client.get(record.system.get_absolute_url())
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert "High-risk (Annex III, essential services)" in html
+    assert "The classification rules have changed since this classification" in html
+    assert "No obligation follows for our role" not in html
 
 
 # --- Area exclusions written into Annex III -------------------------------------------------
