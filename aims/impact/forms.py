@@ -96,7 +96,11 @@ class ImpactAssessmentForm(RegisterForm):
             )
             if system is not None and not self.is_bound:
                 for name, value in ImpactAssessment.values_from_system(system).items():
-                    if name in self.fields and self.initial.get(name) in (None, ""):
+                    given = self.initial.get(name)
+                    # The default a blank form shows (the interval) was not chosen.
+                    if name in self.fields and (
+                        given in (None, "") or str(given) == str(self.fields[name].initial)
+                    ):
                         self.initial[name] = value
         # Art. 27, as the system's classification has it: the FRIA part or none of it.
         if not self.fria_required:

@@ -404,11 +404,12 @@ def test_choosing_the_system_on_a_blank_form_reloads_it_with_the_systems_values(
     assert 'hx-select="#assessment-form"' in select
     assert 'id="assessment-form"' in blank.content.decode()
 
-    # What the browser sends on the change: the whole form, the system now chosen, a field
-    # already typed in.
+    # What the browser sends on the change: the whole form with the blank form's default
+    # interval, the system now chosen, a field already typed in.
     form = blank.context["form"]
     sent = {name: "" for name in form.fields} | {
         "system": pricing_model.pk,
+        "review_interval_months": "12",
         "recommendation": "Typed before choosing.",
         "csrfmiddlewaretoken": "x",
     }
@@ -418,6 +419,7 @@ def test_choosing_the_system_on_a_blank_form_reloads_it_with_the_systems_values(
     page = response.content.decode()
     assert textarea(page, "intended_use") == pricing_model.purpose
     assert textarea(page, "recommendation") == "Typed before choosing."
+    assert 'name="review_interval_months" value="6"' in page  # the system's review cadence
     assert FRIA_HEADING in page
 
 
