@@ -372,7 +372,7 @@ class Classification(TrackedModel):
         if "deployer" not in self.roles:
             return False
         try:
-            return "fria" in self.result().conditions
+            return self.result().fria_required
         except ValueError:
             # Answers the rules no longer know: rather ask for the assessment than miss it.
             return self.tier == "high_risk"
