@@ -69,6 +69,7 @@ SYSTEMS = [
         "automation_level": m.AutomationLevel.HUMAN_IN_LOOP,
         "human_oversight": "A recruiter reviews every ranking before invitations.",
         "affected_persons": "Job applicants",
+        "vulnerable_groups": "Young applicants; applicants with disabilities",
         "personal_data": True,
         "special_category_data": True,
         "review_cadence_months": 6,
