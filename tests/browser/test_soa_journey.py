@@ -9,6 +9,7 @@ from pypdf import PdfReader
 
 from controls.catalogue import load_catalogues
 from controls.models import Control, ControlObjective, SoAEntry, SoAVersion
+from tests.factories import justify_soa_entries
 
 pytestmark = pytest.mark.browser
 
@@ -29,6 +30,7 @@ def test_an_excluded_control_is_issued_approved_by_someone_else_and_printed_for_
     page, log_in, live_server, compliance_officer, ai_officer, auditor
 ):
     load_catalogues(ControlObjective, Control, SoAEntry)  # live-server tests flush the database
+    justify_soa_entries()  # a version is issued only with every included control justified
     entry = SoAEntry.objects.get(control__code="A.10.4", ai_system=None)
     log_in(compliance_officer)
     page.goto(f"{live_server.url}/controls/soa/")

@@ -37,6 +37,7 @@ EXPECTED_FOR = {
     "libraryrisk": RECORDS,  # built in, loaded from the data file
     "riskimport": RECORDS,  # written by the import wizard only
     "soaversion": RECORDS,  # issued and decided by the SoA workflow only
+    "soaimport": RECORDS,  # written by the SoA import wizard only
     "evidence": {**EXPECTED, "ai_officer": READ_ADD, "system_owner": ADD_ONLY},
 }
 
