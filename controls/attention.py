@@ -1,23 +1,15 @@
-"""What in the controls area needs attention on the dashboard."""
+"""What in the controls area needs attention: on the dashboard, and in My work."""
 
 from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
 from aims.core.permissions import can
-from controls import services
-from controls.models import Evidence, SoAEntry, SoAVersion
+from aims.core.work import REVIEWS, Item, review_horizon, work
+from controls.models import Evidence, SoAEntry
 
 
 def controls_attention(user):
-    if can(user, "view", SoAVersion):
-        awaiting = SoAVersion.objects.filter(status=SoAVersion.Status.AWAITING_APPROVAL).first()
-        if awaiting and not services.soa_approval_refusal(user, awaiting):
-            yield (
-                _("Version %(number)s of the Statement of Applicability awaits your approval.")
-                % {"number": awaiting.number},
-                awaiting.get_absolute_url(),
-            )
     if can(user, "view", SoAEntry):
         register = reverse("controls:soaentry_list")
         entries = SoAEntry.objects.restrict(user)
@@ -31,4 +23,20 @@ def controls_attention(user):
         yield (
             _("%(count)d evidence items have expired.") % {"count": count},
             f"{reverse('controls:evidence_list')}?{urlencode({'validity': 'expired'})}",
+        )
+
+
+@work.register
+def controls_work(user):
+    """SoA entries the user owns whose review is due."""
+    for entry in (
+        SoAEntry.objects.restrict(user)
+        .filter(owner=user, next_review__lte=review_horizon())
+        .select_related("control", "ai_system")
+    ):
+        yield Item(
+            REVIEWS,
+            _("Review the SoA entry %(entry)s") % {"entry": entry},
+            entry.get_absolute_url(),
+            entry.next_review,
         )

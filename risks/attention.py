@@ -1,4 +1,4 @@
-"""What in the risk register needs attention, and the heat map, for the dashboard."""
+"""What in the risk register needs attention (the dashboard and My work), and the heat map."""
 
 from django.http import QueryDict
 from django.template.loader import render_to_string
@@ -7,7 +7,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
 from aims.core.permissions import can
-from aims.core.roles import may_approve
+from aims.core.work import ACTIONS, REVIEWS, Item, review_horizon, work
 from risks.heatmap import heat_maps_html
 from risks.models import Risk, RiskCriteria, TreatmentAction
 
@@ -32,11 +32,6 @@ def risk_attention(user):
             _("%(count)d treatment actions are overdue.") % {"count": count},
             f"{reverse('risks:treatmentaction_list')}?{urlencode({'overdue': 'yes'})}",
         )
-    if may_approve(user) and (count := risks.awaiting_plan_approval().count()):
-        yield (
-            _("%(count)d treatment plans await your approval.") % {"count": count},
-            f"{register}?{urlencode({'treatment': 'awaiting_approval'})}",
-        )
 
 
 def risk_heat_map_panel(request):
@@ -46,3 +41,19 @@ def risk_heat_map_panel(request):
     risks = Risk.objects.restrict(request.user)
     maps = heat_maps_html(criteria, risks, reverse("risks:risk_list"), QueryDict())
     return render_to_string("risks/dashboard_panel.html", {"heat_maps": maps}, request=request)
+
+
+@work.register
+def risk_work(user):
+    """Open treatment actions the user owns, and reviews of the risks they own."""
+    actions = TreatmentAction.objects.restrict(user).open().filter(owner=user)
+    for action in actions.select_related("risk"):
+        yield Item(ACTIONS, str(action), action.get_absolute_url(), action.due_date)
+    risks = Risk.objects.restrict(user).filter(owner=user, next_review__lte=review_horizon())
+    for risk in risks.exclude(status=Risk.Status.CLOSED):
+        yield Item(
+            REVIEWS,
+            _("Review the risk %(risk)s") % {"risk": risk},
+            risk.get_absolute_url(),
+            risk.next_review,
+        )

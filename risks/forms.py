@@ -2,7 +2,6 @@
 active criteria, treatment actions, acceptance and the one-step risk from the library."""
 
 from django import forms
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from aims.core.forms import DATE, RegisterForm, single_line, style_widgets
@@ -221,36 +220,6 @@ class TreatmentActionForm(RegisterForm):
         model = TreatmentAction
         fields = ["risk", "title", "description", "owner", "due_date", "status"]
         widgets = {"due_date": DATE}
-
-
-class RiskAcceptanceForm(forms.Form):
-    justification = forms.CharField(
-        label=_("Justification"),
-        max_length=10_000,
-        widget=forms.Textarea(attrs={"rows": 4}),
-        help_text=_("Why the organization can live with the residual risk."),
-    )
-    expires_on = forms.DateField(
-        label=_("Valid until"),
-        widget=DATE,
-        help_text=_("After this date the risk goes back into review."),
-    )
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        style_widgets(self)
-
-    def clean_justification(self):
-        return self.cleaned_data["justification"].replace("\r\n", "\n").strip()
-
-    def clean_expires_on(self):
-        expires = self.cleaned_data["expires_on"]
-        today = timezone.localdate()
-        if expires <= today:
-            raise forms.ValidationError(_("Choose a date in the future."))
-        if expires > today.replace(year=today.year + 3):
-            raise forms.ValidationError(_("An acceptance is valid for at most three years."))
-        return expires
 
 
 class RiskFromLibraryForm(forms.Form):

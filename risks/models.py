@@ -10,6 +10,7 @@ from django.db.models import Prefetch, Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
+from aims.core.approvals import WORKFLOW
 from aims.core.fields import MultipleChoiceField
 from aims.core.models import ImportRecord, ReferencedModel, TrackedModel, object_permission_models
 from aims.core.permissions import RestrictedQuerySet
@@ -226,9 +227,9 @@ class Risk(ReferencedModel):
     reference_prefix = "R"
     reference_digits = 4
     owner_field = "owner"
-
     # The control links are the one link between risks and the SoA: keep who changed them.
     _history_m2m_fields = ["controls"]
+
     class Status(models.TextChoices):
         IDENTIFIED = "identified", _("Identified")
         ASSESSED = "assessed", _("Assessed")
@@ -373,7 +374,6 @@ class Risk(ReferencedModel):
         return bool(self.criteria and self.criteria.above_threshold(self.residual_level))
 
     @property
-    @property
     def soa_treatments(self):
         """The controls treating the risk, each with its organization-wide SoA entry (None for
         a catalogue outside the SoA): the same link the SoA shows as the entry's driver."""
@@ -386,6 +386,7 @@ class Risk(ReferencedModel):
             for control in controls
         ]
 
+    @property
     def review_overdue(self):
         return bool(
             self.next_review
@@ -397,11 +398,21 @@ class Risk(ReferencedModel):
     def current_acceptance(self):
         return self.acceptances.order_by("-accepted_on", "-pk").first()
 
+    @property
+    def delete_refusal(self):
+        # Decisions on the risk are records an auditor relies on: they outlive no risk.
+        if self.plan_approved_on:
+            return _(
+                "The approval of this risk's treatment plan is on record; close the risk "
+                "instead of deleting it."
+            )
+        return super().delete_refusal
+
     def withdraw_plan_approval(self):
         """A changed plan is no longer the plan management approved."""
         if self.plan_approved_on:
             self.plan_approved_by = self.plan_approved_on = None
-            self._change_reason = "treatment plan changed"
+            self._change_reason = f"{WORKFLOW}: treatment plan changed"
             self.save()
 
     def residual_matches(self, acceptance):
@@ -491,8 +502,9 @@ class TreatmentAction(TrackedModel):
 class RiskAcceptance(TrackedModel):
     """The formal acceptance of a risk's residual level, valid until it expires (6.1.3)."""
 
+    # A decision's record outlives nothing it decided on: the risk cannot be deleted under it.
     risk = models.ForeignKey(
-        Risk, verbose_name=_("risk"), on_delete=models.CASCADE, related_name="acceptances"
+        Risk, verbose_name=_("risk"), on_delete=models.PROTECT, related_name="acceptances"
     )
     accepted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

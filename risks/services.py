@@ -4,41 +4,21 @@ accepting residual risk, sending expired acceptances back to review, risks from 
 from datetime import timedelta
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
+from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from aims.core import approvals
+from aims.core.approvals import WORKFLOW, workflow_save
 from aims.core.notifications import remind_once
-from aims.core.roles import is_author_of_any, last_editor, may_accept_risk, may_approve
-from risks.models import Risk, RiskAcceptance, RiskCriteria
+from risks.approvals import ACCEPTANCE, CRITERIA, PLAN
+from risks.models import Risk, RiskCriteria
 
 
-def risk_criteria_activate(*, criteria, user):
+def risk_criteria_activate(*, criteria, user, seen=None):
     """Make a draft the active criteria; the active one retires. Risks keep their version."""
-    with transaction.atomic():
-        criteria = RiskCriteria.objects.select_for_update().get(pk=criteria.pk)
-        if criteria.status != RiskCriteria.Status.DRAFT:
-            raise ValidationError(_("Only a draft can be activated."))
-        criteria.check_scales()
-        try:
-            with transaction.atomic():
-                for previous in RiskCriteria.objects.select_for_update().filter(
-                    status=RiskCriteria.Status.ACTIVE
-                ):
-                    previous.status = RiskCriteria.Status.RETIRED
-                    previous._history_user = user
-                    previous.save()
-                criteria.status = RiskCriteria.Status.ACTIVE
-                criteria.activated_by = user
-                criteria.activated_on = timezone.localdate()
-                criteria._history_user = user
-                criteria.save()
-        except IntegrityError:
-            raise ValidationError(
-                _("Other criteria were activated at the same moment. Reload and check.")
-            ) from None
-    return criteria
+    return approvals.decide(CRITERIA, criteria, user=user, data={"outcome": "activate"}, seen=seen)
 
 
 def risk_criteria_new_version(*, criteria, user):
@@ -52,88 +32,30 @@ def risk_criteria_new_version(*, criteria, user):
         matrix=criteria.matrix,
         acceptance_threshold=criteria.acceptance_threshold,
     )
-    draft._history_user = user
-    draft.save()
+    # A copy makes no one an author: what is changed in the draft afterwards does.
+    workflow_save(draft, user, reason=f"{WORKFLOW}: new version")
     return draft
 
 
 def plan_approval_refusal(risk, user):
-    """Why the AI officer may not approve the risk's treatment plan now ("" when they may)."""
-    actions = risk.treatment_actions.in_plan()
-    if risk.plan_approved_on:
-        return _("The plan is approved already.")
-    if not actions.exists():
-        return _("The plan has no actions to approve.")
-    if is_author_of_any(user, actions):
-        return _("You wrote or changed actions of this plan; someone else must approve it.")
-    return ""
+    """Why the user may not approve the risk's treatment plan now ("" when they may)."""
+    return approvals.refusal(PLAN, user, risk)
 
 
-def risk_treatment_plan_approve(*, risk, user):
+def risk_treatment_plan_approve(*, risk, user, seen=None):
     """Designated management (the AI officer) approves the risk's treatment actions."""
-    with transaction.atomic():
-        risk = Risk.objects.select_for_update().get(pk=risk.pk)
-        if not may_approve(user):
-            raise PermissionDenied(_("Only the AI officer approves treatment plans."))
-        if reason := plan_approval_refusal(risk, user):
-            raise ValidationError(reason)
-        risk.plan_approved_by = user
-        risk.plan_approved_on = timezone.localdate()
-        risk._history_user = user
-        risk.save()
-    return risk
+    return approvals.decide(PLAN, risk, user=user, data={"outcome": "approve"}, seen=seen)
 
 
 def acceptance_refusal(risk, user):
     """Why the user may not accept the risk's residual level now ("" when they may)."""
-    if not risk.residual_level:
-        return _("Assess the residual risk before accepting it.")
-    if risk.status == Risk.Status.CLOSED:
-        return _("A closed risk is not accepted.")
-    if not may_accept_risk(user, risk):
-        if last_editor(risk) == user:
-            return _("You changed this risk last; someone else must accept it (four-eyes).")
-        if risk.needs_ai_officer:
-            return _(
-                "The residual level is above the acceptance threshold: only the AI officer "
-                "accepts it."
-            )
-        return _("Only the risk owner or the AI officer accepts this risk.")
-    return ""
+    return approvals.refusal(ACCEPTANCE, user, risk)
 
 
-def risk_accept(*, risk, user, justification, expires_on):
-    """Record the acceptance of the risk's residual level (6.1.3).
-
-    Above the criteria's threshold only the AI officer accepts, at or below it also the risk
-    owner; whoever last edited the risk never accepts it.
-    """
-    with transaction.atomic():
-        risk = Risk.objects.select_for_update().get(pk=risk.pk)
-        if reason := acceptance_refusal(risk, user):
-            raise ValidationError(reason)
-        if not justification.strip():
-            raise ValidationError(_("Give a justification."))
-        if expires_on <= timezone.localdate():
-            raise ValidationError(_("The acceptance must be valid beyond today."))
-        acceptance = RiskAcceptance(
-            risk=risk,
-            accepted_by=user,
-            accepted_on=timezone.localdate(),
-            justification=justification,
-            expires_on=expires_on,
-            criteria=risk.criteria,
-            residual_likelihood=risk.residual_likelihood,
-            residual_impact=risk.residual_impact,
-            residual_level=risk.residual_level,
-            by_ai_officer=risk.needs_ai_officer,
-        )
-        acceptance._history_user = user
-        acceptance.save()
-        risk.status = Risk.Status.ACCEPTED
-        risk._history_user = user
-        risk.save()
-    return acceptance
+def risk_accept(*, risk, user, justification, expires_on, seen=None):
+    """Record the acceptance of the risk's residual level (6.1.3)."""
+    data = {"outcome": "accept", "justification": justification, "expires_on": expires_on}
+    return approvals.decide(ACCEPTANCE, risk, user=user, data=data, seen=seen)
 
 
 def expired_acceptances_to_review():
@@ -150,8 +72,7 @@ def expired_acceptances_to_review():
             if risk.status != Risk.Status.ACCEPTED:
                 continue  # changed by someone meanwhile
             risk.status = Risk.Status.REVIEW
-            risk._change_reason = "acceptance expired"
-            risk.save()
+            workflow_save(risk, reason=f"{WORKFLOW}: acceptance expired")
             sent_back += 1
         if risk.owner:
             remind_once(

@@ -9,9 +9,6 @@ app_name = "risks"
 urlpatterns = [
     *registry.urlpatterns("risks"),
     *import_urlpatterns(RISKS),
-    path("criteria/<int:pk>/activate/", views.criteria_activate, name="criteria_activate"),
     path("criteria/<int:pk>/new-version/", views.criteria_new_version, name="criteria_new_version"),
-    path("register/<int:pk>/approve-plan/", views.plan_approve, name="plan_approve"),
-    path("register/<int:pk>/accept/", views.accept, name="accept"),
     path("library/<int:pk>/create-risk/", views.from_library, name="from_library"),
 ]

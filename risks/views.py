@@ -4,17 +4,18 @@ criteria activation, treatment plan approval, acceptance and risks from the libr
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, redirect
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from aims.core.approvals import decision_state
 from aims.core.permissions import can
-from aims.core.roles import may_approve
 from aims.core.views import refused
 from risks import services
-from risks.forms import RiskAcceptanceForm, RiskFromLibraryForm
+from risks.approvals import ACCEPTANCE, CRITERIA, PLAN
+from risks.forms import RiskFromLibraryForm
 from risks.heatmap import CELL_PARAMS, heat_maps_html
 from risks.models import LibraryRisk, Risk, RiskCriteria, RiskLevel
 
@@ -60,14 +61,14 @@ def risk_detail_context(risk, user):
         "acceptance_current": acceptance is not None
         and not acceptance.expired
         and risk.residual_matches(acceptance),
-        "acceptance_refusal": services.acceptance_refusal(risk, user),
-        "may_approve_plan": may_approve(user) and not services.plan_approval_refusal(risk, user),
+        "decisions": [decision_state(approval, user, risk) for approval in (PLAN, ACCEPTANCE)],
         "outdated_criteria": criteria is not None and criteria.status != RiskCriteria.Status.ACTIVE,
     }
 
 
 def risk_criteria_context(criteria, user):
     return {
+        "decision": decision_state(CRITERIA, user, criteria),
         "matrix": [
             (
                 criteria.likelihood_label(likelihood),
@@ -99,23 +100,6 @@ def changeable(request, model, pk):
 
 @login_required
 @require_POST
-def criteria_activate(request, pk):
-    criteria = changeable(request, RiskCriteria, pk)
-    try:
-        services.risk_criteria_activate(criteria=criteria, user=request.user)
-    except ValidationError as error:
-        refused(request, error)
-    else:
-        messages.success(
-            request,
-            _("%(criteria)s are now the active risk criteria. Existing risks keep their scores.")
-            % {"criteria": criteria},
-        )
-    return redirect(criteria)
-
-
-@login_required
-@require_POST
 def criteria_new_version(request, pk):
     if not can(request.user, "add", RiskCriteria):
         raise PermissionDenied
@@ -127,37 +111,6 @@ def criteria_new_version(request, pk):
         return redirect(criteria)
     messages.success(request, _("Draft %(criteria)s started.") % {"criteria": draft})
     return redirect("risks:riskcriteria_edit", pk=draft.pk)
-
-
-@login_required
-@require_POST
-def plan_approve(request, pk):
-    risk = get_object_or_404(Risk.objects.restrict(request.user), pk=pk)
-    try:
-        services.risk_treatment_plan_approve(risk=risk, user=request.user)
-    except ValidationError as error:
-        refused(request, error)
-    else:
-        messages.success(request, _("Treatment plan approved."))
-    return redirect(risk)
-
-
-@login_required
-def accept(request, pk):
-    risk = get_object_or_404(Risk.objects.restrict(request.user), pk=pk)
-    if reason := services.acceptance_refusal(risk, request.user):
-        messages.error(request, reason)
-        return redirect(risk)
-    form = RiskAcceptanceForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.risk_accept(risk=risk, user=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            form.add_error(None, error)
-        else:
-            messages.success(request, _("Residual risk accepted."))
-            return redirect(risk)
-    return render(request, "risks/risk_accept.html", {"risk": risk, "form": form})
 
 
 @login_required

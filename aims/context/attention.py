@@ -1,4 +1,4 @@
-"""What in the context area needs attention, for the dashboard."""
+"""What in the context area needs attention: on the dashboard, and in My work."""
 
 from datetime import timedelta
 
@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 
 from aims.context.models import AIMSActivity, AIPolicy, RACIAssignment, ScopeStatement
 from aims.core.permissions import can
-from aims.core.roles import may_approve, may_approve_object
+from aims.core.work import REVIEWS, Item, review_horizon, work
 
 
 def context_attention(user):
@@ -55,10 +55,20 @@ def policy_attention(user):
             % {"date": formats.date_format(approved.next_review, "SHORT_DATE_FORMAT")},
             approved.get_absolute_url(),
         )
-    if may_approve(user):
-        for draft in policies.filter(status=AIPolicy.Status.DRAFT):
-            if may_approve_object(user, draft):
-                yield (
-                    _("%(policy)s awaits approval.") % {"policy": draft},
-                    draft.get_absolute_url(),
-                )
+
+
+@work.register
+def context_work(user):
+    """The approved AI policy's review, for whoever may start its next version."""
+    if not can(user, "add", AIPolicy):
+        return
+    policy = AIPolicy.objects.filter(
+        status=AIPolicy.Status.APPROVED, next_review__lte=review_horizon()
+    ).first()
+    if policy:
+        yield Item(
+            REVIEWS,
+            _("Review the AI policy %(policy)s") % {"policy": policy},
+            policy.get_absolute_url(),
+            policy.next_review,
+        )

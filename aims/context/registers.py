@@ -3,6 +3,7 @@
 from django.utils.translation import gettext_lazy as _
 
 from aims.context import filters, forms, tables
+from aims.context.approvals import POLICY
 from aims.context.attention import context_attention
 from aims.context.models import (
     AIMSActivity,
@@ -15,8 +16,8 @@ from aims.context.models import (
     ScopeExclusion,
     ScopeStatement,
 )
+from aims.core.approvals import decision_state
 from aims.core.registry import registry
-from aims.core.roles import may_approve_object
 from aims.inventory.models import AISystem
 
 registry.register(
@@ -81,7 +82,7 @@ registry.register(
     search_fields=("reference", "title", "content"),
     area="context",
     url_prefix="ai-policy",
-    extra_context=lambda policy, user: {"may_approve": may_approve_object(user, policy)},
+    extra_context=lambda policy, user: {"decision": decision_state(POLICY, user, policy)},
 )
 registry.register(
     AIMSRole,

@@ -5,51 +5,23 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from aims.context.approvals import POLICY
 from aims.context.models import AIPolicy, RACIAssignment
+from aims.core import approvals
 from aims.core.notifications import remind_once
-from aims.core.roles import COMPLIANCE_OFFICER, is_author, may_approve
+from aims.core.roles import COMPLIANCE_OFFICER
 
 User = get_user_model()
 
 
-def ai_policy_approve(*, policy, user):
+def ai_policy_approve(*, policy, user, seen=None):
     """Approve a draft AI policy; the previously approved version is retired."""
-    with transaction.atomic():
-        policy = AIPolicy.objects.select_for_update().get(pk=policy.pk)
-        if not may_approve(user):
-            raise PermissionDenied(_("Only the AI officer approves the AI policy."))
-        if policy.status != AIPolicy.Status.DRAFT:
-            raise ValidationError(_("Only a draft can be approved."))
-        if not policy.next_review:
-            raise ValidationError(_("Set the next review date before approving."))
-        if is_author(user, policy):
-            raise ValidationError(
-                _("You wrote or last changed this policy; someone else must approve it.")
-            )
-        try:
-            with transaction.atomic():
-                for previous in AIPolicy.objects.select_for_update().filter(
-                    status=AIPolicy.Status.APPROVED
-                ):
-                    previous.status = AIPolicy.Status.RETIRED
-                    previous._history_user = user
-                    previous.save()
-                policy.status = AIPolicy.Status.APPROVED
-                policy.approved_by = user
-                policy.approved_on = timezone.localdate()
-                policy._history_user = user
-                policy.save()
-        except IntegrityError:
-            # Only one version may be approved: two approvals at the same moment meet here.
-            raise ValidationError(
-                _("Another version was approved at the same moment. Reload and check.")
-            ) from None
-    return policy
+    return approvals.decide(POLICY, policy, user=user, data={"outcome": "approve"}, seen=seen)
 
 
 def ai_policy_new_version(*, policy):

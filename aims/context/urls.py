@@ -6,7 +6,6 @@ from aims.core.registry import registry
 app_name = "context"
 urlpatterns = [
     *registry.urlpatterns("context"),
-    path("ai-policy/<int:pk>/approve/", views.ai_policy_approve, name="aipolicy_approve"),
     path(
         "ai-policy/<int:pk>/new-version/", views.ai_policy_new_version, name="aipolicy_new_version"
     ),

@@ -15,19 +15,6 @@ from aims.core.views import refused
 
 @login_required
 @require_POST
-def ai_policy_approve(request, pk):
-    policy = get_object_or_404(AIPolicy.objects.restrict(request.user), pk=pk)
-    try:
-        services.ai_policy_approve(policy=policy, user=request.user)
-    except (PermissionDenied, ValidationError) as error:
-        refused(request, error)
-    else:
-        messages.success(request, _("The AI policy is approved."))
-    return redirect(policy)
-
-
-@login_required
-@require_POST
 def ai_policy_new_version(request, pk):
     policy = get_object_or_404(AIPolicy.objects.restrict(request.user), pk=pk)
     if not can(request.user, "add", AIPolicy):

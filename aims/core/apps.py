@@ -12,8 +12,13 @@ class CoreConfig(AppConfig):
         from django.utils.module_loading import autodiscover_modules
 
         from aims.core import permissions, roles
+        from aims.core.registry import registry
+        from aims.core.work import decisions_attention
 
-        # Each app declares its registers in registers.py, as the admin does in admin.py.
+        # Each app declares its registers in registers.py, as the admin does in admin.py, and
+        # its decisions and what waits in My work in approvals.py.
         autodiscover_modules("registers")
+        autodiscover_modules("approvals")
+        registry.attention(decisions_attention)
         post_migrate.connect(roles.sync_role_permissions, dispatch_uid="aims-sync-roles")
         post_save.connect(permissions.grant_owner_permissions, dispatch_uid="aims-owner-perms")

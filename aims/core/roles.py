@@ -61,7 +61,8 @@ def has_role(user, role):
 
 
 def may_approve(user):
-    """Approvals (AI policy, impact assessments, risk acceptance) belong to the AI officer."""
+    """Approvals (AI policy, impact assessments, risk acceptance) belong to the AI officer;
+    four-eyes and the rest of each decision live in aims.core.approvals."""
     return user.is_active and has_role(user, AI_OFFICER)
 
 
@@ -90,34 +91,3 @@ def sync_role_permissions(sender=None, **kwargs):
         group.permissions.set(
             [p for p in available if (p.content_type.app_label, p.codename) in perms]
         )
-
-
-def is_author(user, obj):
-    """Whether the user created or changed `obj` at any time (from its history)."""
-    return obj.history.filter(history_user_id=user.pk).exists()
-
-
-def is_author_of_any(user, queryset):
-    """Whether the user created or changed any of the objects (one query over their history)."""
-    history = queryset.model.history.filter(id__in=queryset.values("pk"))
-    return history.filter(history_user_id=user.pk).exists()
-
-
-def may_approve_object(user, obj):
-    """Four-eyes: an approver never approves what they wrote or changed."""
-    return may_approve(user) and not is_author(user, obj)
-
-
-def last_editor(obj):
-    """The user of the object's latest history record (None for system changes)."""
-    record = obj.history.order_by("-history_date", "-history_id").first()
-    return record.history_user if record else None
-
-
-def may_accept_risk(user, risk):
-    """Residual risk above the criteria's threshold is the AI officer's to accept; at or below
-    it, the risk owner's too. Four-eyes: whoever changed the risk last never accepts it."""
-    allowed = may_approve(user) or (
-        user.is_active and not risk.needs_ai_officer and risk.owner_id == user.pk
-    )
-    return allowed and last_editor(risk) != user

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from aims.core import saved_views
+from aims.core import saved_views, work
 from aims.core.views import DashboardView, notifications, notifications_read
 
 app_name = "core"
@@ -10,4 +10,7 @@ urlpatterns = [
     path("views/<int:pk>/delete/", saved_views.saved_view_delete, name="saved_view_delete"),
     path("notifications/", notifications, name="notifications"),
     path("notifications/read/", notifications_read, name="notifications_read"),
+    path("my-work/", work.my_work, name="my_work"),
+    path("my-work/count/", work.my_work_count, name="my_work_count"),
+    path("decide/<slug:key>/<int:pk>/", work.decide, name="decide"),
 ]

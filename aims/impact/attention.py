@@ -1,13 +1,13 @@
-"""What in the impact assessments needs attention on the dashboard."""
+"""What in the impact assessments needs attention: on the dashboard, and in My work."""
 
+from django.db.models import Q
 from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
 from aims.core.permissions import can
-from aims.core.roles import may_approve
-from aims.impact.models import ImpactAssessment
-from aims.impact.services import decision_refusal
+from aims.core.work import CONDITIONS, REVIEWS, Item, work
+from aims.impact.models import DecisionCondition, ImpactAssessment
 
 
 def impact_attention(user):
@@ -15,16 +15,37 @@ def impact_attention(user):
         return
     assessments = ImpactAssessment.objects.restrict(user)
     register = reverse("impact:impactassessment_list")
-    status = ImpactAssessment.Status.SUBMITTED
-    # Only those this officer may decide: not their own (four-eyes); few await at a time.
-    awaiting = assessments.filter(status=status) if may_approve(user) else []
-    if count := sum(1 for a in awaiting if not decision_refusal(user, a)):
-        yield (
-            _("Impact assessments awaiting a decision: %(count)d") % {"count": count},
-            f"{register}?{urlencode({'status': status})}",
-        )
     if count := assessments.filter(reassessment_due=True).count():
         yield (
             _("Impact assessments due for re-assessment: %(count)d") % {"count": count},
             f"{register}?{urlencode({'reassessment_due': 'true'})}",
+        )
+
+
+@work.register
+def impact_work(user):
+    """Conditions of approvals the user owns, not met yet, and assessments due again that the
+    user keeps (as assessment or system owner)."""
+    conditions = DecisionCondition.objects.filter(
+        owner=user,
+        met_on=None,
+        decision__assessment__in=ImpactAssessment.objects.restrict(user),
+    ).select_related("decision__assessment")
+    for condition in conditions:
+        yield Item(
+            CONDITIONS,
+            _("%(assessment)s: %(condition)s")
+            % {"assessment": condition.decision.assessment, "condition": condition},
+            reverse("impact:condition_met", args=[condition.pk]),
+            condition.due_date,
+        )
+    due = ImpactAssessment.objects.restrict(user).filter(
+        Q(owner=user) | Q(system__owner=user), reassessment_due=True
+    )
+    for assessment in due:
+        yield Item(
+            REVIEWS,
+            _("Re-assess %(assessment)s") % {"assessment": assessment},
+            assessment.get_absolute_url(),
+            assessment.next_review,
         )

@@ -1,166 +1,58 @@
 """The impact assessment workflow: submit, decide (AI officer, four-eyes), start the next
 version, flag a re-assessment, and turn an impact into a risk."""
 
-import calendar
-import json
 from datetime import timedelta
 
-from django.contrib.auth import get_user_model
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from aims.core.digests import canonical_sha256
+from aims.core import approvals
+from aims.core.approvals import workflow_save
 from aims.core.notifications import notify
-from aims.core.roles import AI_OFFICER, may_approve
-from aims.impact.models import (
-    OPEN_EXISTS,
-    AssessmentDecision,
-    DecisionCondition,
-    Impact,
-    ImpactAssessment,
-)
+from aims.impact.approvals import ASSESSMENT, IMPACT_FIELDS
+from aims.impact.models import OPEN_EXISTS, DecisionCondition, Impact, ImpactAssessment
 from risks.models import Category, Risk
 
 Status = ImpactAssessment.Status
-Outcome = AssessmentDecision.Outcome
-IMPACT_FIELDS = (
-    "area",
-    "description",
-    "affected_group",
-    "positive",
-    "likelihood",
-    "severity",
-    "mitigation",
-    "control_id",
-)
-
-
-def snapshot(assessment):
-    """The assessment's content as canonical data: what a decision covers."""
-    impacts = sorted(
-        ({name: getattr(i, name) for name in IMPACT_FIELDS} for i in assessment.impacts.all()),
-        key=lambda item: json.dumps(item, sort_keys=True),
-    )
-    return {
-        "reference": assessment.reference,
-        "system": assessment.system.reference,
-        "version": assessment.number,
-        **{name: getattr(assessment, name) for name in ImpactAssessment.CONTENT_FIELDS},
-        "impacts": impacts,
-    }
-
-
-# Saves by the workflow itself (a status, a flag) carry this reason: they make no one an
-# author of the content.
-WORKFLOW = "workflow"
 
 
 def locked(assessment):
     return ImpactAssessment.objects.select_for_update().get(pk=assessment.pk)
 
 
-def workflow_save(obj, user=None):
-    obj._history_user = user
-    obj._change_reason = WORKFLOW
-    obj.save()
-
-
 def content_editors(assessment):
-    """Who wrote or changed the assessment or its impacts, in order of their last change."""
-    records = [
-        *assessment.history.exclude(history_change_reason=WORKFLOW),
-        *Impact.history.filter(assessment_id=assessment.pk).exclude(history_change_reason=WORKFLOW),
-    ]
-    records.sort(key=lambda record: record.history_date)
-    return [record.history_user_id for record in records if record.history_user_id]
+    """Who wrote or changed the assessment or any impact ever part of it."""
+    return approvals.authors(ASSESSMENT, assessment)
 
 
 def impact_assessment_submit(*, assessment, user):
-    with transaction.atomic():
-        assessment = locked(assessment)
+    """Submit a draft for the AI officer's decision; refused while no one may decide on it."""
+    if assessment.status != Status.DRAFT:
+        raise ValidationError(_("Only a draft can be submitted."))
+
+    def submit(assessment):
         if assessment.status != Status.DRAFT:
             raise ValidationError(_("Only a draft can be submitted."))
         if errors := assessment.submission_errors():
             raise ValidationError(errors)
         assessment.status = Status.SUBMITTED
         workflow_save(assessment, user)
-        officers = get_user_model().objects.filter(groups__name=AI_OFFICER, is_active=True)
-        notify(
-            recipients=[officer for officer in officers if officer != user],
-            message=_("%(assessment)s was submitted for your decision.")
-            % {"assessment": assessment},
-            url=assessment.get_absolute_url(),
-            key=f"impact-submitted:{assessment.pk}:{assessment.version}",
-        )
-    return assessment
+        return assessment
+
+    return approvals.submit(ASSESSMENT, assessment, user=user, apply=submit)
 
 
 def decision_refusal(user, assessment):
     """Why the user may not decide on the assessment now ("" when they may)."""
-    if assessment.status != Status.SUBMITTED:
-        return _("Only a submitted assessment can be decided.")
-    if not may_approve(user):
-        return _("Only the AI officer decides on impact assessments.")
-    if user.pk in content_editors(assessment):
-        return _("You wrote or changed this assessment; someone else must decide on it.")
-    return ""
+    return approvals.refusal(ASSESSMENT, user, assessment)
 
 
-def impact_assessment_decide(*, assessment, user, outcome, comment="", conditions=()):
+def impact_assessment_decide(*, assessment, user, outcome, comment="", conditions=(), seen=None):
     """Record the AI officer's decision; `conditions` are (text, owner, due date) triples."""
-    with transaction.atomic():
-        assessment = locked(assessment)
-        if refusal := decision_refusal(user, assessment):
-            raise ValidationError(refusal)
-        if outcome == Outcome.REJECTED and not comment.strip():
-            raise ValidationError(_("Give the reasons for the rejection."))
-        if (outcome == Outcome.APPROVED_WITH_CONDITIONS) != bool(conditions):
-            raise ValidationError(
-                _(
-                    "An approval with conditions needs at least one condition; a plain "
-                    "approval has none."
-                )
-            )
-        data = snapshot(assessment)
-        decision = AssessmentDecision.objects.create(
-            assessment=assessment,
-            outcome=outcome,
-            decided_by=user,
-            comment=comment,
-            snapshot=data,
-            snapshot_sha256=canonical_sha256(data),
-        )
-        DecisionCondition.objects.bulk_create(
-            DecisionCondition(decision=decision, text=text, owner=owner, due_date=due)
-            for text, owner, due in conditions
-        )
-        if outcome == Outcome.REJECTED:
-            assessment.status = Status.DRAFT
-        else:
-            assessment.status = outcome
-            assessment.next_review = add_months(
-                timezone.localdate(), assessment.review_interval_months
-            )
-            assessment.reassessment_due = False
-            assessment.reassessment_reason = ""
-            # The approved version is the re-assessment the earlier ones were due for.
-            for earlier in assessment.system.impact_assessments.filter(
-                reassessment_due=True, number__lt=assessment.number
-            ):
-                earlier.reassessment_due = False
-                workflow_save(earlier, user)
-        workflow_save(assessment, user)
-        authors = set(content_editors(assessment)) | {assessment.owner_id}
-        notify(
-            recipients=get_user_model().objects.filter(pk__in=authors - {None, user.pk}),
-            message=_("%(assessment)s: %(decision)s.")
-            % {"assessment": assessment, "decision": decision.get_outcome_display()},
-            url=assessment.get_absolute_url(),
-            key=f"impact-decided:{decision.pk}",
-        )
-    return decision
+    data = {"outcome": outcome, "comment": comment, "conditions": conditions}
+    return approvals.decide(ASSESSMENT, assessment, user=user, data=data, seen=seen)
 
 
 def impact_assessment_new_version(*, assessment, user):
@@ -210,7 +102,7 @@ def impact_assessment_flag_due(*, system, reason):
         message=_("%(assessment)s is due for re-assessment: %(reason)s")
         % {"assessment": assessment, "reason": reason},
         url=assessment.get_absolute_url(),
-        key=f"impact-due:{assessment.pk}:{assessment.version}",
+        key=f"impact-due:{assessment.version}",
     )
     return assessment
 
@@ -270,9 +162,41 @@ def impact_risk_create(*, impact, user):
     return risk
 
 
-def add_months(day, months):
-    month = day.month - 1 + months
-    year, month = day.year + month // 12, month % 12 + 1
-    return day.replace(
-        year=year, month=month, day=min(day.day, calendar.monthrange(year, month)[1])
+def may_confirm_condition(user, condition):
+    """A condition's owner confirms it, and so does whoever keeps the assessment."""
+    assessment = condition.decision.assessment
+    return condition.owner_id == user.pk or (
+        ImpactAssessment.objects.restrict(user, "change").filter(pk=assessment.pk).exists()
     )
+
+
+def decision_condition_meet(*, condition, user, met_on, evidence=None, note=""):
+    """Record that a condition of an approval is met, with the evidence; the decider is told."""
+    with transaction.atomic():
+        condition = (
+            DecisionCondition.objects.select_for_update()
+            .select_related("decision__assessment")
+            .get(pk=condition.pk)
+        )
+        if not may_confirm_condition(user, condition):
+            raise PermissionDenied
+        if condition.met_on:
+            raise ValidationError(_("This condition is met already."))
+        if met_on > timezone.localdate():
+            raise ValidationError({"met_on": _("The date lies in the future.")})
+        if evidence is None and not note.strip():
+            raise ValidationError(
+                {"met_note": _("Choose the evidence or say how the condition was met.")}
+            )
+        condition.met_on, condition.met_by = met_on, user
+        condition.evidence, condition.met_note = evidence, note
+        condition.save()
+        decision = condition.decision
+        notify(
+            recipients=[decision.decided_by],
+            message=_("Condition met for %(assessment)s: %(condition)s")
+            % {"assessment": decision.assessment, "condition": condition},
+            url=decision.assessment.get_absolute_url(),
+            key=f"condition-met:{condition.pk}",
+        )
+    return condition

@@ -4,18 +4,19 @@ to risk, and the printable assessment."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from aims.core import display, pdf
-from aims.core.digests import canonical_sha256
+from aims.core.approvals import content_sha256, decision_state
 from aims.core.permissions import can
 from aims.core.views import refused
 from aims.impact import services
-from aims.impact.forms import DecisionForm
-from aims.impact.models import Impact, ImpactAssessment
+from aims.impact.approvals import ASSESSMENT
+from aims.impact.forms import ConditionMetForm
+from aims.impact.models import DecisionCondition, Impact, ImpactAssessment
 from risks.models import Risk
 
 
@@ -26,7 +27,7 @@ def assessment_record(assessment):
             "conditions__owner"
         ),
         "impacts": assessment.impacts.select_related("control", "risk"),
-        "snapshot_sha256": canonical_sha256(services.snapshot(assessment)),
+        "snapshot_sha256": content_sha256(ASSESSMENT, assessment),
     }
 
 
@@ -37,7 +38,7 @@ def assessment_detail_context(assessment, user):
         "may_start_version": assessment.status in ImpactAssessment.DECIDED
         and not assessment.system.impact_assessments.open().exists()
         and ImpactAssessment.objects.restrict(user, "change").filter(pk=assessment.pk).exists(),
-        "decision_refusal": services.decision_refusal(user, assessment),
+        "decision": decision_state(ASSESSMENT, user, assessment),
         "may_create_risk": can(user, "add", Risk),
     }
 
@@ -57,30 +58,6 @@ def submit(request, pk):
     else:
         messages.success(request, _("Submitted; the AI officer has been told."))
     return redirect(assessment)
-
-
-@login_required
-def decide(request, pk):
-    assessment = assessment_for(request, pk)
-    if refusal := services.decision_refusal(request.user, assessment):
-        messages.error(request, refusal)
-        return redirect(assessment)
-    form = DecisionForm(request.POST or None, user=request.user)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.impact_assessment_decide(
-                assessment=assessment,
-                user=request.user,
-                outcome=form.cleaned_data["outcome"],
-                comment=form.cleaned_data["comment"],
-                conditions=form.cleaned_data["conditions"],
-            )
-        except ValidationError as error:
-            form.add_error(None, error)
-        else:
-            messages.success(request, _("Decision recorded."))
-            return redirect(assessment)
-    return render(request, "impact/decide.html", {"assessment": assessment, "form": form})
 
 
 @login_required
@@ -126,3 +103,37 @@ def assessment_pdf(request, pk):
     }
     content = pdf.render_pdf("impact/assessment_pdf.html", context)
     return pdf.pdf_response(content, f"{assessment.reference}-v{assessment.number}")
+
+
+@login_required
+def condition_met(request, pk):
+    condition = get_object_or_404(
+        DecisionCondition.objects.select_related("decision__assessment").filter(
+            decision__assessment__in=ImpactAssessment.objects.restrict(request.user)
+        ),
+        pk=pk,
+    )
+    if not services.may_confirm_condition(request.user, condition):
+        raise PermissionDenied
+    form = ConditionMetForm(
+        request.POST or None, user=request.user, initial={"met_on": timezone.localdate()}
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.decision_condition_meet(
+                condition=condition,
+                user=request.user,
+                met_on=form.cleaned_data["met_on"],
+                evidence=form.cleaned_data["evidence"],
+                note=form.cleaned_data["met_note"],
+            )
+        except ValidationError as error:
+            if hasattr(error, "error_dict"):
+                for field, errors in error.error_dict.items():
+                    form.add_error(field, errors)
+            else:
+                form.add_error(None, error)
+        else:
+            messages.success(request, _("The condition is recorded as met."))
+            return redirect(condition.decision.assessment)
+    return render(request, "impact/condition_met.html", {"condition": condition, "form": form})

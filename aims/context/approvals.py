@@ -1,0 +1,54 @@
+"""The AI policy's approval on the core approval machinery."""
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from aims.context.models import AIPolicy
+from aims.core.approvals import Approval, approvals, field_content, workflow_save
+
+POLICY_FIELDS = ("reference", "title", "policy_version", "content", "next_review")
+
+
+class AIPolicyApproval(Approval):
+    """The AI officer approves a draft; the approved version before it retires."""
+
+    model = AIPolicy
+    key = "ai-policy"
+    title = gettext_lazy("AI policy")
+    action_label = gettext_lazy("Approve this version")
+    verbose_name = gettext_lazy("this policy")
+    role_refusal = gettext_lazy("Only the AI officer approves the AI policy.")
+    not_awaiting = gettext_lazy("Only a draft can be approved.")
+
+    def awaiting(self):
+        return AIPolicy.objects.filter(status=AIPolicy.Status.DRAFT)
+
+    def content(self, policy):
+        return field_content(policy, POLICY_FIELDS)
+
+    def apply(self, policy, user, data):
+        if not policy.next_review:
+            raise ValidationError(_("Set the next review date before approving."))
+        try:
+            with transaction.atomic():
+                for previous in AIPolicy.objects.select_for_update().filter(
+                    status=AIPolicy.Status.APPROVED
+                ):
+                    previous.status = AIPolicy.Status.RETIRED
+                    workflow_save(previous, user)
+                policy.status = AIPolicy.Status.APPROVED
+                policy.approved_by = user
+                policy.approved_on = timezone.localdate()
+                workflow_save(policy, user)
+        except IntegrityError:
+            # Only one version may be approved: two approvals at the same moment meet here.
+            raise ValidationError(
+                _("Another version was approved at the same moment. Reload and check.")
+            ) from None
+        return policy
+
+
+POLICY = approvals.register(AIPolicyApproval())
