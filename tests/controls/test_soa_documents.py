@@ -21,6 +21,12 @@ from tests.factories import PartyRequirementFactory
 FORMULA = '=HYPERLINK("https://attacker.example/","Click")'
 
 
+@pytest.fixture(autouse=True)
+def someone_may_decide(ai_officer):
+    """An AI officer who changed nothing: without an eligible decider no version is issued."""
+    return ai_officer
+
+
 def org_entry(code):
     return SoAEntry.objects.get(control__code=code, ai_system=None)
 

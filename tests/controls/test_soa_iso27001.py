@@ -17,8 +17,9 @@ from pypdf import PdfReader
 from aims.core import roles
 from controls import services
 from controls.models import Control, Framework, ImplementationStatus, SoAEntry, SoAVersion
+from tests.conftest import PERSONAS
 from tests.controls.test_catalogue import ANNEX_A_IDS
-from tests.factories import AISystemFactory
+from tests.factories import AISystemFactory, UserFactory
 
 ISO27001 = "iso27001"
 ISO42001 = "iso42001"
@@ -34,6 +35,12 @@ def iso27001_ids(db):
     )
     assert len(codes) == 93
     return codes
+
+
+@pytest.fixture(autouse=True)
+def someone_may_decide(ai_officer):
+    """An AI officer who changed nothing: without an eligible decider no version is issued."""
+    return ai_officer
 
 
 def client_of(user):
@@ -108,8 +115,8 @@ def test_the_iso42001_soa_cannot_be_started_again(compliance_officer):
 
 
 @pytest.mark.parametrize("persona", ["ai_officer", "auditor", "system_owner"])
-def test_only_whoever_edits_the_soa_may_start_it(make_user, persona):
-    user = make_user(persona)
+def test_only_whoever_edits_the_soa_may_start_it(db, persona):
+    user = UserFactory(role=PERSONAS[persona])
     with pytest.raises(PermissionDenied):
         services.soa_start(user=user, framework=ISO27001)
     response = client_of(user).post(reverse("controls:soa_start", args=[ISO27001]))
