@@ -102,7 +102,7 @@ def impact_assessment_flag_due(*, system, reason):
         message=_("%(assessment)s is due for re-assessment: %(reason)s")
         % {"assessment": assessment, "reason": reason},
         url=assessment.get_absolute_url(),
-        key=f"impact-due:{assessment.version}",
+        key=f"impact-due:{assessment.pk}:{assessment.version}",
     )
     return assessment
 
