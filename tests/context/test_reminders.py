@@ -60,6 +60,32 @@ def test_a_changed_review_date_is_reminded_again(officers):
     assert policy_review_reminders() == 0
 
 
+def test_a_new_policy_due_on_the_same_day_as_its_predecessor_is_reminded_again(officers):
+    review = timezone.localdate() + timedelta(days=5)
+    first = approved_policy(review_in_days=5)
+    assert policy_review_reminders() == 2
+    first.status = AIPolicy.Status.RETIRED
+    first.save()
+    second = AIPolicy.objects.create(
+        title="AI policy",
+        content="Revised text",
+        policy_version="2.0",
+        status=AIPolicy.Status.APPROVED,
+        next_review=review,
+    )
+    assert policy_review_reminders() == 2
+    assert [str(second) in m.subject for m in mail.outbox] == [False, False, True, True]
+    assert policy_review_reminders() == 0
+
+
+def test_each_officer_gets_the_reminder_of_the_same_policy_once(officers):
+    approved_policy(review_in_days=1)
+    assert policy_review_reminders() == 2
+    late_officer = UserFactory(role="Compliance Officer")
+    assert policy_review_reminders() == 1
+    assert mail.outbox[-1].to == [late_officer.email]
+
+
 def test_a_failing_mail_server_leaves_the_reminder_for_the_next_sweep(settings, officers):
     approved_policy(review_in_days=1)
     settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
