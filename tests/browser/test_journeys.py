@@ -123,7 +123,6 @@ def test_compliance_officer_classifies_a_cv_screening_tool_as_deployer(
         "Yes"
     ).check()
     page.get_by_role("group", name=re.compile("public body")).get_by_label("No").check()
-    page.get_by_role("group", name=re.compile("creditworthiness")).get_by_label("No").check()
     page.get_by_role("button", name="Next").click()
     expect(page.get_by_role("heading", name=re.compile("Transparency"))).to_be_visible()
     for question in page.get_by_role("group").all():
