@@ -139,16 +139,18 @@ def seed(users):
     for data in SYSTEMS:
         data = dict(data)
         reference = data.pop("reference")
-        last_review = months_before(today, data.pop("reviewed_months_ago")) - timedelta(
-            days=data.pop("reviewed_days_earlier", 0)
-        )
+        # One cadence after the last review; counted from today so that no month end moves
+        # a review into the past.
+        next_review = months_before(
+            today, data.pop("reviewed_months_ago") - data["review_cadence_months"]
+        ) - timedelta(days=data.pop("reviewed_days_earlier", 0))
         systems[reference] = ensure(
             m.AISystem,
             {"reference": reference},
             {
                 **data,
                 "owner": owner if reference in ("AIS-001", "AIS-004", "AIS-005") else compliance,
-                "next_review": months_before(last_review, -data["review_cadence_months"]),
+                "next_review": next_review,
             },
             author=compliance,
         )
