@@ -23,8 +23,15 @@ def test_soa_entry_risk_links_become_the_risks_control_links():
         Control = apps.get_model("controls", "Control")
         SoAEntry = apps.get_model("controls", "SoAEntry")
         Risk = apps.get_model("risks", "Risk")
-        a624 = Control.objects.get(code="A.6.2.4")
-        a92 = Control.objects.get(code="A.9.2")
+        # A transactional test before this one may have flushed the catalogue.
+        a624, a92 = (
+            Control.objects.get_or_create(
+                framework="iso42001", code=code, defaults={"title": code}
+            )[0]
+            for code in ("A.6.2.4", "A.9.2")
+        )
+        for control in (a624, a92):
+            SoAEntry.objects.get_or_create(control=control, ai_system=None)
         drift = Risk.objects.create(reference="R-0001", title="Drift", category="model_drift")
         bias = Risk.objects.create(reference="R-0002", title="Bias", category="bias_fairness")
         drift.controls.add(a624)  # linked on both sides already
