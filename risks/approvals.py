@@ -175,6 +175,7 @@ class RiskAcceptanceApproval(Approval):
     verbose_name = gettext_lazy("this risk")
     outcomes = (("accept", gettext_lazy("Accept the residual risk")),)
     form_class = AcceptanceForm
+    comment = False
 
     def awaiting(self):
         return (

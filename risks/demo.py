@@ -1,5 +1,5 @@
 """Demo risk register of Rheinwerk Versicherung AG: 5×5 criteria, risks of its AI systems,
-treatment actions and one accepted residual risk."""
+treatment actions with their approved plan, and one accepted residual risk."""
 
 from datetime import timedelta
 
@@ -16,6 +16,7 @@ from risks.models import (
     TreatmentAction,
     default_level,
 )
+from risks.services import risk_treatment_plan_approve
 
 LIKELIHOOD = [
     ("Rare", "Less than once in ten years"),
@@ -95,7 +96,8 @@ def seed(users):
                 "treatment_option": option,
                 "status": status,
                 "review_cadence_months": 6,
-                "next_review": today + timedelta(days=-5 if offset == 4 else 60 * (offset + 1)),
+                # Within the six-month cadence; the last one is overdue on purpose.
+                "next_review": today + timedelta(days=-5 if offset == 4 else 30 * (offset + 1)),
             },
             author=compliance,
         )
@@ -117,6 +119,9 @@ def seed(users):
             },
             author=compliance,
         )
+    if not chatbot_risk.plan_approved_on:
+        # Approved by the AI officer, who wrote none of the actions.
+        risk_treatment_plan_approve(risk=chatbot_risk, user=officer)
     drift = Risk.objects.get(reference="R-0003")
     ensure(
         RiskAcceptance,

@@ -86,6 +86,7 @@ class Approval:
     # (value, label) of the outcomes the decide page offers; the first is the approval.
     outcomes = (("approve", gettext_lazy("Approve")),)
     form_class = None  # extra decision fields: a Form subclass (justification, conditions)
+    comment = True  # whether the decision takes a comment (an acceptance has its justification)
     comment_required_for = ("reject",)
     fields_template = ""  # a template that lays out the extra fields on the decide page
 
@@ -306,9 +307,9 @@ class DecisionForm(forms.Form):
     """
 
     seen = forms.CharField(widget=forms.HiddenInput, max_length=64)
-    outcome = forms.ChoiceField(label=gettext_lazy("decision"), widget=forms.RadioSelect)
+    outcome = forms.ChoiceField(label=gettext_lazy("Decision"), widget=forms.RadioSelect)
     comment = forms.CharField(
-        label=gettext_lazy("comment"),
+        label=gettext_lazy("Comment"),
         max_length=10_000,
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
@@ -323,6 +324,8 @@ class DecisionForm(forms.Form):
             self.fields["outcome"].widget = forms.HiddenInput()
             self.fields["outcome"].initial = approval.outcomes[0][0]
             self.fields["comment"].help_text = ""
+        if not approval.comment:
+            del self.fields["comment"]
         style_widgets(self)
 
     def clean(self):
