@@ -347,6 +347,17 @@ def test_the_compliance_officer_sees_a_checkbox_per_row_and_the_bulk_button(offi
     assert f'action="{SOA_BULK}"' in page
 
 
+def test_the_filtered_table_keeps_its_checkboxes_and_bulk_button(officer_client):
+    response = officer_client.get(
+        SOA_LIST, {"q": "A.2.2"}, HTTP_HX_REQUEST="true", HTTP_HX_TARGET="register-table"
+    )
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "<html" not in page  # the part HTMX swaps in, not the whole page
+    assert f'name="pk" value="{entries("A.2.2")[0].pk}" form="bulk-edit-form"' in page
+    assert '<form id="bulk-edit-form"' in page
+
+
 def test_a_system_owners_bulk_edit_changes_only_their_own_risks(client, system_owner):
     own = RiskFactory(owner=system_owner)
     also_own = RiskFactory(owner=system_owner)
