@@ -115,6 +115,13 @@ def test_an_isms_register_is_imported_with_scores_written_as_words(client, compl
     assert injection.history.count() == 1
 
 
+def errors_by_row(preview):
+    rows = {}
+    for number, label, message in preview.errors:
+        rows.setdefault(number, []).append((label, message))
+    return rows
+
+
 def test_rows_with_unreadable_scores_or_unknown_systems_are_errors_of_their_row(
     client, compliance_officer
 ):
@@ -122,27 +129,115 @@ def test_rows_with_unreadable_scores_or_unknown_systems_are_errors_of_their_row(
     content = isms_workbook(
         [
             [1, "Drift", "Drift", "", "", "12 (12)", 3, "", "", "", "", ""],
-            [2, "Leak", "Datenschutz", "Unknown system", "", "gelegentlich", 3, "", "", "", "", ""],
-            [3, "Half scored", "Datenschutz", "", "", 3, "", "", "", "", "", ""],
-            [4, "Fine", "Datenschutz", "", "", 3, 3, "", "", "", "", ""],
+            [2, "Leak", "Datenschutz", "Unknown system", "", 3, 3, "", "", "", "", ""],
+            [3, "Bias", "Datenschutz", "", "", "gelegentlich", 3, "", "", "", "", ""],
+            [4, "Half scored", "Datenschutz", "", "", 3, "", "", "", "", "", ""],
+            [5, "Fine", "Datenschutz", "", "", 3, 3, "", "", "", "", ""],
         ]
     )  # fmt: skip
     client.force_login(compliance_officer)
     record = upload(client, content)
     preview_url = accept_proposals(client, record)
     preview = client.get(preview_url).context["preview"]
-    messages = {}
-    for number, _label, message in preview.errors:
-        messages[number] = f"{messages.get(number, '')} {message}"
-    assert "outside the scale from 1 to 5" in messages[4]
-    assert "Unknown system" in messages[5] or "gelegentlich" in messages[5]
-    assert "together" in messages[6]
-    assert [number for number, _risk in preview.valid] == [7]
+    # Rows as Excel numbers them: title, blank row and header above the data.
+    assert errors_by_row(preview) == {
+        4: [("", "“12 (12)” is outside the scale from 1 to 5.")],
+        5: [
+            (
+                "AI systems",
+                "“Unknown system” names no single AI system. Use its reference, e.g. AIS-001.",
+            )
+        ],
+        6: [
+            (
+                "",
+                "“gelegentlich” is not on the scale. Please write a number from 1 to 5 or one "
+                "of: Rare, Unlikely, Possible, Likely, Almost certain.",
+            )
+        ],
+        7: [("", "Give likelihood and impact together, or neither.")],
+    }
+    assert [number for number, _risk in preview.valid] == [8]
     response = client.post(preview_url)  # invalid rows are not skipped silently
+    assert response.status_code == 200
     assert not Risk.objects.exists()
     client.post(preview_url, {"skip_invalid": "1"})
     assert list(Risk.objects.values_list("title", flat=True)) == ["Fine"]
-    assert response.status_code == 200
+
+
+REFERENCE_HEADERS = [
+    "Nr.",
+    "Risiko",
+    "Kategorie",
+    "Betroffene Systeme",
+    "Risikoeigner",
+    "Maßnahmen",
+]
+
+
+def reference_workbook(rows):
+    """A register as exported from another tool: a title row, a blank row, then the table, with
+    blank cells and a row repeated."""
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.append(["Risiken KI-Systeme (Export 12/2026)"])
+    sheet.append([])
+    sheet.append(REFERENCE_HEADERS)
+    for row in rows:
+        sheet.append(row)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def test_an_unknown_reference_is_an_error_of_its_row_naming_the_value_and_nothing_of_it_is_saved(
+    client, compliance_officer
+):
+    active_criteria()
+    UserFactory(username="m.weber", first_name="Maria", last_name="Weber")
+    chatbot = AISystemFactory(reference="AIS-002", name="Customer-service chatbot")
+    content = reference_workbook(
+        [
+            [
+                1,
+                "Known twice",
+                "Datenschutz",
+                "AIS-002, Customer-service chatbot",
+                "m.weber",
+                "A.6.2.4",
+            ],
+            [2, "One system unknown", "Datenschutz", "AIS-002; AIS-404", "", ""],
+            [3, "One system unknown", "Datenschutz", "AIS-002; AIS-404", "", ""],
+            [4, "Owner unknown", "Datenschutz", "", "k.unbekannt", ""],
+            [5, "Control unknown", "Datenschutz", "AIS-002", "", "A.6.2.4, A.6.1.1"],
+            [6, "Nothing named", "Datenschutz", None, None, None],
+        ]
+    )
+    client.force_login(compliance_officer)
+    record = upload(client, content, "Risiken.xlsx")
+    preview_url = accept_proposals(client, record)
+    preview = client.get(preview_url).context["preview"]
+    system_unknown = [
+        ("AI systems", "“AIS-404” names no single AI system. Use its reference, e.g. AIS-001.")
+    ]
+    assert errors_by_row(preview) == {
+        5: system_unknown,
+        6: system_unknown,
+        7: [("risk owner", "No active user “k.unbekannt”.")],
+        8: [("linked controls", "“A.6.1.1” is not the ID of a control, e.g. A.6.2.4 or 8.16.")],
+    }
+    client.post(preview_url, {"skip_invalid": "1"})
+    imported = Risk.objects.order_by("title")
+    assert list(imported.values_list("title", flat=True)) == ["Known twice", "Nothing named"]
+    known = imported.get(title="Known twice")
+    assert list(known.ai_systems.all()) == [chatbot]
+    assert list(known.controls.values_list("code", flat=True)) == ["A.6.2.4"]
+    assert known.owner.username == "m.weber"
+    # Nothing of a refused row exists: no risk and no link of one to the system or control.
+    assert list(chatbot.risks.all()) == [known]
+    assert Risk.controls.through.objects.count() == 1
+    record.refresh_from_db()
+    assert (record.rows_imported, record.rows_skipped) == (2, 4)
 
 
 def test_auditors_cannot_import(client, auditor):
