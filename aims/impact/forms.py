@@ -79,7 +79,6 @@ class ImpactAssessmentForm(RegisterForm):
         super().__init__(*args, **kwargs)
         if self.instance.pk:
             self.fields["system"].disabled = True
-            system = self.instance.system
             self.fria_required = self.instance.fria_required
         else:
             system = self.initial_system()
