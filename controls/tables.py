@@ -1,12 +1,12 @@
 """List columns of the controls registers."""
 
 import django_tables2 as tables
-from django.db.models import F
+from django.db.models import Case, F, When
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from aims.core.tables import RegisterTable
-from controls.models import Control, Evidence, SoAEntry, SoAImport, SoAVersion
+from controls.models import Control, Evidence, Framework, SoAEntry, SoAImport, SoAVersion
 from controls.models.soa import DRIVER_PREFETCH
 
 
@@ -32,7 +32,9 @@ class SoAEntryTable(RegisterTable):
     prefetch = DRIVER_PREFETCH
     select = ("control__objective__parent",)
     # Catalogue order; a control's organization-wide entry first, then its system overrides.
+    # The ISO 27001 statement, once started, follows the whole ISO 42001 one.
     ordering = (
+        Case(When(control__framework=Framework.ISO27001, then=1), default=0),
         "control__framework",
         "control__position",
         "control__code",

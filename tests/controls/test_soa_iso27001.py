@@ -165,6 +165,16 @@ def test_the_soa_list_filters_the_iso27001_entries(compliance_officer, started, 
     assert listed == set(iso27001_ids)
 
 
+def test_the_soa_list_shows_the_iso42001_statement_before_the_iso27001_one(
+    compliance_officer, started, iso27001_ids
+):
+    response = client_of(compliance_officer).get(reverse("controls:soaentry_list"))
+    assert response.status_code == 200
+    listed = [entry.control.code for entry in response.context["table"].data]
+    assert listed[: len(ANNEX_A_IDS)] == ANNEX_A_IDS
+    assert listed[-93:] == iso27001_ids
+
+
 def test_an_override_for_an_iso27001_control_needs_the_started_soa(db):
     control = Control.objects.get(framework=Framework.ISO27001, code="8.16")
     override = SoAEntry(control=control, ai_system=AISystemFactory(), applicable=True)
