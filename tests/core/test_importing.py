@@ -71,6 +71,33 @@ def test_a_utf8_csv_with_byte_order_mark_has_a_clean_first_header():
     assert table.rows == [(2, ["Bot", "Prüfung"])]
 
 
+def test_an_excel_csv_in_the_windows_code_page_keeps_its_euro_signs_dashes_and_quotes():
+    # Excel on a German Windows saves "CSV (Trennzeichen-getrennt)" in Windows-1252, whose
+    # bytes 0x80-0x9F are printable characters (latin-1 has control characters there).
+    content = (
+        "KI-Register Stand 07/2025;;\r\n"
+        "Name;Zweck;Kosten\r\n"
+        "Chatbot „Max“;Beantwortet Anfragen – rund um die Uhr;1.200 € p. a.\r\n"
+        "Scoring;Bewertet Kunden’ Anträge…;\r\n"
+    ).encode("cp1252")
+
+    table = read_table(content, "register.csv", aliases=ALIASES)
+
+    assert table.headers == ["Name", "Zweck", "Kosten"]
+    assert table.rows == [
+        (3, ["Chatbot „Max“", "Beantwortet Anfragen – rund um die Uhr", "1.200 € p. a."]),
+        (4, ["Scoring", "Bewertet Kunden’ Anträge…", ""]),
+    ]
+
+
+def test_a_csv_with_bytes_unused_in_the_windows_code_page_is_still_read():
+    content = b"Name;Zweck\r\nBot\x81;Pr\xfcfung\r\n"
+
+    table = read_table(content, "register.csv", aliases=ALIASES)
+
+    assert table.rows == [(2, ["Bot\x81", "Prüfung"])]
+
+
 def test_a_comma_csv_keeps_quoted_multi_line_and_very_long_cells_intact():
     long_text = "x" * 11_990 + ', "quoted"'
     assert len(long_text) == 12_000
