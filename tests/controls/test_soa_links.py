@@ -259,3 +259,24 @@ def test_evidence_of_a_control_shows_on_its_organization_wide_entry_and_in_the_p
     text = pdf_text(client.get(reverse("controls:soa_pdf")))
     # Attached to the control only, yet printed with its organization-wide entry.
     assert str(evidence) in text
+
+
+def test_a_bulk_edit_of_soa_entries_keeps_their_risk_links(client, compliance_officer):
+    risk = RiskFactory(controls=["A.6.2.4", "A.9.2"])
+    selected = [org_entry("A.6.2.4"), org_entry("A.9.2")]
+    client.force_login(compliance_officer)
+    payload = {
+        "pk": [str(entry.pk) for entry in selected],
+        **{f"version_{entry.pk}": str(entry.version) for entry in selected},
+        "applicable": "",
+        "inclusion_justification": "",
+        "exclusion_justification": "",
+        "owner": "",
+        "status": "planned",
+        "next_review": "",
+        "step": "apply",
+    }
+    response = client.post(reverse("controls:soaentry_bulk_edit"), payload)
+    assert response.status_code == 302
+    assert [org_entry(code).status for code in ("A.6.2.4", "A.9.2")] == ["planned", "planned"]
+    assert codes(risk) == ["A.6.2.4", "A.9.2"]
