@@ -3,13 +3,15 @@ versions, adding evidence files. Each runs in a transaction with the rows it cha
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Max, OuterRef, Subquery
+from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from aims.core import approvals
+from aims.core.approvals import content_authors
 from aims.core.digests import canonical_sha256
 from aims.core.permissions import can
-from aims.core.roles import may_approve
+from controls.approvals import SOA_VERSION
 from controls.evidence_files import check_upload, display_name
 from controls.models import (
     Control,
@@ -139,19 +141,6 @@ def soa_start(*, user, framework=SoAFramework.ISO27001):
     return entries
 
 
-def soa_entry_editors():
-    """Who changed each SoA entry last: none of them may approve a version issued now."""
-    last_editor = (
-        SoAEntry.history.filter(id=OuterRef("pk"))
-        .order_by("-history_date", "-history_id")
-        .values("history_user_id")[:1]
-    )
-    editors = SoAEntry.objects.annotate(editor=Subquery(last_editor)).values_list(
-        "editor", flat=True
-    )
-    return sorted({editor for editor in editors if editor})
-
-
 def soa_entry_risks_set(*, entry, risks, user):
     """Make `risks` the driver risks of the entry, as far as the user may change risks: the
     link is the risk's own (`Risk.controls`), so each risk that gains or loses the control is
@@ -178,12 +167,20 @@ def soa_entry_risks_set(*, entry, risks, user):
             risk.save()
 
 
+def soa_entry_editors():
+    """Who ever wrote or changed an SoA entry: none of them may approve a version issued now
+    (workflow saves do not count)."""
+    return sorted(content_authors(SoAEntry.history.all()))
+
+
 def soa_version_issue(*, user, note="", framework=SoAFramework.ISO42001):
     """Freeze the current SoA of the framework as its next version, awaiting approval."""
     if not can(user, "add", SoAVersion):
         raise PermissionDenied
     if not soa_started(framework):
         raise ValidationError(not_started_message(framework))
+    editors = soa_entry_editors()
+    approvals.ensure_decider(SOA_VERSION, SoAVersion(issued_by=user, editor_ids=editors))
     with transaction.atomic():
         # Locking the versions serialises issuing: two clicks cannot draw the same number.
         numbers = list(
@@ -204,7 +201,7 @@ def soa_version_issue(*, user, note="", framework=SoAFramework.ISO42001):
             note=note,
             content=content,
             sha256=canonical_sha256(content),
-            editor_ids=soa_entry_editors(),
+            editor_ids=editors,
             issued_by=user,
             issued_at=timezone.now(),
         )
@@ -216,38 +213,18 @@ def soa_version_issue(*, user, note="", framework=SoAFramework.ISO42001):
             raise ValidationError(
                 _("Another version was issued at the same moment; reload.")
             ) from clash
+        approvals.notify_deciders(SOA_VERSION, version, user=user)
     return version
 
 
 def soa_approval_refusal(user, version):
-    """Why the user may not decide on the version ("" when they may): the AI officer decides,
-    never on a version they issued or whose entries they changed last (four-eyes)."""
-    if version.status != SoAVersion.Status.AWAITING_APPROVAL:
-        return _("This version has been decided.")
-    if not may_approve(user):
-        return _("Only the AI officer approves the Statement of Applicability.")
-    if user.pk == version.issued_by_id:
-        return _("You issued this version; someone else must approve it.")
-    if user.pk in version.editor_ids:
-        return _("You changed entries of this version; someone else must approve it.")
-    return ""
+    """Why the user may not decide on the version ("" when they may)."""
+    return approvals.refusal(SOA_VERSION, user, version)
 
 
-def soa_version_decide(*, version, user, approve, comment=""):
-    with transaction.atomic():
-        version = SoAVersion.objects.select_for_update().get(pk=version.pk)
-        refusal = soa_approval_refusal(user, version)
-        if refusal:
-            raise ValidationError(refusal)
-        if not approve and not comment.strip():
-            raise ValidationError(_("Say why the version is rejected."))
-        version.status = SoAVersion.Status.APPROVED if approve else SoAVersion.Status.REJECTED
-        version.decided_by = user
-        version.decided_at = timezone.now()
-        version.decision_comment = comment
-        version._history_user = user
-        version.save()
-    return version
+def soa_version_decide(*, version, user, approve, comment="", seen=None):
+    data = {"outcome": "approve" if approve else "reject", "comment": comment}
+    return approvals.decide(SOA_VERSION, version, user=user, data=data, seen=seen)
 
 
 COMPARED = (

@@ -11,7 +11,6 @@ urlpatterns = [
     path("soa/issue/", views.soa_issue, name="soa_issue"),
     path("soa/document.pdf", views.soa_pdf, name="soa_pdf"),
     path("soa/document.xlsx", views.soa_xlsx, name="soa_xlsx"),
-    path("soa-versions/<int:pk>/decide/", views.soa_version_decide, name="soa_version_decide"),
     path("soa-versions/compare/", views.soa_compare, name="soa_compare"),
     path("soa-versions/v<int:number>.pdf", views.soa_pdf, name="soa_version_pdf"),
     path("soa-versions/v<int:number>.xlsx", views.soa_xlsx, name="soa_version_xlsx"),

@@ -16,16 +16,18 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from aims.core import pdf
+from aims.core.approvals import decision_state
 from aims.core.permissions import can
 from aims.core.views import refused
 from controls import services
+from controls.approvals import SOA_VERSION
 from controls.coverage import coverage
-from controls.forms import EvidenceRevisionForm, SoADecisionForm, SoAIssueForm
+from controls.forms import EvidenceRevisionForm, SoAIssueForm
 from controls.models import Evidence, SoAEntry, SoAFramework, SoAVersion
 from controls.soa_document import readable_diff, soa_document, soa_rows, soa_workbook
-
-
 from risks.models import Risk
+
+
 def control_detail_context(control, user):
     mapped = {}
     for other in control.mappings.order_by("framework", "position"):
@@ -71,9 +73,9 @@ def soa_summary(request, filtered):
             "versions": visible.filter(framework=framework)[:5],
             "awaiting": awaiting.get(framework),
             # What keeps a version from being issued, linked for whoever issues.
+            "unjustified": services.unjustified_entries(framework) if may_issue else [],
             # Two issue forms on one page: ids of their own.
             "issue_form": SoAIssueForm(auto_id=f"id_{framework}_%s"),
-            "unjustified": services.unjustified_entries(framework) if may_issue else [],
         }
         for framework in SoAFramework
     ]
@@ -89,7 +91,6 @@ def soa_summary(request, filtered):
 
 
 def soa_version_context(version, user):
-    refusal = services.soa_approval_refusal(user, version)
     earlier = (
         SoAVersion.objects.restrict(user)
         .filter(framework=version.framework, number__lt=version.number)
@@ -97,8 +98,7 @@ def soa_version_context(version, user):
         .first()
     )
     return {
-        "decision_refusal": refusal,
-        "decision_form": SoADecisionForm(),
+        "decision": decision_state(SOA_VERSION, user, version),
         "earlier": earlier,
         "soa_rows": soa_rows(version.entries),
     }
@@ -184,29 +184,6 @@ def soa_issue(request):
         _("Version %(number)s of the Statement of Applicability is issued and awaits approval.")
         % {"number": version.number},
     )
-    return redirect(version)
-
-
-@login_required
-@require_POST
-def soa_version_decide(request, pk):
-    version = get_object_or_404(SoAVersion.objects.restrict(request.user), pk=pk)
-    form = SoADecisionForm(request.POST)
-    if not form.is_valid():
-        refused(request, ValidationError(_("The form is incomplete; reload the page.")))
-        return redirect(version)
-    approve = form.cleaned_data["decision"] == "approve"
-    try:
-        services.soa_version_decide(
-            version=version,
-            user=request.user,
-            approve=approve,
-            comment=form.cleaned_data["comment"],
-        )
-    except ValidationError as error:
-        refused(request, error)
-    else:
-        messages.success(request, _("Version approved.") if approve else _("Version rejected."))
     return redirect(version)
 
 

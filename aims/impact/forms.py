@@ -1,24 +1,19 @@
 """Forms of the impact assessments: the assessment, its impacts and the AI officer's decision."""
 
 from django import forms
-from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from aims.core.forms import DATE, RegisterForm, restrict_choices, single_line, style_widgets
+from aims.core.forms import DATE, RegisterForm, style_widgets
 from aims.impact.models import (
     FRIA_FIELDS,
     FRIA_REQUIRED,
     OPEN_EXISTS,
-    AssessmentDecision,
     Impact,
     ImpactAssessment,
 )
-
-CONDITION_ROWS = 3
-
+from controls.models import Evidence
 
 # The assessment form's headed sections, in the order of ISO/IEC 42001 6.1.4 and 8.4; the
 # FRIA part follows under its own heading where Art. 27 applies.
@@ -169,59 +164,19 @@ class ImpactForm(RegisterForm):
         }
 
 
-class DecisionForm(forms.Form):
-    outcome = forms.ChoiceField(
-        label=_("decision"), choices=AssessmentDecision.Outcome.choices, widget=forms.RadioSelect
+class ConditionMetForm(forms.Form):
+    met_on = forms.DateField(label=_("met on"), widget=DATE)
+    evidence = forms.ModelChoiceField(
+        label=_("evidence"), queryset=Evidence.objects.none(), required=False
     )
-    comment = forms.CharField(
-        label=_("comment"),
+    met_note = forms.CharField(
+        label=_("how it was met"),
         max_length=10_000,
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text=_("Required when you reject: the reasons go back to the authors."),
     )
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        users = get_user_model().objects.all()
-        for row in range(CONDITION_ROWS):
-            number = {"number": row + 1}
-            self.fields[f"condition_{row}"] = forms.CharField(
-                label=_("Condition %(number)d") % number,
-                max_length=500,
-                required=False,
-                validators=[single_line],
-            )
-            self.fields[f"condition_{row}_owner"] = forms.ModelChoiceField(
-                label=_("Owner of condition %(number)d") % number, queryset=users, required=False
-            )
-            self.fields[f"condition_{row}_due"] = forms.DateField(
-                label=_("Due date of condition %(number)d") % number, required=False, widget=DATE
-            )
-        restrict_choices(self.fields, user)
+        self.fields["evidence"].queryset = Evidence.objects.restrict(user)
         style_widgets(self)
-
-    def clean(self):
-        cleaned = super().clean()
-        conditions = []
-        for row in range(CONDITION_ROWS):
-            text = cleaned.get(f"condition_{row}", "").strip()
-            owner, due = cleaned.get(f"condition_{row}_owner"), cleaned.get(f"condition_{row}_due")
-            if not (text or owner or due):
-                continue
-            if not (text and owner and due):
-                self.add_error(
-                    f"condition_{row}", _("A condition needs its text, an owner and a due date.")
-                )
-            elif due < timezone.localdate():
-                self.add_error(f"condition_{row}_due", _("The due date lies in the past."))
-            else:
-                conditions.append((text, owner, due))
-        cleaned["conditions"] = conditions
-        return cleaned
-
-    def condition_rows(self):
-        return [
-            (self[f"condition_{row}"], self[f"condition_{row}_owner"], self[f"condition_{row}_due"])
-            for row in range(CONDITION_ROWS)
-        ]

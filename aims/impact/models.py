@@ -394,6 +394,24 @@ class DecisionCondition(models.Model):
         related_name="+",
     )
     due_date = models.DateField(_("due"))
+    met_on = models.DateField(_("met on"), null=True, blank=True)
+    met_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("confirmed by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    evidence = models.ForeignKey(
+        "controls.Evidence",
+        verbose_name=_("evidence"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    met_note = models.TextField(_("how it was met"), max_length=LONG_TEXT, blank=True)
 
     class Meta:
         verbose_name = _("condition")
@@ -402,3 +420,6 @@ class DecisionCondition(models.Model):
 
     def __str__(self):
         return self.text
+
+    def get_absolute_url(self):
+        return self.decision.assessment.get_absolute_url()

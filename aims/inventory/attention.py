@@ -1,10 +1,11 @@
-"""What in the inventory needs attention, for the dashboard."""
+"""What in the inventory needs attention: on the dashboard, and in My work."""
 
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from aims.core.permissions import can
+from aims.core.work import CLASSIFICATIONS, REVIEWS, Item, review_horizon, work
 from aims.inventory.models import AISystem
 
 
@@ -25,3 +26,22 @@ def inventory_attention(user):
     stale = systems.filter(reclassification_needed=True).count()
     if stale:
         yield _("%(count)d AI systems need re-classification.") % {"count": stale}, overview
+
+
+@work.register
+def inventory_work(user):
+    """The user's AI systems that need classifying again or are due for review."""
+    systems = AISystem.objects.restrict(user).filter(owner=user)
+    for system in systems.filter(reclassification_needed=True):
+        yield Item(
+            CLASSIFICATIONS,
+            _("Classify %(system)s again") % {"system": system},
+            system.get_absolute_url(),
+        )
+    for system in systems.filter(next_review__lte=review_horizon()):
+        yield Item(
+            REVIEWS,
+            _("Review the AI system %(system)s") % {"system": system},
+            system.get_absolute_url(),
+            system.next_review,
+        )
