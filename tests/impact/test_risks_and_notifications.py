@@ -8,6 +8,7 @@ import time
 
 import pytest
 from django.core import mail
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 from pypdf import PdfReader
 
@@ -41,6 +42,10 @@ Outcome = AssessmentDecision.Outcome
 BROKER_DOWN = "redis://127.0.0.1:1/0"  # nothing listens on port 1
 PASSWD = "root:x:0:0"
 HOSTILE = '<img src="file:///etc/passwd">'
+OWNER_FOUR_EYES = (
+    "You own this impact assessment or what it is about; someone else must decide on it "
+    "(four-eyes)."
+)
 
 
 def to_risk(client, impact):
@@ -133,7 +138,7 @@ def test_a_user_who_may_not_add_risks_gets_403(make_user, compliance_officer, pe
     assert impact.risk is None
 
 
-def test_turning_an_impact_into_a_risk_makes_no_one_an_author(db):
+def test_turning_an_impact_into_a_risk_makes_no_one_an_author(ai_officer):
     assessment = submitted_by(UserFactory(role=roles.COMPLIANCE_OFFICER))
     impact = assessment.impacts.get()
     officer = UserFactory(role=roles.COMPLIANCE_OFFICER)
@@ -167,8 +172,8 @@ def test_a_submission_tells_every_active_ai_officer_but_the_submitter(db):
     assert recipients_of(str(first)) == ["officer1", "officer2", "officer_and_author"]
     assert recipients_of(str(second)) == ["officer1", "officer2"]
     (notice,) = Notification.objects.filter(recipient=officers[0], message__contains=str(first))
-    assert notice.message == f"{first} was submitted for your decision."
-    assert notice.url == first.get_absolute_url()
+    assert notice.message == f"{first} awaits your decision."
+    assert notice.url == decide_url(first)
     assert notice.read_at is None
 
 
@@ -186,11 +191,11 @@ def test_a_decision_tells_the_authors_and_the_owner_but_not_the_decider(db):
 
     response = client_of(decider).post(
         decide_url(assessment),
-        decision_payload(Outcome.REJECTED, comment="The misuse section is empty."),
+        decision_payload(assessment, Outcome.REJECTED, comment="The misuse section is empty."),
     )
 
     assert response.status_code == 302
-    assert recipients_of(f"{assessment}: Rejected.") == [
+    assert recipients_of(f"{assessment}: Rejected by {decider}.") == [
         "editor",
         "impact_author",
         "owner",
@@ -198,14 +203,31 @@ def test_a_decision_tells_the_authors_and_the_owner_but_not_the_decider(db):
     ]
 
 
-def test_a_decider_who_owns_the_assessment_is_not_told_of_their_own_decision(db):
+def test_an_ai_officer_who_owns_the_assessment_may_not_decide_on_it(db):
     writer = UserFactory(username="writer", role=roles.COMPLIANCE_OFFICER)
     owning_officer = UserFactory(username="owning_officer", role=roles.AI_OFFICER)
+    UserFactory(username="decider", role=roles.AI_OFFICER)
     assessment = submitted_by(writer, owner=owning_officer)
+    with pytest.raises(ValidationError, match=re.escape(OWNER_FOUR_EYES)):
+        services.impact_assessment_decide(
+            assessment=assessment, user=owning_officer, outcome=Outcome.APPROVED
+        )
+    assessment.refresh_from_db()
+    assert assessment.status == ImpactAssessment.Status.SUBMITTED
+    assert not Notification.objects.filter(message__contains=f"{assessment}: ").exists()
+
+
+def test_a_decider_who_owns_a_condition_is_not_told_of_their_own_decision(db):
+    writer = UserFactory(username="writer", role=roles.COMPLIANCE_OFFICER)
+    decider = UserFactory(username="decider", role=roles.AI_OFFICER)
+    assessment = submitted_by(writer)
     services.impact_assessment_decide(
-        assessment=assessment, user=owning_officer, outcome=Outcome.APPROVED
+        assessment=assessment,
+        user=decider,
+        outcome=Outcome.APPROVED_WITH_CONDITIONS,
+        conditions=[("Report the ranking by age group every month.", decider, in_days(30))],
     )
-    assert recipients_of(f"{assessment}: Approved.") == ["writer"]
+    assert recipients_of(f"{assessment}: Approved with conditions by {decider}.") == ["writer"]
 
 
 def test_the_bell_counts_the_unread_notifications_until_they_are_read(ai_officer):
@@ -232,8 +254,8 @@ def test_the_notification_list_shows_only_the_users_own(ai_officer):
     someone_else = UserFactory(role=roles.SYSTEM_OWNER)
     Notification.objects.create(recipient=someone_else, message="Only for someone else.", url="/")
     page = client_of(ai_officer).get(reverse("core:notifications")).content.decode()
-    assert f"{own} was submitted for your decision." in page
-    assert f'href="{own.get_absolute_url()}"' in page
+    assert f"{own} awaits your decision." in page
+    assert f'href="{decide_url(own)}"' in page
     assert "Only for someone else." not in page
     assert "Mark all as read" in page
 
@@ -267,8 +289,8 @@ def test_the_worker_sends_the_ai_officer_one_e_mail_for_one_submission(worker):
 
     assert [message.to for message in mail.outbox] == [[officer.email]]
     message = mail.outbox[0]
-    assert message.subject == f"{assessment} was submitted for your decision."
-    assert assessment.get_absolute_url() in message.body
+    assert message.subject == f"{assessment} awaits your decision."
+    assert decide_url(assessment) in message.body
     assert ReminderLog.objects.filter(recipient=officer).count() == 1
 
 
@@ -387,6 +409,7 @@ def test_the_pdf_is_not_served_outside_the_users_scope(client, compliance_office
 
 def test_the_dashboard_counts_only_assessments_the_ai_officer_may_decide(client, make_user):
     officer = make_user("ai_officer")
+    UserFactory(role=roles.AI_OFFICER)  # who may decide on what the officer changed
     own = ImpactAssessmentFactory()
     own._history_user = officer
     own.intended_use = "Changed by the officer."
@@ -395,9 +418,11 @@ def test_the_dashboard_counts_only_assessments_the_ai_officer_may_decide(client,
         assessment=own, user=UserFactory(role=roles.COMPLIANCE_OFFICER)
     )
     client.force_login(officer)
-    assert "Impact assessments awaiting a decision" not in client.get("/").content.decode()
+    response = client.get("/")
+    assert response.status_code == 200
+    assert "Impact assessments awaiting your decision" not in response.content.decode()
     other = ImpactAssessmentFactory()
     services.impact_assessment_submit(
         assessment=other, user=UserFactory(role=roles.COMPLIANCE_OFFICER)
     )
-    assert "Impact assessments awaiting a decision: 1" in client.get("/").content.decode()
+    assert "Impact assessments awaiting your decision: 1" in client.get("/").content.decode()
