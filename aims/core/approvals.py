@@ -190,7 +190,8 @@ def four_eyes_refusal(approval, user, obj):
         ) % {"subject": approval.verbose_name}
     if user.pk in authors(approval, obj):
         return _(
-            "You wrote, changed or submitted %(subject)s; someone else must decide on it (four-eyes)."
+            "You wrote, changed or submitted %(subject)s; someone else must decide on it "
+            "(four-eyes)."
         ) % {"subject": approval.verbose_name}
     return ""
 
