@@ -55,6 +55,9 @@ def submit(request, pk):
         services.impact_assessment_submit(assessment=assessment, user=request.user)
     except ValidationError as error:
         refused(request, error)
+        if hasattr(error, "error_dict"):
+            # Fields to fill in: the edit form shows each message at its field.
+            return redirect("impact:impactassessment_edit", pk=assessment.pk)
     else:
         messages.success(request, _("Submitted; the AI officer has been told."))
     return redirect(assessment)
