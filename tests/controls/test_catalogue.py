@@ -166,7 +166,11 @@ def test_a_shipped_control_cannot_be_deleted(client, compliance_officer, code):
 def test_the_page_of_a_shipped_control_offers_no_edit_or_delete(client, compliance_officer):
     shipped = control("A.6.2.8")
     client.force_login(compliance_officer)
-    page = client.get(shipped.get_absolute_url()).content.decode()
+    response = client.get(shipped.get_absolute_url())
+    assert response.status_code == 200
+    assert response.context["object"] == shipped
+    page = response.content.decode()
+    assert "A.6.2.8" in page
     assert reverse("controls:control_edit", args=[shipped.pk]) not in page
     assert reverse("controls:control_delete", args=[shipped.pk]) not in page
 
@@ -274,7 +278,11 @@ def test_in_english_no_control_page_carries_the_english_only_note(client, audito
     logging_control = control("8.15")
     assert not logging_control.title_in_english_only
     client.force_login(auditor)
-    page = client.get(logging_control.get_absolute_url()).content.decode()
+    response = client.get(logging_control.get_absolute_url())
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert '<html lang="en"' in page
+    assert "8.15 Logging" in page
     assert "no German title" not in page
 
 

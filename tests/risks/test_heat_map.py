@@ -208,10 +208,15 @@ def test_a_page_number_or_sort_order_is_not_carried_into_cell_links(
 def test_no_heat_map_without_active_criteria(client, compliance_officer):
     RiskFactory(criteria=None, inherent_likelihood=None, inherent_impact=None)
     client.force_login(compliance_officer)
-    page = client.get(LIST).content.decode()
-    assert "heat-cell" not in page
+    response = client.get(LIST)
+    assert response.status_code == 200
+    page = response.content.decode()
     assert "No risk criteria are active yet" in page
-    assert "heat-cell" not in client.get(reverse("core:dashboard")).content.decode()
+    assert "heat-cell" not in page
+    dashboard = client.get(reverse("core:dashboard"))
+    assert dashboard.status_code == 200
+    assert '<h1 class="h3 mb-3">Dashboard</h1>' in dashboard.content.decode()
+    assert "heat-cell" not in dashboard.content.decode()
 
 
 # The dashboard ---------------------------------------------------------------------------------
@@ -231,7 +236,10 @@ def test_the_dashboard_shows_the_heat_map_to_a_compliance_officer(
 
 def test_the_dashboard_shows_no_heat_map_to_a_user_without_a_role(client, make_user, spread):
     client.force_login(make_user("no_role"))
-    page = client.get(reverse("core:dashboard")).content.decode()
+    response = client.get(reverse("core:dashboard"))
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert '<h1 class="h3 mb-3">Dashboard</h1>' in page
     assert "Risk heat map" not in page
     assert "heat-cell" not in page
 
