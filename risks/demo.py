@@ -7,6 +7,8 @@ from django.utils import timezone
 
 from aims.core.roles import AI_OFFICER, COMPLIANCE_OFFICER, SYSTEM_OWNER
 from aims.core.seeding import ensure
+from aims.impact.models import Impact
+from aims.impact.services import impact_risk_create
 from aims.inventory.models import AISystem
 from risks.models import (
     LibraryRisk,
@@ -140,3 +142,6 @@ def seed(users):
         },
         author=owner,
     )
+    # The assessments' serious negative impacts go into the register in one step each.
+    for impact in Impact.objects.filter(risk=None, positive=False, severity__in=Impact.HIGH):
+        impact_risk_create(impact=impact, user=compliance)
