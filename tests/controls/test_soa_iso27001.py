@@ -4,11 +4,13 @@ framework, and the source of ISO 27001 coverage once it exists."""
 
 import io
 import re
+import threading
 
 import pytest
 from django.contrib.auth.models import Group
 from django.contrib.messages import get_messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import connection
 from django.test import Client
 from django.urls import reverse
 from openpyxl import load_workbook
@@ -16,7 +18,15 @@ from pypdf import PdfReader
 
 from aims.core import roles
 from controls import services
-from controls.models import Control, Framework, ImplementationStatus, SoAEntry, SoAVersion
+from controls.catalogue import load_catalogues
+from controls.models import (
+    Control,
+    ControlObjective,
+    Framework,
+    ImplementationStatus,
+    SoAEntry,
+    SoAVersion,
+)
 from tests.conftest import PERSONAS
 from tests.controls.test_catalogue import ANNEX_A_IDS
 from tests.factories import AISystemFactory, UserFactory
@@ -112,6 +122,42 @@ def test_the_iso42001_soa_cannot_be_started_again(compliance_officer):
     with pytest.raises(ValidationError, match="has been started already"):
         services.soa_start(user=compliance_officer, framework=ISO42001)
     assert SoAEntry.objects.for_framework(ISO42001).count() == len(ANNEX_A_IDS)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_officers_starting_at_once_create_the_entries_once():
+    """The second start waits for the first and is then told the SoA has been started: 93
+    entries, never 186, and never an error page."""
+    if not Control.objects.filter(framework=Framework.ISO27001).exists():
+        # A transactional test before this one may have flushed the catalogue.
+        load_catalogues(ControlObjective, Control, SoAEntry)
+    officers = [UserFactory(role=roles.COMPLIANCE_OFFICER) for _ in range(2)]
+    start = threading.Barrier(len(officers))
+    outcomes = {}
+
+    def start_the_soa(officer):
+        try:
+            start.wait(timeout=10)
+            services.soa_start(user=officer, framework=ISO27001)
+            outcomes[officer.pk] = "started"
+        except ValidationError as refusal:
+            outcomes[officer.pk] = " ".join(refusal.messages)
+        except Exception as error:  # anything else is what the assertion reports
+            outcomes[officer.pk] = f"{type(error).__name__}: {error}"
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=start_the_soa, args=[officer]) for officer in officers]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+
+    assert sorted(outcomes.values()) == [
+        "The ISO/IEC 27001:2022 Statement of Applicability has been started already.",
+        "started",
+    ], outcomes
+    assert iso27001_entries().count() == 93
 
 
 @pytest.mark.parametrize("persona", ["ai_officer", "auditor", "system_owner"])
