@@ -419,3 +419,28 @@ def test_the_upload_page_explains_the_import(client, compliance_officer):
     response = client.get(reverse("controls:import_upload"))
     assert response.status_code == 200
     assert "Import a Statement of Applicability" in response.content.decode()
+
+
+def test_an_soa_workbook_with_a_cover_sheet_is_imported_from_its_statement_sheet(
+    client, compliance_officer
+):
+    workbook = Workbook()
+    cover = workbook.active
+    cover.title = "Cover"
+    for row in (["Statement of Applicability"], ["Version", 3], ["Approved by", "T. Keller"]):
+        cover.append(row)
+    sheet = workbook.create_sheet("SoA 42001")
+    sheet.append(HEADERS)
+    sheet.append(["A.4.2", "Resource documentation", "Ja", "Every system's resources are listed."])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    client.force_login(compliance_officer)
+    record = upload(client, buffer.getvalue(), "SoA.xlsx")
+    assert record.sheet == "Cover"
+    columns_url = reverse("controls:import_columns", args=[record.pk])
+    assert client.post(columns_url, {"sheet": "SoA 42001"}).status_code == 302
+    record.refresh_from_db()
+    assert (record.sheet, record.rows_total) == ("SoA 42001", 1)
+    preview_url = accept_proposals(client, record)
+    assert client.post(preview_url).status_code == 302
+    assert org_entry("A.4.2").inclusion_justification == "Every system's resources are listed."
