@@ -167,10 +167,11 @@ def soa_entry_risks_set(*, entry, risks, user):
             risk.save()
 
 
-def soa_entry_editors():
-    """Who ever wrote or changed an SoA entry: none of them may approve a version issued now
-    (workflow saves do not count)."""
-    return sorted(content_authors(SoAEntry.history.all()))
+def soa_entry_editors(framework):
+    """Who ever wrote or changed an entry of the framework's SoA: none of them may approve a
+    version of it issued now (workflow saves do not count)."""
+    entries = SoAEntry.history.filter(control__framework__in=SoAFramework(framework).catalogues)
+    return sorted(content_authors(entries))
 
 
 def soa_version_issue(*, user, note="", framework=SoAFramework.ISO42001):
@@ -179,7 +180,7 @@ def soa_version_issue(*, user, note="", framework=SoAFramework.ISO42001):
         raise PermissionDenied
     if not soa_started(framework):
         raise ValidationError(not_started_message(framework))
-    editors = soa_entry_editors()
+    editors = soa_entry_editors(framework)
     approvals.ensure_decider(SOA_VERSION, SoAVersion(issued_by=user, editor_ids=editors))
     with transaction.atomic():
         # Locking the versions serialises issuing: two clicks cannot draw the same number.

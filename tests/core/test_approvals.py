@@ -453,3 +453,19 @@ def test_a_user_who_cannot_see_the_record_gets_404_on_its_decide_page(client, ma
 def test_an_unknown_kind_of_decision_is_404(client, ai_officer):
     response = client_of(client, ai_officer).get(reverse("core:decide", args=["nothing", 1]))
     assert response.status_code == 404
+
+
+def test_an_editor_of_the_iso_27001_soa_alone_may_approve_the_iso_42001_version(
+    compliance_officer, ai_officer
+):
+    soa_services.soa_start(user=compliance_officer)
+    entry = SoAEntry.objects.filter(control__framework="iso27001", ai_system=None).first()
+    entry.inclusion_justification = "Changed by the AI officer."
+    saved_by(entry, ai_officer)
+    justify_soa_entries()
+    version = soa_services.soa_version_issue(user=compliance_officer)
+    assert ai_officer.pk not in version.editor_ids
+
+    soa_services.soa_version_decide(version=version, user=ai_officer, approve=True)
+    version.refresh_from_db()
+    assert version.decided_by == ai_officer
