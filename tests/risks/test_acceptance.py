@@ -1,16 +1,18 @@
 """Accepting residual risk (6.1.3): who may accept above and below the threshold, four-eyes,
 what an acceptance records, its expiry, and the approval of treatment plans."""
 
+import re
 from datetime import timedelta
 
 import pytest
 from django.core import mail
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
 from risks import services
 from risks.models import Risk, RiskAcceptance
+from tests.decisions import decide_url, decision_payload, post_decision
 from tests.factories import (
     RiskAcceptanceFactory,
     RiskFactory,
@@ -23,6 +25,15 @@ from tests.risks.helpers import edit_risk, listed
 ABOVE = {"residual_likelihood": 4, "residual_impact": 4}  # critical on the 5×5 criteria
 AT = {"residual_likelihood": 2, "residual_impact": 3}  # medium: the default threshold
 BELOW = {"residual_likelihood": 1, "residual_impact": 1}  # low
+ACCEPTANCE = "risk-acceptance"
+PLAN = "treatment-plan"
+RISK_FOUR_EYES = (
+    "You wrote, changed or submitted this risk; someone else must decide on it (four-eyes)."
+)
+PLAN_FOUR_EYES = (
+    "You wrote, changed or submitted this treatment plan; someone else must decide on it "
+    "(four-eyes)."
+)
 
 
 def today():
@@ -45,7 +56,7 @@ def accept(risk, user, justification="Monitoring is in place.", days=180):
 
 
 def edited_by(risk, user):
-    """`user` saves the risk, so that history names them as its last editor."""
+    """`user` saves the risk, so that history names them as one of its editors."""
     risk.description = f"Reviewed by {user}"
     risk._history_user = user
     risk.save()
@@ -53,11 +64,14 @@ def edited_by(risk, user):
 
 
 def accept_url(risk):
-    return reverse("risks:accept", args=[risk.pk])
+    return decide_url(ACCEPTANCE, risk)
 
 
-def acceptance_form(**changes):
-    return {"justification": "Monitoring is in place.", "expires_on": in_days(180), **changes}
+def acceptance_form(risk, **changes):
+    """What the decide page posts for an acceptance: the content hash it showed, the outcome,
+    the justification and the expiry."""
+    fields = {"justification": "Monitoring is in place.", "expires_on": in_days(180), **changes}
+    return decision_payload(ACCEPTANCE, risk, **fields)
 
 
 # Who accepts -----------------------------------------------------------------------------------
@@ -138,23 +152,29 @@ def test_the_owner_who_last_edited_their_risk_cannot_accept_it(system_owner):
         accept(risk, system_owner)
 
 
-def test_an_earlier_editor_accepts_once_someone_else_edited_after_them(
+def test_an_earlier_editor_cannot_accept_even_after_someone_else_edited_after_them(
     system_owner, ai_officer, compliance_officer
 ):
+    # Whoever ever changed the risk is one of its authors, not only the last editor.
     risk = edited_by(risk_owned_by(system_owner, ABOVE), ai_officer)
     edited_by(risk, compliance_officer)
-    assert accept(risk, ai_officer).accepted_by == ai_officer
+    with pytest.raises(ValidationError, match=re.escape(RISK_FOUR_EYES)):
+        accept(risk, ai_officer)
+    assert not RiskAcceptance.objects.exists()
+    # An AI officer who never changed it accepts.
+    other = UserFactory(role="AI Officer")
+    assert accept(risk, other).accepted_by == other
 
 
-def test_the_view_refuses_the_last_editor_with_a_message(client, system_owner, ai_officer):
+def test_the_view_refuses_an_editor_of_the_risk_with_a_message(client, system_owner, ai_officer):
     risk = edited_by(risk_owned_by(system_owner, ABOVE), ai_officer)
     client.force_login(ai_officer)
     detail = client.get(risk.get_absolute_url()).content.decode()
     assert accept_url(risk) not in detail
-    assert "someone else must accept it (four-eyes)" in detail
-    response = client.post(accept_url(risk), acceptance_form(), follow=True)
+    assert RISK_FOUR_EYES in detail
+    response = client.post(accept_url(risk), acceptance_form(risk), follow=True)
     assert response.redirect_chain == [(risk.get_absolute_url(), 302)]
-    assert "You changed this risk last; someone else must accept it" in response.content.decode()
+    assert RISK_FOUR_EYES in response.content.decode()
     assert not RiskAcceptance.objects.exists()
 
 
@@ -168,10 +188,10 @@ def test_an_acceptance_records_the_criteria_scores_and_level(client, system_owne
     assert client.get(accept_url(risk)).status_code == 200
     response = client.post(
         accept_url(risk),
-        acceptance_form(justification="Residual exposure is covered by insurance.\r\n"),
+        acceptance_form(risk, justification="Residual exposure is covered by insurance.\r\n"),
         follow=True,
     )
-    assert "Residual risk accepted." in response.content.decode()
+    assert "Decision recorded." in response.content.decode()
     acceptance = RiskAcceptance.objects.get()
     assert acceptance.risk == risk
     assert acceptance.criteria == risk.criteria
@@ -190,7 +210,7 @@ def test_an_acceptance_records_the_criteria_scores_and_level(client, system_owne
 def test_the_risk_owner_accepts_through_the_page(client, system_owner):
     risk = risk_owned_by(system_owner, AT)
     client.force_login(system_owner)
-    response = client.post(accept_url(risk), acceptance_form())
+    response = client.post(accept_url(risk), acceptance_form(risk))
     assert response.status_code == 302
     assert RiskAcceptance.objects.get().accepted_by == system_owner
     risk.refresh_from_db()
@@ -200,7 +220,7 @@ def test_the_risk_owner_accepts_through_the_page(client, system_owner):
 def test_the_owner_is_refused_on_the_page_above_the_threshold(client, system_owner):
     risk = risk_owned_by(system_owner, ABOVE)
     client.force_login(system_owner)
-    response = client.post(accept_url(risk), acceptance_form(), follow=True)
+    response = client.post(accept_url(risk), acceptance_form(risk), follow=True)
     assert "only the AI officer accepts it" in response.content.decode()
     assert not RiskAcceptance.objects.exists()
 
@@ -209,7 +229,7 @@ def test_a_justification_and_a_future_expiry_are_required(client, system_owner, 
     risk = risk_owned_by(system_owner, ABOVE)
     client.force_login(ai_officer)
     response = client.post(
-        accept_url(risk), acceptance_form(justification="   ", expires_on=today())
+        accept_url(risk), acceptance_form(risk, justification="   ", expires_on=today())
     )
     assert response.status_code == 200
     errors = response.context["form"].errors
@@ -225,9 +245,9 @@ def test_a_justification_and_a_future_expiry_are_required(client, system_owner, 
 def test_an_acceptance_is_valid_for_at_most_three_years(client, system_owner, ai_officer):
     risk = risk_owned_by(system_owner, ABOVE)
     client.force_login(ai_officer)
-    response = client.post(accept_url(risk), acceptance_form(expires_on=in_days(3 * 366 + 1)))
+    response = client.post(accept_url(risk), acceptance_form(risk, expires_on=in_days(3 * 366 + 1)))
     assert response.context["form"].errors["expires_on"] == [
-        "An acceptance is valid for at most three years."
+        "An acceptance is valid for three years at most."
     ]
     assert not RiskAcceptance.objects.exists()
 
@@ -248,7 +268,7 @@ def test_an_auditor_gets_no_acceptance_page_and_cannot_post_one(client, system_o
     response = client.get(accept_url(risk), follow=True)
     assert response.redirect_chain == [(risk.get_absolute_url(), 302)]
     assert "Only the risk owner or the AI officer accepts this risk." in response.content.decode()
-    client.post(accept_url(risk), acceptance_form())
+    client.post(accept_url(risk), acceptance_form(risk))
     assert not RiskAcceptance.objects.exists()
     with pytest.raises(ValidationError):
         accept(risk, auditor)
@@ -268,7 +288,7 @@ def test_a_user_who_cannot_see_the_risk_gets_404(client, make_user):
     risk = risk_owned_by(UserFactory(role="System Owner"), BELOW)
     client.force_login(make_user("no_role"))
     assert client.get(accept_url(risk)).status_code == 404
-    assert client.post(accept_url(risk), acceptance_form()).status_code == 404
+    assert client.post(accept_url(risk), acceptance_form(risk)).status_code == 404
     assert not RiskAcceptance.objects.exists()
 
 
@@ -306,7 +326,8 @@ def test_an_expired_acceptance_sends_the_risk_back_to_review(system_owner):
         risk.refresh_from_db()
     assert expired.status == "review"
     assert (valid.status, expires_today.status) == ("accepted", "accepted")
-    assert expired.history.first().history_change_reason == "acceptance expired"
+    # A workflow save: it makes no one an author of the risk.
+    assert expired.history.first().history_change_reason == "workflow: acceptance expired"
 
 
 def test_the_owner_is_told_once_when_the_acceptance_expired(system_owner):
@@ -370,7 +391,7 @@ def test_the_ai_officer_approves_a_treatment_plan(ai_officer):
 @pytest.mark.parametrize("persona", ["compliance_officer", "system_owner", "auditor"])
 def test_only_the_ai_officer_approves_treatment_plans(make_user, persona):
     action = TreatmentActionFactory()
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(ValidationError, match="Only the AI officer approves treatment plans."):
         services.risk_treatment_plan_approve(risk=action.risk, user=make_user(persona))
     action.risk.refresh_from_db()
     assert action.risk.plan_approved_on is None
@@ -390,7 +411,7 @@ def test_an_ai_officer_who_wrote_an_action_cannot_approve_the_plan(ai_officer):
     action.title = "Changed by the AI officer"
     action._history_user = ai_officer
     action.save()
-    with pytest.raises(ValidationError, match="someone else must approve"):
+    with pytest.raises(ValidationError, match=re.escape(PLAN_FOUR_EYES)):
         services.risk_treatment_plan_approve(risk=action.risk, user=ai_officer)
 
 
@@ -468,10 +489,13 @@ def test_the_approve_button_approves_the_plan(client, ai_officer):
     action = TreatmentActionFactory()
     client.force_login(ai_officer)
     detail = client.get(action.risk.get_absolute_url()).content.decode()
-    approve = reverse("risks:plan_approve", args=[action.risk.pk])
+    approve = decide_url(PLAN, action.risk)
     assert approve in detail
-    response = client.post(approve, follow=True)
-    assert "Treatment plan approved." in response.content.decode()
+    page = client.get(approve)
+    assert page.status_code == 200
+    assert action.title in page.content.decode()  # the plan decided on is shown
+    response = client.post(approve, decision_payload(PLAN, action.risk), follow=True)
+    assert "Decision recorded." in response.content.decode()
     action.risk.refresh_from_db()
     assert action.risk.plan_approved_by == ai_officer
 
@@ -479,9 +503,13 @@ def test_the_approve_button_approves_the_plan(client, ai_officer):
 def test_a_compliance_officer_cannot_approve_a_plan_through_the_page(client, compliance_officer):
     action = TreatmentActionFactory()
     client.force_login(compliance_officer)
-    approve = reverse("risks:plan_approve", args=[action.risk.pk])
-    assert approve not in client.get(action.risk.get_absolute_url()).content.decode()
-    assert client.post(approve).status_code == 403
+    approve = decide_url(PLAN, action.risk)
+    detail = client.get(action.risk.get_absolute_url())
+    assert detail.status_code == 200
+    assert approve not in detail.content.decode()
+    response = client.post(approve, decision_payload(PLAN, action.risk), follow=True)
+    assert response.redirect_chain == [(action.risk.get_absolute_url(), 302)]
+    assert "Only the AI officer approves treatment plans." in response.content.decode()
     action.risk.refresh_from_db()
     assert action.risk.plan_approved_on is None
 
@@ -491,8 +519,11 @@ def test_the_page_refuses_the_author_of_an_action_with_a_message(client, ai_offi
     action._history_user = ai_officer
     action.save()
     client.force_login(ai_officer)
-    response = client.post(reverse("risks:plan_approve", args=[action.risk.pk]), follow=True)
-    assert "someone else must approve it" in response.content.decode()
+    response = post_decision(client, PLAN, action.risk)
+    assert response.status_code == 302
+    assert response["Location"] == action.risk.get_absolute_url()
+    page = client.get(response["Location"]).content.decode()
+    assert PLAN_FOUR_EYES in page
     action.risk.refresh_from_db()
     assert action.risk.plan_approved_on is None
 
@@ -520,11 +551,13 @@ def test_the_author_of_an_action_is_not_offered_the_approve_button(client, ai_of
 
 
 def test_the_dashboard_links_plans_awaiting_approval_to_exactly_those_risks(client, ai_officer):
-    awaiting = TreatmentActionFactory(status="done").risk  # all done, still unapproved
-    approved = TreatmentActionFactory().risk
+    # Risks without a residual assessment: no acceptance awaits, only their plans.
+    unscored = {"residual_likelihood": None, "residual_impact": None}
+    awaiting = TreatmentActionFactory(status="done", risk=RiskFactory(**unscored)).risk
+    approved = TreatmentActionFactory(risk=RiskFactory(**unscored)).risk
     services.risk_treatment_plan_approve(risk=approved, user=ai_officer)
     client.force_login(ai_officer)
     attention = client.get(reverse("core:dashboard")).context["attention"]
-    message, url = next(item for item in attention if "await your approval" in str(item[0]))
-    assert message.startswith("1 ")
+    message, url = next(item for item in attention if "awaiting your decision" in str(item[0]))
+    assert message == "Risks awaiting your decision: 1"
     assert listed(client.get(url)) == {awaiting.reference}

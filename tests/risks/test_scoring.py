@@ -2,26 +2,34 @@
 earlier assessments, the criteria form's scales and matrix, and the risk form's scores."""
 
 import pytest
+from django.contrib.messages import get_messages
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 
+from aims.core import roles
 from aims.core.registry import registry
 from risks import services
 from risks.demo import five_by_five
 from risks.models import Risk, RiskCriteria
 from tests.conftest import form_payload, new_object_payload
-from tests.factories import RiskCriteriaFactory, RiskFactory, active_criteria
+from tests.decisions import decide_url, decision_payload
+from tests.factories import RiskCriteriaFactory, RiskFactory, UserFactory, active_criteria
 from tests.risks.helpers import criteria_with, edit_risk, risk_payload, scale
 
 ALL_LOW = [["low"] * 5 for _ in range(5)]
+CRITERIA = "risk-criteria"
+ROLE_REFUSAL = "Only the compliance officer or an administrator activates risk criteria."
 
 
 def new_version_all_low(user):
-    """A second version of the active criteria whose every cell is "low", activated."""
-    draft = services.risk_criteria_new_version(criteria=RiskCriteria.active(), user=user)
+    """A second version of the active criteria whose every cell is "low", written by another
+    compliance officer and activated by `user` (four-eyes)."""
+    author = UserFactory(role=roles.COMPLIANCE_OFFICER)
+    draft = services.risk_criteria_new_version(criteria=RiskCriteria.active(), user=author)
+    draft = RiskCriteria.objects.get(pk=draft.pk)
     draft.matrix = ALL_LOW
-    draft._history_user = user
+    draft._history_user = author
     draft.save()
     return services.risk_criteria_activate(criteria=draft, user=user)
 
@@ -131,6 +139,41 @@ def test_only_one_criteria_version_is_active_at_a_time(compliance_officer):
         RiskCriteriaFactory(status=RiskCriteria.Status.ACTIVE)
 
 
+def test_whoever_writes_a_criteria_draft_cannot_activate_it(compliance_officer):
+    active_criteria()
+    draft = services.risk_criteria_new_version(
+        criteria=RiskCriteria.active(), user=UserFactory(role=roles.COMPLIANCE_OFFICER)
+    )
+    draft = RiskCriteria.objects.get(pk=draft.pk)
+    draft.matrix = ALL_LOW
+    draft._history_user = compliance_officer
+    draft.save()
+    with pytest.raises(ValidationError, match="someone else must decide on it"):
+        services.risk_criteria_activate(criteria=draft, user=compliance_officer)
+    draft.refresh_from_db()
+    assert draft.status == "draft"
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="workflow_save leaves _change_reason on the instance: a later content save of the "
+    "same object is recorded as a workflow save and makes no one an author",
+)
+def test_a_change_saved_on_the_draft_the_new_version_returned_makes_its_writer_an_author(
+    compliance_officer,
+):
+    active_criteria()
+    draft = services.risk_criteria_new_version(
+        criteria=RiskCriteria.active(), user=UserFactory(role=roles.COMPLIANCE_OFFICER)
+    )
+    draft.matrix = ALL_LOW  # changed and saved on the object the service returned
+    draft._history_user = compliance_officer
+    draft.save()
+    assert draft.history.first().history_change_reason in (None, "")
+    with pytest.raises(ValidationError, match="someone else must decide on it"):
+        services.risk_criteria_activate(criteria=draft, user=compliance_officer)
+
+
 def test_only_a_draft_can_be_activated(compliance_officer):
     v1 = active_criteria()
     with pytest.raises(ValidationError, match="Only a draft"):
@@ -164,8 +207,12 @@ def test_the_activate_button_activates_a_draft_and_retires_the_active_one(
     v1 = active_criteria()
     draft = RiskCriteriaFactory()
     client.force_login(compliance_officer)
-    response = client.post(reverse("risks:criteria_activate", args=[draft.pk]), follow=True)
-    assert "are now the active risk criteria" in response.content.decode()
+    assert decide_url(CRITERIA, draft) in client.get(draft.get_absolute_url()).content.decode()
+    response = client.post(
+        decide_url(CRITERIA, draft), decision_payload(CRITERIA, draft), follow=True
+    )
+    assert response.redirect_chain == [(draft.get_absolute_url(), 302)]
+    assert "Decision recorded." in response.content.decode()
     v1.refresh_from_db()
     draft.refresh_from_db()
     assert (v1.status, draft.status) == ("retired", "active")
@@ -293,7 +340,8 @@ def test_a_three_by_four_scale_saves_with_the_matrix_trimmed(client, compliance_
         ["low", "medium", "high", "high"],
         ["medium", "high", "high", "critical"],
     ]
-    services.risk_criteria_activate(criteria=draft, user=compliance_officer)  # it is complete
+    # It is complete: someone who did not write it activates it.
+    services.risk_criteria_activate(criteria=draft, user=UserFactory(role=roles.COMPLIANCE_OFFICER))
 
 
 def test_a_new_criteria_draft_is_created_through_the_form(client, compliance_officer):
@@ -358,7 +406,10 @@ def test_an_auditor_cannot_start_or_activate_criteria(client, auditor):
     draft = RiskCriteriaFactory()
     client.force_login(auditor)
     assert client.post(reverse("risks:criteria_new_version", args=[active.pk])).status_code == 403
-    assert client.post(reverse("risks:criteria_activate", args=[draft.pk])).status_code == 404
+    response = client.post(decide_url(CRITERIA, draft), decision_payload(CRITERIA, draft))
+    assert response.status_code == 302
+    assert response["Location"] == draft.get_absolute_url()
+    assert ROLE_REFUSAL in [str(m) for m in get_messages(response.wsgi_request)]
     draft.refresh_from_db()
     assert draft.status == "draft"
     assert RiskCriteria.objects.count() == 2
