@@ -1,16 +1,23 @@
 """The AI policy workflow: approval by the AI officer under four-eyes, frozen approved versions."""
 
+import re
 from datetime import date
 
 import pytest
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from aims.context.models import AIPolicy
 from aims.context.services import ai_policy_approve, ai_policy_new_version, next_version
 from aims.core.registry import registry
 from tests.conftest import form_payload
+from tests.decisions import decide_url, decision_payload
 from tests.factories import AIPolicyFactory
+
+KEY = "ai-policy"
+FOUR_EYES = (
+    "You wrote, changed or submitted this policy; someone else must decide on it (four-eyes)."
+)
 
 
 def draft_by(user, **kwargs):
@@ -36,7 +43,7 @@ def test_ai_officer_approves_a_draft_and_the_previous_version_retires(
 
 def test_the_author_cannot_approve_their_own_policy(ai_officer):
     policy = draft_by(ai_officer)
-    with pytest.raises(ValidationError, match="someone else must approve"):
+    with pytest.raises(ValidationError, match=re.escape(FOUR_EYES)):
         ai_policy_approve(policy=policy, user=ai_officer)
     policy.refresh_from_db()
     assert policy.status == "draft"
@@ -53,8 +60,10 @@ def test_the_last_editor_cannot_approve_either(compliance_officer, ai_officer):
 
 def test_only_the_ai_officer_role_approves(compliance_officer, auditor):
     policy = draft_by(compliance_officer)
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(ValidationError, match="Only the AI officer approves the AI policy."):
         ai_policy_approve(policy=policy, user=auditor)
+    policy.refresh_from_db()
+    assert policy.status == "draft"
 
 
 def test_approval_needs_a_review_date(compliance_officer, ai_officer):
@@ -70,8 +79,13 @@ def test_approve_button_works_in_the_browser_flow(client, compliance_officer, ai
     client.force_login(ai_officer)
     detail = client.get(policy.get_absolute_url()).content.decode()
     assert "Approve this version" in detail
-    response = client.post(reverse("context:aipolicy_approve", args=[policy.pk]), follow=True)
-    assert "The AI policy is approved." in response.content.decode()
+    assert decide_url(KEY, policy) in detail
+    page = client.get(decide_url(KEY, policy))
+    assert page.status_code == 200
+    assert "Record the decision" in page.content.decode()
+    response = client.post(decide_url(KEY, policy), decision_payload(KEY, policy), follow=True)
+    assert response.redirect_chain == [(policy.get_absolute_url(), 302)]
+    assert "Decision recorded." in response.content.decode()
     policy.refresh_from_db()
     assert policy.status == "approved"
 
@@ -79,9 +93,12 @@ def test_approve_button_works_in_the_browser_flow(client, compliance_officer, ai
 def test_the_view_refuses_self_approval_with_a_message(client, ai_officer):
     policy = draft_by(ai_officer)
     client.force_login(ai_officer)
-    assert "Approve this version" not in client.get(policy.get_absolute_url()).content.decode()
-    response = client.post(reverse("context:aipolicy_approve", args=[policy.pk]), follow=True)
-    assert "someone else must approve" in response.content.decode()
+    detail = client.get(policy.get_absolute_url())
+    assert detail.status_code == 200
+    assert "Approve this version" not in detail.content.decode()
+    response = client.post(decide_url(KEY, policy), decision_payload(KEY, policy), follow=True)
+    assert response.redirect_chain == [(policy.get_absolute_url(), 302)]
+    assert FOUR_EYES in response.content.decode()
     policy.refresh_from_db()
     assert policy.status == "draft"
 
@@ -167,6 +184,8 @@ def test_anyone_who_changed_the_draft_cannot_approve_it(compliance_officer, ai_o
 def test_the_dashboard_does_not_ask_an_author_to_approve(client, ai_officer, compliance_officer):
     own, other = draft_by(ai_officer), draft_by(compliance_officer, policy_version="2.0")
     client.force_login(ai_officer)
-    attention = [message for message, url in client.get("/").context["attention"]]
-    assert f"{other} awaits approval." in attention
-    assert f"{own} awaits approval." not in attention
+    attention = dict(client.get("/").context["attention"])
+    url = attention["AI policies awaiting your decision: 1"]
+    listed = client.get(url).context["table"].page.object_list
+    assert [row.record for row in listed] == [other]
+    assert own.status == "draft"  # awaiting, but not for its author
