@@ -4,6 +4,7 @@ versions issued and approved four-eyes, their diff, the XLSX export and coverage
 import contextlib
 import copy
 import io
+import re
 import threading
 
 import pytest
@@ -23,6 +24,7 @@ from controls import services
 from controls.models import ImplementationStatus, SoAEntry, SoAVersion
 from tests.conftest import form_payload
 from tests.controls.test_catalogue import ANNEX_A_IDS
+from tests.decisions import decide_url, decision_payload
 from tests.factories import (
     AISystemFactory,
     ImpactAssessmentFactory,
@@ -37,6 +39,11 @@ NO_DRIVER_BADGE = "None: why is it included?"
 
 
 INCLUDED_BECAUSE = "Needed to treat the AI risks of the organization."
+KEY = "soa-version"
+FOUR_EYES = (
+    "You wrote, changed or submitted this version of the Statement of Applicability; someone "
+    "else must decide on it (four-eyes)."
+)
 
 
 @pytest.fixture(autouse=True)
@@ -44,6 +51,12 @@ def included_controls_justified(db):
     """A version can be issued only once every included control is justified (see
     tests/controls/test_soa_issue.py); these tests start from there."""
     justify_soa_entries(INCLUDED_BECAUSE)
+
+
+@pytest.fixture(autouse=True)
+def eligible_decider(db):
+    """An AI officer who changed nothing: a version is issued only when someone may approve it."""
+    return UserFactory(username="deciding_ai_officer", role=roles.AI_OFFICER)
 
 
 def org_entry(code):
@@ -90,9 +103,10 @@ def issue(client, note="Annual review"):
 
 
 def decide(client, version, decision="approve", comment=""):
+    """Post the decide page as a browser would, with the content hash it showed."""
     return client.post(
-        reverse("controls:soa_version_decide", args=[version.pk]),
-        {"decision": decision, "comment": comment},
+        decide_url(KEY, version),
+        decision_payload(KEY, version, outcome=decision, comment=comment),
     )
 
 
@@ -339,17 +353,18 @@ def assert_undecided(version):
 
 def test_the_issuer_cannot_approve_even_as_ai_officer(compliance_officer, awaiting):
     issuer = give_role(compliance_officer, roles.AI_OFFICER)
-    with pytest.raises(ValidationError, match="You issued this version"):
+    with pytest.raises(ValidationError, match=re.escape(FOUR_EYES)):
         services.soa_version_decide(version=awaiting, user=issuer, approve=True)
     assert_undecided(awaiting)
 
     response = decide(client_of(issuer), awaiting)
     assert response.status_code == 302
-    assert any("You issued this version" in m for m in messages_of(response))
+    assert response["Location"] == awaiting.get_absolute_url()
+    assert FOUR_EYES in messages_of(response)
     assert_undecided(awaiting)
 
 
-def test_an_ai_officer_who_last_edited_an_entry_cannot_approve(compliance_officer):
+def test_an_ai_officer_who_edited_an_entry_cannot_approve(compliance_officer):
     editor = give_role(another_ai_officer(), roles.COMPLIANCE_OFFICER)
     response = edit_entry(
         client_of(editor),
@@ -361,9 +376,10 @@ def test_an_ai_officer_who_last_edited_an_entry_cannot_approve(compliance_office
     version = services.soa_version_issue(user=compliance_officer)
     assert version.editor_ids == [editor.pk]
 
-    with pytest.raises(ValidationError, match="You changed entries of this version"):
+    with pytest.raises(ValidationError, match=re.escape(FOUR_EYES)):
         services.soa_version_decide(version=version, user=editor, approve=True)
-    decide(client_of(editor), version)
+    response = decide(client_of(editor), version)
+    assert FOUR_EYES in messages_of(response)
     assert_undecided(version)
 
     # A different AI officer may.
@@ -390,7 +406,8 @@ def test_a_rejection_needs_a_comment(ai_officer, awaiting):
     with pytest.raises(ValidationError, match="Say why"):
         services.soa_version_decide(version=awaiting, user=ai_officer, approve=False, comment=" ")
     response = decide(client_of(ai_officer), awaiting, decision="reject")
-    assert any("Say why" in message for message in messages_of(response))
+    assert response.status_code == 200
+    assert response.context["form"].errors["comment"] == ["Give the reasons for the rejection."]
     assert_undecided(awaiting)
 
     decide(client_of(ai_officer), awaiting, decision="reject", comment="A.10.4 is missing.")
@@ -423,7 +440,8 @@ def test_a_decided_version_cannot_be_decided_again(ai_officer, awaiting):
     other = another_ai_officer()
     with pytest.raises(ValidationError, match="has been decided"):
         services.soa_version_decide(version=awaiting, user=other, approve=False, comment="No.")
-    decide(client_of(other), awaiting, decision="reject", comment="No.")
+    response = decide(client_of(other), awaiting, decision="reject", comment="No.")
+    assert "This version has been decided." in messages_of(response)
     awaiting.refresh_from_db()
     assert (awaiting.status, awaiting.decided_by, awaiting.decided_at) == (
         SoAVersion.Status.APPROVED,
@@ -436,7 +454,8 @@ def test_a_compliance_officer_who_is_not_ai_officer_cannot_approve(awaiting):
     other_officer = UserFactory(role=roles.COMPLIANCE_OFFICER)
     with pytest.raises(ValidationError, match="Only the AI officer"):
         services.soa_version_decide(version=awaiting, user=other_officer, approve=True)
-    decide(client_of(other_officer), awaiting)
+    response = decide(client_of(other_officer), awaiting)
+    assert "Only the AI officer approves the Statement of Applicability." in messages_of(response)
     assert_undecided(awaiting)
 
 
