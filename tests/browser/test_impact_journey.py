@@ -12,6 +12,7 @@ from pypdf import PdfReader
 
 from aims.core import roles
 from aims.impact.models import AssessmentDecision, Impact, ImpactAssessment
+from tests.decisions import decide_url
 from tests.factories import AISystemFactory, UserFactory
 
 pytestmark = pytest.mark.browser
@@ -114,14 +115,14 @@ def test_an_impact_assessment_is_submitted_approved_with_a_condition_and_printed
     refusal = "Only the AI officer decides on impact assessments."
     expect(page.get_by_role("link", name="Decide")).to_have_count(0)
     expect(page.get_by_role("button", name="Submit for approval")).to_have_count(0)
-    page.goto(f"{live_server.url}/impact/assessments/{assessment.pk}/decide/")
+    page.goto(f"{live_server.url}{decide_url('impact-assessment', assessment)}")
     expect(page).to_have_url(f"{live_server.url}{assessment.get_absolute_url()}")
     expect(page.get_by_role("status").filter(has_text=refusal)).to_be_visible()
     expect(page.get_by_role("link", name="Decide")).to_have_count(0)
     assert not AssessmentDecision.objects.exists()
     log_out(page)
 
-    # The AI officer is told under the bell and decides.
+    # The AI officer is told under the bell, and the notice opens the decide page.
     log_in(ai_officer)
     bell = page.get_by_role("link", name=re.compile(r"^Notifications, \d+ unread$"))
     expect(bell).to_be_visible()
@@ -130,12 +131,24 @@ def test_an_impact_assessment_is_submitted_approved_with_a_condition_and_printed
     expect(bell.locator(".badge")).to_have_text(str(unread))
     bell.click()
     expect(page.get_by_role("heading", name="Notifications")).to_be_visible()
-    page.get_by_role(
-        "link", name="IA-001 Claims triage model v1 was submitted for your decision."
-    ).click()
+    page.get_by_role("link", name="IA-001 Claims triage model v1 awaits your decision.").click()
+    decide_page = f"{live_server.url}{decide_url('impact-assessment', assessment)}"
+    expect(page).to_have_url(decide_page)
+    # The assessment's own page leads there too.
+    page.get_by_role("link", name="Cancel").click()
     expect(page).to_have_url(f"{live_server.url}{assessment.get_absolute_url()}")
     page.get_by_role("link", name="Decide").click()
-    expect(page.get_by_role("heading", name="Decide on the impact assessment")).to_be_visible()
+    expect(page).to_have_url(decide_page)
+    expect(
+        page.get_by_role(
+            "heading", name="Impact assessment: decide on IA-001 Claims triage model v1"
+        )
+    ).to_be_visible()
+    # The decide page shows the content decided on, the impacts with it, and its hash.
+    content = page.locator("section", has=page.get_by_role("heading", name="What you decide on"))
+    expect(content).to_contain_text("Sorts incoming motor claims by urgency for review.")
+    expect(content).to_contain_text(MITIGATION)
+    expect(content).to_contain_text("SHA-256 of this content")
     page.get_by_label("Approved with conditions").check()
     page.get_by_label("comment").fill("Acceptable with human review; the bias test must follow.")
     due = datetime.date.today() + datetime.timedelta(days=60)

@@ -84,9 +84,18 @@ def test_ai_officer_approves_the_policy_someone_else_wrote(
     policy._history_user = compliance_officer
     policy.save()
     log_in(ai_officer)
-    page.get_by_role("link", name=re.compile("awaits approval")).click()
-    page.get_by_role("button", name="Approve this version").click()
-    expect(page.get_by_text("The AI policy is approved.")).to_be_visible()
+    page.get_by_role("link", name="AI policies awaiting your decision: 1").click()
+    page.locator("#register-table").get_by_role("link", name=re.compile(policy.reference)).click()
+    expect(page.get_by_role("heading", name=str(policy))).to_be_visible()
+    page.get_by_role("link", name="Approve this version").click()
+    # The decide page shows what is decided, bound to its hash; the one outcome is implied.
+    expect(page.get_by_role("heading", name=f"AI policy: decide on {policy}")).to_be_visible()
+    expect(page.locator("main")).to_contain_text("SHA-256 of this content")
+    expect(page.get_by_role("radio")).to_have_count(0)
+    page.get_by_role("button", name="Record the decision").click()
+    expect(page.get_by_text("Decision recorded.")).to_be_visible()
+    expect(page).to_have_url(f"{live_server.url}{policy.get_absolute_url()}")
+    expect(page.get_by_role("link", name="Approve this version")).to_have_count(0)
     policy.refresh_from_db()
     assert (policy.status, policy.approved_by) == ("approved", ai_officer)
 
@@ -180,10 +189,15 @@ def test_a_prompt_injection_risk_is_recorded_and_its_residual_risk_accepted(
     log_in(ai_officer)
     page.goto(f"{live_server.url}{risk.get_absolute_url()}")
     page.get_by_role("link", name="Accept residual risk").click()
+    expect(
+        page.get_by_role("heading", name=f"Residual risk acceptance: decide on {risk}")
+    ).to_be_visible()
+    expect(page.locator("main")).to_contain_text("Prompt injection")
     page.get_by_label("Justification").fill("Input filtering and red-teaming are in place.")
     page.get_by_label("Valid until").fill(str(datetime.date.today() + datetime.timedelta(days=365)))
-    page.get_by_role("button", name="Accept", exact=True).click()
-    expect(page.get_by_text("Residual risk accepted.")).to_be_visible()
+    page.get_by_role("button", name="Record the decision").click()
+    expect(page.get_by_text("Decision recorded.")).to_be_visible()
+    expect(page.get_by_role("link", name="Accept residual risk")).to_have_count(0)
     risk.refresh_from_db()
     assert risk.status == Risk.Status.ACCEPTED
     assert risk.acceptances.get().accepted_by == ai_officer

@@ -35,7 +35,8 @@ def test_an_excluded_control_is_issued_approved_by_someone_else_and_printed_for_
     log_in(compliance_officer)
     page.goto(f"{live_server.url}/controls/soa/")
     page.get_by_label("Search").fill("A.10.4")
-    rows = page.locator("#register-table tbody tr")
+    # Entry rows; the list also shows its Annex A objective as a heading row.
+    rows = page.locator("#register-table tbody tr:not(.register-group)")
     expect(rows).to_have_count(1)
     expect(rows).to_contain_text("Organization-wide")
     # The row's link opens the entry itself (its control's page is linked from there).
@@ -66,7 +67,7 @@ def test_an_excluded_control_is_issued_approved_by_someone_else_and_printed_for_
         )
     ).to_be_visible()
     expect(page.get_by_role("heading", name="SoA version 1")).to_be_visible()
-    expect(page.get_by_role("button", name="Approve")).to_have_count(0)
+    expect(page.get_by_role("link", name="Decide")).to_have_count(0)
     expect(
         page.get_by_text("Only the AI officer approves the Statement of Applicability.")
     ).to_be_visible()
@@ -79,13 +80,20 @@ def test_an_excluded_control_is_issued_approved_by_someone_else_and_printed_for_
     log_out(page)
 
     log_in(ai_officer)
-    page.get_by_role(
-        "link", name="Version 1 of the Statement of Applicability awaits your approval."
-    ).click()
+    page.get_by_role("link", name="SoA versions awaiting your decision: 1").click()
+    page.locator("#register-table").get_by_role("link", name="1", exact=True).click()
     expect(page.get_by_role("heading", name="SoA version 1")).to_be_visible()
-    page.get_by_role("button", name="Approve").click()
-    expect(page.get_by_text("Version approved.")).to_be_visible()
-    expect(page.get_by_role("button", name="Approve")).to_have_count(0)
+    page.get_by_role("link", name="Decide").click()
+    expect(
+        page.get_by_role("heading", name="Statement of Applicability: decide on SoA version 1")
+    ).to_be_visible()
+    expect(page.locator("main")).to_contain_text("A.10.4 excluded: no customers.")
+    expect(page.locator("main")).to_contain_text(version.sha256)
+    page.get_by_label("Approve").check()
+    page.get_by_role("button", name="Record the decision").click()
+    expect(page.get_by_text("Decision recorded.")).to_be_visible()
+    expect(page).to_have_url(f"{live_server.url}{version.get_absolute_url()}")
+    expect(page.get_by_role("link", name="Decide")).to_have_count(0)
     version.refresh_from_db()
     assert (version.status, version.decided_by) == (SoAVersion.Status.APPROVED, ai_officer)
     log_out(page)
@@ -95,7 +103,7 @@ def test_an_excluded_control_is_issued_approved_by_someone_else_and_printed_for_
     page.get_by_role("link", name="SoA versions", exact=True).click()
     page.locator("#register-table").get_by_role("link", name="1", exact=True).click()
     expect(page.get_by_role("heading", name="SoA version 1")).to_be_visible()
-    expect(page.get_by_role("button", name="Approve")).to_have_count(0)
+    expect(page.get_by_role("link", name="Decide")).to_have_count(0)
     with page.expect_download() as download_info:
         page.get_by_role("link", name="PDF", exact=True).click()
     download = download_info.value
