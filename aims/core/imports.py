@@ -387,6 +387,10 @@ def import_preview(spec, record, table, *, user=None, lock=False):
     built = []
     for number, cells in table.rows:
         obj, errors = build(spec, record, cells, users, taken, existing)
+        reference = not (errors or spec.update_by) and spec.reference_field
+        if reference and getattr(obj, reference):
+            # Taken at once: a later row of the file with the same reference is an error.
+            taken.add(getattr(obj, reference).casefold())
         built.append((number, obj, errors))
     if spec.update_by:
         duplicate_rows(spec, built)
@@ -394,9 +398,6 @@ def import_preview(spec, record, table, *, user=None, lock=False):
         if errors:
             preview.errors.extend((number, label, message) for label, message in errors)
         else:
-            reference = spec.reference_field and getattr(obj, spec.reference_field)
-            if reference:
-                taken.add(reference.casefold())
             preview.valid.append((number, obj))
     return preview
 

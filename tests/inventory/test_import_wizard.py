@@ -266,6 +266,39 @@ def test_an_ambiguous_owner_name_is_an_error_not_a_guess(client, compliance_offi
     assert preview.valid[0][1].owner.username == "jm2"
 
 
+def test_an_unknown_or_deactivated_owner_and_a_repeated_reference_are_errors_of_their_row(
+    client, compliance_officer
+):
+    UserFactory(username="sabine")
+    UserFactory(username="left.company", is_active=False)
+    content = (
+        "KI-Inventar;;;;\r\n"
+        "Stand: 01.12.2026;;;;\r\n"
+        ";;;;\r\n"
+        "Referenz;Name;Zweck;Lebenszyklusphase;Verantwortlich\r\n"
+        "AIS-010;Triage;Sortiert Schäden;In Betrieb;sabine\r\n"
+        "AIS-011;Chatbot;Beantwortet Fragen;In Betrieb;k.unbekannt\r\n"
+        "AIS-012;Scoring;Bewertet Anträge;Idee;left.company\r\n"
+        "AIS-010;Triage;Sortiert Schäden;In Betrieb;sabine\r\n"
+        "AIS-013;Übersetzer;Übersetzt Briefe;Idee;\r\n"
+    ).encode("cp1252")
+    client.force_login(compliance_officer)
+    system_import = upload(client, content, "KI-Inventar.csv")
+    preview_url = accept_proposals(client, system_import)
+    preview = client.get(preview_url).context["preview"]
+    assert preview.errors == [
+        (6, "system owner", "No active user “k.unbekannt”."),
+        (7, "system owner", "No active user “left.company”."),
+        (8, "reference", "The reference AIS-010 is already used."),
+    ]
+    client.post(preview_url, {"skip_invalid": "1"})
+    assert list(AISystem.objects.order_by("reference").values_list("reference", "name")) == [
+        ("AIS-010", "Triage"),
+        ("AIS-013", "Übersetzer"),
+    ]
+    assert AISystem.objects.get(reference="AIS-010").owner.username == "sabine"
+
+
 def test_a_value_mapped_to_not_known_makes_the_row_invalid(client, compliance_officer):
     client.force_login(compliance_officer)
     system_import = upload(client, b"Name,Purpose,Stage\nTriage,Sorts,Production\n")
