@@ -121,6 +121,12 @@ def test_parser_and_finish_errors_are_errors_of_their_rows(compliance_officer):
             spec=THIRD_PARTIES, record=record, user=compliance_officer, skip_invalid=False
         )
     assert not ThirdParty.objects.exists()
+    # Skipped explicitly, nothing of an invalid row is saved: no entry, no link.
+    imports.import_run(
+        spec=THIRD_PARTIES, record=record, user=compliance_officer, skip_invalid=True
+    )
+    assert list(ThirdParty.objects.values_list("name", flat=True)) == ["Fine GmbH"]
+    assert not ThirdParty.systems.through.objects.exists()
 
 
 def test_saved_column_mappings_belong_to_their_register(compliance_officer):
