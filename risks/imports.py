@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from aims.core.importing import parse_scale, split_multi
-from aims.core.imports import ImportSpec
+from aims.core.imports import ImportSpec, entries_named
 from aims.inventory.models import AISystem
 from controls.models import Control
 from risks.models import Risk, RiskCriteria, RiskImport
@@ -142,22 +142,12 @@ def keep_text(text):
 
 def named_systems(text):
     """The AI systems a cell names by reference or name, separated by commas or lines."""
-    names = split_multi(text)
-    if not names:
-        return None
-    systems = []
-    for name in names:
-        matches = list(
-            AISystem.objects.filter(reference__iexact=name)
-            or AISystem.objects.filter(name__iexact=name)
-        )
-        if len(matches) != 1:
-            raise ValueError(
-                _("“%(value)s” names no single AI system. Use its reference, e.g. AIS-001.")
-                % {"value": name}
-            )
-        systems.append(matches[0])
-    return systems
+    return entries_named(
+        AISystem.objects.all(),
+        text,
+        fields=("reference", "name"),
+        unknown=_("“%(value)s” names no single AI system. Use its reference, e.g. AIS-001."),
+    )
 
 
 def named_controls(text):

@@ -556,6 +556,29 @@ def convert(spec, record, code, text, users):
     return text
 
 
+def entries_named(queryset, text, *, fields, unknown):
+    """The entries a multi-valued cell names ("AIS-001, Chatbot"), each once, in order; each
+    name is looked up, ignoring case, in `fields` one after the other. For a parser of a
+    reference: a name that fits no entry or several is a ValueError with `unknown` (a message
+    with %(value)s) naming it, so an unknown reference is an error of its row, never dropped.
+    None for an empty cell."""
+    names = importing.split_multi(text)
+    if not names:
+        return None
+    entries = []
+    for name in names:
+        matches = []
+        for field_name in fields:
+            matches = list(queryset.filter(**{f"{field_name}__iexact": name})[:2])
+            if matches:
+                break
+        if len(matches) != 1:
+            raise ValueError(unknown % {"value": name})
+        if matches[0] not in entries:
+            entries.append(matches[0])
+    return entries
+
+
 def user_named(text, users):
     """The one active user a cell names by username, e-mail or full name."""
     candidates = users.get(text.casefold(), [])

@@ -192,3 +192,35 @@ def test_a_field_the_import_cannot_read_by_itself_needs_a_parser():
 def test_the_wizard_urls_live_in_the_app_namespace():
     assert reverse("inventory:import_upload") == "/inventory/imports/new/"
     assert reverse("inventory:import_preview", args=[7]) == "/inventory/imports/7/preview/"
+
+
+# Looking up the entries a cell names ------------------------------------------------------------
+
+UNKNOWN = "“%(value)s” names no AI system."
+
+
+def systems_in(text):
+    return imports.entries_named(
+        AISystem.objects.all(), text, fields=("reference", "name"), unknown=UNKNOWN
+    )
+
+
+def test_a_cell_names_entries_by_reference_or_name_each_once_in_order(db):
+    chatbot = AISystemFactory(reference="AIS-001", name="Chatbot")
+    scorer = AISystemFactory(reference="AIS-002", name="Scorer")
+    assert systems_in("scorer; ais-001\nAIS-002") == [scorer, chatbot]
+    assert systems_in("  ") is None
+
+
+def test_a_name_that_fits_no_entry_is_an_error_naming_it_never_dropped(db):
+    AISystemFactory(reference="AIS-001", name="Chatbot")
+    with pytest.raises(ValueError) as refusal:
+        systems_in("AIS-001, AIS-404")
+    assert str(refusal.value) == "“AIS-404” names no AI system."
+
+
+def test_a_name_that_fits_several_entries_is_an_error_not_a_guess(db):
+    AISystemFactory(reference="AIS-001", name="Chatbot")
+    AISystemFactory(reference="AIS-002", name="chatbot")
+    with pytest.raises(ValueError, match="“Chatbot” names no AI system."):
+        systems_in("Chatbot")
