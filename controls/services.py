@@ -174,12 +174,27 @@ def soa_entry_editors(framework):
     return sorted(content_authors(entries))
 
 
+def check_issuable(framework):
+    """Raise what keeps the framework's SoA from being issued as a version now."""
+    awaiting = SoAVersion.objects.filter(
+        framework=framework, status=SoAVersion.Status.AWAITING_APPROVAL
+    )
+    if awaiting.exists():
+        raise ValidationError(
+            _("A version awaits approval; it must be approved or rejected before the next.")
+        )
+    if unjustified := unjustified_entries(framework):
+        raise UnjustifiedEntries(unjustified, framework)
+
+
 def soa_version_issue(*, user, note="", framework=SoAFramework.ISO42001):
     """Freeze the current SoA of the framework as its next version, awaiting approval."""
     if not can(user, "add", SoAVersion):
         raise PermissionDenied
     if not soa_started(framework):
         raise ValidationError(not_started_message(framework))
+    # The statement's own rules first, so that their message says what to fix.
+    check_issuable(framework)
     editors = soa_entry_editors(framework)
     approvals.ensure_decider(SOA_VERSION, SoAVersion(issued_by=user, editor_ids=editors))
     with transaction.atomic():
@@ -187,18 +202,13 @@ def soa_version_issue(*, user, note="", framework=SoAFramework.ISO42001):
         numbers = list(
             SoAVersion.objects.select_for_update()
             .filter(framework=framework)
-            .values_list("number", "status")
+            .values_list("number", flat=True)
         )
-        if any(status == SoAVersion.Status.AWAITING_APPROVAL for _n, status in numbers):
-            raise ValidationError(
-                _("A version awaits approval; it must be approved or rejected before the next.")
-            )
-        if unjustified := unjustified_entries(framework):
-            raise UnjustifiedEntries(unjustified, framework)
+        check_issuable(framework)
         content = soa_content(framework)
         version = SoAVersion(
             framework=framework,
-            number=max((n for n, _s in numbers), default=0) + 1,
+            number=max(numbers, default=0) + 1,
             note=note,
             content=content,
             sha256=canonical_sha256(content),

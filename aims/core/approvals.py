@@ -34,7 +34,12 @@ WORKFLOW = "workflow"
 def workflow_save(obj, user=None, reason=WORKFLOW):
     obj._history_user = user
     obj._change_reason = reason
-    obj.save()
+    try:
+        obj.save()
+    finally:
+        # History reads both on every save: a later change of content on this object must
+        # name its own author.
+        del obj._history_user, obj._change_reason
 
 
 def content_authors(history):
@@ -240,11 +245,17 @@ def ensure_decider(approval, obj):
     )
 
 
-def submit(approval, obj, *, user, apply):
-    """Submit `obj` for a decision: refused when no one may decide; deciders are told."""
+def submit(approval, obj, *, user, check, apply):
+    """Submit `obj` for a decision: refused when no one may decide; deciders are told.
+
+    `check(obj)` raises what keeps the record itself from being submitted; it runs first, so
+    that its message says what to fix, and again under the row lock.
+    """
+    check(obj)
     ensure_decider(approval, obj)
     with transaction.atomic():
         obj = approval.model._default_manager.select_for_update().get(pk=obj.pk)
+        check(obj)
         result = apply(obj)
         notify_deciders(approval, obj, user=user)
     return result

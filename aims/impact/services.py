@@ -29,19 +29,19 @@ def content_editors(assessment):
 
 def impact_assessment_submit(*, assessment, user):
     """Submit a draft for the AI officer's decision; refused while no one may decide on it."""
-    if assessment.status != Status.DRAFT:
-        raise ValidationError(_("Only a draft can be submitted."))
 
-    def submit(assessment):
+    def check(assessment):
         if assessment.status != Status.DRAFT:
             raise ValidationError(_("Only a draft can be submitted."))
         if errors := assessment.submission_errors():
             raise ValidationError(errors)
+
+    def submit(assessment):
         assessment.status = Status.SUBMITTED
         workflow_save(assessment, user)
         return assessment
 
-    return approvals.submit(ASSESSMENT, assessment, user=user, apply=submit)
+    return approvals.submit(ASSESSMENT, assessment, user=user, check=check, apply=submit)
 
 
 def decision_refusal(user, assessment):

@@ -469,3 +469,13 @@ def test_an_editor_of_the_iso_27001_soa_alone_may_approve_the_iso_42001_version(
     soa_services.soa_version_decide(version=version, user=ai_officer, approve=True)
     version.refresh_from_db()
     assert version.decided_by == ai_officer
+
+
+def test_a_submission_that_fails_its_own_rules_says_so_before_anything_about_deciders(
+    compliance_officer,
+):
+    # No AI officer at all, and controls without a justification: the statement's own rule
+    # is what the issuer must fix, and nobody is alarmed about deciders.
+    with pytest.raises(ValidationError, match="justification for inclusion"):
+        soa_services.soa_version_issue(user=compliance_officer)
+    assert not Notification.objects.exists()

@@ -988,7 +988,14 @@ def test_a_new_version_starts_only_from_an_approved_one(compliance_officer):
 def system_classified(tiers, ai_act_roles):
     system = AISystemFactory(ai_act_roles=ai_act_roles)
     for tier in tiers:  # oldest first; the last one is current
-        ClassificationFactory(system=system, tier=tier)
+        # High-risk as life and health insurance pricing, where Art. 27 applies to deployers.
+        answers = {"annex_iii_area": "essential_services", "credit_or_insurance": True}
+        ClassificationFactory(
+            system=system,
+            tier=tier,
+            roles=ai_act_roles,
+            answers=answers if tier == "high_risk" else {},
+        )
     return system
 
 
