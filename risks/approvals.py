@@ -4,7 +4,6 @@ approving a treatment plan, accepting a residual risk."""
 from django import forms
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -15,6 +14,7 @@ from aims.core.approvals import (
     DecisionForm,
     approvals,
     field_content,
+    make_current,
     part_authors,
     workflow_save,
 )
@@ -69,22 +69,14 @@ class RiskCriteriaActivation(Approval):
 
     def apply(self, criteria, user, data):
         criteria.check_scales()
-        try:
-            with transaction.atomic():
-                for previous in RiskCriteria.objects.select_for_update().filter(
-                    status=RiskCriteria.Status.ACTIVE
-                ):
-                    previous.status = RiskCriteria.Status.RETIRED
-                    workflow_save(previous, user)
-                criteria.status = RiskCriteria.Status.ACTIVE
-                criteria.activated_by = user
-                criteria.activated_on = timezone.localdate()
-                workflow_save(criteria, user)
-        except IntegrityError:
-            raise ValidationError(
-                _("Other criteria were activated at the same moment. Reload and check.")
-            ) from None
-        return criteria
+        criteria.activated_by, criteria.activated_on = user, timezone.localdate()
+        return make_current(
+            criteria,
+            status=RiskCriteria.Status.ACTIVE,
+            retired=RiskCriteria.Status.RETIRED,
+            user=user,
+            clash=_("Other criteria were activated at the same moment. Reload and check."),
+        )
 
 
 class TreatmentPlanApproval(Approval):

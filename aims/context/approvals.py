@@ -1,13 +1,12 @@
 """The AI policy's approval on the core approval machinery."""
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from aims.context.models import AIPolicy
-from aims.core.approvals import Approval, approvals, field_content, workflow_save
+from aims.core.approvals import Approval, approvals, field_content, make_current
 
 POLICY_FIELDS = ("reference", "title", "policy_version", "content", "next_review")
 
@@ -32,23 +31,14 @@ class AIPolicyApproval(Approval):
     def apply(self, policy, user, data):
         if not policy.next_review:
             raise ValidationError(_("Set the next review date before approving."))
-        try:
-            with transaction.atomic():
-                for previous in AIPolicy.objects.select_for_update().filter(
-                    status=AIPolicy.Status.APPROVED
-                ):
-                    previous.status = AIPolicy.Status.RETIRED
-                    workflow_save(previous, user)
-                policy.status = AIPolicy.Status.APPROVED
-                policy.approved_by = user
-                policy.approved_on = timezone.localdate()
-                workflow_save(policy, user)
-        except IntegrityError:
-            # Only one version may be approved: two approvals at the same moment meet here.
-            raise ValidationError(
-                _("Another version was approved at the same moment. Reload and check.")
-            ) from None
-        return policy
+        policy.approved_by, policy.approved_on = user, timezone.localdate()
+        return make_current(
+            policy,
+            status=AIPolicy.Status.APPROVED,
+            retired=AIPolicy.Status.RETIRED,
+            user=user,
+            clash=_("Another version was approved at the same moment. Reload and check."),
+        )
 
 
 POLICY = approvals.register(AIPolicyApproval())

@@ -15,7 +15,7 @@ import decimal
 from django import forms
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
-from django.db import models, transaction
+from django.db import IntegrityError, models, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -40,6 +40,23 @@ def workflow_save(obj, user=None, reason=WORKFLOW):
         # History reads both on every save: a later change of content on this object must
         # name its own author.
         del obj._history_user, obj._change_reason
+
+
+def make_current(obj, *, status, retired, user, clash):
+    """Give `obj` the status only one record may hold (the approved policy, the active
+    criteria); the record holding it retires. The unique constraint on that status decides
+    between two decisions at the same moment: the second is refused with `clash`."""
+    model = type(obj)
+    try:
+        with transaction.atomic():
+            for previous in model._default_manager.select_for_update().filter(status=status):
+                previous.status = retired
+                workflow_save(previous, user)
+            obj.status = status
+            workflow_save(obj, user)
+    except IntegrityError:
+        raise ValidationError(clash) from None
+    return obj
 
 
 def content_authors(history):
