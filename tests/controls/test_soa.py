@@ -1,18 +1,15 @@
 """The Statement of Applicability: entries and their justifications, per-system overrides,
 versions issued and approved four-eyes, their diff, the XLSX export and coverage."""
 
-import contextlib
 import copy
 import io
 import re
-import threading
 
 import pytest
 from django.contrib.auth.models import Group
 from django.contrib.messages import get_messages
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, connection, transaction
-from django.db.models.signals import pre_save
+from django.db import IntegrityError, transaction
 from django.test import Client
 from django.urls import NoReverseMatch, reverse
 from openpyxl import load_workbook
@@ -22,6 +19,7 @@ from aims.core.digests import canonical_sha256
 from aims.core.registry import registry
 from controls import services
 from controls.models import ImplementationStatus, SoAEntry, SoAVersion
+from tests.concurrency import at_once
 from tests.conftest import form_payload
 from tests.controls.test_catalogue import ANNEX_A_IDS
 from tests.decisions import decide_url, decision_payload
@@ -466,44 +464,15 @@ def test_two_ai_officers_approving_at_once_yield_one_decision():
     issuer = UserFactory(role=roles.COMPLIANCE_OFFICER)
     version = SoAVersionFactory(status=SoAVersion.Status.AWAITING_APPROVAL, issued_by=issuer)
     officers = [another_ai_officer(), another_ai_officer()]
-    start = threading.Barrier(len(officers))
-    both_loaded = threading.Barrier(len(officers), timeout=1)
-    held = threading.local()
-    outcomes = {}
+    outcomes = at_once(
+        officers,
+        lambda officer: services.soa_version_decide(version=version, user=officer, approve=True),
+        writes=SoAVersion,
+        refused=ValidationError,
+    )
 
-    def hold_until_both_loaded(sender, instance, **kwargs):
-        # The worst interleaving, every time: each approver has read the version before either
-        # saves a decision. Where the row lock works, the second approver is still waiting
-        # for the row, so this wait times out and the first one goes on alone.
-        if not getattr(held, "done", False):
-            held.done = True
-            with contextlib.suppress(threading.BrokenBarrierError):
-                both_loaded.wait()
-
-    def approve(officer):
-        try:
-            start.wait(timeout=10)
-            services.soa_version_decide(version=version, user=officer, approve=True)
-            outcomes[officer.pk] = "approved"
-        except ValidationError as refusal:
-            outcomes[officer.pk] = refusal
-        except Exception as error:  # anything else is what the assertion reports
-            outcomes[officer.pk] = f"{type(error).__name__}: {error}"
-        finally:
-            connection.close()
-
-    pre_save.connect(hold_until_both_loaded, sender=SoAVersion, weak=False)
-    try:
-        threads = [threading.Thread(target=approve, args=[officer]) for officer in officers]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join(timeout=30)
-    finally:
-        pre_save.disconnect(hold_until_both_loaded, sender=SoAVersion)
-
-    approved = [pk for pk, outcome in outcomes.items() if outcome == "approved"]
-    refused = [pk for pk, outcome in outcomes.items() if isinstance(outcome, ValidationError)]
+    approved = [user.pk for user, outcome in outcomes.items() if outcome == "done"]
+    refused = [user for user, outcome in outcomes.items() if isinstance(outcome, ValidationError)]
     assert (len(approved), len(refused)) == (1, 1), outcomes
     version.refresh_from_db()
     assert (version.status, version.decided_by_id) == (SoAVersion.Status.APPROVED, approved[0])

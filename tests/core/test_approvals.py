@@ -2,14 +2,10 @@
 the subject), a decider at submission, decisions bound to the content seen and taken once, the
 records they leave, and the decide page."""
 
-import contextlib
-import threading
 from datetime import timedelta
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import connection
-from django.db.models.signals import pre_save
 from django.urls import reverse
 from django.utils import timezone
 
@@ -21,6 +17,7 @@ from controls import services as soa_services
 from controls.models import SoAEntry
 from risks import services as risk_services
 from risks.models import Risk, RiskAcceptance, TreatmentAction
+from tests.concurrency import at_once
 from tests.decisions import decide_url, decision_payload, post_decision
 from tests.factories import (
     AIPolicyFactory,
@@ -323,45 +320,17 @@ def test_three_ai_officers_accepting_one_risk_at_once_record_one_acceptance():
     author = UserFactory(role=roles.COMPLIANCE_OFFICER)
     officers = [officer(f"officer-{n}") for n in range(3)]
     risk = risk_with_plan(author)
-    start = threading.Barrier(len(officers))
-    all_read = threading.Barrier(len(officers), timeout=1)
-    held = threading.local()
-    outcomes = {}
+    outcomes = at_once(
+        officers,
+        lambda user: risk_services.risk_accept(
+            risk=risk, user=user, justification="Fine.", expires_on=in_days(30)
+        ),
+        writes=RiskAcceptance,
+        refused=ValidationError,
+    )
 
-    def hold_until_all_read(sender, instance, **kwargs):
-        # Each officer has passed the checks he can make without the row lock before any
-        # saves; with the lock the others wait for the row and this wait times out.
-        if not getattr(held, "done", False):
-            held.done = True
-            with contextlib.suppress(threading.BrokenBarrierError):
-                all_read.wait()
-
-    def accept(user):
-        try:
-            start.wait(timeout=10)
-            risk_services.risk_accept(
-                risk=risk, user=user, justification="Fine.", expires_on=in_days(30)
-            )
-            outcomes[user.pk] = "accepted"
-        except ValidationError as refusal:
-            outcomes[user.pk] = refusal
-        except Exception as error:
-            outcomes[user.pk] = f"{type(error).__name__}: {error}"
-        finally:
-            connection.close()
-
-    pre_save.connect(hold_until_all_read, sender=RiskAcceptance, weak=False)
-    try:
-        threads = [threading.Thread(target=accept, args=[user]) for user in officers]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join(timeout=60)
-    finally:
-        pre_save.disconnect(hold_until_all_read, sender=RiskAcceptance)
-
-    accepted = [pk for pk, outcome in outcomes.items() if outcome == "accepted"]
-    refused = [pk for pk, outcome in outcomes.items() if isinstance(outcome, ValidationError)]
+    accepted = [user.pk for user, outcome in outcomes.items() if outcome == "done"]
+    refused = [user for user, outcome in outcomes.items() if isinstance(outcome, ValidationError)]
     assert (len(accepted), len(refused)) == (1, 2), outcomes
     assert list(RiskAcceptance.objects.values_list("accepted_by", flat=True)) == accepted
 

@@ -1,18 +1,14 @@
 """Stale edits, history and bad input through the generic register views."""
 
-import contextlib
-import threading
-
 import pytest
 from django import forms
-from django.db import connection
-from django.db.models.signals import pre_save
 from django.urls import reverse
 
 from aims.context.forms import ContextIssueForm
 from aims.context.models import AIPolicy, ContextIssue, InterestedParty, ScopeStatement
 from aims.core.registry import registry
 from aims.core.services import Locked, StaleEdit, register_entry_save
+from tests.concurrency import at_once
 from tests.conftest import FORM_REGISTER_IDS, FORM_REGISTERS, form_payload, new_object_payload
 from tests.factories import (
     REGISTER_FACTORIES,
@@ -128,44 +124,15 @@ def test_two_people_saving_the_same_version_at_once_yield_one_save_and_one_refus
         first: bound_form(InterestedParty, first, party.pk, name="Name by first"),
         second: bound_form(InterestedParty, second, party.pk, name="Name by second"),
     }
-    start = threading.Barrier(2)
-    both_read = threading.Barrier(2, timeout=1)
-    held = threading.local()
-    outcomes = {}
+    outcomes = at_once(
+        list(forms_by_user),
+        lambda user: register_entry_save(form=forms_by_user[user], user=user),
+        writes=InterestedParty,
+        refused=StaleEdit,
+    )
 
-    def hold_until_both_read(sender, instance, **kwargs):
-        # The worst interleaving: each save has its form before either writes. Where the row
-        # lock works, the second save waits for the row, this wait times out and the first
-        # save goes on alone.
-        if not getattr(held, "done", False):
-            held.done = True
-            with contextlib.suppress(threading.BrokenBarrierError):
-                both_read.wait()
-
-    def save(user):
-        try:
-            start.wait(timeout=10)
-            register_entry_save(form=forms_by_user[user], user=user)
-            outcomes[user.username] = "saved"
-        except StaleEdit:
-            outcomes[user.username] = "stale"
-        except Exception as error:  # anything else is what the assertion reports
-            outcomes[user.username] = f"{type(error).__name__}: {error}"
-        finally:
-            connection.close()
-
-    pre_save.connect(hold_until_both_read, sender=InterestedParty, weak=False)
-    try:
-        threads = [threading.Thread(target=save, args=[user]) for user in forms_by_user]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join(timeout=30)
-    finally:
-        pre_save.disconnect(hold_until_both_read, sender=InterestedParty)
-
-    assert sorted(outcomes.values()) == ["saved", "stale"], outcomes
-    winner = next(name for name, outcome in outcomes.items() if outcome == "saved")
+    assert sorted(map(str, outcomes.values())) == ["done", "stale edit"], outcomes
+    winner = next(user.username for user, outcome in outcomes.items() if outcome == "done")
     party.refresh_from_db()
     assert (party.name, party.version) == (f"Name by {winner}", 2)
     assert party.history.count() == 2  # created, then saved once

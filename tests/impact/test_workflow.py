@@ -2,9 +2,7 @@
 on the AI officer's decision, what a decision records, the snapshot hash, new versions and the
 fundamental rights impact assessment of EU AI Act Art. 27."""
 
-import contextlib
 import re
-import threading
 from datetime import timedelta
 from types import SimpleNamespace
 
@@ -12,8 +10,6 @@ import pytest
 from django.contrib.auth.models import Group
 from django.contrib.messages import get_messages
 from django.core.exceptions import ValidationError
-from django.db import connection
-from django.db.models.signals import pre_save
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -31,6 +27,7 @@ from aims.impact.models import (
     ImpactAssessment,
 )
 from tests import decisions
+from tests.concurrency import at_once
 from tests.conftest import form_payload
 from tests.factories import (
     AISystemFactory,
@@ -755,46 +752,17 @@ def test_two_ai_officers_approving_at_once_yield_one_decision():
     author = UserFactory(role=roles.COMPLIANCE_OFFICER)
     officers = [UserFactory(role=roles.AI_OFFICER), UserFactory(role=roles.AI_OFFICER)]
     assessment = submitted_by(author)
-    start = threading.Barrier(len(officers))
-    both_read = threading.Barrier(len(officers), timeout=1)
-    held = threading.local()
-    outcomes = {}
+    outcomes = at_once(
+        officers,
+        lambda officer: services.impact_assessment_decide(
+            assessment=assessment, user=officer, outcome=Outcome.APPROVED
+        ),
+        writes=AssessmentDecision,
+        refused=ValidationError,
+    )
 
-    def hold_until_both_read(sender, instance, **kwargs):
-        # The worst interleaving, every time: each approver has read the assessment before
-        # either saves a decision. Where the row lock works, the second approver still waits
-        # for the row, so this wait times out and the first one goes on alone.
-        if not getattr(held, "done", False):
-            held.done = True
-            with contextlib.suppress(threading.BrokenBarrierError):
-                both_read.wait()
-
-    def approve(officer):
-        try:
-            start.wait(timeout=10)
-            services.impact_assessment_decide(
-                assessment=assessment, user=officer, outcome=Outcome.APPROVED
-            )
-            outcomes[officer.pk] = "approved"
-        except ValidationError as refusal:
-            outcomes[officer.pk] = refusal
-        except Exception as error:  # anything else is what the assertion reports
-            outcomes[officer.pk] = f"{type(error).__name__}: {error}"
-        finally:
-            connection.close()
-
-    pre_save.connect(hold_until_both_read, sender=AssessmentDecision, weak=False)
-    try:
-        threads = [threading.Thread(target=approve, args=[officer]) for officer in officers]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join(timeout=30)
-    finally:
-        pre_save.disconnect(hold_until_both_read, sender=AssessmentDecision)
-
-    approved_by = [pk for pk, outcome in outcomes.items() if outcome == "approved"]
-    refused = [pk for pk, outcome in outcomes.items() if isinstance(outcome, ValidationError)]
+    approved_by = [user.pk for user, outcome in outcomes.items() if outcome == "done"]
+    refused = [user for user, outcome in outcomes.items() if isinstance(outcome, ValidationError)]
     assert (len(approved_by), len(refused)) == (1, 1), outcomes
     assert AssessmentDecision.objects.count() == 1
     decision = AssessmentDecision.objects.get()
