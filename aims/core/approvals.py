@@ -49,7 +49,9 @@ def make_current(obj, *, status, retired, user, clash):
     model = type(obj)
     try:
         with transaction.atomic():
-            for previous in model._default_manager.select_for_update().filter(status=status):
+            for previous in model._default_manager.select_for_update(of=("self",)).filter(
+                status=status
+            ):
                 previous.status = retired
                 workflow_save(previous, user)
             obj.status = status
@@ -271,7 +273,7 @@ def submit(approval, obj, *, user, check, apply):
     check(obj)
     ensure_decider(approval, obj)
     with transaction.atomic():
-        obj = approval.model._default_manager.select_for_update().get(pk=obj.pk)
+        obj = approval.model._default_manager.select_for_update(of=("self",)).get(pk=obj.pk)
         check(obj)
         result = apply(obj)
         notify_deciders(approval, obj, user=user)
@@ -301,7 +303,8 @@ def decide(approval, obj, *, user, data, seen=None):
     """
     with transaction.atomic():
         # The row lock serialises concurrent decisions: the second sees the first's result.
-        obj = approval.model._default_manager.select_for_update().get(pk=obj.pk)
+        # Only the record's own row: a manager may join nullable relations, which cannot be.
+        obj = approval.model._default_manager.select_for_update(of=("self",)).get(pk=obj.pk)
         if reason := refusal(approval, user, obj):
             raise ValidationError(reason)
         if seen is not None and seen != content_sha256(approval, obj):

@@ -196,7 +196,9 @@ class ImportSpec:
         if lock:
             # Locked by primary key: a restricted queryset may join what cannot be locked.
             ids = list(queryset.values_list("pk", flat=True))
-            queryset = self.model._default_manager.select_for_update().filter(pk__in=ids)
+            queryset = self.model._default_manager.select_for_update(of=("self",)).filter(
+                pk__in=ids
+            )
         attname = self.model_field(self.update_by).attname
         return {getattr(obj, attname): obj for obj in queryset}
 

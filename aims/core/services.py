@@ -30,7 +30,7 @@ def register_entry_save(*, form, user):
     with transaction.atomic():
         if instance.pk:
             # Lock the row so that two concurrent saves cannot both pass the version check.
-            current = model._default_manager.select_for_update().get(pk=instance.pk)
+            current = model._default_manager.select_for_update(of=("self",)).get(pk=instance.pk)
             if current.lock_reason:
                 raise Locked(current.lock_reason)
             if form.cleaned_data["loaded_version"] != current.version:
