@@ -202,6 +202,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "aims.impact.tasks.flag_due_impact_assessments",
         "schedule": crontab(hour=6, minute=45),
     },
+    "pending-mail": {
+        "task": "aims.core.tasks.send_pending_mail",
+        "schedule": crontab(minute="*/5"),
+    },
 }
 REVIEW_REMINDER_DAYS = int(env("AIMS_REVIEW_REMINDER_DAYS", "30"))
 

@@ -155,6 +155,37 @@ class ReminderLog(models.Model):
         return f"{self.key} → {self.recipient}"
 
 
+class OutgoingMail(models.Model):
+    """An e-mail to one user, written in the transaction of what it tells and pending until it
+    has gone out: a failed send stays here and the next sweep tries again."""
+
+    key = models.CharField(_("reminder"), max_length=200)
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="outgoing_mail"
+    )
+    subject = models.CharField(_("subject"), max_length=500)
+    body = models.TextField(_("body"))
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    claimed_at = models.DateTimeField(_("being sent since"), null=True, blank=True)
+    attempts = models.PositiveIntegerField(_("attempts"), default=0)
+    last_error = models.TextField(_("last error"), blank=True)
+    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("outgoing e-mail")
+        verbose_name_plural = _("outgoing e-mails")
+        ordering = ["created_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["key", "recipient"], name="outgoing_mail_once_per_recipient"
+            )
+        ]
+        indexes = [models.Index(fields=["sent_at"], name="outgoing_mail_pending")]
+
+    def __str__(self):
+        return f"{self.key} → {self.recipient}"
+
+
 class ImportRecord(TrackedModel):
     """One spreadsheet import into a register: the file (kept privately), the column and value
     mappings chosen in the wizard and what came of it. Each register that imports declares a
