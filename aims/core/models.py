@@ -297,3 +297,79 @@ class Notification(models.Model):
 
     def __str__(self):
         return self.message
+
+
+class RoleChange(models.Model):
+    """A role granted or removed: who changed whose roles, which role, and when."""
+
+    class Action(models.TextChoices):
+        GRANTED = "granted", _("granted")
+        REMOVED = "removed", _("removed")
+
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("changed by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="role_changes_made",
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.CASCADE,
+        related_name="role_changes",
+    )
+    role = models.CharField(_("role"), max_length=150)
+    action = models.CharField(_("action"), max_length=10, choices=Action.choices)
+    changed_at = models.DateTimeField(_("changed"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("role change")
+        verbose_name_plural = _("role changes")
+        ordering = ["-changed_at", "-pk"]
+
+    def __str__(self):
+        return f"{self.user}: {self.role} {self.get_action_display()}"
+
+
+class RoleGrantRequest(models.Model):
+    """A role that takes effect only once a second administrator confirms it (the AI Officer
+    role for an administrator)."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.CASCADE,
+        related_name="role_grant_requests",
+    )
+    role = models.CharField(_("role"), max_length=150)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("requested by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="role_grants_requested",
+    )
+    requested_at = models.DateTimeField(_("requested"), auto_now_add=True)
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("confirmed by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="role_grants_confirmed",
+    )
+    confirmed_at = models.DateTimeField(_("confirmed"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("role grant request")
+        verbose_name_plural = _("role grant requests")
+        ordering = ["-requested_at", "-pk"]
+
+    def __str__(self):
+        return f"{self.user}: {self.role}"
+
+    @property
+    def pending(self):
+        return self.confirmed_at is None
