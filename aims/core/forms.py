@@ -6,6 +6,7 @@ import copy
 from django import forms
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ImproperlyConfigured, ValidationError
+from django.db import connections, models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
@@ -91,7 +92,10 @@ def restrict_choices(form_fields, user, initial=None):
 
 
 def style_widgets(form):
-    """Bootstrap classes on every widget, so templates render fields one way."""
+    """Bootstrap classes on every widget, so templates render fields one way. Every form of the
+    portal (register forms, filters, decide pages, wizards) passes through here once its fields
+    are set, so their object dropdowns also get the key check of `guard_keys`."""
+    guard_keys(form.fields)
     for form_field in form.fields.values():
         widget = form_field.widget
         if isinstance(widget, forms.CheckboxInput | forms.RadioSelect):  # incl. multiple
@@ -103,6 +107,64 @@ def style_widgets(form):
         classes = widget.attrs.get("class", "").split()
         if css not in classes:  # forms that add fields style again
             widget.attrs["class"] = " ".join([*classes, css])
+
+
+def guard_keys(form_fields):
+    """Object dropdowns (single and multiple) refuse a key outside the database's integer range
+    with their "not a valid choice" error before any query: SQLite raises OverflowError and
+    PostgreSQL "value out of range" for 2**63 in a lookup, which would answer 500."""
+    for form_field in form_fields.values():
+        if isinstance(form_field, forms.ModelChoiceField) and not isinstance(
+            form_field, KeyRangeCheck
+        ):
+            form_field.__class__ = key_checked(type(form_field))
+
+
+class KeyRangeCheck:
+    """Mixed into a ModelChoiceField or ModelMultipleChoiceField class (see `guard_keys`)."""
+
+    def clean(self, value):
+        if isinstance(self, forms.ModelMultipleChoiceField):
+            for key in value if isinstance(value, list | tuple) else []:
+                if not self.key_in_range(key):
+                    raise ValidationError(
+                        self.error_messages["invalid_pk_value"],
+                        code="invalid_pk_value",
+                        params={"pk": key},
+                    )
+        elif value not in self.empty_values and not self.key_in_range(value):
+            raise ValidationError(
+                self.error_messages["invalid_choice"],
+                code="invalid_choice",
+                params={"value": value},
+            )
+        return super().clean(value)
+
+    def key_in_range(self, value):
+        meta = self.queryset.model._meta
+        key_field = meta.get_field(self.to_field_name) if self.to_field_name else meta.pk
+        if isinstance(value, models.Model) or not isinstance(key_field, models.IntegerField):
+            return True
+        try:
+            number = int(str(value))
+        except ValueError:  # not a number (the lookup refuses it), or too many digits
+            return not str(value).strip().lstrip("+-").isdigit()
+        low, high = connections[self.queryset.db].ops.integer_field_range(
+            key_field.get_internal_type()
+        )
+        return (low is None or number >= low) and (high is None or number <= high)
+
+
+_KEY_CHECKED = {}
+
+
+def key_checked(field_class):
+    """The subclass of a model choice field class that checks keys first (one per class)."""
+    if field_class not in _KEY_CHECKED:
+        _KEY_CHECKED[field_class] = type(
+            f"KeyChecked{field_class.__name__}", (KeyRangeCheck, field_class), {}
+        )
+    return _KEY_CHECKED[field_class]
 
 
 LEAVE_UNCHANGED = _("Leave unchanged")
