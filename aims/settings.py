@@ -45,6 +45,8 @@ INSTALLED_APPS = [
     "django_tables2",
     "django_filters",
     "django_htmx",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "aims.core",
     "aims.context",
     "aims.inventory",
@@ -62,7 +64,10 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # After the idle timeout: a code is asked only of a session still alive (aims/core/mfa.py).
+    "aims.core.mfa.SecondFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
@@ -117,6 +122,11 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "core:dashboard"
 LOGOUT_REDIRECT_URL = "login"
+
+# Second factor (TOTP, django-otp; aims/core/mfa.py): optional for everyone; users of the roles
+# named here (e.g. "AI Officer,Administrator") must set one up before they reach anything else.
+AIMS_REQUIRE_MFA_ROLES = env_list("AIMS_REQUIRE_MFA_ROLES", "")
+OTP_TOTP_ISSUER = env("AIMS_TOTP_ISSUER", "AIMS portal")
 
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("de", _("German"))]

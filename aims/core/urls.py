@@ -1,6 +1,6 @@
 from django.urls import path
 
-from aims.core import saved_views, work
+from aims.core import mfa, saved_views, work
 from aims.core.views import DashboardView, notifications, notifications_read
 
 app_name = "core"
@@ -13,4 +13,6 @@ urlpatterns = [
     path("my-work/", work.my_work, name="my_work"),
     path("my-work/count/", work.my_work_count, name="my_work_count"),
     path("decide/<slug:key>/<int:pk>/", work.decide, name="decide"),
+    path("account/second-factor/", mfa.mfa_setup, name="mfa_setup"),
+    path("account/second-factor/verify/", mfa.mfa_verify, name="mfa_verify"),
 ]
