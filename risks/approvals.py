@@ -18,6 +18,7 @@ from aims.core.approvals import (
     part_authors,
     workflow_save,
 )
+from aims.core.dates import add_years
 from aims.core.forms import DATE
 from aims.core.permissions import can
 from aims.core.roles import ADMINISTRATOR, AI_OFFICER, COMPLIANCE_OFFICER, may_approve
@@ -151,7 +152,7 @@ class AcceptanceForm(DecisionForm):
         today = timezone.localdate()
         if expires <= today:
             raise forms.ValidationError(_("Choose a date in the future."))
-        if expires > today.replace(year=today.year + 3):
+        if expires > add_years(today, 3):
             raise forms.ValidationError(_("An acceptance is valid for three years at most."))
         return expires
 

@@ -1,6 +1,5 @@
 """Decisions on impact assessments, on the core approval machinery."""
 
-import calendar
 import json
 
 from django import forms
@@ -18,6 +17,7 @@ from aims.core.approvals import (
     part_authors,
     workflow_save,
 )
+from aims.core.dates import add_months
 from aims.core.digests import canonical_sha256
 from aims.core.forms import DATE, restrict_choices, single_line, style_widgets
 from aims.impact.models import (
@@ -55,14 +55,6 @@ def snapshot(assessment):
         **{name: getattr(assessment, name) for name in ImpactAssessment.CONTENT_FIELDS},
         "impacts": impacts,
     }
-
-
-def add_months(day, months):
-    month = day.month - 1 + months
-    year, month = day.year + month // 12, month % 12 + 1
-    return day.replace(
-        year=year, month=month, day=min(day.day, calendar.monthrange(year, month)[1])
-    )
 
 
 class AssessmentDecisionForm(DecisionForm):
