@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "django_tables2",
     "django_filters",
     "django_htmx",
+    "axes",
     "django_otp",
     "django_otp.plugins.otp_totp",
     "aims.core",
@@ -66,11 +67,14 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "aims.core.sessions.IdleSessionMiddleware",
     # After the idle timeout: a code is asked only of a session still alive (aims/core/mfa.py).
     "aims.core.mfa.SecondFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Last, as django-axes asks: turns a refused log-in into the lock-out page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "aims.urls"
@@ -109,19 +113,48 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "core.User"
 AUTHENTICATION_BACKENDS = [
+    # First: refuses a locked-out log-in before any password is checked.
+    "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
     "guardian.backends.ObjectPermissionBackend",
 ]
 ANONYMOUS_USER_NAME = None  # guardian: anonymous visitors get no object permissions
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 12},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "core:dashboard"
 LOGOUT_REDIRECT_URL = "login"
+PASSWORD_RESET_TIMEOUT = int(env("AIMS_PASSWORD_RESET_HOURS", "2")) * 3600
+
+# Log-in throttling (django-axes, aims/core/throttling.py): failed log-ins are counted by account
+# name and by address separately; after AIMS_LOGIN_FAILURE_LIMIT failures both are refused for a
+# cool-off of AIMS_LOGIN_COOLOFF_MINUTES from the latest failure, doubled for every further round
+# of failures up to AIMS_LOGIN_COOLOFF_MAX_HOURS. A successful log-in clears the account's count.
+AXES_FAILURE_LIMIT = int(env("AIMS_LOGIN_FAILURE_LIMIT", "5"))
+AIMS_LOGIN_COOLOFF_MINUTES = int(env("AIMS_LOGIN_COOLOFF_MINUTES", "15"))
+AIMS_LOGIN_COOLOFF_MAX_HOURS = int(env("AIMS_LOGIN_COOLOFF_MAX_HOURS", "24"))
+AXES_COOLOFF_TIME = "aims.core.throttling.cool_off"
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_LOCKOUT_CALLABLE = "aims.core.throttling.lockout_response"
+AXES_RESET_ON_SUCCESS = True
+# Behind a reverse proxy, the client's address is in X-Forwarded-For: AIMS_PROXY_COUNT names how
+# many proxies in front of the portal append to it (0: the portal is reached directly).
+AIMS_PROXY_COUNT = int(env("AIMS_PROXY_COUNT", "0"))
+if AIMS_PROXY_COUNT:
+    AXES_IPWARE_PROXY_COUNT = AIMS_PROXY_COUNT
+    AXES_IPWARE_META_PRECEDENCE_ORDER = ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR")
+
+# Sessions end after AIMS_SESSION_IDLE_MINUTES without activity (aims/core/sessions.py) and at
+# the latest AIMS_SESSION_MAX_HOURS after the log-in, active or not.
+AIMS_SESSION_IDLE_MINUTES = int(env("AIMS_SESSION_IDLE_MINUTES", "30"))
+SESSION_COOKIE_AGE = int(env("AIMS_SESSION_MAX_HOURS", "12")) * 3600
 
 # Second factor (TOTP, django-otp; aims/core/mfa.py): optional for everyone; users of the roles
 # named here (e.g. "AI Officer,Administrator") must set one up before they reach anything else.

@@ -11,7 +11,7 @@ class CoreConfig(AppConfig):
         from django.db.models.signals import post_migrate, post_save
         from django.utils.module_loading import autodiscover_modules
 
-        from aims.core import permissions, roles
+        from aims.core import permissions, roles, sessions  # noqa: F401 (log-in signal)
         from aims.core.registry import registry
         from aims.core.work import decisions_attention
 
