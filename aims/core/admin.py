@@ -86,7 +86,7 @@ class PortalUserAdmin(UserAdmin):
                     "The %(role)s role for %(user)s takes effect when a second administrator "
                     "confirms it under Role grant requests."
                 )
-                % {"role": role, "user": form.instance},
+                % {"role": role_grants.role_label(role), "user": form.instance},
             )
 
     def user_change_password(self, request, id, form_url=""):
@@ -169,5 +169,5 @@ class RoleGrantRequestAdmin(admin.ModelAdmin):
                 messages.success(
                     request,
                     _("%(user)s now holds the %(role)s role.")
-                    % {"user": grant.user, "role": grant.role},
+                    % {"user": grant.user, "role": role_grants.role_label(grant.role)},
                 )

@@ -21,12 +21,16 @@ from django.utils.translation import gettext_lazy as _
 
 from aims.core.models import RoleChange, RoleGrantRequest
 from aims.core.notifications import notify
-from aims.core.roles import ADMINISTRATOR, AI_OFFICER, COMPLIANCE_OFFICER, has_role
+from aims.core.roles import ADMINISTRATOR, AI_OFFICER, COMPLIANCE_OFFICER, ROLE_LABELS, has_role
 
 # Roles that decide (approvals): nobody grants them to themselves.
 APPROVAL_ROLES = (AI_OFFICER,)
 
 _actor = contextvars.ContextVar("aims_role_actor", default=None)
+
+
+def role_label(role):
+    return ROLE_LABELS.get(role, role)
 
 
 @contextlib.contextmanager
@@ -50,7 +54,7 @@ def check_grant(*, actor, user, roles):
         if refused:
             raise ValidationError(
                 _("You cannot grant yourself the %(role)s role: another administrator must."),
-                params={"role": ", ".join(refused)},
+                params={"role": ", ".join(str(role_label(role)) for role in refused)},
                 code="self_grant",
             )
 
@@ -79,7 +83,7 @@ def role_grant_request(*, user, role, requested_by):
     )
     _tell_compliance_officers(
         _("%(actor)s asks for the %(role)s role for %(user)s; another administrator must confirm.")
-        % {"actor": requested_by, "role": role, "user": user},
+        % {"actor": requested_by, "role": role_label(role), "user": user},
         key=f"role-grant-request-{grant.pk}",
         url=reverse("admin:core_rolegrantrequest_changelist"),
     )
@@ -151,7 +155,7 @@ def record_group_change(sender, instance, action, reverse, model, pk_set, **kwar
         else:
             message = _("%(actor)s removed the %(role)s role from %(user)s.")
         _tell_compliance_officers(
-            message % {"actor": actor, "role": change.role, "user": change.user},
+            message % {"actor": actor, "role": role_label(change.role), "user": change.user},
             key=f"role-change-{change.pk}",
             url=url,
         )

@@ -189,3 +189,30 @@ def test_an_administrator_resets_the_password_of_an_auditor(client, administrato
 
 def test_the_password_rule_lets_an_ai_officer_set_their_own(ai_officer):
     assert role_grants.may_set_password(actor=ai_officer, user=ai_officer)
+
+
+def test_a_role_given_outside_the_admin_is_recorded_without_a_name_or_notification(
+    compliance_officer,
+):
+    newcomer = UserFactory(username="newcomer", role="Auditor")
+    change = RoleChange.objects.get(user=newcomer)
+    assert (change.changed_by, change.role, change.action) == (None, "Auditor", "granted")
+    assert not Notification.objects.filter(recipient=compliance_officer).exists()
+
+
+def test_the_ai_officer_role_for_a_non_administrator_takes_effect_at_once(client, administrator):
+    colleague = UserFactory(username="colleague")
+    client.force_login(administrator)
+    change_form_post(client, colleague, groups=[Group.objects.get(name="AI Officer").pk])
+    assert role_names(colleague) == ["AI Officer"]
+    assert not RoleGrantRequest.objects.exists()
+
+
+def test_the_administrator_role_for_an_ai_officer_waits_for_a_second_administrator(
+    client, administrator, ai_officer
+):
+    client.force_login(administrator)
+    groups = [Group.objects.get(name=name).pk for name in ("Administrator", "AI Officer")]
+    change_form_post(client, ai_officer, groups=groups)
+    assert role_names(ai_officer) == ["AI Officer"]
+    assert RoleGrantRequest.objects.get(user=ai_officer).role == "Administrator"
