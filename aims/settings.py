@@ -148,12 +148,11 @@ AXES_COOLOFF_TIME = "aims.core.throttling.cool_off"
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_LOCKOUT_CALLABLE = "aims.core.throttling.lockout_response"
 AXES_RESET_ON_SUCCESS = True
-# Behind a reverse proxy, the client's address is in X-Forwarded-For: AIMS_PROXY_COUNT names how
-# many proxies in front of the portal append to it (0: the portal is reached directly).
+# Behind reverse proxies the client's address is in X-Forwarded-For: AIMS_PROXY_COUNT names how
+# many proxies in front of the portal append to it (0: the portal is reached directly and takes
+# REMOTE_ADDR). Entries a client sends itself are never used.
 AIMS_PROXY_COUNT = int(env("AIMS_PROXY_COUNT", "0"))
-if AIMS_PROXY_COUNT:
-    AXES_IPWARE_PROXY_COUNT = AIMS_PROXY_COUNT
-    AXES_IPWARE_META_PRECEDENCE_ORDER = ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR")
+AXES_CLIENT_IP_CALLABLE = "aims.core.throttling.client_address"
 
 # Sessions end after AIMS_SESSION_IDLE_MINUTES without activity (aims/core/sessions.py) and at
 # the latest AIMS_SESSION_MAX_HOURS after the log-in, active or not.

@@ -16,6 +16,22 @@ from django.shortcuts import render
 log = logging.getLogger(__name__)
 
 
+def client_address(request):
+    """The client's address: REMOTE_ADDR, or behind proxies the entry the outermost one added.
+
+    Each of the `AIMS_PROXY_COUNT` proxies appends the address it received the request from to
+    X-Forwarded-For, so the client's address is that many entries from the end; whatever the
+    client wrote into the header itself stands further left and is ignored.
+    """
+    count = settings.AIMS_PROXY_COUNT
+    if count:
+        forwarded = [a.strip() for a in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
+        forwarded = [a for a in forwarded if a]
+        if len(forwarded) >= count:
+            return forwarded[-count]
+    return request.META.get("REMOTE_ADDR")
+
+
 def recorded_failures(request):
     """The failures recorded for the request's account name or address, the larger count."""
     if request is None:

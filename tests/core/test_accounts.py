@@ -314,3 +314,39 @@ def test_a_session_ends_at_its_absolute_lifetime_even_when_active(client, user, 
     response = client.get(reverse("core:dashboard"))
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("login"))
+
+
+def test_the_address_is_remote_addr_when_no_proxy_is_declared(rf, settings):
+    settings.AIMS_PROXY_COUNT = 0
+    request = rf.get("/", HTTP_X_FORWARDED_FOR="1.2.3.4", REMOTE_ADDR="10.0.0.1")
+    assert throttling.client_address(request) == "10.0.0.1"
+
+
+def test_behind_one_proxy_the_address_is_the_one_the_proxy_appended(rf, settings):
+    settings.AIMS_PROXY_COUNT = 1
+    request = rf.get("/", HTTP_X_FORWARDED_FOR="1.2.3.4, 203.0.113.5", REMOTE_ADDR="10.0.0.1")
+    assert throttling.client_address(request) == "203.0.113.5"
+
+
+def test_behind_two_proxies_the_address_is_the_one_the_outer_proxy_appended(rf, settings):
+    settings.AIMS_PROXY_COUNT = 2
+    request = rf.get(
+        "/", HTTP_X_FORWARDED_FOR="1.2.3.4, 203.0.113.5, 10.0.0.7", REMOTE_ADDR="10.0.0.1"
+    )
+    assert throttling.client_address(request) == "203.0.113.5"
+
+
+def test_a_client_cannot_escape_the_address_lockout_by_forging_the_header(client, user, settings):
+    settings.AIMS_PROXY_COUNT = 1
+    for forged in ("1.1.1.1", "2.2.2.2", "3.3.3.3", "4.4.4.4", "5.5.5.5"):
+        client.post(
+            reverse("login"),
+            {"username": f"name-{forged}", "password": "wrong-password"},
+            HTTP_X_FORWARDED_FOR=f"{forged}, 203.0.113.5",
+        )
+    response = client.post(
+        reverse("login"),
+        {"username": "dana", "password": PASSWORD},
+        HTTP_X_FORWARDED_FOR="9.9.9.9, 203.0.113.5",
+    )
+    assert response.status_code == 429
