@@ -3,11 +3,16 @@ the values, check and import.
 
 An app adds the wizard to its urls.py with `*import_urlpatterns(SPEC)`; the URL names are
 `<app>:import_upload`, `<app>:import_columns`, `<app>:import_values` and
-`<app>:import_preview`. Whoever may add entries to the register may import; an import in
-progress is its uploader's only (others get 404), a finished one shows its record page.
+`<app>:import_preview`, and `<app>:import_status` for the worker's progress. Whoever may add
+entries to the register may import; an import in progress is its uploader's only (others get
+404), a finished one shows its record page.
+
+The worker reads the file once after the upload and runs the import after the check
+(aims/core/tasks.py); meanwhile the status page shows a progress bar that polls a fragment.
 """
 
 from collections import Counter
+from contextlib import suppress
 
 from django import forms
 from django.contrib import messages
@@ -22,6 +27,7 @@ from aims.core import importing, imports
 from aims.core.display import display_value
 from aims.core.forms import style_widgets
 from aims.core.permissions import can
+from aims.core.uploads import limit_upload
 
 
 def import_urlpatterns(spec, prefix="imports"):
@@ -31,6 +37,7 @@ def import_urlpatterns(spec, prefix="imports"):
         ("<int:pk>/columns/", import_columns, "import_columns"),
         ("<int:pk>/values/", import_values, "import_values"),
         ("<int:pk>/preview/", import_preview, "import_preview"),
+        ("<int:pk>/status/", import_status, "import_status"),
     )
     return [
         path(f"{prefix}/{route}", view, {"spec": spec}, name=name) for route, view, name in steps
@@ -62,19 +69,42 @@ def step_url(request, step, record):
     return reverse(f"{request.resolver_match.namespace}:{step}", args=[record.pk])
 
 
-def open_import(request, spec, pk):
-    """The user's own import in progress and its table; (record, None) when it is done."""
+def own_import(request, spec, pk):
     require_importer(request, spec)
     # An import is its uploader's until it is done; others see the record, not the wizard.
     records = spec.record_model.objects.restrict(request.user).filter(uploaded_by=request.user)
-    record = get_object_or_404(records, pk=pk)
-    if record.status == record.Status.IMPORTED:
+    return get_object_or_404(records, pk=pk)
+
+
+def open_import(request, spec, pk):
+    """The user's own import and its table, read at upload; (record, None) while the worker
+    reads or imports it, or when it is done (`elsewhere` says where to go)."""
+    record = own_import(request, spec, pk)
+    Status = record.Status
+    if record.status == Status.IMPORTED:
         messages.info(request, _("This file has been imported already."))
+        return record, None
+    if record.status == Status.PARSED and not record.parsed:
+        # Uploaded before files were read once at upload: read it now.
+        imports.record_progress(record, status=Status.PARSING, progress=0)
+        with suppress(ValidationError):  # the record says why
+            imports.queue(spec, record, "parse_import")
+        return record, None
+    if record.status != Status.PARSED:
         return record, None
     return record, imports.import_read(spec, record)
 
 
+def elsewhere(request, record):
+    """Where an import goes that the wizard's steps cannot show: its record page when done,
+    else its progress."""
+    if record.status == record.Status.IMPORTED:
+        return redirect(record)
+    return redirect(step_url(request, "import_status", record))
+
+
 @login_required
+@limit_upload(lambda: importing.MAX_BYTES)
 def import_upload(request, spec):
     require_importer(request, spec)
     form = UploadForm(request.POST or None, request.FILES or None)
@@ -96,7 +126,7 @@ def import_upload(request, spec):
                     )
                     % {"import": earlier, "items": spec.verbose_name_plural},
                 )
-            return redirect(step_url(request, "import_columns", record))
+            return redirect(step_url(request, "import_status", record))
     return render(request, "core/import_upload.html", {"form": form, "spec": spec})
 
 
@@ -104,7 +134,7 @@ def import_upload(request, spec):
 def import_columns(request, spec, pk):
     record, table = open_import(request, spec, pk)
     if table is None:
-        return redirect(record)
+        return elsewhere(request, record)
     if request.method == "POST" and request.POST.get("sheet", record.sheet) != record.sheet:
         return choose_sheet(request, spec, record)
     fields = spec.fields
@@ -162,24 +192,32 @@ def import_columns(request, spec, pk):
 
 
 def choose_sheet(request, spec, record):
+    """Read another sheet of the workbook, in the worker."""
+    table = imports.import_read(spec, record)
+    if request.POST["sheet"] not in table.sheet_names:
+        messages.error(
+            request,
+            _("The workbook has no sheet “%(sheet)s”. Its sheets are: %(sheets)s.")
+            % {"sheet": request.POST["sheet"], "sheets": ", ".join(table.sheet_names)},
+        )
+        return redirect(step_url(request, "import_columns", record))
     record.sheet = request.POST["sheet"]
+    record.column_mapping = {}
+    record.status = record.Status.PARSING
+    record.progress = 0
+    record.save()
     try:
-        table = imports.import_read(spec, record)
-    except importing.ImportFileError as refused:
-        messages.error(request, str(refused))
-    else:
-        record.sheet = table.sheet
-        record.rows_total = len(table.rows)
-        record.column_mapping = {}
-        record.save()
-    return redirect(step_url(request, "import_columns", record))
+        imports.queue(spec, record, "parse_import")
+    except ValidationError as refused:
+        messages.error(request, " ".join(refused.messages))
+    return redirect(step_url(request, "import_status", record))
 
 
 @login_required
 def import_values(request, spec, pk):
     record, table = open_import(request, spec, pk)
     if table is None:
-        return redirect(record)
+        return elsewhere(request, record)
     values = imports.distinct_values(spec, record, table)
     if not values:
         return redirect(step_url(request, "import_preview", record))
@@ -216,10 +254,10 @@ def import_values(request, spec, pk):
 def import_preview(request, spec, pk):
     record, table = open_import(request, spec, pk)
     if table is None:
-        return redirect(record)
+        return elsewhere(request, record)
     if request.method == "POST":
         try:
-            created = imports.import_run(
+            imports.import_start_run(
                 spec=spec,
                 record=record,
                 user=request.user,
@@ -228,15 +266,7 @@ def import_preview(request, spec, pk):
         except ValidationError as refused:
             messages.error(request, " ".join(refused.messages))
         else:
-            items = spec.model._meta.verbose_name if created == 1 else spec.verbose_name_plural
-            if spec.update_by:
-                done = ngettext(
-                    "%(count)d entry updated.", "%(count)d entries updated.", created
-                ) % {"count": created}
-            else:
-                done = _("%(count)d %(items)s imported.") % {"count": created, "items": items}
-            messages.success(request, done)
-            return redirect(record)
+            return redirect(step_url(request, "import_status", record))
     preview = imports.import_preview(spec, record, table, user=request.user)
     model_fields = [spec.model_field(code) for code in spec.preview_fields]
     return render(
@@ -255,3 +285,46 @@ def import_preview(request, spec, pk):
             "columns_url": step_url(request, "import_columns", record),
         },
     )
+
+
+def done_message(spec, record):
+    """What an import achieved: "12 AI systems imported." or "3 entries updated."."""
+    count = record.rows_imported
+    if spec.update_by:
+        return ngettext("%(count)d entry updated.", "%(count)d entries updated.", count) % {
+            "count": count
+        }
+    items = spec.model._meta.verbose_name if count == 1 else spec.verbose_name_plural
+    return _("%(count)d %(items)s imported.") % {"count": count, "items": items}
+
+
+@login_required
+def import_status(request, spec, pk):
+    """The worker's progress on an import: a page, and the fragment it polls every second
+    until the work is done; then a link to the next step."""
+    record = own_import(request, spec, pk)
+    Status = record.Status
+    if record.status == Status.PARSED and record.message:
+        next_url, next_label = step_url(request, "import_preview", record), _("Back to the check")
+    elif record.status == Status.PARSED:
+        next_url, next_label = step_url(request, "import_columns", record), _("Map the columns")
+    elif record.status == Status.IMPORTED:
+        next_url, next_label = record.get_absolute_url(), _("Show the import")
+    elif record.status == Status.FAILED:
+        next_url = reverse(f"{request.resolver_match.namespace}:import_upload")
+        next_label = _("Upload a file")
+    else:
+        next_url = next_label = ""
+    context = {
+        "spec": spec,
+        "record": record,
+        "running": record.status in (Status.PARSING, Status.IMPORTING),
+        "failed": record.status == Status.FAILED,
+        "done": done_message(spec, record) if record.status == Status.IMPORTED else "",
+        "next_url": next_url,
+        "next_label": next_label,
+        "status_url": step_url(request, "import_status", record),
+    }
+    if request.headers.get("HX-Request"):
+        return render(request, "core/import_progress.html", context)
+    return render(request, "core/import_status.html", context)

@@ -12,6 +12,8 @@ import codecs
 import csv
 import datetime
 import io
+import json
+import os
 import re
 import unicodedata
 import warnings
@@ -43,6 +45,27 @@ class Table:
     header_row: int = 1
     # Row numbers of the totals and notes below the data that were left out.
     summary_rows: list[int] = field(default_factory=list)
+
+    def to_json(self) -> bytes:
+        """The table as JSON, to keep after reading the file once."""
+        return json.dumps(
+            {
+                "headers": self.headers,
+                "rows": self.rows,
+                "sheet_names": self.sheet_names,
+                "sheet": self.sheet,
+                "header_row": self.header_row,
+                "summary_rows": self.summary_rows,
+            },
+            ensure_ascii=False,
+            separators=(",", ":"),
+        ).encode()
+
+    @classmethod
+    def from_json(cls, data: bytes) -> "Table":
+        kept = json.loads(data)
+        kept["rows"] = [(number, cells) for number, cells in kept["rows"]]
+        return cls(**kept)
 
 
 # --- Normalising -------------------------------------------------------------------------------
@@ -156,9 +179,34 @@ def read_table(
     filename: str,
     sheet: str | None = None,
     aliases: HeaderAliases | None = None,
+    limits: "Limits | None" = None,
+    progress=None,
 ) -> Table:
     """The table in an uploaded CSV or XLSX file: header row found, empty rows and the totals
     below the data dropped. The register's `aliases` help to tell the header from title rows.
+
+    Reading stops, with an error, once the file passes the `limits` (rows, filled cells;
+    by default the configured ones). `progress(fraction)` is called now and then while a
+    workbook is read.
+
+    Raises ImportFileError with a message for the user.
+    """
+    limits = limits or Limits.configured()
+    check_file(content)
+    # The content decides, not the name: a renamed workbook is still a workbook.
+    if content.startswith(_ZIP_MAGIC):
+        grid, sheet_names, sheet = _read_xlsx(content, sheet, limits, progress)
+    else:
+        grid, sheet_names, sheet = _read_csv(content, limits), [], ""
+    table = _table(grid, sheet_names, sheet, aliases)
+    if len(table.rows) > limits.rows:
+        raise limits.too_many_rows()
+    return table
+
+
+def check_file(content: bytes) -> None:
+    """The quick checks of an upload, before it is kept: not empty, not too large, not a legacy
+    or encrypted workbook, a readable archive of a sensible size or a text file.
 
     Raises ImportFileError with a message for the user.
     """
@@ -176,15 +224,13 @@ def read_table(
                 "Please save the file as .xlsx or CSV without a password."
             )
         )
-    # The content decides, not the name: a renamed workbook is still a workbook.
     if content.startswith(_ZIP_MAGIC):
-        grid, sheet_names, sheet = _read_xlsx(content, sheet)
-    else:
-        grid, sheet_names, sheet = _read_csv(content), [], ""
-    return _table(grid, sheet_names, sheet, aliases)
+        _check_archive(content)
+    elif _looks_binary(content):
+        raise ImportFileError(_("This file is neither a CSV file nor an Excel workbook (.xlsx)."))
 
 
-def _read_csv(content: bytes) -> list[list[str]]:
+def _read_csv(content: bytes, limits: "Limits") -> list[tuple[int, list[str]]]:
     if _looks_binary(content):
         raise ImportFileError(_("This file is neither a CSV file nor an Excel workbook (.xlsx)."))
     text = _decode(content).replace("\r\n", "\n").replace("\r", "\n")
@@ -195,16 +241,27 @@ def _read_csv(content: bytes) -> list[list[str]]:
     delimiter = delimiter or _detect_delimiter(text)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     grid = []
+    cells = number = 0
     try:
-        for record in reader:
-            grid.append([cell.strip() for cell in record])
+        for number, record in enumerate(reader, start=1):
+            cells_of_row = [cell.strip() for cell in record]
+            filled = sum(1 for cell in cells_of_row if cell)
+            if not filled:
+                continue
+            grid.append((number, cells_of_row))
+            cells += filled
+            if cells > limits.cells:
+                raise limits.too_many_cells()
+            if len(grid) > limits.rows + HEADER_SEARCH_ROWS:
+                raise limits.too_many_rows()
     except csv.Error as error:
         # Typically an opening quotation mark without its closing one swallowing the rest.
         raise ImportFileError(
             _("The CSV file could not be read near row %(row)s. Is a quotation mark missing?")
-            % {"row": len(grid) + 1}
+            % {"row": number + 1}
         ) from error
-    return grid
+    width = max((len(cells) for _number, cells in grid), default=0)
+    return [(number, cells + [""] * (width - len(cells))) for number, cells in grid]
 
 
 def _looks_binary(content: bytes) -> bool:
@@ -252,7 +309,9 @@ def _detect_delimiter(text: str) -> str:
     return best
 
 
-def _read_xlsx(content: bytes, sheet: str | None) -> tuple[list[list[str]], list[str], str]:
+def _read_xlsx(
+    content: bytes, sheet: str | None, limits: "Limits", progress
+) -> tuple[list[list[str]], list[str], str]:
     from openpyxl import load_workbook  # import on use: a cost only for workbook uploads
 
     _check_archive(content)
@@ -260,8 +319,8 @@ def _read_xlsx(content: bytes, sheet: str | None) -> tuple[list[list[str]], list
         with warnings.catch_warnings():
             # openpyxl warns about extensions it drops (data validation, slicers); irrelevant.
             warnings.simplefilter("ignore")
-            # Not read-only: merged ranges and sheet visibility are only available this way.
-            workbook = load_workbook(io.BytesIO(content), data_only=False, read_only=False)
+            # Read-only: the sheet is streamed row by row, never held as cell objects.
+            workbook = load_workbook(io.BytesIO(content), data_only=False, read_only=True)
     except Exception as error:  # openpyxl raises all kinds (BadZipFile, KeyError, ...) on bad parts
         raise ImportFileError(
             _("The file could not be read as an Excel workbook (.xlsx). Is it damaged?")
@@ -280,8 +339,14 @@ def _read_xlsx(content: bytes, sheet: str | None) -> tuple[list[list[str]], list
                 _("The workbook has no sheet “%(sheet)s”. Its sheets are: %(sheets)s.")
                 % {"sheet": sheet, "sheets": ", ".join(names)}
             )
-        grid = _grid(worksheet)
-        _fill_merged(grid, worksheet.merged_cells.ranges)
+        try:
+            grid = _stream_grid(worksheet, limits, progress)
+        except ImportFileError:
+            raise
+        except Exception as error:  # a damaged sheet part
+            raise ImportFileError(
+                _("The file could not be read as an Excel workbook (.xlsx). Is it damaged?")
+            ) from error
         return grid, names, worksheet.title
     finally:
         workbook.close()
@@ -289,7 +354,46 @@ def _read_xlsx(content: bytes, sheet: str | None) -> tuple[list[list[str]], list
 
 # A workbook is a zip archive: refuse archives that unpack to far more than a register needs.
 MAX_UNPACKED = 200 * 1024 * 1024
-MAX_ROWS, MAX_COLUMNS = 100_000, 500
+MAX_COLUMNS = 500
+
+
+@dataclass(frozen=True)
+class Limits:
+    """How much of a file is read: data rows and filled cells (AIMS_IMPORT_MAX_ROWS and
+    AIMS_IMPORT_MAX_CELLS in the settings or the environment)."""
+
+    rows: int = 20_000
+    cells: int = 1_000_000
+
+    @classmethod
+    def configured(cls) -> "Limits":
+        from django.conf import settings
+
+        def value(name, default):
+            return int(getattr(settings, name, None) or os.environ.get(name) or default)
+
+        return cls(
+            rows=value("AIMS_IMPORT_MAX_ROWS", cls.rows),
+            cells=value("AIMS_IMPORT_MAX_CELLS", cls.cells),
+        )
+
+    def too_many_rows(self) -> ImportFileError:
+        return ImportFileError(
+            _(
+                "The file has more than %(max_rows)s rows; at most %(max_rows)s rows can be "
+                "imported at once. Please split the file."
+            )
+            % {"max_rows": f"{self.rows:,}"}
+        )
+
+    def too_many_cells(self) -> ImportFileError:
+        return ImportFileError(
+            _(
+                "The file has more than %(max_cells)s filled cells; at most %(max_cells)s cells "
+                "can be imported at once. Please remove unneeded columns or split the file."
+            )
+            % {"max_cells": f"{self.cells:,}"}
+        )
 
 
 def _check_archive(content: bytes) -> None:
@@ -304,43 +408,85 @@ def _check_archive(content: bytes) -> None:
         raise ImportFileError(_("The workbook unpacks to more than 200 MB; it cannot be read."))
 
 
-def _grid(worksheet) -> list[list[str]]:
-    """The sheet's cells up to the last one that holds a value.
+def _stream_grid(worksheet, limits: Limits, progress) -> list[list[str]]:
+    """The sheet's filled cells, read row by row from the sheet's XML, up to the last one that
+    holds a value; merged ranges filled in. Reading stops as soon as a limit is passed.
 
     Built from the cells that exist, not from the sheet's dimensions: one formatted cell at
     XFD1048576 would otherwise make a grid of billions of empty cells.
     """
-    cells = [
-        (row, column, cell.value)
-        for (row, column), cell in worksheet._cells.items()
-        if cell.value is not None and cell.value != ""
-    ]
-    if not cells:
-        return []
-    rows = max(row for row, _column, _value in cells)
-    columns = max(column for _row, column, _value in cells)
-    if rows > MAX_ROWS or columns > MAX_COLUMNS:
-        raise ImportFileError(
-            _(
-                "The sheet has values in row %(rows)d or column %(columns)d; at most %(max_rows)d "
-                "rows and %(max_columns)d columns can be imported."
-            )
-            % {"rows": rows, "columns": columns, "max_rows": MAX_ROWS, "max_columns": MAX_COLUMNS}
+    from openpyxl.worksheet._reader import WorkSheetParser
+    from openpyxl.worksheet.cell_range import CellRange
+
+    workbook = worksheet.parent
+    try:
+        expected = worksheet.max_row or 0  # from the sheet's dimension, if it declares one
+    except Exception:  # a dimension openpyxl cannot read
+        expected = 0
+    rows: dict[int, dict[int, str]] = {}
+    cells = columns = 0
+    with worksheet._get_source() as source:
+        parser = WorkSheetParser(
+            source,
+            worksheet._shared_strings,
+            data_only=workbook.data_only,
+            epoch=workbook.epoch,
+            date_formats=workbook._date_formats,
+            timedelta_formats=workbook._timedelta_formats,
         )
-    grid = [[""] * columns for _ in range(rows)]
-    for row, column, value in cells:
-        grid[row - 1][column - 1] = _cell_text(value)
+        for number, row in parser.parse():
+            filled = {}
+            for cell in row:
+                value = cell["value"]
+                if value is None or value == "":
+                    continue
+                text = _cell_text(value)
+                if text:
+                    filled[cell["column"]] = text
+            if not filled:
+                continue
+            rows[number] = filled
+            cells += len(filled)
+            columns = max(columns, max(filled))
+            if cells > limits.cells:
+                raise limits.too_many_cells()
+            # Title rows above the header and the header itself come on top of the data.
+            if len(rows) > limits.rows + HEADER_SEARCH_ROWS:
+                raise limits.too_many_rows()
+            if columns > MAX_COLUMNS:
+                raise ImportFileError(
+                    _(
+                        "The sheet has values in column %(columns)d; at most %(max_columns)d "
+                        "columns can be imported."
+                    )
+                    % {"columns": columns, "max_columns": MAX_COLUMNS}
+                )
+            if progress and expected and len(rows) % 1000 == 0:
+                progress(min(number / expected, 1))
+        merged = parser.merged_cells.mergeCell if parser.merged_cells else []
+    if not rows:
+        return []
+    _fill_merged(rows, [CellRange(item.ref) for item in merged], max(rows), columns)
+    if len(rows) > limits.rows + HEADER_SEARCH_ROWS:
+        raise limits.too_many_rows()
+    grid = []
+    for number in sorted(rows):
+        cells_of_row = [""] * columns
+        for column, text in rows.pop(number).items():
+            cells_of_row[column - 1] = text
+        grid.append((number, cells_of_row))
     return grid
 
 
-def _fill_merged(grid: list[list[str]], ranges) -> None:
+def _fill_merged(rows: dict[int, dict[int, str]], ranges, last: int, columns: int) -> None:
     """Every cell of a merged range shows its top-left value, as the user sees it in Excel."""
     for merged in ranges:
-        if merged.min_row > len(grid) or merged.min_col > len(grid[0]):
+        value = rows.get(merged.min_row, {}).get(merged.min_col)
+        if not value or merged.min_col > columns:
             continue
-        value = grid[merged.min_row - 1][merged.min_col - 1]
-        for row in grid[merged.min_row - 1 : merged.max_row]:
-            for column in range(merged.min_col - 1, min(merged.max_col, len(row))):
+        for number in range(merged.min_row, min(merged.max_row, last) + 1):
+            row = rows.setdefault(number, {})
+            for column in range(merged.min_col, min(merged.max_col, columns) + 1):
                 row[column] = value
 
 
@@ -380,13 +526,18 @@ def _known_header(cell: str, aliases: HeaderAliases | None) -> bool:
 
 
 def _table(
-    grid: list[list[str]], sheet_names: list[str], sheet: str, aliases: HeaderAliases | None
+    grid: list[tuple[int, list[str]]],
+    sheet_names: list[str],
+    sheet: str,
+    aliases: HeaderAliases | None,
 ) -> Table:
-    candidates = grid[:HEADER_SEARCH_ROWS]
+    """The table of the filled rows of a sheet: (1-based row number, cells of equal width)."""
+    candidates = [cells for number, cells in grid if number <= HEADER_SEARCH_ROWS]
     scores = [_header_score(cells, aliases) for cells in candidates]
     if not scores or max(scores) == 0:
         raise ImportFileError(_("No header row found: the first rows of the file are empty."))
     header_index = scores.index(max(scores))  # index() finds the earliest of equal scores
+    header_number = grid[header_index][0]
     raw_headers = candidates[header_index]
     filled = [cell for cell in raw_headers if cell]
     # One column is enough when it is a known header (a plain list of system names).
@@ -399,11 +550,7 @@ def _table(
             % {"count": HEADER_SEARCH_ROWS}
         )
 
-    data = [
-        (number, cells)
-        for number, cells in enumerate(grid[header_index + 1 :], start=header_index + 2)
-        if any(cells)
-    ]
+    data = grid[header_index + 1 :]
     # Totals and notes under the data are left out (the wizard names their rows). A row with one
     # filled cell only counts as a note under a wider header and below a row of several cells,
     # so that a plain list of names keeps its last name.
@@ -419,9 +566,7 @@ def _table(
     width = max([_filled_width(raw_headers)] + [_filled_width(cells) for _n, cells in data])
     headers = _unique_headers(raw_headers[:width] + [""] * (width - len(raw_headers)))
     rows = [(number, (cells + [""] * width)[:width]) for number, cells in data]
-    return Table(
-        headers, rows, sheet_names, sheet, header_row=header_index + 1, summary_rows=summary
-    )
+    return Table(headers, rows, sheet_names, sheet, header_row=header_number, summary_rows=summary)
 
 
 # The first word of a total under the data: "Total", "Summe:", "Gesamt 12", "Anzahl Systeme".

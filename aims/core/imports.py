@@ -14,6 +14,7 @@ checks every row as it would be saved; `import_run` saves the valid rows in one 
 
 import copy
 import hashlib
+import logging
 import uuid
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -25,7 +26,7 @@ from django.core.files.base import ContentFile
 from django.db import IntegrityError, models, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 from simple_history.utils import bulk_create_with_history
 
 from aims.core import importing
@@ -33,6 +34,27 @@ from aims.core.fields import MultipleChoiceField
 from aims.core.forms import single_line
 from aims.core.models import SavedColumnMapping
 from aims.core.permissions import grant_owner_permissions_in_bulk
+
+logger = logging.getLogger(__name__)
+
+NOT_QUEUED = gettext_lazy(
+    "The import could not be queued: the background service is not available. "
+    "Please try again later."
+)
+
+# Every ImportSpec by the label of its record model ("inventory.systemimport"), for the worker.
+SPECS = {}
+
+
+def spec_of(record_label):
+    """The ImportSpec whose imports the record model keeps (the apps' `imports` modules
+    declare them)."""
+    if record_label not in SPECS:
+        from django.utils.module_loading import autodiscover_modules
+
+        autodiscover_modules("imports")
+    return SPECS[record_label]
+
 
 # How a cell is read, by the kind of model field it fills (a `parsers` entry overrides).
 TEXT, CHOICE, MULTI, BOOL, DATE, INT, USER, PARSER = (
@@ -153,6 +175,7 @@ class ImportSpec:
         for code in self.preview_fields:
             self.model_field(code)  # FieldDoesNotExist for a typo
         self._static_keywords = {}
+        SPECS[record_model._meta.label_lower] = self
 
     def _optional_field(self, name, default, names):
         if name and name not in names:
@@ -279,26 +302,98 @@ class ImportSpec:
 
 
 def import_start(*, spec, upload, user):
-    """Keep the uploaded file privately and open an import record for it."""
+    """Keep the uploaded file privately, open an import record for it and have the worker read
+    it (`parse_import`). With the broker down the record is marked failed and ValidationError
+    says so."""
     if upload.size > importing.MAX_BYTES:
         raise ValidationError(_("The file is larger than 10 MB."))
     content = upload.read()
+    # Refuses what is plainly no sheet before anything is stored; the worker reads the rest.
+    importing.check_file(content)
     name = PurePath(upload.name.replace("\\", "/")).name[:200] or "upload"
-    # Refuses what is not a readable sheet before anything is stored.
-    table = importing.read_table(content, name, aliases=spec.aliases)
     record = spec.record_model(
         uploaded_by=user,
         file_name=name,
         sha256=hashlib.sha256(content).hexdigest(),
-        sheet=table.sheet,
-        rows_total=len(table.rows),
+        status=spec.record_model.Status.PARSING,
     )
     # The stored name is ours; the user's file name is only ever displayed.
     suffix = ".xlsx" if content[:2] == b"PK" else ".csv"
     record.file.save(f"{uuid.uuid4().hex}{suffix}", ContentFile(content), save=False)
     record._history_user = user
     record.save()
+    queue(spec, record, "parse_import")
     return record
+
+
+def queue(spec, record, task_name):
+    """Queue a task of the worker for the record, after the commit. The broker's refusal marks
+    the record failed and is raised as a ValidationError."""
+    from aims.core import tasks  # the task module imports this one
+
+    task = getattr(tasks, task_name)
+
+    try:
+        # Called outside a transaction: the record is committed when the worker looks for it.
+        task.delay(
+            record.__class__._meta.label_lower, record.pk, language=translation.get_language()
+        )
+    except Exception:  # the broker's errors vary with the transport
+        logger.exception("Import %s of %s not queued", task_name, record.pk)
+        record_progress(record, status=record.Status.FAILED, message=NOT_QUEUED)
+        raise ValidationError(NOT_QUEUED) from None
+
+
+def record_progress(record, *, status=None, progress=None, message=None):
+    """Write status, progress and message of an import at once (no history: bookkeeping)."""
+    changes = {}
+    if status is not None:
+        changes["status"] = record.status = status
+    if progress is not None:
+        changes["progress"] = record.progress = max(0, min(100, int(progress)))
+    if message is not None:
+        changes["message"] = record.message = str(message)[:2000]
+    type(record).objects.filter(pk=record.pk).update(**changes)
+
+
+def import_parse(spec, record):
+    """Read the record's file once (in the worker) and keep its table; a file that cannot be
+    read, or passes the limits, fails the record with the reason."""
+    Status = record.Status
+
+    def progress(fraction):
+        record_progress(record, progress=5 + 90 * fraction)
+
+    record_progress(record, status=Status.PARSING, progress=0, message="")
+    try:
+        with record.file.open("rb") as f:
+            content = f.read()
+        table = importing.read_table(
+            content,
+            record.file.name,
+            record.sheet or None,
+            aliases=spec.aliases,
+            progress=progress,
+        )
+    except importing.ImportFileError as refused:
+        record_progress(record, status=Status.FAILED, message=str(refused))
+        return None
+    del content
+    if record.parsed:
+        record.parsed.delete(save=False)
+    record.parsed.save(f"{uuid.uuid4().hex}.json", ContentFile(table.to_json()), save=False)
+    record.sheet = table.sheet
+    record.rows_total = len(table.rows)
+    record.status, record.progress, record.message = Status.PARSED, 100, ""
+    type(record).objects.filter(pk=record.pk).update(
+        parsed=record.parsed.name,
+        sheet=record.sheet,
+        rows_total=record.rows_total,
+        status=record.status,
+        progress=100,
+        message="",
+    )
+    return table
 
 
 def imported_before(spec, record):
@@ -313,11 +408,9 @@ def imported_before(spec, record):
 
 
 def import_read(spec, record):
-    """The record's file as a table (of the chosen sheet)."""
-    with record.file.open("rb") as f:
-        return importing.read_table(
-            f.read(), record.file.name, record.sheet or None, aliases=spec.aliases
-        )
+    """The table read from the record's file at upload (of the chosen sheet)."""
+    with record.parsed.open("rb") as f:
+        return importing.Table.from_json(f.read())
 
 
 def proposed_columns(spec, table):
@@ -368,11 +461,12 @@ class Preview:
         return sorted({number for number, _label, _message in self.errors})
 
 
-def import_preview(spec, record, table, *, user=None, lock=False):
+def import_preview(spec, record, table, *, user=None, lock=False, progress=None):
     """Every row checked as it would be imported: valid objects and per-field errors.
 
     An update import (`spec.update_by`) matches rows to the entries `user` may change, locked
     for the import with `lock`; two rows naming the same entry are both errors.
+    `progress(fraction)` is called every few hundred rows.
     """
     existing = spec.entries_to_update(user, lock=lock) if spec.update_by else None
     users = {}
@@ -387,7 +481,9 @@ def import_preview(spec, record, table, *, user=None, lock=False):
         taken = {reference.casefold() for reference in references}
     preview = Preview()
     built = []
-    for number, cells in table.rows:
+    for position, (number, cells) in enumerate(table.rows, start=1):
+        if progress and position % 250 == 0:
+            progress(position / len(table.rows))
         obj, errors = build(spec, record, cells, users, taken, existing)
         reference = not (errors or spec.update_by) and spec.reference_field
         if reference and getattr(obj, reference):
@@ -599,15 +695,74 @@ def user_named(text, users):
     )
 
 
-def import_run(*, spec, record, user, skip_invalid):
+def import_start_run(*, spec, record, user, skip_invalid):
+    """Have the worker import the mapped file (`run_import`); the record shows its progress.
+    Refuses an import that is running or done, and says so when the broker is down."""
+    Status = record.Status
+    with transaction.atomic():
+        locked = spec.record_model.objects.select_for_update().get(pk=record.pk)
+        if locked.status == Status.IMPORTED:
+            raise ValidationError(_("This file has been imported already."))
+        if locked.status == Status.IMPORTING:
+            raise ValidationError(_("This file is being imported."))
+        if locked.status != Status.PARSED:
+            raise ValidationError(_("The file has not been read yet."))
+        record_progress(record, status=Status.IMPORTING, progress=0, message="")
+    from aims.core import tasks
+
+    try:
+        tasks.run_import.delay(
+            record._meta.label_lower,
+            record.pk,
+            user.pk,
+            bool(skip_invalid),
+            language=translation.get_language(),
+        )
+    except Exception:  # the broker's errors vary with the transport
+        logger.exception("Import %s not queued", record.pk)
+        # Back to the preview: the user may try again once the broker is back.
+        record_progress(record, status=Status.PARSED)
+        raise ValidationError(NOT_QUEUED) from None
+
+
+def import_in_worker(*, spec, record, user, skip_invalid):
+    """The worker's part of an import: check every row (with progress), then save. A refusal
+    goes back to the preview with its message; the result is the number saved."""
+    Status = record.Status
+    preview = None
+    if not spec.update_by:
+        # Checked before the transaction, so that the progress shows; an update import checks
+        # inside it, with the entries locked.
+        preview = import_preview(
+            spec,
+            record,
+            import_read(spec, record),
+            user=user,
+            progress=lambda fraction: record_progress(record, progress=90 * fraction),
+        )
+    try:
+        count = import_run(
+            spec=spec, record=record, user=user, skip_invalid=skip_invalid, preview=preview
+        )
+    except ValidationError as refused:
+        record_progress(record, status=Status.PARSED, message=" ".join(refused.messages))
+        return None
+    record_progress(record, progress=100)
+    return count
+
+
+def import_run(*, spec, record, user, skip_invalid, preview=None):
     """Create the valid rows' objects in one transaction (an update import: save the entries
     the rows change); refuse while invalid rows are not explicitly skipped. Returns the number
-    of objects created or updated."""
+    of objects created or updated. `preview`: the rows of an import that creates entries,
+    checked before."""
     with transaction.atomic():
         record = spec.record_model.objects.select_for_update().get(pk=record.pk)
         if record.status == record.Status.IMPORTED:
             raise ValidationError(_("This file has been imported already."))
-        preview = import_preview(spec, record, import_read(spec, record), user=user, lock=True)
+        if preview is None or spec.update_by:
+            table = import_read(spec, record)
+            preview = import_preview(spec, record, table, user=user, lock=True)
         if preview.errors and not skip_invalid:
             raise ValidationError(
                 _("Some rows are invalid. Skip them explicitly, or fix the file.")
@@ -633,6 +788,8 @@ def import_run(*, spec, record, user, skip_invalid):
         if spec.after_create:
             spec.after_create(created, record=record, user=user)
         record.status = record.Status.IMPORTED
+        record.progress = 100
+        record.message = ""
         record.rows_imported = len(created)
         record.rows_skipped = len(preview.invalid_rows)
         record.imported_at = timezone.now()

@@ -192,8 +192,12 @@ class ImportRecord(TrackedModel):
     subclass (`SystemImport`, `RiskImport`) and an `ImportSpec` (aims/core/imports.py)."""
 
     class Status(models.TextChoices):
-        UPLOADED = "uploaded", _("Uploaded")
+        # Reading and importing run in the worker; `progress` (0–100) and `message` follow them.
+        PARSING = "parsing", _("Reading the file")
+        PARSED = "uploaded", _("Uploaded")
+        IMPORTING = "importing", _("Importing")
         IMPORTED = "imported", _("Imported")
+        FAILED = "failed", _("Failed")
 
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -208,7 +212,13 @@ class ImportRecord(TrackedModel):
     column_mapping = models.JSONField(_("column mapping"), default=dict)
     value_mapping = models.JSONField(_("value mapping"), default=dict)
     status = models.CharField(
-        _("status"), max_length=10, choices=Status.choices, default=Status.UPLOADED
+        _("status"), max_length=10, choices=Status.choices, default=Status.PARSING
+    )
+    progress = models.PositiveSmallIntegerField(_("progress"), default=0, editable=False)
+    message = models.TextField(_("message"), max_length=2000, blank=True, editable=False)
+    # The table read from the file once (JSON: headers, rows, sheets), for the wizard's steps.
+    parsed = models.FileField(
+        _("parsed table"), upload_to="imports/%Y/%m/", editable=False, blank=True
     )
     rows_total = models.PositiveIntegerField(_("rows"), default=0)
     rows_imported = models.PositiveIntegerField(_("rows imported"), default=0)

@@ -14,9 +14,12 @@ from aims.core import imports
 from aims.core.models import SavedColumnMapping
 from aims.inventory.imports import AI_SYSTEMS
 from aims.inventory.models import AISystem, SystemImport
+from tests.core.test_importing import tasks_in_process  # noqa: F401 (a fixture)
 from tests.factories import AISystemFactory, UserFactory
 
 HEADER = "Name,Purpose,Owner,Lifecycle stage,Next review,Personal data,AI Act role\n"
+
+pytestmark = pytest.mark.usefixtures("tasks_in_process")
 
 
 def upload(client, content, name="register.csv"):
@@ -385,8 +388,11 @@ def test_the_success_message_names_what_was_imported(client, compliance_officer)
     client.force_login(compliance_officer)
     system_import = upload(client, b"Name,Purpose,Stage\nBot,Chats,Idea\nScorer,Ranks,Idea\n")
     response = client.post(accept_proposals(client, system_import), follow=True)
-    assert "2 AI systems imported." in response.content.decode()
-    assert response.redirect_chain[-1][0] == system_import.get_absolute_url()
+    status_url = reverse("inventory:import_status", args=[system_import.pk])
+    assert response.redirect_chain[-1][0] == status_url
+    page = response.content.decode()
+    assert "2 AI systems imported." in page
+    assert f'href="{system_import.get_absolute_url()}" id="import-next"' in page
 
 
 def test_every_step_of_a_finished_import_leads_to_its_record(client, compliance_officer):
