@@ -108,9 +108,7 @@ def test_a_user_without_a_device_is_not_asked_for_a_code(client, compliance_offi
     assert client.get(reverse("core:dashboard")).status_code == 200
 
 
-def test_a_required_role_without_a_device_is_sent_to_the_set_up_page(
-    client, settings, ai_officer
-):
+def test_a_required_role_without_a_device_is_sent_to_the_set_up_page(client, settings, ai_officer):
     settings.AIMS_REQUIRE_MFA_ROLES = ["AI Officer", "Administrator"]
     client.force_login(ai_officer)
     response = client.get(reverse("core:my_work"))
@@ -140,9 +138,7 @@ def test_a_role_not_required_passes_without_a_device(client, settings, auditor):
     assert client.get(reverse("core:dashboard")).status_code == 200
 
 
-def test_a_required_role_reaches_the_portal_once_the_device_is_set_up(
-    client, settings, ai_officer
-):
+def test_a_required_role_reaches_the_portal_once_the_device_is_set_up(client, settings, ai_officer):
     settings.AIMS_REQUIRE_MFA_ROLES = ["AI Officer"]
     client.force_login(ai_officer)
     client.get(reverse("core:mfa_setup"))
