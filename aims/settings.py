@@ -71,6 +71,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Refuses an upload larger than the page takes before the body is read (aims/core/uploads.py).
+    "aims.core.uploads.UploadLimitMiddleware",
     "aims.core.sessions.IdleSessionMiddleware",
     # After the idle timeout: a code is asked only of a session still alive (aims/core/mfa.py).
     "aims.core.mfa.SecondFactorMiddleware",
@@ -207,6 +209,12 @@ else:
         "OPTIONS": {"file_permissions_mode": 0o640},  # under MEDIA_ROOT
     }
 EVIDENCE_MAX_BYTES = int(env("AIMS_EVIDENCE_MAX_MB", "25")) * 1024 * 1024
+# Stops reading an upload once a file passes the page's limit (aims/core/uploads.py).
+FILE_UPLOAD_HANDLERS = [
+    "aims.core.uploads.LimitedUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
 
 EMAIL_BACKEND = env("DJANGO_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 EMAIL_HOST = env("DJANGO_EMAIL_HOST", "localhost")

@@ -1,6 +1,7 @@
 """Pages of the controls area beyond the generic registers: the control page, the SoA summary
 and its versions (issue, decide, compare, PDF and XLSX), coverage, and evidence files."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -18,6 +19,7 @@ from django.views.decorators.http import require_POST
 from aims.core import pdf
 from aims.core.approvals import decision_state
 from aims.core.permissions import can
+from aims.core.uploads import limit_upload
 from aims.core.views import refused
 from controls import services
 from controls.approvals import SOA_VERSION
@@ -290,6 +292,7 @@ def evidence_download(request, pk, number):
 
 
 @login_required
+@limit_upload(lambda: settings.EVIDENCE_MAX_BYTES)
 def evidence_revision_add(request, pk):
     evidence = get_object_or_404(Evidence.objects.restrict(request.user, "change"), pk=pk)
     form = EvidenceRevisionForm(request.POST or None, request.FILES or None)
