@@ -11,12 +11,14 @@ from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
 from aims.core.digests import canonical_sha256
 from aims.core.exports import FORMULA_TRIGGERS
+from aims.core.permissions import perm_name
 from controls.models import (
     Control,
     ControlObjective,
@@ -28,19 +30,87 @@ from controls.models import (
 )
 
 
-def soa_rows(entries):
+def scoped_lists():
+    """The lists of related objects an entry names: list name → (model, label as frozen)."""
+    field = SoAEntry._meta.get_field
+    return {
+        "risks": (apps.get_model("risks", "Risk"), str),
+        "impact_assessments": (field("impact_assessments").related_model, str),
+        "requirements": (field("requirements").related_model, str),
+        "legal_requirements": (field("legal_requirements").related_model, lambda c: c.code),
+        "evidence": (Evidence, str),
+    }
+
+
+def visible_labels(reader):
+    """For each list the reader may not see whole: the labels of the objects they may view.
+
+    A reader who may view every object of a kind gets the list as frozen (with the names of
+    objects renamed or deleted since); anyone else only names that match an object in their
+    scope now, so a document never names what the reader's pages answer 404 for."""
+    lists = scoped_lists()
+    visible = {}
+    for name in narrower_lists(reader):
+        model, label = lists[name]
+        visible[name] = {label(obj) for obj in model._default_manager.restrict(reader)}
+    return visible
+
+
+def narrower_lists(reader):
+    """The lists of which the reader may not view every object."""
+    if reader is None:
+        return []
+    return [
+        name
+        for name, (model, _label) in scoped_lists().items()
+        if not reader.has_perm(perm_name(model, "view"))
+    ]
+
+
+def entries_for_reader(entries, reader):
+    """Frozen entries with each list of related objects cut to what the reader may view."""
+    visible = visible_labels(reader)
+    if not visible:
+        return entries
+    return [
+        {
+            **entry,
+            **{
+                name: [item for item in entry[name] if item in labels]
+                for name, labels in visible.items()
+                if name in entry
+            },
+        }
+        for entry in entries
+    ]
+
+
+def entry_drivers(entry):
+    # Versions issued before impact assessments were linked have no such key.
+    return [
+        *entry["risks"],
+        *entry.get("impact_assessments", []),
+        *entry["requirements"],
+        *entry["legal_requirements"],
+    ]
+
+
+SCOPED_NOTE = gettext_lazy(
+    "This copy names only the linked risks, evidence and other records you may view."
+)
+
+
+def soa_rows(entries, reader=None):
+    """The entries as rows to print; with a `reader`, each list of related objects holds only
+    those the reader may view (see `visible_labels`)."""
     statuses = dict(ImplementationStatus.choices)
     catalogues = dict(Framework.choices)
     german = translation.get_language() == "de"
+    # Whether an entry has a driver is a fact of the statement, whoever reads it.
+    has_drivers = [bool(entry_drivers(entry)) for entry in entries]
     rows = []
-    for entry in entries:
-        # Versions issued before impact assessments were linked have no such key.
-        drivers = [
-            *entry["risks"],
-            *entry.get("impact_assessments", []),
-            *entry["requirements"],
-            *entry["legal_requirements"],
-        ]
+    for entry, has_driver in zip(entries_for_reader(entries, reader), has_drivers, strict=True):
+        drivers = entry_drivers(entry)
         rows.append(
             {
                 **entry,
@@ -55,15 +125,16 @@ def soa_rows(entries):
                 if entry["applicable"]
                 else "—",
                 "drivers": drivers,
-                "missing_driver": entry["applicable"] and not drivers,
+                "missing_driver": entry["applicable"] and not has_driver,
             }
         )
     return rows
 
 
-def soa_document(version, entries, framework=SoAFramework.ISO42001):
+def soa_document(version, entries, framework=SoAFramework.ISO42001, reader=None):
+    """The statement to print for `reader`: related objects outside their scope left out."""
     framework = SoAFramework(version.framework if version else framework)
-    rows = soa_rows(entries)
+    rows = soa_rows(entries, reader)
     titles = {
         o.code: o.localized_title
         for o in ControlObjective.objects.filter(framework__in=framework.catalogues)
@@ -123,6 +194,9 @@ def soa_document(version, entries, framework=SoAFramework.ISO42001):
         ),
         "sha256": version.sha256 if version else canonical_sha256({"entries": entries}),
         "printed": timezone.localtime(),
+        # Said whenever the reader's scope is narrower, whether or not this copy left out
+        # anything, so that the note reveals nothing.
+        "scoped": bool(narrower_lists(reader)),
     }
 
 
@@ -252,6 +326,8 @@ def cover_rows(document):
         ("SHA-256", document["sha256"]),
         (_("Printed"), document["printed"]),
     ]
+    if document.get("scoped"):
+        rows.append((_("Scope"), SCOPED_NOTE))
     return rows
 
 

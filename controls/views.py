@@ -26,7 +26,13 @@ from controls.approvals import SOA_VERSION
 from controls.coverage import coverage
 from controls.forms import EvidenceRevisionForm, SoAIssueForm
 from controls.models import Evidence, SoAEntry, SoAFramework, SoAVersion
-from controls.soa_document import readable_diff, soa_document, soa_rows, soa_workbook
+from controls.soa_document import (
+    entries_for_reader,
+    readable_diff,
+    soa_document,
+    soa_rows,
+    soa_workbook,
+)
 from risks.models import Risk
 
 
@@ -102,7 +108,7 @@ def soa_version_context(version, user):
     return {
         "decision": decision_state(SOA_VERSION, user, version),
         "earlier": earlier,
-        "soa_rows": soa_rows(version.entries),
+        "soa_rows": soa_rows(version.entries, user),
     }
 
 
@@ -204,7 +210,12 @@ def soa_compare(request):
         if request.GET:
             messages.error(request, _("Choose two issued versions to compare."))
     else:
-        diff = readable_diff(services.soa_diff(older.entries, newer.entries))
+        diff = readable_diff(
+            services.soa_diff(
+                entries_for_reader(older.entries, request.user),
+                entries_for_reader(newer.entries, request.user),
+            )
+        )
     return render(
         request,
         "controls/soa_compare.html",
@@ -239,7 +250,7 @@ def soa_source(request, number, framework):
 @login_required
 def soa_pdf(request, number=None, framework=SoAFramework.ISO42001):
     version, entries = soa_source(request, number, framework)
-    document = soa_document(version, entries, framework)
+    document = soa_document(version, entries, framework, reader=request.user)
     content = pdf.render_pdf("controls/soa_pdf.html", document)
     return pdf.pdf_response(content, soa_file_name(version, framework))
 
@@ -247,7 +258,7 @@ def soa_pdf(request, number=None, framework=SoAFramework.ISO42001):
 @login_required
 def soa_xlsx(request, number=None, framework=SoAFramework.ISO42001):
     version, entries = soa_source(request, number, framework)
-    content = soa_workbook(soa_document(version, entries, framework))
+    content = soa_workbook(soa_document(version, entries, framework, reader=request.user))
     response = HttpResponse(
         content,
         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",

@@ -132,7 +132,7 @@ class RegisterExportView(RegisterView):
             raise Http404
         table, _filterset = self.filtered_table()
         filename = f"{self.register.url_prefix or self.register.model_name}-{timezone.localdate()}"
-        return exports.export_table(table, fmt, filename)
+        return exports.export_table(table, fmt, filename, user=request.user)
 
 
 class BulkEditRefused(Exception):

@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 
 from aims.core import display, pdf
 from aims.core.approvals import content_sha256, decision_state
-from aims.core.permissions import can
+from aims.core.permissions import can, perm_name
 from aims.core.views import refused
 from aims.impact import services
 from aims.impact.approvals import ASSESSMENT
@@ -20,21 +20,41 @@ from aims.impact.models import DecisionCondition, Impact, ImpactAssessment
 from risks.models import Risk
 
 
-def assessment_record(assessment):
-    """What the page and the PDF show of the assessment beyond its fields."""
+def assessment_record(assessment, user):
+    """What the page and the PDF show of the assessment beyond its fields: the impacts' risks
+    and controls and the evidence of met conditions only as far as the user may view them."""
+    decisions = list(
+        assessment.decisions.select_related("decided_by").prefetch_related(
+            "conditions__owner", "conditions__evidence"
+        )
+    )
+    for decision in decisions:
+        for condition in decision.conditions.all():
+            condition.evidence = in_scope(user, condition.evidence)
+    impacts = list(assessment.impacts.select_related("control", "risk"))
+    for impact in impacts:
+        impact.control = in_scope(user, impact.control)
+        impact.risk = in_scope(user, impact.risk)
     return {
-        "decisions": assessment.decisions.select_related("decided_by").prefetch_related(
-            "conditions__owner"
-        ),
-        "impacts": assessment.impacts.select_related("control", "risk"),
+        "decisions": decisions,
+        "impacts": impacts,
         "snapshot_sha256": content_sha256(ASSESSMENT, assessment),
     }
+
+
+def in_scope(user, related):
+    """The related object if the user may view it, else None: a page or document names only
+    what the object's own page would show the user (not answer 404 for)."""
+    if related is None or user.has_perm(perm_name(type(related), "view")):
+        return related
+    visible = type(related)._default_manager.restrict(user)
+    return related if visible.filter(pk=related.pk).exists() else None
 
 
 def assessment_detail_context(assessment, user):
     # Drafts are changed and submitted under the page's own `can_change`.
     return {
-        **assessment_record(assessment),
+        **assessment_record(assessment, user),
         "may_start_version": assessment.status in ImpactAssessment.DECIDED
         and not assessment.system.impact_assessments.open().exists()
         and ImpactAssessment.objects.restrict(user, "change").filter(pk=assessment.pk).exists(),
@@ -102,7 +122,7 @@ def assessment_pdf(request, pk):
         "object": assessment,
         "rows": display.detail_rows(assessment),
         "printed": timezone.localtime(),
-        **assessment_record(assessment),
+        **assessment_record(assessment, request.user),
     }
     content = pdf.render_pdf("impact/assessment_pdf.html", context)
     return pdf.pdf_response(content, f"{assessment.reference}-v{assessment.number}")
