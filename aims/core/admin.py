@@ -14,16 +14,12 @@ from django.http import HttpResponseRedirect
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from aims.core import mfa, role_grants  # noqa: F401 (mfa: its log-in receiver)
+from aims.core import role_grants
 from aims.core.models import RoleChange, RoleGrantRequest, User
 from aims.core.roles import COMPLIANCE_OFFICER, has_role
 
 # Fields that would let an administrator lift themselves above the role model.
 SUPERUSER_ONLY = ("is_superuser", "user_permissions")
-
-# Loaded at start-up like every admin module: connects the role-change record and the log-in
-# receiver that asks users with a second factor for their code.
-role_grants.connect()
 
 
 @admin.register(User)

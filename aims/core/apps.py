@@ -11,7 +11,7 @@ class CoreConfig(AppConfig):
         from django.db.models.signals import post_migrate, post_save
         from django.utils.module_loading import autodiscover_modules
 
-        from aims.core import permissions, roles, sessions  # noqa: F401 (log-in signal)
+        from aims.core import mfa, permissions, role_grants, roles, sessions
         from aims.core.registry import registry
         from aims.core.work import decisions_attention
 
@@ -20,5 +20,9 @@ class CoreConfig(AppConfig):
         autodiscover_modules("registers")
         autodiscover_modules("approvals")
         registry.attention(decisions_attention)
+        # Log-in and role-change signals.
+        sessions.connect()
+        mfa.connect()
+        role_grants.connect()
         post_migrate.connect(roles.sync_role_permissions, dispatch_uid="aims-sync-roles")
         post_save.connect(permissions.grant_owner_permissions, dispatch_uid="aims-owner-perms")

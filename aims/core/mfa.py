@@ -12,7 +12,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.signals import user_logged_in
 from django.db import transaction
-from django.dispatch import receiver
 from django.http import HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -40,7 +39,10 @@ def must_have_device(user):
     return bool(required and required & role_names(user))
 
 
-@receiver(user_logged_in, dispatch_uid="aims-mfa-login")
+def connect():
+    user_logged_in.connect(remember_device_at_login, dispatch_uid="aims-mfa-login")
+
+
 def remember_device_at_login(sender, request, user, **kwargs):
     if request is not None and hasattr(request, "session"):
         if user_has_device(user):

@@ -15,7 +15,6 @@ from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.signals import user_logged_in
 from django.contrib.auth.views import redirect_to_login
-from django.dispatch import receiver
 from django.http import HttpResponse
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -33,7 +32,10 @@ def background_paths():
     return frozenset(reverse(name) for name in BACKGROUND_URLS)
 
 
-@receiver(user_logged_in, dispatch_uid="aims-session-start")
+def connect():
+    user_logged_in.connect(start_session_clock, dispatch_uid="aims-session-start")
+
+
 def start_session_clock(sender, request, user, **kwargs):
     if request is not None and hasattr(request, "session"):
         now = time.time()
