@@ -30,6 +30,13 @@ def queue_mail(*, key, recipients, subject, body):
     # A header must be one line; titles come from users.
     subject = " ".join(str(subject).split())[:500]
     users = [user for user in recipients if user is not None and user.email]
+    # Reminders sent before e-mail was queued have a log row only.
+    logged = set(
+        ReminderLog.objects.filter(key=key, recipient__in=users).values_list(
+            "recipient_id", flat=True
+        )
+    )
+    users = [user for user in users if user.pk not in logged]
     OutgoingMail.objects.bulk_create(
         [OutgoingMail(key=key, recipient=user, subject=subject, body=str(body)) for user in users],
         ignore_conflicts=True,  # queued before (sent or pending), or by another worker now

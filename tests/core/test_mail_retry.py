@@ -193,3 +193,10 @@ def test_a_claim_left_by_a_worker_that_died_is_taken_over_later(officer):
     )
     assert send_pending_mail() == 1
     assert len(mail.outbox) == 1
+
+
+def test_a_reminder_logged_as_sent_before_mail_was_queued_is_not_sent_again(officer):
+    ReminderLog.objects.create(key="policy-review:1:2026-12-31", recipient=officer)
+    assert remind(officer) == 0
+    assert mail.outbox == []
+    assert not OutgoingMail.objects.exists()
