@@ -1,6 +1,7 @@
 """Playwright in Debian's headless Chromium against the live test server."""
 
 import os
+import re
 
 import pytest
 from playwright.sync_api import sync_playwright
@@ -30,13 +31,27 @@ def browser():
         browser.close()
 
 
+# What Chromium writes to the console when the Content-Security-Policy refuses something (an
+# inline script or style, a source from elsewhere) or when it cannot read the Permissions-Policy.
+POLICY_MESSAGE = re.compile(r"Content Security Policy|Permissions-Policy", re.IGNORECASE)
+
+
 @pytest.fixture
 def page(browser):
     context = browser.new_context(viewport={"width": 1280, "height": 900}, accept_downloads=True)
+    violations = []
+
+    def note_violation(message):
+        if POLICY_MESSAGE.search(message.text):
+            violations.append(f"{message.page.url if message.page else ''}: {message.text}")
+
+    context.on("console", note_violation)
     page = context.new_page()
     page.set_default_timeout(10_000)
     yield page
     context.close()
+    # Every journey fails when a page it visited broke the policy, even if it still worked.
+    assert violations == [], "\n".join(violations)
 
 
 @pytest.fixture
@@ -44,7 +59,8 @@ def log_in(page, live_server):
     def log_in_as(user):
         page.goto(f"{live_server.url}/accounts/login/")
         page.get_by_label("Username").fill(user.username)
-        page.get_by_label("Password").fill(PASSWORD)
+        # Exactly: a signed-in user's navigation also has a "Change password" link.
+        page.get_by_label("Password", exact=True).fill(PASSWORD)
         page.get_by_role("button", name="Log in").click()
         page.wait_for_url(f"{live_server.url}/")
 
