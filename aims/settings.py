@@ -300,7 +300,6 @@ PERMISSIONS_POLICY = {
         "payment",
         "usb",
         "serial",
-        "bluetooth",
         "hid",
         "midi",
         "magnetometer",
