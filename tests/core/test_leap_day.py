@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from aims.core.dates import add_months, add_years
 from aims.impact import services as impact_services
-from aims.impact.models import ImpactAssessment
+from aims.impact.models import DecisionCondition, ImpactAssessment
 from risks.models import RiskAcceptance
 from tests.conftest import FORM_REGISTER_IDS, FORM_REGISTERS, form_payload, new_object_payload
 from tests.decisions import decide_url, decision_payload
@@ -99,7 +99,7 @@ def test_a_risk_accepted_on_a_leap_day_may_be_valid_until_28_february_three_year
     assert RiskAcceptance.objects.get(risk=risk).expires_on == date(2031, 2, 28)
 
 
-def test_an_impact_assessment_approved_with_a_condition_on_a_leap_day_gets_its_next_review(
+def test_an_assessment_approved_with_a_condition_on_a_leap_day_is_reviewed_and_met_in_time(
     client, compliance_officer, ai_officer, leap_day
 ):
     assessment = saved_by(
@@ -125,6 +125,15 @@ def test_an_impact_assessment_approved_with_a_condition_on_a_leap_day_gets_its_n
     assessment.refresh_from_db()
     assert assessment.status == ImpactAssessment.Status.APPROVED_WITH_CONDITIONS
     assert assessment.next_review == date(2029, 2, 28)
+
+    condition = DecisionCondition.objects.get(decision__assessment=assessment)
+    client.force_login(compliance_officer)
+    met = reverse("impact:condition_met", args=[condition.pk])
+    assert client.get(met).status_code == 200
+    response = client.post(met, {"met_on": "2028-02-29", "met_note": "Review step in place."})
+    assert response.status_code == 302
+    condition.refresh_from_db()
+    assert condition.met_on == date(2028, 2, 29)
 
 
 def test_years_from_29_february_end_on_28_february_in_a_common_year():
