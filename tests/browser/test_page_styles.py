@@ -1,0 +1,33 @@
+"""Looks that used to be inline styles, drawn from the portal's stylesheet under the policy."""
+
+import pytest
+from django.urls import reverse
+
+from tests.factories import AISystemFactory
+
+pytestmark = pytest.mark.browser
+
+
+def width_share(page, bar):
+    """The bar's width as a share of its track, in whole percent."""
+    inner = page.locator(bar).first.bounding_box()["width"]
+    outer = page.locator(bar).first.locator("xpath=..").bounding_box()["width"]
+    return round(100 * inner / outer)
+
+
+def test_progress_bars_take_their_width_from_the_stylesheet(
+    page, log_in, live_server, compliance_officer
+):
+    AISystemFactory(ai_act_roles=["deployer"])
+    AISystemFactory(ai_act_roles=["provider"])
+    system = AISystemFactory(ai_act_roles=["provider", "deployer"])
+    log_in(compliance_officer)
+
+    page.goto(f"{live_server.url}{reverse('inventory:dashboard')}")
+    # Two of the three systems are providers.
+    assert width_share(page, ".progress-bar.bar-provider") == 67
+
+    page.goto(f"{live_server.url}{reverse('inventory:classify', args=[system.pk])}")
+    assert page.locator(".progress-bar").get_attribute("class").startswith("progress-bar pct-")
+    steps = page.get_by_text("Step 1 of").inner_text().split()[-1]
+    assert width_share(page, ".progress-bar") == round(100 / int(steps))
