@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 from django.core.files.uploadhandler import FileUploadHandler
+from django.test import Client
 from django.urls import reverse
 
 from aims.core import importing
@@ -163,3 +164,18 @@ def test_a_missing_or_broken_declared_length_is_not_refused_as_too_large(
     client.force_login(compliance_officer)
     response = client.generic("POST", reverse("inventory:import_upload"), CONTENT_LENGTH=declared)
     assert response.status_code == 200
+
+
+def test_the_limit_holds_when_the_csrf_check_reads_the_body_first(compliance_officer, settings):
+    """In production the CSRF check reads the form before the view; the handler stops there."""
+    settings.EVIDENCE_MAX_BYTES = 256 * 1024
+    evidence = EvidenceFactory()
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(compliance_officer)
+    body = GeneratedBody(1 * MB)
+    url = reverse("controls:evidence_revision_add", args=[evidence.pk])
+    assert client.get(url).status_code == 200  # sets the CSRF cookie; the check reads the form
+    response = post_body(client, url, body)
+    assert response.status_code == 413
+    assert body.read_bytes <= settings.EVIDENCE_MAX_BYTES + 2 * CHUNK
+    assert not EvidenceRevision.objects.filter(evidence=evidence).exists()
