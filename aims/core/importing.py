@@ -23,6 +23,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from itertools import islice
 
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 MAX_BYTES = 10 * 1024 * 1024
@@ -383,7 +384,7 @@ class Limits:
                 "The file has more than %(max_rows)s rows; at most %(max_rows)s rows can be "
                 "imported at once. Please split the file."
             )
-            % {"max_rows": f"{self.rows:,}"}
+            % {"max_rows": number_format(self.rows, force_grouping=True)}
         )
 
     def too_many_cells(self) -> ImportFileError:
@@ -392,7 +393,7 @@ class Limits:
                 "The file has more than %(max_cells)s filled cells; at most %(max_cells)s cells "
                 "can be imported at once. Please remove unneeded columns or split the file."
             )
-            % {"max_cells": f"{self.cells:,}"}
+            % {"max_cells": number_format(self.cells, force_grouping=True)}
         )
 
 
