@@ -143,6 +143,8 @@ class KeyRangeCheck:
     def key_in_range(self, value):
         meta = self.queryset.model._meta
         key_field = meta.get_field(self.to_field_name) if self.to_field_name else meta.pk
+        while key_field.is_relation:  # a child model's key is its parent link
+            key_field = key_field.target_field
         if isinstance(value, models.Model) or not isinstance(key_field, models.IntegerField):
             return True
         try:
