@@ -42,18 +42,26 @@ NOT_QUEUED = gettext_lazy(
     "Please try again later."
 )
 
-# Every ImportSpec by the label of its record model ("inventory.systemimport"), for the worker.
-SPECS = {}
-
 
 def spec_of(record_label):
-    """The ImportSpec whose imports the record model keeps (the apps' `imports` modules
-    declare them)."""
-    if record_label not in SPECS:
-        from django.utils.module_loading import autodiscover_modules
+    """The ImportSpec whose imports the record model keeps ("inventory.systemimport"), as an
+    app declares it in its `imports` module."""
+    from importlib import import_module
+    from importlib.util import find_spec
 
-        autodiscover_modules("imports")
-    return SPECS[record_label]
+    from django.apps import apps
+
+    for config in apps.get_app_configs():
+        name = f"{config.name}.imports"
+        if config.name == "aims.core" or find_spec(name) is None:
+            continue
+        for value in vars(import_module(name)).values():
+            if (
+                isinstance(value, ImportSpec)
+                and value.record_model._meta.label_lower == record_label
+            ):
+                return value
+    raise LookupError(f"No ImportSpec keeps its imports in {record_label}.")
 
 
 # How a cell is read, by the kind of model field it fills (a `parsers` entry overrides).
@@ -175,7 +183,6 @@ class ImportSpec:
         for code in self.preview_fields:
             self.model_field(code)  # FieldDoesNotExist for a typo
         self._static_keywords = {}
-        SPECS[record_model._meta.label_lower] = self
 
     def _optional_field(self, name, default, names):
         if name and name not in names:

@@ -57,6 +57,7 @@ THIRD_PARTIES = ImportSpec(
 def start(spec, content, user):
     upload = SimpleUploadedFile("third-parties.csv", content.encode())
     record = imports.import_start(spec=spec, upload=upload, user=user)
+    imports.import_parse(spec, record)  # what the worker does after the upload
     table = imports.import_read(spec, record)
     imports.column_mapping_save(
         spec=spec,
