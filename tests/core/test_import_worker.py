@@ -254,3 +254,39 @@ def test_with_the_broker_down_the_upload_says_the_import_could_not_be_queued(
         "The import could not be queued: the background service is not available. "
         "Please try again later.",
     )
+
+
+@pytest.mark.usefixtures("tasks_in_process")
+def test_a_file_uploaded_before_it_was_read_at_upload_is_read_when_its_wizard_opens(
+    client, compliance_officer
+):
+    record = SystemImport(
+        uploaded_by=compliance_officer, file_name="r.csv", sha256="0" * 64, status="uploaded"
+    )
+    record.file.save("old.csv", io.BytesIO(b"Name,Purpose\nBot,Chats\n"), save=False)
+    record.save()
+    client.force_login(compliance_officer)
+    response = client.get(reverse("inventory:import_columns", args=[record.pk]))
+    assert response.url == reverse("inventory:import_status", args=[record.pk])
+    record.refresh_from_db()
+    assert (record.status, record.rows_total, bool(record.parsed)) == ("uploaded", 1, True)
+    page = client.get(reverse("inventory:import_columns", args=[record.pk]))
+    assert page.status_code == 200
+    assert [column["header"] for column in page.context["columns"]] == ["Name", "Purpose"]
+
+
+@pytest.mark.usefixtures("tasks_in_process")
+def test_a_sheet_the_workbook_does_not_have_is_refused_and_nothing_changes(
+    client, compliance_officer
+):
+    client.force_login(compliance_officer)
+    post_upload(client, workbook(2))
+    record = SystemImport.objects.get()
+    columns_url = reverse("inventory:import_columns", args=[record.pk])
+    response = client.post(columns_url, {"sheet": "Missing"}, follow=True)
+    assert response.redirect_chain[-1][0] == columns_url
+    assert "The workbook has no sheet “Missing”. Its sheets are: Register." in (
+        response.content.decode()
+    )
+    record.refresh_from_db()
+    assert (record.sheet, record.status, record.rows_total) == ("Register", "uploaded", 2)
