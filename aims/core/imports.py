@@ -367,6 +367,8 @@ def import_parse(spec, record):
     """Read the record's file once (in the worker) and keep its table; a file that cannot be
     read, or passes the limits, fails the record with the reason."""
     Status = record.Status
+    if record.status != Status.PARSING:
+        return None  # read already, or imported meanwhile: a task that came twice changes nothing
 
     def progress(fraction):
         record_progress(record, progress=5 + 90 * fraction)
@@ -736,6 +738,8 @@ def import_in_worker(*, spec, record, user, skip_invalid):
     """The worker's part of an import: check every row (with progress), then save. A refusal
     goes back to the preview with its message; the result is the number saved."""
     Status = record.Status
+    if record.status != Status.IMPORTING:
+        return None  # a task that came twice, or an import no longer confirmed
     preview = None
     if not spec.update_by:
         # Checked before the transaction, so that the progress shows; an update import checks

@@ -290,3 +290,20 @@ def test_a_sheet_the_workbook_does_not_have_is_refused_and_nothing_changes(
     )
     record.refresh_from_db()
     assert (record.sheet, record.status, record.rows_total) == ("Register", "uploaded", 2)
+
+
+def test_a_read_or_import_task_that_comes_twice_changes_nothing(compliance_officer):
+    record = SystemImport(
+        uploaded_by=compliance_officer, file_name="r.csv", sha256="0" * 64, status="imported"
+    )
+    record.file.save("done.csv", io.BytesIO(b"Name,Purpose\nBot,Chats\n"), save=False)
+    record.save()
+    assert imports.import_parse(AI_SYSTEMS, record) is None
+    assert (
+        imports.import_in_worker(
+            spec=AI_SYSTEMS, record=record, user=compliance_officer, skip_invalid=False
+        )
+        is None
+    )
+    record.refresh_from_db()
+    assert (record.status, bool(record.parsed)) == ("imported", False)
