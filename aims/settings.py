@@ -46,9 +46,9 @@ INSTALLED_APPS = [
     "django_tables2",
     "django_filters",
     "django_htmx",
-    "axes",
     "django_otp",
     "django_otp.plugins.otp_totp",
+    "axes",
     "csp",
     "aims.core",
     "aims.context",
@@ -155,6 +155,11 @@ AXES_RESET_ON_SUCCESS = True
 # REMOTE_ADDR). Entries a client sends itself are never used.
 AIMS_PROXY_COUNT = int(env("AIMS_PROXY_COUNT", "0"))
 AXES_CLIENT_IP_CALLABLE = "aims.core.throttling.client_address"
+AXES_VERBOSE = False  # no banner on every start; lock-outs are logged by aims.core.throttling
+
+# Spreadsheet imports read at most this many data rows and filled cells (aims/core/importing.py).
+AIMS_IMPORT_MAX_ROWS = int(env("AIMS_IMPORT_MAX_ROWS", "20000"))
+AIMS_IMPORT_MAX_CELLS = int(env("AIMS_IMPORT_MAX_CELLS", "1000000"))
 
 # Sessions end after AIMS_SESSION_IDLE_MINUTES without activity (aims/core/sessions.py) and at
 # the latest AIMS_SESSION_MAX_HOURS after the log-in, active or not.

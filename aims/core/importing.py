@@ -13,7 +13,6 @@ import csv
 import datetime
 import io
 import json
-import os
 import re
 import unicodedata
 import warnings
@@ -361,7 +360,7 @@ MAX_COLUMNS = 500
 @dataclass(frozen=True)
 class Limits:
     """How much of a file is read: data rows and filled cells (AIMS_IMPORT_MAX_ROWS and
-    AIMS_IMPORT_MAX_CELLS in the settings or the environment)."""
+    AIMS_IMPORT_MAX_CELLS in the settings)."""
 
     rows: int = 20_000
     cells: int = 1_000_000
@@ -370,13 +369,7 @@ class Limits:
     def configured(cls) -> "Limits":
         from django.conf import settings
 
-        def value(name, default):
-            return int(getattr(settings, name, None) or os.environ.get(name) or default)
-
-        return cls(
-            rows=value("AIMS_IMPORT_MAX_ROWS", cls.rows),
-            cells=value("AIMS_IMPORT_MAX_CELLS", cls.cells),
-        )
+        return cls(rows=settings.AIMS_IMPORT_MAX_ROWS, cells=settings.AIMS_IMPORT_MAX_CELLS)
 
     def too_many_rows(self) -> ImportFileError:
         return ImportFileError(
