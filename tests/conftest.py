@@ -169,3 +169,15 @@ def worker(broker_folder, transactional_db):
             yield
     finally:
         use_result_backend(None)
+
+
+@pytest.fixture
+def tasks_in_process():
+    """The worker's tasks run at once in the test's own process and transaction, where the
+    wizard's tests need no real worker (the worker tests in tests/core/test_import_worker.py
+    run them in one)."""
+    celery_app.conf.task_always_eager = True
+    try:
+        yield
+    finally:
+        celery_app.conf.task_always_eager = False

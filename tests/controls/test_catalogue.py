@@ -300,6 +300,7 @@ def risk_workbook(rows):
     return buffer.getvalue()
 
 
+@pytest.mark.usefixtures("tasks_in_process")
 def test_a_risk_import_links_the_controls_named_in_its_controls_column(client, compliance_officer):
     content = risk_workbook([["Prompt injection in the chatbot", "Privacy", "A.6.2.4, 8.16"]])
     client.force_login(compliance_officer)
@@ -314,6 +315,7 @@ def test_a_risk_import_links_the_controls_named_in_its_controls_column(client, c
     assert linked == {(Framework.ISO42001, "A.6.2.4"), (Framework.ISO27001, "8.16")}
 
 
+@pytest.mark.usefixtures("tasks_in_process")
 def test_an_unknown_control_id_in_a_risk_import_is_an_error_of_its_row(client, compliance_officer):
     content = risk_workbook(
         [

@@ -14,7 +14,6 @@ from openpyxl import Workbook
 from aims.core.imports import import_parse, import_preview, import_read, import_run
 from controls.imports import SOA, applicability, control_id, named_control
 from controls.models import Control, ImplementationStatus, SoAEntry, SoAImport
-from tests.core.test_importing import tasks_in_process  # noqa: F401 (a fixture)
 from tests.factories import UserFactory
 
 FIXTURES = Path(__file__).parent / "fixtures"

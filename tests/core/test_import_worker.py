@@ -17,7 +17,6 @@ from aims import celery_app
 from aims.core import importing, imports, roles
 from aims.inventory.imports import AI_SYSTEMS
 from aims.inventory.models import AISystem, SystemImport
-from tests.core.test_importing import tasks_in_process  # noqa: F401 (a fixture)
 from tests.factories import UserFactory
 
 BROKER_DOWN = "redis://127.0.0.1:1/0"  # nothing listens on port 1

@@ -7,7 +7,6 @@ import zipfile
 import pytest
 from openpyxl import Workbook
 
-from aims import celery_app
 from aims.core.importing import (
     HeaderAliases,
     ImportFileError,
@@ -27,18 +26,6 @@ from aims.core.importing import (
 ALIASES = HeaderAliases(
     {"name": ["name", "bezeichnung"], "purpose": ["purpose", "zweck"], "owner": ["owner"]}
 )
-
-
-@pytest.fixture
-def tasks_in_process():
-    """The worker's tasks run at once in the test's own process and transaction, where the
-    wizard's tests need no real worker (the worker tests in tests/core/test_import_worker.py
-    run them in one)."""
-    celery_app.conf.task_always_eager = True
-    try:
-        yield
-    finally:
-        celery_app.conf.task_always_eager = False
 
 
 def xlsx(workbook: Workbook) -> bytes:

@@ -14,7 +14,6 @@ from aims.core import imports
 from aims.core.models import SavedColumnMapping
 from aims.inventory.imports import AI_SYSTEMS
 from aims.inventory.models import AISystem, SystemImport
-from tests.core.test_importing import tasks_in_process  # noqa: F401 (a fixture)
 from tests.factories import AISystemFactory, UserFactory
 
 HEADER = "Name,Purpose,Owner,Lifecycle stage,Next review,Personal data,AI Act role\n"

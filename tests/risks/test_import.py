@@ -8,7 +8,6 @@ from django.urls import reverse
 from openpyxl import Workbook
 
 from risks.models import Risk, RiskImport
-from tests.core.test_importing import tasks_in_process  # noqa: F401 (a fixture)
 from tests.factories import AISystemFactory, UserFactory, active_criteria
 
 HEADERS = [
