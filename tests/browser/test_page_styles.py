@@ -2,7 +2,9 @@
 
 import pytest
 from django.urls import reverse
+from playwright.sync_api import expect
 
+from aims.core.models import Notification
 from tests.factories import AISystemFactory
 
 pytestmark = pytest.mark.browser
@@ -31,3 +33,19 @@ def test_progress_bars_take_their_width_from_the_stylesheet(
     assert page.locator(".progress-bar").get_attribute("class").startswith("progress-bar pct-")
     steps = page.get_by_text("Step 1 of").inner_text().split()[-1]
     assert width_share(page, ".progress-bar") == round(100 / int(steps))
+
+
+@pytest.mark.parametrize("persona", ["compliance_officer", "ai_officer", "system_owner"])
+def test_the_navigation_fits_1280_pixels_in_german_for_every_role(
+    page, log_in, live_server, make_user, persona
+):
+    # Long German names and roles, unread notifications and work waiting: the widest bar.
+    user = make_user(persona, first_name="Sabine", last_name="Wolff-Lüdenscheid")
+    Notification.objects.bulk_create(Notification(recipient=user, message="-") for _ in range(12))
+    AISystemFactory(owner=user, reclassification_needed=True)
+    log_in(user)
+    page.get_by_label("Language").select_option("de")
+    expect(page.locator("html")).to_have_attribute("lang", "de")
+    expect(page.get_by_role("link", name="Übersicht")).to_be_visible()
+    expect(page.locator("#my-work-count")).not_to_be_empty()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 1280
