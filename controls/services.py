@@ -228,11 +228,6 @@ def soa_version_issue(*, user, note="", framework=SoAFramework.ISO42001):
     return version
 
 
-def soa_approval_refusal(user, version):
-    """Why the user may not decide on the version ("" when they may)."""
-    return approvals.refusal(SOA_VERSION, user, version)
-
-
 def soa_version_decide(*, version, user, approve, comment="", seen=None):
     data = {"outcome": "approve" if approve else "reject", "comment": comment}
     return approvals.decide(SOA_VERSION, version, user=user, data=data, seen=seen)

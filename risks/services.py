@@ -37,11 +37,6 @@ def risk_criteria_new_version(*, criteria, user):
     return draft
 
 
-def plan_approval_refusal(risk, user):
-    """Why the user may not approve the risk's treatment plan now ("" when they may)."""
-    return approvals.refusal(PLAN, user, risk)
-
-
 def risk_treatment_plan_approve(*, risk, user, seen=None):
     """Designated management (the AI officer) approves the risk's treatment actions."""
     return approvals.decide(PLAN, risk, user=user, data={"outcome": "approve"}, seen=seen)

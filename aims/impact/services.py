@@ -44,11 +44,6 @@ def impact_assessment_submit(*, assessment, user):
     return approvals.submit(ASSESSMENT, assessment, user=user, check=check, apply=submit)
 
 
-def decision_refusal(user, assessment):
-    """Why the user may not decide on the assessment now ("" when they may)."""
-    return approvals.refusal(ASSESSMENT, user, assessment)
-
-
 def impact_assessment_decide(*, assessment, user, outcome, comment="", conditions=(), seen=None):
     """Record the AI officer's decision; `conditions` are (text, owner, due date) triples."""
     data = {"outcome": outcome, "comment": comment, "conditions": conditions}
