@@ -12,6 +12,7 @@ from aims.core.models import User
 from aims.core.roles import ROLES
 from aims.impact import models as impact
 from aims.inventory import models as inventory
+from audits import models as audits
 from controls import models as controls
 from controls.models import Control
 from risks import models as risks
@@ -380,6 +381,105 @@ class ImpactFactory(factory.django.DjangoModelFactory):
     severity = impact.Rating.HIGH
 
 
+class AuditProgrammeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = audits.AuditProgramme
+
+    title = "Internal audit programme"
+    period = factory.Sequence(lambda n: str(2100 + n))
+    objectives = "Audit every clause and every applicable Annex A control once per cycle."
+    criteria = "ISO/IEC 42001:2023, the AI policy, the EU AI Act."
+    methods = "Interviews, document review, sampling of records."
+
+
+class AuditFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = audits.Audit
+
+    title = factory.Sequence(lambda n: f"Internal audit {n}")
+    planned_start = datetime.date(2027, 3, 1)
+    planned_end = datetime.date(2027, 3, 5)
+    criteria = "ISO/IEC 42001:2023"
+
+
+class ChecklistItemFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = audits.ChecklistItem
+
+    audit = factory.SubFactory(AuditFactory)
+    clause = factory.LazyFunction(lambda: audits.Clause.objects.get(code="6.1.2"))
+    question = "Is the AI risk assessment process defined and applied?"
+
+
+class NonconformityFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = audits.Nonconformity
+
+    title = factory.Sequence(lambda n: f"Nonconformity {n}")
+    source = audits.Nonconformity.Source.INTERNAL_AUDIT
+    description = "Two of ten sampled risks had no owner."
+    grade = audits.Nonconformity.Grade.MINOR
+
+
+class CorrectiveActionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = audits.CorrectiveAction
+
+    nonconformity = factory.SubFactory(NonconformityFactory)
+    title = factory.Sequence(lambda n: f"Corrective action {n}")
+    owner = factory.SubFactory(UserFactory)
+    due_date = datetime.date(2027, 6, 30)
+
+
+class EffectivenessCheckFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = audits.EffectivenessCheck
+
+    nonconformity = factory.SubFactory(NonconformityFactory)
+    method = "Re-sample ten risks three months after the actions."
+    due_date = datetime.date(2027, 9, 30)
+
+
+class ImprovementFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = audits.Improvement
+
+    title = factory.Sequence(lambda n: f"Improvement {n}")
+    description = "Show the risk owner on the SoA entry."
+
+
+class ReportingPeriodFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = audits.ReportingPeriod
+        django_get_or_create = ("case",)
+
+    case = audits.ReportingPeriod.Case.OTHER
+    days = 15
+    legal_source = "Art. 73(2) Regulation (EU) 2024/1689"
+
+
+class AIIncidentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = audits.AIIncident
+
+    ai_system = factory.SubFactory(AISystemFactory)
+    title = factory.Sequence(lambda n: f"Incident {n}")
+    occurred_at = factory.LazyFunction(lambda: timezone.now() - datetime.timedelta(days=2))
+    aware_at = factory.LazyFunction(lambda: timezone.now() - datetime.timedelta(days=1))
+    description = "The model rejected valid claims for a day."
+    our_role = audits.AIIncident.Role.DEPLOYER
+
+
+class IncidentReportFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = audits.IncidentReport
+
+    incident = factory.SubFactory(AIIncidentFactory)
+    kind = audits.IncidentReport.Kind.INITIAL
+    sent_at = factory.LazyFunction(timezone.now)
+    authority = "Bundesnetzagentur"
+
+
 REGISTER_FACTORIES = {
     factory_class._meta.model: factory_class
     for factory_class in (
@@ -412,5 +512,15 @@ REGISTER_FACTORIES = {
         EvidenceFactory,
         ImpactAssessmentFactory,
         ImpactFactory,
+        AuditProgrammeFactory,
+        AuditFactory,
+        ChecklistItemFactory,
+        NonconformityFactory,
+        CorrectiveActionFactory,
+        EffectivenessCheckFactory,
+        ImprovementFactory,
+        ReportingPeriodFactory,
+        AIIncidentFactory,
+        IncidentReportFactory,
     )
 }

@@ -12,6 +12,7 @@ COMPLIANCE_OFFICER = "Compliance Officer"
 AI_OFFICER = "AI Officer"
 SYSTEM_OWNER = "System Owner"
 AUDITOR = "Auditor"
+INTERNAL_AUDITOR = "Internal Auditor"
 ADMINISTRATOR = "Administrator"
 
 ROLE_LABELS = {
@@ -19,6 +20,7 @@ ROLE_LABELS = {
     AI_OFFICER: _("AI Officer"),
     SYSTEM_OWNER: _("System Owner"),
     AUDITOR: _("Auditor"),
+    INTERNAL_AUDITOR: _("Internal Auditor"),
     ADMINISTRATOR: _("Administrator"),
 }
 ROLES = tuple(ROLE_LABELS)
@@ -33,6 +35,8 @@ DEFAULT_RULES = {
     AI_OFFICER: READ,
     SYSTEM_OWNER: READ,
     AUDITOR: READ,
+    # Writes only the audits whose team they are on (object permissions, see audits).
+    INTERNAL_AUDITOR: READ,
 }
 
 # Registers of records that workflows write (classifications, imports, acceptances).
