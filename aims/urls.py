@@ -13,6 +13,7 @@ urlpatterns = [
     path("impact/", include("aims.impact.urls")),
     path("risks/", include("risks.urls")),
     path("controls/", include("controls.urls")),
+    path("audits/", include("audits.urls")),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path(

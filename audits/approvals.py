@@ -1,0 +1,3 @@
+"""The audits app's approvals (autodiscovered by core)."""
+
+from audits.internal import approvals as internal_audit_approvals  # noqa: F401

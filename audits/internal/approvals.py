@@ -1,0 +1,1 @@
+"""The audit programme's approval on the core approval machinery."""

@@ -1,0 +1,1 @@
+"""Periodic sweeps of this area (Celery)."""

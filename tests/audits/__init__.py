@@ -1,0 +1,1 @@
+"""Tests of the audits app: internal audits, nonconformities, incidents."""
