@@ -261,6 +261,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "aims.impact.tasks.flag_due_impact_assessments",
         "schedule": crontab(hour=6, minute=45),
     },
+    "nonconformity-reminders": {
+        "task": "audits.nonconformities.tasks.send_nonconformity_reminders",
+        "schedule": crontab(hour=7, minute=0),
+    },
     "pending-mail": {
         "task": "aims.core.tasks.send_pending_mail",
         "schedule": crontab(minute="*/5"),

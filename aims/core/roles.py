@@ -70,6 +70,14 @@ def may_approve(user):
     return user.is_active and has_role(user, AI_OFFICER)
 
 
+def may_verify_effectiveness(user):
+    """Who checks that corrective actions worked and closes a nonconformity (10.2); the
+    services add four-eyes: never someone who owns one of its actions."""
+    return user.is_active and bool(
+        role_names(user) & {COMPLIANCE_OFFICER, ADMINISTRATOR, INTERNAL_AUDITOR}
+    )
+
+
 def sync_role_permissions(sender=None, **kwargs):
     """Give each role group exactly the model permissions the registers declare."""
     from django.contrib.auth.models import Group, Permission

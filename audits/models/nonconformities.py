@@ -228,6 +228,10 @@ class CorrectiveAction(TrackedModel):
     def overdue(self):
         return self.status in self.OPEN and self.due_date < timezone.localdate()
 
+    @property
+    def lock_reason(self):
+        return self.nonconformity.lock_reason
+
 
 class EffectivenessCheckQuerySet(RestrictedQuerySet):
     def pending(self):
@@ -283,6 +287,12 @@ class EffectivenessCheck(TrackedModel):
 
     def __str__(self):
         return f"{self.nonconformity.reference}: {self.method[:60]}"
+
+    @property
+    def lock_reason(self):
+        if self.result:
+            return _("A check with a recorded result is a record and is not changed.")
+        return self.nonconformity.lock_reason
 
 
 class Improvement(ReferencedModel):
