@@ -15,6 +15,7 @@ PERSONAS = {
     "ai_officer": roles.AI_OFFICER,
     "system_owner": roles.SYSTEM_OWNER,
     "auditor": roles.AUDITOR,
+    "internal_auditor": roles.INTERNAL_AUDITOR,
     "administrator": roles.ADMINISTRATOR,
     "no_role": None,
 }
@@ -46,6 +47,11 @@ def system_owner(make_user):
 @pytest.fixture
 def auditor(make_user):
     return make_user("auditor")
+
+
+@pytest.fixture
+def internal_auditor(make_user):
+    return make_user("internal_auditor")
 
 
 def client_for(client, user):

@@ -35,7 +35,9 @@ def test_progress_bars_take_their_width_from_the_stylesheet(
     assert width_share(page, ".progress-bar") == round(100 / int(steps))
 
 
-@pytest.mark.parametrize("persona", ["compliance_officer", "ai_officer", "system_owner"])
+@pytest.mark.parametrize(
+    "persona", ["compliance_officer", "ai_officer", "system_owner", "internal_auditor"]
+)
 def test_the_navigation_fits_1280_pixels_in_german_for_every_role(
     page, log_in, live_server, make_user, persona
 ):

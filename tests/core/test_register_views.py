@@ -25,6 +25,7 @@ EXPECTED = {
     "ai_officer": READ,
     "system_owner": READ,  # plus changes to objects they own (test_object_permissions)
     "auditor": READ,
+    "internal_auditor": READ,  # plus the audits whose team they are on (tests/audits)
     "no_role": NONE,
 }
 # Registers whose rules differ from EXPECTED.
