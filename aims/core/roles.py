@@ -64,6 +64,11 @@ def has_role(user, role):
     return role in role_names(user)
 
 
+def may_override_independence(user):
+    """Accepting an audit team's conflict of interest, with a justification (9.2.2)."""
+    return user.is_active and bool({COMPLIANCE_OFFICER, ADMINISTRATOR} & role_names(user))
+
+
 def may_approve(user):
     """Approvals (AI policy, impact assessments, risk acceptance) belong to the AI officer;
     four-eyes and the rest of each decision live in aims.core.approvals."""

@@ -1,1 +1,61 @@
 """Registers of this area on the register machinery."""
+
+from aims.core.registry import registry
+from aims.core.roles import (
+    ADMINISTRATOR,
+    AI_OFFICER,
+    AUDITOR,
+    COMPLIANCE_OFFICER,
+    FULL,
+    INTERNAL_AUDITOR,
+    READ,
+    SYSTEM_OWNER,
+)
+from audits.internal import filters, forms, tables, team  # noqa: F401  (team: signals)
+from audits.internal.attention import audit_attention
+from audits.internal.views import audit_detail_context, programme_detail_context
+from audits.models import Audit, AuditProgramme, ChecklistItem
+
+# An internal auditor adds audits they are on and writes those (object permissions of the team,
+# see audits.internal.team); the external auditor reads.
+AUDIT_RULES = {
+    ADMINISTRATOR: FULL,
+    COMPLIANCE_OFFICER: FULL,
+    AI_OFFICER: READ,
+    SYSTEM_OWNER: READ,
+    AUDITOR: READ,
+    INTERNAL_AUDITOR: ("view", "add"),
+}
+
+registry.register(
+    AuditProgramme,
+    table=tables.AuditProgrammeTable,
+    filterset=filters.AuditProgrammeFilterSet,
+    form=forms.AuditProgrammeForm,
+    search_fields=("reference", "title", "period", "objectives"),
+    area="audits",
+    url_prefix="programmes",
+    extra_context=programme_detail_context,
+)
+registry.register(
+    Audit,
+    table=tables.AuditTable,
+    filterset=filters.AuditFilterSet,
+    form=forms.AuditForm,
+    search_fields=("reference", "title", "criteria", "auditees"),
+    area="audits",
+    url_prefix="audits",
+    roles=AUDIT_RULES,
+    extra_context=audit_detail_context,
+)
+registry.register(
+    ChecklistItem,
+    table=tables.ChecklistItemTable,
+    filterset=filters.ChecklistItemFilterSet,
+    form=forms.ChecklistItemForm,
+    search_fields=("question", "notes", "audit__reference", "clause__code", "control__code"),
+    area="audits",
+    url_prefix="checklist",
+    in_menu=False,
+)
+registry.attention(audit_attention)

@@ -1,0 +1,79 @@
+"""List columns of the internal audit registers."""
+
+import django_tables2 as tables
+from django.utils.translation import gettext_lazy as _
+
+from aims.core.tables import RegisterTable
+from audits.models import Audit, AuditProgramme, ChecklistItem
+
+
+class AuditProgrammeTable(RegisterTable):
+    reference = tables.Column(linkify=True)
+    title = tables.Column(linkify=True)
+    audit_count = tables.Column(
+        verbose_name=_("audits"), accessor="audits", orderable=False, empty_values=()
+    )
+
+    class Meta(RegisterTable.Meta):
+        model = AuditProgramme
+        fields = ("reference", "title", "period", "status", "approved_by", "approved_on")
+        sequence = ("reference", "title", "period", "audit_count", "...")
+
+    def render_audit_count(self, record):
+        return len(record.audits.all())
+
+    def value_audit_count(self, record):
+        return len(record.audits.all())
+
+
+class AuditTable(RegisterTable):
+    reference = tables.Column(linkify=True)
+    title = tables.Column(linkify=True)
+    progress = tables.Column(
+        verbose_name=_("progress"), accessor="checklist", orderable=False, empty_values=()
+    )
+
+    class Meta(RegisterTable.Meta):
+        model = Audit
+        fields = (
+            "reference",
+            "title",
+            "audit_type",
+            "status",
+            "planned_start",
+            "planned_end",
+            "lead_auditor",
+            "progress",
+        )
+
+    def render_progress(self, record):
+        items = record.checklist.all()  # prefetched
+        if not items:
+            return "—"
+        done = sum(1 for item in items if item.result)
+        return _("%(done)s of %(total)s") % {"done": done, "total": len(items)}
+
+    def value_progress(self, record):
+        return self.render_progress(record)
+
+
+class ChecklistItemTable(RegisterTable):
+    audit = tables.Column(linkify=True)
+    question = tables.Column(linkify=True)
+    subject = tables.Column(
+        verbose_name=_("clause, control or system"),
+        accessor="pk",
+        orderable=False,
+    )
+
+    select = ("clause", "control", "ai_system")
+
+    class Meta(RegisterTable.Meta):
+        model = ChecklistItem
+        fields = ("audit", "subject", "question", "result")
+
+    def render_subject(self, record):
+        return record.subject_code
+
+    def value_subject(self, record):
+        return record.subject_code
