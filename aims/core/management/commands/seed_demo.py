@@ -14,6 +14,7 @@ DEMO_USERS = (
     ("aiofficer", "Tobias", "Keller", roles.AI_OFFICER),
     ("owner", "Sabine", "Wolff", roles.SYSTEM_OWNER),
     ("auditor", "Martin", "Huber", roles.AUDITOR),
+    ("internalauditor", "Ines", "Richter", roles.INTERNAL_AUDITOR),
     ("admin", "Anna", "Schulz", roles.ADMINISTRATOR),
 )
 
@@ -35,7 +36,7 @@ class Command(BaseCommand):
         if User.objects.filter(username__in=[u[0] for u in DEMO_USERS]).exists():
             self.stdout.write(self.style.SUCCESS("Demo logins:"))
             for username, _first, _last, role in DEMO_USERS:
-                self.stdout.write(f"  {username:<11} / {DEMO_PASSWORD}   ({role})")
+                self.stdout.write(f"  {username:<15} / {DEMO_PASSWORD}   ({role})")
 
     def seed(self, User):
         with transaction.atomic():
