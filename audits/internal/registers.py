@@ -9,12 +9,14 @@ from aims.core.roles import (
     FULL,
     INTERNAL_AUDITOR,
     READ,
+    READ_ONLY_RECORDS,
     SYSTEM_OWNER,
 )
 from audits.internal import filters, forms, tables, team  # noqa: F401  (team: signals)
 from audits.internal.attention import audit_attention
+from audits.internal.checklist_import_records import ChecklistImportFilterSet, ChecklistImportTable
 from audits.internal.views import audit_detail_context, programme_detail_context
-from audits.models import Audit, AuditProgramme, ChecklistItem
+from audits.models import Audit, AuditProgramme, ChecklistImport, ChecklistItem
 
 # An internal auditor adds audits they are on and writes those (object permissions of the team,
 # see audits.internal.team); the external auditor reads.
@@ -59,3 +61,16 @@ registry.register(
     in_menu=False,
 )
 registry.attention(audit_attention)
+
+# Written by the checklist import only (audits/internal/imports.py); seen with the audit.
+registry.register(
+    ChecklistImport,
+    table=ChecklistImportTable,
+    filterset=ChecklistImportFilterSet,
+    form=None,
+    search_fields=("file_name", "sha256", "audit__reference"),
+    area="audits",
+    url_prefix="checklist-imports",
+    roles=READ_ONLY_RECORDS,
+    in_menu=False,
+)

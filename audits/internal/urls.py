@@ -1,8 +1,9 @@
 """URLs of this area's own pages (the registers' URLs come from the registry)."""
 
-from django.urls import path
+from django.urls import include, path
 
-from audits.internal import views
+from audits.internal import report, views
+from audits.internal.import_views import checklist_import_urlpatterns
 
 urlpatterns = [
     path("audits/<int:pk>/start/", views.audit_start, name="audit_start"),
@@ -12,5 +13,11 @@ urlpatterns = [
         "audits/<int:pk>/independence-override/",
         views.audit_independence_override,
         name="audit_independence_override",
+    ),
+    path("audits/<int:pk>/report.pdf", report.audit_report_pdf, name="audit_report_pdf"),
+    # The import wizard, entered from an audit's page (audits/internal/import_views.py).
+    path(
+        "checklist-imports/",
+        include((checklist_import_urlpatterns(), "checklist_import")),
     ),
 ]
