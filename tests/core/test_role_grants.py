@@ -216,3 +216,19 @@ def test_the_administrator_role_for_an_ai_officer_waits_for_a_second_administrat
     change_form_post(client, ai_officer, groups=groups)
     assert role_names(ai_officer) == ["AI Officer"]
     assert RoleGrantRequest.objects.get(user=ai_officer).role == "Administrator"
+
+
+def test_the_internal_auditor_role_is_offered_granted_and_told_by_its_name(
+    client, administrator, compliance_officer
+):
+    colleague = UserFactory(username="colleague")
+    client.force_login(administrator)
+    form = client.get(reverse("admin:core_user_change", args=[colleague.pk]))
+    assert "Internal Auditor" in [
+        str(group) for group in form.context["adminform"].form.fields["groups"].queryset
+    ]
+    role = Group.objects.get(name="Internal Auditor")
+    assert change_form_post(client, colleague, groups=[role.pk]).status_code == 302
+    assert role_names(colleague) == ["Internal Auditor"]
+    (notice,) = Notification.objects.filter(recipient=compliance_officer)
+    assert notice.message == f"{administrator} granted the Internal Auditor role to {colleague}."
