@@ -45,10 +45,15 @@ class ChecklistImportRow(TrackedModel):
         on_delete=models.CASCADE,
         related_name="rows",
     )
+    # Both blank in a row that could not be read: its errors then say why, not "required".
     audit = models.ForeignKey(
-        "audits.Audit", verbose_name=_("audit"), on_delete=models.CASCADE, related_name="+"
+        "audits.Audit",
+        verbose_name=_("audit"),
+        on_delete=models.CASCADE,
+        blank=True,
+        related_name="+",
     )
-    reference = models.CharField(_("clause or control"), max_length=20)
+    reference = models.CharField(_("clause or control"), max_length=20, blank=True)
     clause = models.ForeignKey(
         "audits.Clause", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
