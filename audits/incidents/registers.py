@@ -1,1 +1,43 @@
 """Registers of this area on the register machinery."""
+
+from aims.core.registry import registry
+from aims.core.roles import ADMINISTRATOR, READ_ONLY_RECORDS
+from audits.incidents import filters, forms, tables
+from audits.incidents.attention import incident_attention, incident_panel
+from audits.incidents.views import incident_detail_context
+from audits.models import AIIncident, IncidentReport, ReportingPeriod
+
+registry.register(
+    AIIncident,
+    table=tables.AIIncidentTable,
+    filterset=filters.AIIncidentFilterSet,
+    form=forms.AIIncidentForm,
+    search_fields=("reference", "title", "description", "ai_system__reference"),
+    area="audits",
+    url_prefix="incidents",
+    extra_context=incident_detail_context,
+)
+registry.register(
+    IncidentReport,
+    table=tables.IncidentReportTable,
+    filterset=filters.IncidentReportFilterSet,
+    form=forms.IncidentReportForm,
+    search_fields=("incident__reference", "authority", "authority_reference", "summary"),
+    area="audits",
+    url_prefix="incident-reports",
+    in_menu=False,  # logged from the incident's page
+)
+registry.register(
+    ReportingPeriod,
+    table=tables.ReportingPeriodTable,
+    filterset=filters.ReportingPeriodFilterSet,
+    form=forms.ReportingPeriodForm,
+    search_fields=("legal_source",),
+    area="audits",
+    url_prefix="reporting-periods",
+    # The cases are those of Art. 73 and every one must have a period: administrators change
+    # the days when the law does, nobody adds or deletes a case.
+    roles={**READ_ONLY_RECORDS, ADMINISTRATOR: ("view", "change")},
+)
+registry.attention(incident_attention)
+registry.panel(incident_panel)
