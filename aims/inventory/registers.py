@@ -31,6 +31,7 @@ registry.register(
         ("impact_assessments", "system"),
         ("soa_entries", "ai_system"),
         ("evidence", "ai_systems"),
+        ("incidents", "ai_system"),
     ),
     extra_context=system_detail_context,
     bulk_fields=(

@@ -2,7 +2,6 @@
 
 import django_tables2 as tables
 from django.utils.html import format_html
-from django.utils.translation import gettext_lazy as _
 
 from aims.core.tables import RegisterTable
 from audits.incidents.countdown import deadline_state
