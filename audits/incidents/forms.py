@@ -111,7 +111,7 @@ class AIIncidentForm(RegisterForm):
             self.add_error("occurred_at", _("The incident cannot have occurred in the future."))
         if in_the_future(aware):
             self.add_error("aware_at", _("You cannot have become aware in the future."))
-        elif occurred and aware and aware < occurred:
+        elif occurred and aware and aware < occurred and not in_the_future(occurred):
             self.add_error(
                 "aware_at", _("You cannot have become aware before the incident occurred.")
             )
