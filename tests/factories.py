@@ -524,3 +524,19 @@ REGISTER_FACTORIES = {
         IncidentReportFactory,
     )
 }
+
+
+class ChecklistImportFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = audits.ChecklistImport
+
+    audit = factory.SubFactory(AuditFactory)
+    uploaded_by = factory.SubFactory(UserFactory)
+    file = factory.django.FileField(
+        filename="checklist.csv", data=b"Clause;Question\n6.1.2;Is the process applied?\n"
+    )
+    file_name = "checklist.csv"
+    sha256 = "0" * 64
+
+
+REGISTER_FACTORIES[audits.ChecklistImport] = ChecklistImportFactory

@@ -16,12 +16,10 @@ the checklist already updates that item, any other row adds an item.
 import re
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
 from django.db.models import Max
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from aims.core.importing import normalize
 from aims.core.imports import ImportSpec, import_read
 from audits.models import (
     Audit,
@@ -110,9 +108,7 @@ def named_subject(text):
         control = Control.objects.filter(framework=Framework.ISO42001, code=code).first()
         if control is not None:
             return control
-        objective = ControlObjective.objects.filter(
-            framework=Framework.ISO42001, code=code
-        ).first()
+        objective = ControlObjective.objects.filter(framework=Framework.ISO42001, code=code).first()
         if objective is not None:
             codes = list(objective.controls.order_by("position").values_list("code", flat=True))
             raise ValueError(

@@ -67,7 +67,8 @@ def findings(items, reader):
         for imp in Improvement.objects.filter(checklist_item__in=ids).select_related("owner")
     }
     visible_ncs = set(
-        Nonconformity.objects.restrict(reader).filter(pk__in=[nc.pk for nc in ncs.values()])
+        Nonconformity.objects.restrict(reader)
+        .filter(pk__in=[nc.pk for nc in ncs.values()])
         .values_list("pk", flat=True)
     )
     visible_improvements = set(
@@ -97,9 +98,7 @@ def findings(items, reader):
 def audit_report(audit, *, reader):
     """Everything the report prints, for `reader` (who may view the audit)."""
     items = list(
-        audit.checklist.select_related("clause", "control", "ai_system").order_by(
-            "position", "pk"
-        )
+        audit.checklist.select_related("clause", "control", "ai_system").order_by("position", "pk")
     )
     return {
         "audit": audit,
@@ -109,8 +108,9 @@ def audit_report(audit, *, reader):
         "clauses": list(audit.clauses.order_by("position")),
         "controls": list(audit.controls.order_by("position", "code")),
         "ai_systems": list(
-            audit.ai_systems.filter(pk__in=AISystem.objects.restrict(reader).values("pk"))
-            .order_by("reference")
+            audit.ai_systems.filter(pk__in=AISystem.objects.restrict(reader).values("pk")).order_by(
+                "reference"
+            )
         ),
         "team": list(audit.team.order_by("last_name", "first_name", "username")),
         "auditees": [line.strip() for line in audit.auditees.splitlines() if line.strip()],
@@ -133,7 +133,8 @@ def audit_report_pdf(request, pk):
         pk=pk,
     )
     try:
-        content = pdf.render_pdf("audits/audit_report_pdf.html", audit_report(audit, reader=request.user))
+        context = audit_report(audit, reader=request.user)
+        content = pdf.render_pdf("audits/audit_report_pdf.html", context)
     except Exception:  # WeasyPrint's and the template's errors vary; the user needs the page
         logger.exception("Audit report of %s not rendered", audit.reference)
         messages.error(
