@@ -1,6 +1,8 @@
 """Forms of internal audits: the programme, the audit (scope grouped as the standard is, team
 independence checked), checklist items and the independence override."""
 
+import re
+
 from django import forms
 from django.contrib.auth import get_user_model
 from django.db.models import Q
@@ -18,10 +20,28 @@ from audits.models import Audit, AuditProgramme, ChecklistItem, Clause
 TEXT = forms.Textarea(attrs={"rows": 3})
 
 
+class PeriodField(forms.CharField):
+    """A year or a range of years: 2027, 2026–2028 (a hyphen is taken as the dash)."""
+
+    def to_python(self, value):
+        return super().to_python(value).replace("-", "–").replace(" ", "")
+
+    def validate(self, value):
+        super().validate(value)
+        years = value.split("–")
+        if not (
+            1 <= len(years) <= 2
+            and all(re.fullmatch(r"\d{4}", year) for year in years)
+            and years == sorted(years)
+        ):
+            raise forms.ValidationError(_("Enter a year (2027) or a range of years (2026–2028)."))
+
+
 class AuditProgrammeForm(RegisterForm):
     class Meta:
         model = AuditProgramme
         fields = ["title", "period", "objectives", "criteria", "methods"]
+        field_classes = {"period": PeriodField}
         widgets = {"objectives": TEXT, "criteria": TEXT, "methods": TEXT}
 
 

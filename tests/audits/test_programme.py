@@ -196,3 +196,32 @@ def test_the_programme_page_shows_the_coverage_counts_and_the_gaps(client, audit
     assert "2 of 32 clauses, 0 of 38 Annex A controls" in page
     assert "Clauses not covered by any audit" in page
     assert "A.10.4" in page
+
+
+@pytest.mark.parametrize(
+    ("period", "stored"),
+    [("2027", "2027"), ("2026-2028", "2026–2028"), ("2026 – 2028", "2026–2028")],
+)
+def test_the_period_is_a_year_or_a_range_of_years(client, compliance_officer, period, stored):
+    client.force_login(compliance_officer)
+    payload = {
+        "title": "Programme",
+        "period": period,
+        "objectives": "Cover everything.",
+        "criteria": "ISO/IEC 42001",
+        "methods": "Interviews",
+        "loaded_version": "",
+    }
+    assert client.post(reverse("audits:auditprogramme_add"), payload).status_code == 302
+    assert AuditProgramme.objects.get().period == stored
+
+
+@pytest.mark.parametrize("period", ["next year", "2028–2026", "27", "2026–2027–2028"])
+def test_a_period_that_is_not_years_is_refused_at_the_field(client, compliance_officer, period):
+    client.force_login(compliance_officer)
+    response = client.post(
+        reverse("audits:auditprogramme_add"),
+        {"title": "P", "period": period, "objectives": "O", "criteria": "C", "methods": "M"},
+    )
+    assert response.status_code == 200
+    assert response.context["form"].errors["period"]
