@@ -45,6 +45,8 @@ def checklist_import_upload(request, spec):
     if refusal := closed_refusal(request, audit):
         return refusal
     form = import_views.UploadForm(request.POST or None, request.FILES or None)
+    if request.method == "GET":
+        messages.info(request, _("The checklist goes into %(audit)s.") % {"audit": audit})
     if request.method == "POST" and form.is_valid():
         try:
             record = imports.import_start(
@@ -55,11 +57,7 @@ def checklist_import_upload(request, spec):
         else:
             ChecklistImport.objects.filter(pk=record.pk).update(audit=audit)
             return redirect(import_views.step_url(request, "import_status", record))
-    return render(
-        request,
-        "core/import_upload.html",
-        {"form": form, "spec": spec, "audit": audit},
-    )
+    return render(request, "core/import_upload.html", {"form": form, "spec": spec})
 
 
 def for_changeable_audit(view, *, open_only=True):

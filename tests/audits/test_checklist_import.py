@@ -116,8 +116,11 @@ def test_a_reference_is_read_in_the_shapes_checklists_write_it(cell, code):
         ("11", "Clause 11 does not exist in ISO/IEC 42001"),
         ("A.6.1.1", "Control A.6.1.1 does not exist in ISO/IEC 42001"),
         ("A.11.2", "Control A.11.2 does not exist in ISO/IEC 42001"),
-        ("6.1", "6.1 is a heading of ISO/IEC 42001; its sub-clauses are audited: "
-         "6.1.1, 6.1.2, 6.1.3, 6.1.4."),
+        (
+            "6.1",
+            "6.1 is a heading of ISO/IEC 42001; its sub-clauses are audited: "
+            "6.1.1, 6.1.2, 6.1.3, 6.1.4.",
+        ),
         ("9.2", "its sub-clauses are audited: 9.2.1, 9.2.2."),
         ("A.6", "A.6 is an objective of ISO/IEC 42001 Annex A, not a control"),
         ("3.1", "holds no requirement to audit"),
@@ -156,9 +159,7 @@ def test_a_leaf_clause_and_an_annex_a_control_are_found():
         ("Nicht auditiert", AuditResult.NOT_AUDITED),
     ],
 )
-def test_results_are_proposed_from_english_and_german_words_a_negation_never_conforms(
-    text, result
-):
+def test_results_are_proposed_from_english_and_german_words_a_negation_never_conforms(text, result):
     assert CHECKLIST.propose_value("result", text) == result
 
 
@@ -184,9 +185,11 @@ def test_the_german_workbook_flags_bad_references_by_row_and_imports_nothing_unt
     assert "Control A.6.1.1 does not exist in ISO/IEC 42001" in errors[10][0]
     assert "Control A.11.2 does not exist in ISO/IEC 42001" in errors[12][0]
     assert "6.1.1, 6.1.2, 6.1.3, 6.1.4" in errors[13][0]
-    assert errors[5] == errors[14] == [
-        "6.1.2 is named by rows 5, 14; keep one row per clause or control."
-    ]
+    assert (
+        errors[5]
+        == errors[14]
+        == ["6.1.2 is named by rows 5, 14; keep one row per clause or control."]
+    )
     assert "Control A.11.2 does not exist" in page.content.decode()
 
     # Confirmed without skipping: refused, nothing created or changed.
@@ -353,3 +356,11 @@ def test_a_finished_import_shows_its_record_page(client, lead, audit):
     response = client.get(step_url("import_status", record))
     assert record.get_absolute_url() in response.content.decode()
     assert client.get(record.get_absolute_url()).status_code == 200
+
+
+@pytest.mark.django_db
+def test_the_upload_page_names_the_audit_the_checklist_goes_into(client, lead, audit):
+    client.force_login(lead)
+    page = client.get(upload_url(audit)).content.decode()
+    assert "Import a checklist" in page
+    assert f"The checklist goes into {audit.reference}" in page
