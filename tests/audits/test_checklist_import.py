@@ -355,7 +355,11 @@ def test_a_finished_import_shows_its_record_page(client, lead, audit):
     client.post(accept_proposals(client, record), {"skip_invalid": "1"})
     response = client.get(step_url("import_status", record))
     assert record.get_absolute_url() in response.content.decode()
-    assert client.get(record.get_absolute_url()).status_code == 200
+    page = client.get(record.get_absolute_url()).content.decode()
+    assert "3 rows applied to the checklist" in page
+    item = audit.checklist.get(control__code="A.6.2.4")
+    assert reverse("audits:checklistitem_detail", args=[item.pk]) in page
+    assert audit.get_absolute_url() in page
 
 
 @pytest.mark.django_db
