@@ -14,7 +14,7 @@ class NonconformityFilterSet(RegisterFilterSet):
     ai_systems = django_filters.ModelChoiceFilter(
         label=_("AI system"), queryset=AISystem.objects.all()
     )
-    audit = django_filters.ModelChoiceFilter(label=_("audit"), queryset=Audit.objects.all())
+    audit = django_filters.ModelChoiceFilter(label=_("Audit"), queryset=Audit.objects.all())
     state = django_filters.ChoiceFilter(
         label=_("Open or closed"),
         choices=[("open", _("Open")), ("closed", _("Closed"))],

@@ -12,7 +12,7 @@ class NonconformityTable(RegisterTable):
     reference = tables.Column(linkify=True)
     title = tables.Column(linkify=True)
     next_action = tables.Column(
-        verbose_name=_("next due action"), accessor="pk", orderable=False, empty_values=()
+        verbose_name=_("Next due action"), accessor="pk", orderable=False, empty_values=()
     )
     prefetch = ("actions",)
 
@@ -51,7 +51,7 @@ class CorrectiveActionTable(RegisterTable):
     title = tables.Column(linkify=True)
     nonconformity = tables.Column(linkify=True)
     overdue = tables.Column(
-        verbose_name=_("overdue"), accessor="pk", orderable=False, empty_values=()
+        verbose_name=_("Overdue"), accessor="pk", orderable=False, empty_values=()
     )
 
     class Meta(RegisterTable.Meta):

@@ -84,6 +84,8 @@ def step_refusal(step, user, nonconformity):
         return ""
     if not may_change(user, nonconformity):
         return _("You may not change this nonconformity.")
+    if step == "complete_actions" and nonconformity.actions.open().exists():
+        return _("Some corrective actions are still open.")
     return ""
 
 
@@ -119,16 +121,34 @@ def nonconformity_detail_context(nonconformity, user, bound=None):
         + f"?nonconformity={nonconformity.pk}",
         "add_check_url": reverse("audits:effectivenesscheck_add")
         + f"?nonconformity={nonconformity.pk}",
-        "verify_hint": nonconformity.status == Status.ACTIONS_DONE
-        and not nonconformity.effectiveness_checks.pending().exists(),
-        "closure_hint": services.closure_refusal(user, nonconformity)
-        if nonconformity.status == Status.VERIFIED
-        else "",
+        "step_hint": step_hint(user, nonconformity) if not steps else "",
         "checklist_item": nonconformity.checklist_item
         if nonconformity.checklist_item_id
         and ChecklistItem.objects.restrict(user).filter(pk=nonconformity.checklist_item_id).exists()
         else None,
     }
+
+
+def step_hint(user, nonconformity):
+    """Why the next step cannot be taken yet, for those who would take it."""
+    step = next((key for key, spec in STEPS.items() if spec[0] == nonconformity.status), None)
+    if step is None:
+        return ""
+    if (
+        step == "verify_effectiveness"
+        and not nonconformity.effectiveness_checks.pending().exists()
+        and (may_change(user, nonconformity) or may_verify_effectiveness(user))
+    ):
+        return _(
+            "All actions are done. Plan an effectiveness check (method and due date); its "
+            "result is recorded here."
+        )
+    takes_it = (
+        may_verify_effectiveness(user)
+        if step in ("verify_effectiveness", "close")
+        else may_change(user, nonconformity)
+    )
+    return step_refusal(step, user, nonconformity) if takes_it else ""
 
 
 def step_initial(step, nonconformity):

@@ -464,3 +464,22 @@ def test_a_missing_root_cause_is_shown_at_its_field(client, people):
     assert response.status_code == 400
     form = next(s["form"] for s in response.context["steps"] if s["key"] == "plan_actions")
     assert "root_cause" in form.errors
+
+
+def test_all_actions_done_is_offered_only_when_no_action_is_open(client, people):
+    nc = nonconformity_in("actions_planned:action open", people)
+    client.force_login(people["officer"])
+    page = client.get(nc.get_absolute_url()).content.decode()
+    assert step_url("complete_actions", nc) not in page
+    assert "Some corrective actions are still open." in page
+    nc.actions.update(status=DONE)
+    page = client.get(nc.get_absolute_url()).content.decode()
+    assert step_url("complete_actions", nc) in page
+
+
+def test_the_owner_is_told_to_plan_a_check_when_none_is_pending(client, people):
+    nc = nonconformity_in("actions_done:no check", people)
+    client.force_login(people["nc_owner"])
+    page = client.get(nc.get_absolute_url()).content.decode()
+    assert "Plan an effectiveness check (method and due date); its result is recorded here." in page
+    assert reverse("audits:effectivenesscheck_add") + f"?nonconformity={nc.pk}" in page
