@@ -5,6 +5,7 @@ internal auditor (one minor and one major nonconformity, one observation)."""
 from datetime import date
 
 from aims.core import approvals
+from aims.core.approvals import workflow_save
 from aims.core.roles import AI_OFFICER, COMPLIANCE_OFFICER, INTERNAL_AUDITOR
 from aims.core.seeding import ensure
 from audits.internal.approvals import PROGRAMME
@@ -71,7 +72,12 @@ def seed(users):
         )
         audit.controls.set(Control.objects.filter(framework="iso42001", code__regex=r"^A\.[567]\."))
     if programme.status == AuditProgramme.Status.DRAFT and PROGRAMME.is_awaiting(programme):
-        approvals.decide(PROGRAMME, programme, user=users[AI_OFFICER], data={"outcome": "approve"})
+        programme = approvals.decide(
+            PROGRAMME, programme, user=users[AI_OFFICER], data={"outcome": "approve"}
+        )
+        # The demo programme was approved at the start of its year, before its audits.
+        programme.approved_on = date(2026, 1, 20)
+        workflow_save(programme, users[AI_OFFICER])
     if audit.status == Audit.Status.PLANNED:
         audit = audit_start(audit=audit, user=lead, on=date(2026, 10, 12))
     for item in audit.checklist.filter(result="").select_related("clause", "control"):

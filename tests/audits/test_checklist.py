@@ -194,3 +194,12 @@ def test_the_reference_counts_per_year_of_the_planned_start(db):
         "AUD-2027-02",
         "AUD-2028-01",
     )
+
+
+def test_the_audit_form_groups_clauses_by_main_clause_and_controls_by_objective(
+    client, compliance_officer
+):
+    client.force_login(compliance_officer)
+    page = client.get(reverse("audits:audit_add")).content.decode()
+    assert '<optgroup label="6 Planning">' in page
+    assert '<optgroup label="A.6 AI system life cycle">' in page
