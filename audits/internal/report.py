@@ -119,6 +119,12 @@ def audit_report(audit, *, reader):
         "summary": result_summary(items),
         "items": items,
         "findings": findings(items, reader),
+        # Raised against the audit without a checklist item (e.g. found between the items).
+        "other_nonconformities": list(
+            Nonconformity.objects.restrict(reader)
+            .filter(audit=audit, checklist_item=None)
+            .order_by("reference")
+        ),
     }
 
 

@@ -120,6 +120,9 @@ def audit(internal_auditor, compliance_officer):
     ImprovementFactory(
         reference="IMP-003", title="Data quality measures", checklist_item=observation
     )
+    NonconformityFactory(
+        reference="NC-0008", title="Audit programme not approved in time", audit=audit
+    )
     return audit
 
 
@@ -153,6 +156,8 @@ def test_the_report_holds_plan_scope_team_independence_summary_findings_and_conc
         "No nonconformity or improvement raised yet.",
         "Observation · A.7.4",
         "IMP-003 Data quality measures",
+        "Further nonconformities of this audit",
+        "NC-0008 Audit programme not approved in time",
         "The AIMS is effectively implemented apart from the findings below.",
     ):
         assert expected in text, expected
