@@ -174,19 +174,19 @@ class StepForm(forms.Form):
 
 class CorrectionForm(StepForm):
     correction = forms.CharField(
-        label=_("immediate correction"), widget=forms.Textarea(attrs={"rows": 3}), max_length=10_000
+        label=_("Immediate correction"), widget=forms.Textarea(attrs={"rows": 3}), max_length=10_000
     )
-    correction_date = forms.DateField(label=_("correction done on"), widget=DATE)
+    correction_date = forms.DateField(label=_("Correction done on"), widget=DATE)
 
 
 class PlanActionsForm(StepForm):
     root_cause = forms.CharField(
-        label=_("root-cause analysis"),
+        label=_("Root-cause analysis"),
         widget=forms.Textarea(attrs={"rows": 3}),
         max_length=10_000,
     )
     cause_category = forms.ChoiceField(
-        label=_("cause category"),
+        label=_("Cause category"),
         choices=[("", "—"), *Nonconformity.CauseCategory.choices],
         required=False,
     )
@@ -194,21 +194,21 @@ class PlanActionsForm(StepForm):
 
 class VerificationForm(StepForm):
     result = forms.ChoiceField(
-        label=_("result"), choices=EffectivenessCheck.Result.choices, widget=forms.RadioSelect
+        label=_("Result"), choices=EffectivenessCheck.Result.choices, widget=forms.RadioSelect
     )
     notes = forms.CharField(
-        label=_("what was found"), widget=forms.Textarea(attrs={"rows": 3}), max_length=10_000
+        label=_("What was found"), widget=forms.Textarea(attrs={"rows": 3}), max_length=10_000
     )
     action_title = forms.CharField(
-        label=_("new corrective action"),
+        label=_("New corrective action"),
         max_length=200,
         required=False,
         help_text=_("Needed when the actions were not effective."),
     )
     action_owner = forms.ModelChoiceField(
-        label=_("action owner"), queryset=get_user_model().objects.none(), required=False
+        label=_("Action owner"), queryset=get_user_model().objects.none(), required=False
     )
-    action_due_date = forms.DateField(label=_("due date"), widget=DATE, required=False)
+    action_due_date = forms.DateField(label=_("Due date"), widget=DATE, required=False)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

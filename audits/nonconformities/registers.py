@@ -3,7 +3,10 @@
 from aims.core.registry import registry
 from audits.models import CorrectiveAction, EffectivenessCheck, Improvement, Nonconformity
 from audits.nonconformities import attention, filters, forms, tables
-from audits.nonconformities.views import nonconformity_detail_context
+from audits.nonconformities.views import (
+    corrective_action_detail_context,
+    nonconformity_detail_context,
+)
 
 registry.register(
     Nonconformity,
@@ -24,6 +27,7 @@ registry.register(
     area="audits",
     url_prefix="corrective-actions",
     bulk_fields=("owner", "due_date", "status"),
+    extra_context=corrective_action_detail_context,
 )
 registry.register(
     EffectivenessCheck,

@@ -328,3 +328,21 @@ def nonconformity_actions_changed(*, nonconformity, user):
         nonconformity.status = Status.ACTIONS_PLANNED
         workflow_save(nonconformity, user, reason=f"{WORKFLOW}: actions reopened")
     return nonconformity
+
+
+def corrective_action_complete(*, action, user):
+    """The action's owner (or whoever may change the nonconformity) reports it done."""
+    if action.owner_id != user.pk and not _may_change(user, Nonconformity, action.nonconformity):
+        raise PermissionDenied(_("Only the action's owner reports it done."))
+    with transaction.atomic():
+        _locked(action.nonconformity)
+        action = CorrectiveAction.objects.select_for_update().get(pk=action.pk)
+        if action.lock_reason:
+            raise ValidationError(action.lock_reason)
+        if action.status not in CorrectiveAction.OPEN:
+            raise ValidationError(_("This action is not open."))
+        action.status = ActionStatus.DONE
+        action.done_on = timezone.localdate()
+        action._history_user = user
+        action.save()
+    return action

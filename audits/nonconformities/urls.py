@@ -14,6 +14,11 @@ urlpatterns = [
         for step in views.STEPS
     ),
     path(
+        "corrective-actions/<int:pk>/done/",
+        views.correctiveaction_complete,
+        name="correctiveaction_complete",
+    ),
+    path(
         "checklist/<int:pk>/raise-nonconformity/",
         views.checklistitem_raise_nonconformity,
         name="checklistitem_raise_nonconformity",

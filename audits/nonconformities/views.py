@@ -13,7 +13,14 @@ from aims.core import display
 from aims.core.registry import registry
 from aims.core.roles import may_verify_effectiveness
 from aims.core.views import RegisterDetailView, refused
-from audits.models import Audit, AuditResult, ChecklistItem, Improvement, Nonconformity
+from audits.models import (
+    Audit,
+    AuditResult,
+    ChecklistItem,
+    CorrectiveAction,
+    Improvement,
+    Nonconformity,
+)
 from audits.nonconformities import forms, services
 
 Status = Nonconformity.Status
@@ -214,6 +221,28 @@ def step_view(step):
 
     view.__name__ = f"nonconformity_{step}"
     return view
+
+
+def corrective_action_detail_context(action, user):
+    may_complete = (
+        action.status in CorrectiveAction.OPEN
+        and not action.lock_reason
+        and (action.owner_id == user.pk or may_change(user, action.nonconformity))
+    )
+    return {"may_complete": may_complete}
+
+
+@login_required
+@require_POST
+def correctiveaction_complete(request, pk):
+    action = get_object_or_404(CorrectiveAction.objects.restrict(request.user), pk=pk)
+    try:
+        services.corrective_action_complete(action=action, user=request.user)
+    except ValidationError as error:
+        refused(request, error)
+    else:
+        messages.success(request, _("Action reported done."))
+    return redirect(action)
 
 
 # Findings raised in one step ---------------------------------------------------------------

@@ -483,3 +483,38 @@ def test_the_owner_is_told_to_plan_a_check_when_none_is_pending(client, people):
     page = client.get(nc.get_absolute_url()).content.decode()
     assert "Plan an effectiveness check (method and due date); its result is recorded here." in page
     assert reverse("audits:effectivenesscheck_add") + f"?nonconformity={nc.pk}" in page
+
+
+# The action owner reports their action done -------------------------------------------------
+
+
+def test_the_action_owner_reports_the_action_done_on_its_page(client, people):
+    owner = UserFactory(role=roles.SYSTEM_OWNER)
+    nc = nonconformity_in("actions_planned:action open", people)
+    action = nc.actions.get()
+    action.owner = owner
+    action.save()
+    client.force_login(owner)
+    done_url = reverse("audits:correctiveaction_complete", args=[action.pk])
+    assert done_url in client.get(action.get_absolute_url()).content.decode()
+    assert client.post(done_url).status_code == 302
+    action.refresh_from_db()
+    assert action.status == DONE and action.done_on == TODAY
+    assert action.history.first().history_user == owner
+
+
+def test_someone_else_may_not_report_an_action_done(client, people):
+    nc = nonconformity_in("actions_planned:action open", people)
+    action = nc.actions.get()
+    client.force_login(people["auditor"])
+    done_url = reverse("audits:correctiveaction_complete", args=[action.pk])
+    assert done_url not in client.get(action.get_absolute_url()).content.decode()
+    assert client.post(done_url).status_code == 403
+    action.refresh_from_db()
+    assert action.status == PLANNED
+
+
+def test_an_action_of_a_closed_nonconformity_is_not_reported_done(people):
+    nc = nonconformity_in("closed:action open", people)
+    with pytest.raises(ValidationError, match="closed nonconformity"):
+        services.corrective_action_complete(action=nc.actions.get(), user=people["action_owner"])
