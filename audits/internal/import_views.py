@@ -10,7 +10,6 @@ from functools import wraps
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path
 from django.utils.translation import gettext as _
@@ -40,7 +39,9 @@ def closed_refusal(request, audit):
 def checklist_import_upload(request, spec):
     pk = request.GET.get("audit", "")
     if not pk.isdigit():
-        raise Http404(_("Start the checklist import from the audit's page."))
+        # Reached without an audit, e.g. from "Upload a file" after a failed upload.
+        messages.info(request, _("Start the checklist import from the audit's page."))
+        return redirect("audits:audit_list")
     audit = importable_audit(request.user, int(pk))
     if refusal := closed_refusal(request, audit):
         return refusal

@@ -300,9 +300,11 @@ def test_the_auditor_imports_nothing(client, auditor, audit):
 
 
 @pytest.mark.django_db
-def test_the_upload_without_an_audit_is_not_found(client, compliance_officer):
+def test_the_upload_without_an_audit_sends_to_the_audits(client, compliance_officer):
     client.force_login(compliance_officer)
-    assert client.get(reverse("audits:checklist_import:import_upload")).status_code == 404
+    response = client.get(reverse("audits:checklist_import:import_upload"), follow=True)
+    assert response.redirect_chain == [(reverse("audits:audit_list"), 302)]
+    assert "Start the checklist import from the audit&#x27;s page." in response.content.decode()
 
 
 @pytest.mark.django_db
