@@ -67,7 +67,9 @@ def incident_attention(user):
 def incident_panel(request):
     if not can(request.user, "view", AIIncident):
         return ""
-    incidents = list(awaiting(request.user).select_related("ai_system")[:PANEL_SIZE])
+    incidents = list(
+        awaiting(request.user).select_related("ai_system").prefetch_related("reports")[:PANEL_SIZE]
+    )
     if not incidents:
         return ""
     return render_to_string(

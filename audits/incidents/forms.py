@@ -127,7 +127,8 @@ class AIIncidentForm(RegisterForm):
                 )
             elif in_the_future(informed):
                 self.add_error(
-                    "provider_informed_at", _("The provider cannot have been informed later.")
+                    "provider_informed_at",
+                    _("The provider cannot have been informed in the future."),
                 )
             elif aware and informed < aware:
                 self.add_error(
