@@ -31,8 +31,12 @@ def audit_saved(sender, instance, raw=False, **kwargs):
 def audit_team_changed(sender, instance, action, reverse=False, pk_set=None, **kwargs):
     if action not in ("post_add", "post_remove", "post_clear"):
         return
-    if reverse:  # a user's audit teams changed
-        for audit in Audit.objects.filter(pk__in=pk_set or ()):
+    if reverse:  # a user's audit teams changed; after a clear, pk_set is empty
+        granted = AuditUserObjectPermission.objects.filter(user=instance).values("content_object")
+        audits = (
+            Audit.objects.filter(pk__in=pk_set) if pk_set else Audit.objects.filter(pk__in=granted)
+        )
+        for audit in audits:
             sync_team_permissions(audit)
     else:
         sync_team_permissions(instance)

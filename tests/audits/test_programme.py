@@ -225,3 +225,13 @@ def test_a_period_that_is_not_years_is_refused_at_the_field(client, compliance_o
     )
     assert response.status_code == 200
     assert response.context["form"].errors["period"]
+
+
+def test_deleting_an_audit_returns_the_approved_programme_to_draft(
+    client, compliance_officer, approved
+):
+    programme, audit = approved
+    client.force_login(compliance_officer)
+    assert client.post(reverse("audits:audit_delete", args=[audit.pk])).status_code == 302
+    programme.refresh_from_db()
+    assert programme.status == AuditProgramme.Status.DRAFT
