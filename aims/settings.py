@@ -265,6 +265,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "audits.nonconformities.tasks.send_nonconformity_reminders",
         "schedule": crontab(hour=7, minute=0),
     },
+    # Art. 73 deadlines are counted in hours near the end (2 days): checked every hour.
+    "incident-deadline-reminders": {
+        "task": "audits.incidents.tasks.send_incident_deadline_reminders",
+        "schedule": crontab(minute=10),
+    },
     "pending-mail": {
         "task": "aims.core.tasks.send_pending_mail",
         "schedule": crontab(minute="*/5"),

@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from aims.core.models import Notification, OutgoingMail
+from audits.incidents.services import incident_deadline_reminders
 from audits.models import AIIncident, IncidentReport, Nonconformity
 from controls.models import Evidence
 from risks.models import Risk
@@ -437,3 +438,30 @@ def test_the_one_step_buttons_answer_only_to_post(client, officer):
     for step in ("aiincident_raise_nonconformity", "aiincident_create_risk"):
         assert client.get(reverse(f"audits:{step}", args=[incident.pk])).status_code == 405
     assert client.post(reverse("audits:aiincident_create_risk", args=[999999])).status_code == 404
+
+
+# Reminders before the deadline ---------------------------------------------------------------
+
+
+def test_the_sweep_reminds_the_officers_once_before_the_deadline_and_once_when_overdue(
+    mailoutbox,
+):
+    officer = UserFactory(role="Compliance Officer")
+    ai_officer = UserFactory(role="AI Officer")
+    UserFactory(role="System Owner")
+    incident = overdue_incident()
+    incident.report_due_at = timezone.now() + timedelta(hours=20)
+    incident.save()
+    AIIncidentFactory(serious=True, death=True, report_due_at=timezone.now() + timedelta(days=5))
+    assert incident_deadline_reminders() == 2
+    assert incident_deadline_reminders() == 0
+    assert {tuple(m.to) for m in mailoutbox} == {(officer.email,), (ai_officer.email,)}
+    assert "Due soon" in mailoutbox[0].subject
+    later = timezone.now() + timedelta(hours=21)
+    assert incident_deadline_reminders(now=later) == 2
+    assert incident_deadline_reminders(now=later) == 0
+    assert "Overdue" in mailoutbox[-1].subject
+    IncidentReport.objects.create(
+        incident=incident, kind="initial", sent_at=timezone.now(), authority="BNetzA"
+    )
+    assert incident_deadline_reminders(now=later + timedelta(days=1)) == 0
