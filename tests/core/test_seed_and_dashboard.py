@@ -14,6 +14,15 @@ from aims.core.models import Notification, OutgoingMail, TrackedModel, User
 from aims.core.registry import registry
 from aims.impact.models import DecisionCondition, Impact, ImpactAssessment
 from aims.inventory.models import AISystem
+from audits.models import (
+    AIIncident,
+    Audit,
+    AuditProgramme,
+    AuditResult,
+    EffectivenessCheck,
+    Improvement,
+    Nonconformity,
+)
 
 FRIA_POINTS = (
     "fria_processes",
@@ -51,6 +60,9 @@ def test_seed_demo_is_idempotent(db):
     call_command("seed_demo")
     first = snapshot()
     assert first["users"] == 6
+    assert first["audit"][0] >= 1
+    assert first["nonconformity"][0] >= 2
+    assert first["aiincident"][0] >= 2
     assert first["contextissue"][0] >= 5
     call_command("seed_demo")
     assert snapshot() == first
@@ -204,3 +216,67 @@ def test_the_demo_administrator_manages_user_accounts(client, db):
     assert client.get(reverse("admin:core_user_changelist")).status_code == 200
     client.force_login(User.objects.get(username="auditor"))
     assert client.get(reverse("admin:core_user_changelist")).status_code == 302
+
+
+# The demo audit, its findings and the incidents: every workflow of the area shown completed.
+
+
+def test_the_demo_programme_is_approved_and_its_audit_closed_by_the_internal_auditor(demo):
+    programme = AuditProgramme.objects.get(period="2026")
+    assert programme.status == AuditProgramme.Status.APPROVED
+    assert programme.approved_by == demo["aiofficer"]
+    assert programme.history.last().history_user == demo["compliance"]
+    audit = Audit.objects.get(reference="AUD-2026-01", programme=programme)
+    assert audit.status == Audit.Status.CLOSED
+    assert audit.lead_auditor == demo["internalauditor"]
+    assert audit.checklist.exists() and not audit.checklist.filter(result="").exists()
+    results = {item.subject_code: item.result for item in audit.checklist.all()}
+    assert (results["6.1.2"], results["8.4"], results["A.7.4"]) == (
+        AuditResult.MINOR,
+        AuditResult.MAJOR,
+        AuditResult.OBSERVATION,
+    )
+
+
+def test_the_demo_minor_finding_was_closed_by_someone_who_owns_none_of_its_actions(demo):
+    minor = Nonconformity.objects.get(checklist_item__clause__code="6.1.2")
+    assert (minor.grade, minor.status) == (Nonconformity.Grade.MINOR, Nonconformity.Status.CLOSED)
+    assert not minor.actions.exclude(status="done").exists()
+    owners = set(minor.actions.values_list("owner", flat=True))
+    check = minor.effectiveness_checks.exclude(result="").latest("checked_on")
+    assert check.result == EffectivenessCheck.Result.EFFECTIVE
+    assert check.checked_by_id not in owners and minor.closed_by_id not in owners
+
+
+def test_the_demo_major_finding_is_open_with_an_overdue_action(demo):
+    major = Nonconformity.objects.get(checklist_item__result=AuditResult.MAJOR)
+    assert major.grade == Nonconformity.Grade.MAJOR
+    assert major.status != Nonconformity.Status.CLOSED
+    assert major.actions.overdue().exists()
+
+
+def test_the_demo_observation_became_an_improvement(demo):
+    improvement = Improvement.objects.get(checklist_item__result=AuditResult.OBSERVATION)
+    assert improvement.source == Improvement.Source.AUDIT
+
+
+def test_the_demo_serious_incident_is_a_deployers_with_the_provider_informed_and_reported(demo):
+    assert AIIncident.objects.count() == 2
+    serious = AIIncident.objects.get(serious=True)
+    assert serious.our_role == AIIncident.Role.DEPLOYER and serious.fundamental_rights
+    assert serious.provider_informed_at is not None
+    assert serious.reports.filter(kind="initial", sent_at__lte=serious.report_due_at).exists()
+
+
+@pytest.mark.parametrize("username", ["internalauditor", "auditor", "owner"])
+def test_the_demo_audit_area_opens_for_every_reading_role(client, demo, username):
+    client.force_login(demo[username])
+    assert client.get(reverse("core:dashboard")).status_code == 200
+    audit = Audit.objects.get(reference="AUD-2026-01")
+    for address in (
+        audit.get_absolute_url(),
+        reverse("audits:nonconformity_list"),
+        reverse("audits:aiincident_list"),
+        AIIncident.objects.get(serious=True).get_absolute_url(),
+    ):
+        assert client.get(address).status_code == 200, address
