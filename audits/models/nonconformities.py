@@ -232,6 +232,19 @@ class CorrectiveAction(TrackedModel):
     def lock_reason(self):
         return self.nonconformity.lock_reason
 
+    @property
+    def delete_refusal(self):
+        # What the effectiveness check judges must stay: reopening it is a change of status.
+        if self.status == self.Status.DONE and self.nonconformity.status in (
+            Nonconformity.Status.ACTIONS_DONE,
+            Nonconformity.Status.VERIFIED,
+        ):
+            return _(
+                "A done action of a nonconformity whose actions are done stays on record; set "
+                "it back to in progress instead."
+            )
+        return self.lock_reason
+
 
 class EffectivenessCheckQuerySet(RestrictedQuerySet):
     def pending(self):

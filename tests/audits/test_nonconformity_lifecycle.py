@@ -518,3 +518,12 @@ def test_an_action_of_a_closed_nonconformity_is_not_reported_done(people):
     nc = nonconformity_in("closed:action open", people)
     with pytest.raises(ValidationError, match="closed nonconformity"):
         services.corrective_action_complete(action=nc.actions.get(), user=people["action_owner"])
+
+
+def test_a_done_action_is_not_deleted_once_the_actions_are_done(client, people):
+    nc = nonconformity_in("verified", people)
+    action = nc.actions.get()
+    client.force_login(people["officer"])
+    response = client.post(reverse("audits:correctiveaction_delete", args=[action.pk]), follow=True)
+    assert "stays on record" in response.content.decode()
+    assert CorrectiveAction.objects.filter(pk=action.pk).exists()
