@@ -75,6 +75,13 @@ def nonconformity_raise(
         nonconformity._history_user = user
         nonconformity.save()
         nonconformity.ai_systems.set(ai_systems)
+        if owner is not None and owner != user:
+            notify(
+                recipients=[owner],
+                message=_("You own the new nonconformity %(nc)s.") % {"nc": nonconformity},
+                url=nonconformity.get_absolute_url(),
+                key=f"nonconformity-owner:{nonconformity.pk}:{owner.pk}",
+            )
     return nonconformity
 
 

@@ -3,14 +3,22 @@ observation or opportunity for improvement records an improvement; item and reco
 ways."""
 
 import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.template.loader import render_to_string
 from django.urls import reverse
 
 from aims.core import roles
 from audits.internal.team import sync_team_permissions
 from audits.models import Audit, AuditResult, Improvement, Nonconformity
+from audits.nonconformities import services
 from controls.models import Control
-from tests.factories import AISystemFactory, AuditFactory, ChecklistItemFactory, UserFactory
+from tests.factories import (
+    AIIncidentFactory,
+    AISystemFactory,
+    AuditFactory,
+    ChecklistItemFactory,
+    UserFactory,
+)
 
 
 @pytest.fixture
@@ -176,3 +184,43 @@ def test_the_nonconformity_links_back_to_the_finding(client, compliance_officer)
     raise_nc(client, item)
     nc = Nonconformity.objects.get()
     assert item.get_absolute_url() in client.get(nc.get_absolute_url()).content.decode()
+
+
+# The service the incidents use too ----------------------------------------------------------
+
+
+def raise_directly(user, **kwargs):
+    return services.nonconformity_raise(
+        user=user,
+        title="Claims rejected without review",
+        description="The model rejected valid claims for a day.",
+        source=Nonconformity.Source.INCIDENT,
+        grade=Nonconformity.Grade.MAJOR,
+        **kwargs,
+    )
+
+
+def test_who_may_change_the_incident_raises_its_nonconformity(make_user):
+    owner = make_user("system_owner")
+    incident = AIIncidentFactory(ai_system=AISystemFactory(owner=owner))
+    officer = UserFactory(role=roles.COMPLIANCE_OFFICER)
+    nc = raise_directly(owner, incident=incident, ai_systems=[incident.ai_system], owner=officer)
+    assert nc.incident == incident and list(nc.ai_systems.all()) == [incident.ai_system]
+    assert officer.notifications.filter(message__contains=nc.reference).exists()
+
+
+def test_a_reader_may_not_raise_through_the_service(make_user):
+    auditor = make_user("auditor")
+    with pytest.raises(PermissionDenied):
+        raise_directly(auditor, incident=AIIncidentFactory())
+    with pytest.raises(PermissionDenied):
+        raise_directly(auditor, checklist_item=ChecklistItemFactory(result=AuditResult.MINOR))
+    assert not Nonconformity.objects.exists()
+
+
+def test_bad_data_is_refused_by_the_service(compliance_officer):
+    with pytest.raises(ValidationError) as raised:
+        services.nonconformity_raise(
+            user=compliance_officer, title="", description="", source="x", grade="y"
+        )
+    assert {"title", "description", "source", "grade"} <= set(raised.value.error_dict)
