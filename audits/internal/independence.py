@@ -34,8 +34,8 @@ HOLDER_SEPARATORS = re.compile(r"[,;/\n]")
 class Conflict:
     person: object  # the user
     kind: str  # "system", "risk", "raci"
-    subject: str  # AIS-003, RSK-004 (AIS-003), 6.1.2 Risk assessment
-    role: str = ""  # the AIMS role, for a RACI conflict
+    subject: str  # AIS-003; RSK-004; "6.1.2 Assess AI risks" (the RACI activity)
+    detail: str = ""  # the in-scope systems of a risk; the AIMS role of a RACI letter
 
     def __str__(self):
         name = person_name(self.person)
@@ -45,13 +45,14 @@ class Conflict:
                 "system": self.subject,
             }
         if self.kind == "risk":
-            return _("%(person)s owns the risk %(risk)s of an AI system in scope") % {
+            return _("%(person)s owns the risk %(risk)s of %(systems)s, which is in scope") % {
                 "person": name,
                 "risk": self.subject,
+                "systems": self.detail,
             }
         return _(
             "%(person)s is responsible (RACI, as %(role)s) for “%(activity)s”, which is in scope"
-        ) % {"person": name, "role": self.role, "activity": self.subject}
+        ) % {"person": name, "role": self.detail, "activity": self.subject}
 
     @property
     def record_text(self):
@@ -90,20 +91,20 @@ def find_conflicts(people, *, ai_systems, clauses, controls=()):
     people = [person for person in dict.fromkeys(people) if person is not None]
     if not people:
         return []
-    ai_systems = list(ai_systems)
+    in_scope = {system.pk: system.reference for system in ai_systems}
     found = []
-    for system in AISystem.objects.filter(
-        pk__in=[s.pk for s in ai_systems], owner__in=people
-    ).order_by("reference"):
+    owned = AISystem.objects.filter(pk__in=in_scope, owner__in=people).select_related("owner")
+    for system in owned:
         found.append(Conflict(system.owner, "system", system.reference))
     risks = (
-        Risk.objects.filter(ai_systems__in=ai_systems, owner__in=people)
+        Risk.objects.filter(ai_systems__in=list(in_scope), owner__in=people)
         .distinct()
         .select_related("owner")
-        .order_by("reference")
+        .prefetch_related("ai_systems")
     )
     for risk in risks:
-        found.append(Conflict(risk.owner, "risk", risk.reference))
+        systems = sorted(in_scope[s.pk] for s in risk.ai_systems.all() if s.pk in in_scope)
+        found.append(Conflict(risk.owner, "risk", risk.reference, ", ".join(systems)))
     codes = scope_codes(clauses, controls)
     responsible = RACIAssignment.objects.filter(
         responsibility=RACIAssignment.Responsibility.RESPONSIBLE, activity__clause__in=codes
@@ -115,7 +116,8 @@ def find_conflicts(people, *, ai_systems, clauses, controls=()):
                     Conflict(person, "raci", str(assignment.activity), assignment.role.name)
                 )
     order = {person.pk: index for index, person in enumerate(people)}
-    return sorted(found, key=lambda c: (order[c.person.pk], c.kind != "system", c.kind, c.subject))
+    kinds = {"system": 0, "risk": 1, "raci": 2}
+    return sorted(found, key=lambda c: (order[c.person.pk], kinds[c.kind], c.subject))
 
 
 def conflicts(audit):

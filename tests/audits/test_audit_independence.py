@@ -56,7 +56,7 @@ def test_a_team_member_who_owns_a_risk_of_an_ai_system_in_scope_is_refused(
     response = save_audit(client, compliance_officer, ai_systems=[system.pk], team=[tobias.pk])
     errors = response.context["form"].errors
     assert errors["team"][0].startswith(
-        f"Tobias Keller owns the risk {risk.reference} of an AI system in scope"
+        f"Tobias Keller owns the risk {risk.reference} of {system.reference}, which is in scope"
     )
     assert not Audit.objects.exists()
 
