@@ -2,6 +2,7 @@
 
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -27,10 +28,11 @@ def nonconformity_attention(user):
             _("%(count)d corrective actions are overdue.") % {"count": count},
             listed("audits:correctiveaction_list", overdue="yes"),
         )
-    if count := EffectivenessCheck.objects.restrict(user).overdue().count():
+    checks = EffectivenessCheck.objects.restrict(user).pending()
+    if count := checks.filter(due_date__lte=timezone.localdate()).count():
         yield (
-            _("%(count)d effectiveness checks are overdue.") % {"count": count},
-            listed("audits:effectivenesscheck_list", overdue="yes"),
+            _("%(count)d effectiveness checks are due.") % {"count": count},
+            listed("audits:effectivenesscheck_list", due="yes"),
         )
 
 

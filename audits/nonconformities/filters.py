@@ -1,6 +1,7 @@
 """Filters of the nonconformity and improvement registers (the search box is the machinery's)."""
 
 import django_filters
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from aims.core.filters import RegisterFilterSet
@@ -61,14 +62,18 @@ class EffectivenessCheckFilterSet(RegisterFilterSet):
     pending = django_filters.ChoiceFilter(
         label=_("Waiting for a result"), choices=YES, method="filter_pending"
     )
+    due = django_filters.ChoiceFilter(label=_("Due"), choices=YES, method="filter_due")
     overdue = django_filters.ChoiceFilter(label=_("Overdue"), choices=YES, method="filter_overdue")
 
     class Meta:
         model = EffectivenessCheck
-        fields = ["result", "pending", "overdue"]
+        fields = ["result", "pending", "due", "overdue"]
 
     def filter_pending(self, queryset, name, value):
         return queryset.pending()
+
+    def filter_due(self, queryset, name, value):
+        return queryset.pending().filter(due_date__lte=timezone.localdate())
 
     def filter_overdue(self, queryset, name, value):
         return queryset.overdue()

@@ -91,7 +91,9 @@ def test_the_dashboard_shows_overdue_actions_checks_and_open_ncs_by_grade(
     page = response.content.decode()
     attention = dict(response.context["attention"])
     assert "1 corrective actions are overdue." in attention
-    assert "1 effectiveness checks are overdue." in attention
+    assert "1 effectiveness checks are due." in attention
+    checks = client.get(reverse("audits:effectivenesscheck_list"), {"due": "yes"})
+    assert checks.context["table"].paginator.count == 1
     assert f"{reverse('audits:correctiveaction_list')}?overdue=yes" in page
     assert f"{reverse('audits:nonconformity_list')}?state=open&amp;grade=major" in page
     assert "nonconformity-panel-heading" in page
