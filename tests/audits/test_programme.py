@@ -86,6 +86,7 @@ def test_the_ai_officer_approves_on_the_decide_page_and_the_author_sees_why_not(
     decide = reverse("core:decide", args=["audit-programme", programme.pk])
     page = client.get(decide)
     assert page.status_code == 200
+    assert programme.audits.get().reference in page.content.decode()  # decided with the plan
     response = client.post(decide, {"seen": page.context["seen"], "outcome": "approve"})
     assert response.status_code == 302
     programme.refresh_from_db()
