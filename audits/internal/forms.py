@@ -255,12 +255,6 @@ class ChecklistItemForm(RegisterForm):
             field = self.fields[name]
             field.queryset = field.queryset.filter(condition | Q(pk__in=keep[name])).distinct()
 
-    def clean(self):
-        cleaned = super().clean()
-        if not self.instance.pk and (audit := cleaned.get("audit")) and audit.lock_reason:
-            self.add_error("audit", audit.lock_reason)
-        return cleaned
-
     def save(self, commit=True):
         if not self.instance.pk:
             self.instance.position = next_position(self.instance.audit)
