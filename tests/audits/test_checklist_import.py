@@ -317,6 +317,9 @@ def test_a_closed_audit_takes_no_import(client, lead, audit):
     assert response["Location"] == audit.get_absolute_url()
     assert client.get(step_url("import_preview", record)).status_code == 302
     assert ChecklistImport.objects.count() == 1
+    page = client.get(audit.get_absolute_url()).content.decode()
+    assert "Download the audit report (PDF)" in page
+    assert "Import a checklist" not in page
 
 
 @pytest.mark.django_db
