@@ -97,6 +97,10 @@ REGISTER_IDS = [r.model_name for r in REGISTERS]
 # Registers edited through a form (classifications and imports are records of a workflow).
 FORM_REGISTERS = [r for r in REGISTERS if r.form is not None]
 FORM_REGISTER_IDS = [r.model_name for r in FORM_REGISTERS]
+# Registers some role adds entries to; not a fixed set such as the Art. 73 reporting periods,
+# whose cases administrators change but nobody adds or deletes.
+ADD_REGISTERS = [r for r in FORM_REGISTERS if any("add" in a for a in r.roles.values())]
+ADD_REGISTER_IDS = [r.model_name for r in ADD_REGISTERS]
 
 
 @pytest.fixture

@@ -13,8 +13,6 @@ __all__ = ["ChecklistImport", "ChecklistImportRow"]
 class ChecklistImport(ImportRecord):
     """One spreadsheet checklist imported into an audit's checklist."""
 
-    scope_parent = "audit"  # seen by whoever may see the audit
-
     # Null only for the moment between the upload and its attachment to the audit.
     audit = models.ForeignKey(
         "audits.Audit",

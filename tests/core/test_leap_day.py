@@ -13,7 +13,7 @@ from aims.core.dates import add_months, add_years
 from aims.impact import services as impact_services
 from aims.impact.models import DecisionCondition, ImpactAssessment
 from risks.models import RiskAcceptance
-from tests.conftest import FORM_REGISTER_IDS, FORM_REGISTERS, form_payload, new_object_payload
+from tests.conftest import ADD_REGISTER_IDS, ADD_REGISTERS, form_payload, new_object_payload
 from tests.decisions import decide_url, decision_payload
 from tests.factories import (
     REGISTER_FACTORIES,
@@ -40,7 +40,7 @@ def saved_by(obj, user):
     return obj
 
 
-@pytest.mark.parametrize("register", FORM_REGISTERS, ids=FORM_REGISTER_IDS)
+@pytest.mark.parametrize("register", ADD_REGISTERS, ids=ADD_REGISTER_IDS)
 def test_every_register_form_renders_and_saves_on_a_leap_day(client, editor, leap_day, register):
     user = editor(register)
     client.force_login(user)
