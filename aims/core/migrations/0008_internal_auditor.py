@@ -9,10 +9,7 @@ def create_role(apps, schema_editor):
     apps.get_model("auth", "Group").objects.get_or_create(name=ROLE)
 
 
-def remove_role(apps, schema_editor):
-    apps.get_model("auth", "Group").objects.filter(name=ROLE).delete()
-
-
 class Migration(migrations.Migration):
     dependencies = [("core", "0007_role_changes")]
-    operations = [migrations.RunPython(create_role, remove_role)]
+    # Going back keeps the group: users may hold it, and removing it would drop their grants.
+    operations = [migrations.RunPython(create_role, migrations.RunPython.noop)]
