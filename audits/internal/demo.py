@@ -8,6 +8,7 @@ from aims.core import approvals
 from aims.core.approvals import workflow_save
 from aims.core.roles import AI_OFFICER, COMPLIANCE_OFFICER, INTERNAL_AUDITOR
 from aims.core.seeding import ensure
+from aims.inventory.models import AISystem
 from audits.internal.approvals import PROGRAMME
 from audits.internal.services import audit_close, audit_report_issue, audit_start
 from audits.models import Audit, AuditProgramme, AuditResult, Clause
@@ -71,6 +72,7 @@ def seed(users):
             Clause.objects.leaves().filter(code__regex=r"^[678](\.|$)").order_by("position")
         )
         audit.controls.set(Control.objects.filter(framework="iso42001", code__regex=r"^A\.[567]\."))
+        audit.ai_systems.set(AISystem.objects.filter(reference="AIS-001"))
     if programme.status == AuditProgramme.Status.DRAFT and PROGRAMME.is_awaiting(programme):
         programme = approvals.decide(
             PROGRAMME, programme, user=users[AI_OFFICER], data={"outcome": "approve"}

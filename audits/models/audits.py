@@ -224,6 +224,13 @@ class Audit(ReferencedModel):
 
     objects = AuditQuerySet.as_manager()
     _history_m2m_fields = ["clauses", "controls", "ai_systems", "team"]
+    # The page shows the independence record in its own section.
+    hidden_detail_fields = (
+        "independence_override",
+        "independence_override_by",
+        "independence_override_at",
+        "independence_conflicts",
+    )
 
     class Meta(ReferencedModel.Meta):
         verbose_name = _("audit")
