@@ -56,6 +56,10 @@ INSTALLED_APPS = [
     "aims.impact",
     "risks",
     "controls",
+    "aims.objectives",
+    "aims.competence",
+    "aims.communication",
+    "aims.documents",
     "audits",
 ]
 

@@ -1,0 +1,4 @@
+from aims.core.registry import registry
+
+app_name = "communication"
+urlpatterns = [*registry.urlpatterns("communication")]

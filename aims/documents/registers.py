@@ -1,0 +1,1 @@
+"""Registers of this app on the register machinery."""

@@ -1,0 +1,1 @@
+"""Management review (9.3): compiled inputs, decisions and actions, minutes."""

@@ -1,0 +1,1 @@
+"""Registers of this area on the register machinery."""

@@ -1,0 +1,3 @@
+"""URLs of this area's own pages (the registers' URLs come from the registry)."""
+
+urlpatterns = []
