@@ -261,6 +261,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "risks.tasks.send_expired_acceptances_to_review",
         "schedule": crontab(hour=6, minute=15),
     },
+    "document-review-reminders": {
+        "task": "aims.documents.tasks.send_document_review_reminders",
+        "schedule": crontab(hour=6, minute=35),
+    },
     "impact-reassessment-due": {
         "task": "aims.impact.tasks.flag_due_impact_assessments",
         "schedule": crontab(hour=6, minute=45),
@@ -273,6 +277,15 @@ CELERY_BEAT_SCHEDULE = {
     "incident-deadline-reminders": {
         "task": "audits.incidents.tasks.send_incident_deadline_reminders",
         "schedule": crontab(minute=10),
+    },
+    # Daily: a computed KPI stores its measurement the first day after its period ends, once.
+    "computed-kpi-measurements": {
+        "task": "aims.objectives.tasks.measure_computed_kpis",
+        "schedule": crontab(hour=5, minute=30),
+    },
+    "training-expiry-reminders": {
+        "task": "aims.competence.tasks.send_training_expiry_reminders",
+        "schedule": crontab(hour=7, minute=20),
     },
     "pending-mail": {
         "task": "aims.core.tasks.send_pending_mail",

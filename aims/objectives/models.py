@@ -120,6 +120,21 @@ class Status(models.TextChoices):
     NO_DATA = "no_data", _("No data")
 
 
+HIGHER, LOWER = Q(higher_is_better=True), Q(higher_is_better=False)
+# The status of a KPI's latest measurement as a query (on a queryset `with_latest()`).
+STATUS_QUERIES = {
+    Status.ON_TARGET: (HIGHER & Q(latest_value__gte=F("target")))
+    | (LOWER & Q(latest_value__lte=F("target"))),
+    Status.WARNING: (
+        HIGHER & Q(latest_value__lt=F("target"), latest_value__gte=F("warning_threshold"))
+    )
+    | (LOWER & Q(latest_value__gt=F("target"), latest_value__lte=F("warning_threshold"))),
+    Status.OFF_TARGET: (HIGHER & Q(latest_value__lt=F("warning_threshold")))
+    | (LOWER & Q(latest_value__gt=F("warning_threshold"))),
+    Status.NO_DATA: Q(latest_value__isnull=True),
+}
+
+
 def latest_measurement(field):
     return Subquery(
         Measurement.objects.filter(kpi=OuterRef("pk")).order_by("-period_start").values(field)[:1]
@@ -136,10 +151,7 @@ class KPIQuerySet(RestrictedQuerySet):
 
     def off_target(self):
         """KPIs whose latest measurement is beyond the warning threshold."""
-        return self.with_latest().filter(
-            Q(higher_is_better=True, latest_value__lt=F("warning_threshold"))
-            | Q(higher_is_better=False, latest_value__gt=F("warning_threshold"))
-        )
+        return self.with_latest().filter(STATUS_QUERIES[Status.OFF_TARGET])
 
     def entered(self):
         return self.filter(kind=KPI.Kind.ENTERED)
@@ -323,6 +335,12 @@ class Measurement(TrackedModel):
     @property
     def status(self):
         return self.kpi.status(self)
+
+    @property
+    def lock_reason(self):
+        if self.kpi.is_computed:
+            return _("The portal computes this measurement; it is not changed by hand.")
+        return ""
 
     def clean(self):
         if self.period_start and self.period_end and self.period_end < self.period_start:

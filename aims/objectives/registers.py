@@ -1,1 +1,42 @@
-"""Registers of this app on the register machinery."""
+"""The objectives registers on the register machinery."""
+
+from aims.core.registry import registry
+from aims.objectives import filters, forms, tables
+from aims.objectives.attention import kpis_off_target_panel, objectives_attention
+from aims.objectives.models import KPI, AIObjective, Measurement
+from aims.objectives.views import aiobjective_detail_context, kpi_detail_context
+
+registry.register(
+    AIObjective,
+    table=tables.AIObjectiveTable,
+    filterset=filters.AIObjectiveFilterSet,
+    form=forms.AIObjectiveForm,
+    search_fields=("reference", "title", "target", "actions"),
+    area="context",
+    url_prefix="ai-objectives",
+    extra_context=aiobjective_detail_context,
+    bulk_fields=("owner", "due_date", "status"),
+)
+registry.register(
+    KPI,
+    table=tables.KPITable,
+    filterset=filters.KPIFilterSet,
+    form=forms.KPIForm,
+    search_fields=("reference", "name", "definition"),
+    area="audits",
+    url_prefix="kpis",
+    extra_context=kpi_detail_context,
+    bulk_fields=("owner", "frequency"),
+)
+registry.register(
+    Measurement,
+    table=tables.MeasurementTable,
+    filterset=filters.MeasurementFilterSet,
+    form=forms.MeasurementForm,
+    search_fields=("kpi__reference", "kpi__name", "comment"),
+    area="audits",
+    url_prefix="measurements",
+    in_menu=False,  # read and added on each KPI's page
+)
+registry.attention(objectives_attention)
+registry.panel(kpis_off_target_panel)
