@@ -1,0 +1,93 @@
+"""What about management reviews needs attention: the dashboard (overdue actions, the next
+review), My work (actions a user owns, minutes to submit) and the reminders of overdue
+actions."""
+
+from django.conf import settings
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import urlencode
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from aims.core.notifications import remind_once
+from aims.core.permissions import can
+from aims.core.work import Item, work
+from audits.models import ManagementReview, ReviewAction
+
+REVIEW_ACTIONS = gettext_lazy("Management review actions you own")
+MINUTES = gettext_lazy("Management review minutes to submit")
+
+
+def overdue_url():
+    return f"{reverse('audits:reviewaction_list')}?{urlencode({'overdue': 'yes'})}"
+
+
+def next_review(user):
+    """The next planned review: one in draft with a date from today on."""
+    return (
+        ManagementReview.objects.restrict(user)
+        .filter(status=ManagementReview.Status.DRAFT, date__gte=timezone.localdate())
+        .order_by("date", "pk")
+        .first()
+    )
+
+
+def review_attention(user):
+    if not can(user, "view", ReviewAction):
+        return
+    if count := ReviewAction.objects.restrict(user).overdue().count():
+        yield (
+            _("%(count)d management review actions are overdue.") % {"count": count},
+            overdue_url(),
+        )
+
+
+def review_panel(request):
+    user = request.user
+    if not can(user, "view", ManagementReview):
+        return ""
+    return render_to_string(
+        "audits/review_panel.html",
+        {
+            "overdue": ReviewAction.objects.restrict(user).overdue().count(),
+            "overdue_url": overdue_url(),
+            "next_review": next_review(user),
+        },
+        request=request,
+    )
+
+
+@work.register
+def review_work(user):
+    actions = ReviewAction.objects.restrict(user).open().filter(owner=user)
+    for action in actions.select_related("review"):
+        yield Item(REVIEW_ACTIONS, str(action), action.get_absolute_url(), action.due_date)
+    drafts = ManagementReview.objects.restrict(user).filter(
+        status=ManagementReview.Status.DRAFT, minute_taker=user
+    )
+    for review in drafts:
+        yield Item(MINUTES, str(review), review.get_absolute_url(), review.date)
+
+
+def remind_overdue_review_actions():
+    """Daily sweep: each overdue action is reminded to its owner and the review's chair once
+    per due date; returns how many reminders went out now."""
+    sent = 0
+    for action in ReviewAction.objects.overdue().select_related("owner", "review__chair"):
+        sent += remind_once(
+            key=f"review-action-overdue:{action.pk}:{action.due_date}",
+            recipients=[action.owner, action.review.chair],
+            subject=_("Management review action overdue: %(action)s") % {"action": action},
+            body=_(
+                "The action “%(title)s” of the management review %(review)s was due on "
+                "%(date)s and is not done yet.\n\n%(url)s"
+            )
+            % {
+                "title": action.title,
+                "review": action.review.reference,
+                "date": action.due_date,
+                "url": settings.PORTAL_URL + action.get_absolute_url(),
+            },
+        )
+    return sent
