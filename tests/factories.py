@@ -540,3 +540,177 @@ class ChecklistImportFactory(factory.django.DjangoModelFactory):
 
 
 REGISTER_FACTORIES[audits.ChecklistImport] = ChecklistImportFactory
+
+
+# Communication ----------------------------------------------------------------------------
+from aims.communication import models as communication  # noqa: E402
+
+
+class CommunicationPlanItemFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = communication.CommunicationPlanItem
+
+    title = factory.Sequence(lambda n: f"Communication {n}")
+    frequency = communication.CommunicationPlanItem.Frequency.QUARTERLY
+    channel = communication.Channel.EMAIL
+    audience_other = "All staff"
+
+
+class CommunicationRecordFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = communication.CommunicationRecord
+
+    subject = factory.Sequence(lambda n: f"Briefing {n}")
+    plan_item = factory.SubFactory(CommunicationPlanItemFactory)
+    channel = communication.Channel.MEETING
+    audience = "Claims handlers"
+
+
+REGISTER_FACTORIES[communication.CommunicationPlanItem] = CommunicationPlanItemFactory
+REGISTER_FACTORIES[communication.CommunicationRecord] = CommunicationRecordFactory
+
+
+# Documents --------------------------------------------------------------------------------
+from aims.documents import models as documents  # noqa: E402
+
+
+class ControlledDocumentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = documents.ControlledDocument
+
+    title = factory.Sequence(lambda n: f"Procedure {n}")
+    doc_type = documents.ControlledDocument.Type.PROCEDURE
+    owner = factory.SubFactory(UserFactory)
+
+
+REGISTER_FACTORIES[documents.ControlledDocument] = ControlledDocumentFactory
+
+
+# Competence -------------------------------------------------------------------------------
+from aims.competence import models as competence  # noqa: E402
+
+
+class CompetenceRequirementFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = competence.CompetenceRequirement
+
+    title = factory.Sequence(lambda n: f"Human-oversight training {n}")
+    satisfied_by = factory.Sequence(lambda n: f"Oversight course {n}")
+    validity_months = 24
+
+
+class PersonFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = competence.Person
+
+    name = factory.Sequence(lambda n: f"Operator {n}")
+    email = factory.Sequence(lambda n: f"operator{n}@example.com")
+    unit = "Claims"
+
+
+class TrainingRecordFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = competence.TrainingRecord
+
+    person = factory.SubFactory(PersonFactory)
+    course = factory.Sequence(lambda n: f"AI literacy basics {n}")
+    completed_on = factory.LazyFunction(lambda: timezone.localdate() - datetime.timedelta(30))
+    provider = "Academy"
+
+
+class TrainingImportFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = competence.TrainingImport
+
+    uploaded_by = factory.SubFactory(UserFactory)
+    file = factory.django.FileField(
+        filename="training.csv",
+        data=b"E-Mail;Schulung;Datum\na@example.com;KI-Kompetenz;2026-01-05\n",
+    )
+    file_name = "training.csv"
+    sha256 = "0" * 64
+
+
+REGISTER_FACTORIES[competence.CompetenceRequirement] = CompetenceRequirementFactory
+REGISTER_FACTORIES[competence.Person] = PersonFactory
+REGISTER_FACTORIES[competence.TrainingRecord] = TrainingRecordFactory
+REGISTER_FACTORIES[competence.TrainingImport] = TrainingImportFactory
+
+
+# Objectives -------------------------------------------------------------------------------
+from aims.objectives import models as objectives  # noqa: E402
+
+
+class AIObjectiveFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = objectives.AIObjective
+
+    title = factory.Sequence(lambda n: f"Fair claims triage {n}")
+    annex_c_objective = "fairness"
+    target = "Approval rates differ by at most 5 points between groups"
+    actions = "Quarterly bias tests"
+    owner = factory.SubFactory(UserFactory)
+    due_date = factory.LazyFunction(lambda: timezone.localdate() + datetime.timedelta(180))
+    evaluation = "The AI officer reviews the bias tests each quarter"
+
+
+class KPIFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = objectives.KPI
+
+    name = factory.Sequence(lambda n: f"Model accuracy {n}")
+    definition = "Share of correct triage decisions in the sample"
+    unit = "%"
+    target = 95
+    warning_threshold = 90
+    owner = factory.SubFactory(UserFactory)
+
+
+class MeasurementFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = objectives.Measurement
+
+    kpi = factory.SubFactory(KPIFactory)
+    period_start = datetime.date(2026, 1, 1)
+    period_end = datetime.date(2026, 1, 31)
+    value = 96
+
+
+REGISTER_FACTORIES[objectives.AIObjective] = AIObjectiveFactory
+REGISTER_FACTORIES[objectives.KPI] = KPIFactory
+REGISTER_FACTORIES[objectives.Measurement] = MeasurementFactory
+
+
+# Management review ------------------------------------------------------------------------
+class ManagementReviewFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = audits.ManagementReview
+
+    title = factory.Sequence(lambda n: f"Management review {n}")
+    date = factory.LazyFunction(lambda: timezone.localdate() + datetime.timedelta(30))
+    chair = factory.SubFactory(UserFactory)
+    minute_taker = factory.SubFactory(UserFactory)
+
+
+class ReviewDecisionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = audits.ReviewDecision
+
+    review = factory.SubFactory(ManagementReviewFactory)
+    category = audits.ReviewDecision.Category.RESOURCES
+    text = factory.Sequence(lambda n: f"Fund a second model validator {n}")
+
+
+class ReviewActionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = audits.ReviewAction
+
+    review = factory.SubFactory(ManagementReviewFactory)
+    title = factory.Sequence(lambda n: f"Hire a validator {n}")
+    owner = factory.SubFactory(UserFactory)
+    due_date = factory.LazyFunction(lambda: timezone.localdate() + datetime.timedelta(60))
+
+
+REGISTER_FACTORIES[audits.ManagementReview] = ManagementReviewFactory
+REGISTER_FACTORIES[audits.ReviewDecision] = ReviewDecisionFactory
+REGISTER_FACTORIES[audits.ReviewAction] = ReviewActionFactory
