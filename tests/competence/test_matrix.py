@@ -48,9 +48,7 @@ def operator(operators_training):
 
 
 @pytest.mark.django_db
-def test_a_current_record_of_an_accepted_course_holds_the_requirement(
-    operators_training, operator
-):
+def test_a_current_record_of_an_accepted_course_holds_the_requirement(operators_training, operator):
     requirement, _system = operators_training
     TrainingRecordFactory(person=operator, course="oversight COURSE", completed_on=date(2026, 1, 5))
     assert state(operator, requirement) == HELD
