@@ -270,6 +270,9 @@ class KPI(ReferencedModel):
 
     @property
     def latest_measurement(self):
+        if "measurements" in getattr(self, "_prefetched_objects_cache", {}):
+            # A list prefetched them: no query a row.
+            return max(self.measurements.all(), key=lambda m: m.period_start, default=None)
         return self.measurements.order_by("-period_start").first()
 
     def period_due(self, today=None):

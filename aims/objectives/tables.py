@@ -47,6 +47,8 @@ class AIObjectiveTable(RegisterTable):
 
 
 class KPITable(RegisterTable):
+    # The status of pages that list KPIs without the latest value annotated (bulk edit).
+    prefetch = ("measurements",)
     reference = tables.Column(linkify=True)
     name = tables.Column(linkify=True)
     latest_value = tables.Column(verbose_name=_("latest value"))
