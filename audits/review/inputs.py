@@ -55,6 +55,15 @@ def user_name(user):
     return str(user) if user else ""
 
 
+def record_label(historical):
+    """The entry as it read then, from the history row alone (building the instance of a
+    model with many-to-many history costs a query a row)."""
+    if reference := getattr(historical, "reference", ""):
+        title = getattr(historical, "title", "") or getattr(historical, "name", "")
+        return f"{reference} {title}".strip()
+    return getattr(historical, "subject", "") or str(historical.id)
+
+
 def history_changes(models, start, end):
     """Every created, changed and deleted entry of `models` in the period: one query for the
     history and one for the entries that still exist, per model."""
@@ -73,7 +82,7 @@ def history_changes(models, start, end):
         rows += [
             {
                 "kind": str(model._meta.verbose_name),
-                "record": str(h.instance),
+                "record": record_label(h),
                 "change": CHANGE_KINDS[h.history_type],
                 "who": user_name(h.history_user),
                 "when": when(h.history_date),
