@@ -172,23 +172,16 @@ def management_reviews(user):
     ManagementReview = model("audits.ManagementReview")
     if ManagementReview is None:
         return
-    for review in ManagementReview.objects.restrict(user).filter(status="closed"):
-        day = next(
-            (
-                getattr(review, name)
-                for name in ("date", "held_on", "review_date")
-                if hasattr(review, name)
-            ),
-            None,
-        )
+    closed = ManagementReview.objects.restrict(user).filter(status=ManagementReview.Status.CLOSED)
+    for review in closed:
         yield Record(
             "review",
             review.reference,
-            getattr(review, "title", "") or str(review),
+            review.title,
             "",
-            as_date(day),
+            review.date,
             review.get_status_display(),
-            getattr(review, "snapshot_sha256", "") or "",
+            review.snapshot_sha256,
             review.get_absolute_url(),
             url_or_blank("audits:managementreview_minutes_pdf", review.pk),
         )

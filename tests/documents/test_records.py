@@ -15,6 +15,7 @@ from tests.factories import (
     AIPolicyFactory,
     AuditFactory,
     ImpactAssessmentFactory,
+    ManagementReviewFactory,
     SoAVersionFactory,
     UserFactory,
 )
@@ -41,7 +42,12 @@ def one_record_of_each_kind(author, approver):
         "soa": str(SoAVersionFactory()),
         "impact": decided_assessment().reference,
         "audit": AuditFactory(status="reported").reference,
+        "review": closed_review().reference,
     }
+
+
+def closed_review():
+    return ManagementReviewFactory(status="closed", snapshot_sha256="b" * 64)
 
 
 def undecided_records(author):
@@ -49,6 +55,7 @@ def undecided_records(author):
     AIPolicyFactory()
     ImpactAssessmentFactory()
     AuditFactory()
+    ManagementReviewFactory()
 
 
 def keys(records):
@@ -95,6 +102,8 @@ def test_the_page_shows_the_records_with_hash_and_report_link(
     assert "aaaaaaaaaaaa" in page  # the assessment decision's SHA-256, shortened
     audit = apps.get_model("audits.Audit").objects.get()
     assert reverse("audits:audit_report_pdf", args=[audit.pk]) in page
+    review = apps.get_model("audits.ManagementReview").objects.get()
+    assert reverse("audits:managementreview_minutes_pdf", args=[review.pk]) in page
 
 
 def test_the_page_filters_by_kind_and_ignores_an_unknown_kind(
@@ -107,7 +116,7 @@ def test_the_page_filters_by_kind_and_ignores_an_unknown_kind(
     everything = client.get(reverse("documents:records"), {"kind": "nonsense"})
 
     assert [r.kind for r in only_audits.context["page"]] == ["audit"]
-    assert len(everything.context["page"]) == 5
+    assert len(everything.context["page"]) == 6
 
 
 def test_the_index_is_paginated(client, settings, compliance_officer, auditor):
@@ -143,5 +152,6 @@ def test_the_index_costs_the_same_queries_for_one_and_many_records_of_each_kind(
         SoAVersionFactory()
         decided_assessment()
         AuditFactory(status="closed")
+        closed_review()
 
     assert index_queries(client) == few
