@@ -5,6 +5,7 @@ improvement, the audit closes once they are raised, and incidents follow on thei
 from audits.incidents import demo as incidents
 from audits.internal import demo as internal
 from audits.nonconformities import demo as nonconformities
+from audits.review import demo as review
 
 
 def seed(users):
@@ -12,3 +13,4 @@ def seed(users):
     nonconformities.seed(users, audit)
     internal.finish(users, audit)
     incidents.seed(users)
+    review.seed(users)
