@@ -94,6 +94,23 @@ class ControlledDocumentApproval(Approval):
     def content(self, document):
         return snapshot(document)
 
+    def parts(self, document):
+        revision = document.revision
+        if revision is None:
+            return [(_("File"), [])]
+        return [
+            (
+                _("File"),
+                [
+                    [
+                        (_("file name"), revision.file_name),
+                        (_("revision"), revision.number),
+                        ("SHA-256", revision.sha256),
+                    ]
+                ],
+            )
+        ]
+
     def authors(self, document):
         return content_authors(document.history.all()) | file_uploaders(document)
 

@@ -10,7 +10,7 @@ from datetime import date, datetime
 
 from django.apps import apps
 from django.db.models import Prefetch
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
@@ -54,13 +54,6 @@ def as_date(value):
     if isinstance(value, datetime):
         return timezone.localdate(value)
     return value
-
-
-def url_or_blank(name, pk):
-    try:
-        return reverse(name, args=[pk])
-    except NoReverseMatch:
-        return ""
 
 
 def documents(user):
@@ -164,7 +157,7 @@ def audits(user):
             audit.get_status_display(),
             "",
             audit.get_absolute_url(),
-            url_or_blank("audits:audit_report_pdf", audit.pk),
+            reverse("audits:audit_report_pdf", args=[audit.pk]),
         )
 
 
@@ -183,7 +176,7 @@ def management_reviews(user):
             review.get_status_display(),
             review.snapshot_sha256,
             review.get_absolute_url(),
-            url_or_blank("audits:managementreview_minutes_pdf", review.pk),
+            reverse("audits:managementreview_minutes_pdf", args=[review.pk]),
         )
 
 
