@@ -32,6 +32,7 @@ class KPIFilterSet(RegisterFilterSet):
 
     def __init__(self, data=None, queryset=None, **kwargs):
         # Every row shows its latest value and status: one subquery, not a query per row.
+        queryset = KPI.objects.all() if queryset is None else queryset
         super().__init__(data, queryset=queryset.with_latest(), **kwargs)
 
     def filter_status(self, queryset, name, value):

@@ -159,3 +159,44 @@ def test_lists_cost_the_same_queries_for_one_row_and_fifty(client, compliance_of
     rows(49)
     assert queries() == one
     print(f"PIN {model} {one}")
+
+
+def test_a_computed_kpi_takes_unit_and_direction_from_its_figure(client, compliance_officer):
+    client.force_login(compliance_officer)
+    response = client.post(
+        reverse("objectives:kpi_add"),
+        {
+            "name": "Serious incidents",
+            "definition": "Serious incidents the organization became aware of in the month.",
+            "kind": KPI.Kind.COMPUTED,
+            "computed": "serious_incidents",
+            "unit": "%",
+            "higher_is_better": "on",
+            "target": "0",
+            "warning_threshold": "1",
+            "frequency": "monthly",
+            "owner": compliance_officer.pk,
+        },
+    )
+    assert response.status_code == 302
+    kpi = KPI.objects.get()
+    assert (kpi.unit, kpi.higher_is_better, kpi.reference) == ("", False, "KPI-01")
+
+
+def test_the_kpi_pages_render_in_german(client, compliance_officer):
+    kpi = KPIFactory()
+    MeasurementFactory(kpi=kpi, value="93.5")
+    client.force_login(compliance_officer)
+    client.cookies["django_language"] = "de"
+    for url in (
+        kpi.get_absolute_url(),
+        reverse("objectives:kpi_list"),
+        reverse("objectives:kpi_list") + "?current_status=warning",
+        reverse("objectives:measurement_list"),
+        reverse("objectives:aiobjective_list"),
+    ):
+        assert client.get(url, HTTP_ACCEPT_LANGUAGE="de").status_code == 200
+    listed = client.get(reverse("objectives:kpi_list") + "?current_status=warning")
+    assert kpi.reference in listed.content.decode()
+    off = client.get(reverse("objectives:kpi_list") + "?current_status=off_target")
+    assert kpi.reference not in off.content.decode()
