@@ -9,7 +9,7 @@ from django.template.loader import render_to_string
 from django.utils.formats import date_format, number_format
 
 WIDTH, HEIGHT = 640, 240
-LEFT, RIGHT, TOP, BOTTOM = 64, 16, 16, 44
+LEFT, RIGHT, TOP, BOTTOM = 64, 28, 16, 44  # room for the last date label
 PLOT_WIDTH, PLOT_HEIGHT = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
 MAX_DATE_LABELS = 12
 # Colours as attributes, not CSS, so the drawing looks the same in a PDF.
