@@ -2,7 +2,9 @@
 audit, its nonconformities and incidents; seeding twice changes nothing."""
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.core.management import call_command
+from django.urls import reverse
 
 from aims.core.digests import canonical_sha256
 from audits.models import (
@@ -44,3 +46,17 @@ def test_the_demo_review_is_closed_with_inputs_matching_the_demo_audit_and_incid
     review.refresh_from_db()
     assert review.snapshot_sha256 == frozen
     assert ManagementReview.objects.count() == 2
+
+
+def test_the_demo_review_page_shows_the_approved_inputs_and_the_auditor_gets_the_minutes(client):
+    call_command("seed_demo")
+    review = ManagementReview.objects.get(title="Management review 2026")
+    open_nc = Nonconformity.objects.open().first()
+    client.force_login(get_user_model().objects.get(username="auditor"))
+    page = client.get(review.get_absolute_url()).content.decode()
+    assert "Inputs to the review" in page
+    assert review.snapshot_sha256 in page
+    if open_nc is not None:
+        assert open_nc.reference in page
+    response = client.get(reverse("audits:managementreview_minutes_pdf", args=[review.pk]))
+    assert response.status_code == 200 and response.content.startswith(b"%PDF-")
