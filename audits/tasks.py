@@ -2,3 +2,4 @@
 
 from audits.incidents.tasks import *  # noqa: F403
 from audits.nonconformities.tasks import *  # noqa: F403
+from audits.review.tasks import *  # noqa: F403

@@ -21,9 +21,9 @@ NEXT_TITLE = "Management review 2027"
 
 def seed(users):
     officer, chair = users[COMPLIANCE_OFFICER], users[AI_OFFICER]
-    # Held in December 2026, but never after the day the demo is seeded: the inputs it
-    # compiles are the records seeded just before.
-    held = min(timezone.localdate(), date(2026, 12, 10))
+    # Held on the day the demo is seeded: the inputs it compiles are the records seeded just
+    # before, whenever that is.
+    held = timezone.localdate()
     review = ensure(
         ManagementReview,
         {"title": TITLE},

@@ -54,6 +54,7 @@ EXPECTED_FOR = {
     # permissions); the factory's audit has no team.
     "audit": {**EXPECTED, "internal_auditor": READ_ADD},
     "checklistimport": RECORDS,  # written by the checklist import wizard only
+    "trainingimport": RECORDS,  # written by the training import wizard only
 }
 
 

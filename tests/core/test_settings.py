@@ -120,3 +120,14 @@ def test_evidence_stays_in_the_private_folder_by_default(tmp_path):
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip().splitlines()[-1] == str(tmp_path / "private")
+
+
+def test_every_scheduled_sweep_names_a_task_the_worker_knows():
+    from django.conf import settings
+
+    from aims import celery_app
+
+    celery_app.loader.import_default_modules()
+    scheduled = {entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()}
+    assert "audits.review.tasks.send_review_action_reminders" in scheduled
+    assert scheduled <= set(celery_app.tasks)
