@@ -28,6 +28,7 @@ def seed(users):
         ManagementReview,
         {"title": TITLE},
         {
+            "reference": "MR-2026-1",  # the review of 2026, even when seeded later
             "date": held,
             "period_start": date(2026, 1, 1),
             "chair": chair,
