@@ -4,6 +4,7 @@ import pytest
 from celery.contrib.testing.worker import start_worker
 from django.conf import settings as django_settings
 from django.forms import model_to_dict
+from django.utils import translation
 
 from aims import celery_app
 from aims.core import roles
@@ -116,6 +117,14 @@ def editor(make_user):
         return make_user(persona)
 
     return editor_of
+
+
+@pytest.fixture(autouse=True)
+def english_by_default():
+    """A request in German leaves German active in its thread: every test starts in English."""
+    translation.activate("en")
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture(autouse=True)
