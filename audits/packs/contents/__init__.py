@@ -1,0 +1,1 @@
+"""Pack sections, one module per area; see audits/packs/sections.py."""
