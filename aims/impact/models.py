@@ -8,6 +8,7 @@ from django.db.models import Q
 from django.utils.functional import cached_property
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from aims.core.models import ReferencedModel, TrackedModel
 from aims.core.permissions import RestrictedQuerySet
@@ -412,6 +413,9 @@ class DecisionCondition(models.Model):
         related_name="+",
     )
     met_note = models.TextField(_("how it was met"), max_length=LONG_TEXT, blank=True)
+
+    # Who recorded a condition as met, and when, stays on record.
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("condition")

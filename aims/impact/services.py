@@ -185,7 +185,7 @@ def decision_condition_meet(*, condition, user, met_on, evidence=None, note=""):
             )
         condition.met_on, condition.met_by = met_on, user
         condition.evidence, condition.met_note = evidence, note
-        condition.save()
+        workflow_save(condition, user)
         decision = condition.decision
         notify(
             recipients=[decision.decided_by],
