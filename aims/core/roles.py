@@ -45,9 +45,24 @@ READ_ONLY_RECORDS = {role: READ for role in DEFAULT_RULES}
 # Owners of an object get these object permissions on it (django-guardian), whatever their role.
 OWNER_ACTIONS = ("view", "change")
 
-# Permissions outside the registers: administrators manage user accounts.
+# Who may ask for an audit pack (it holds only what its requester may see).
+REQUEST_AUDIT_PACK = "audits.add_auditpack"
+
+# Permissions outside the registers: administrators manage user accounts; the readers of the
+# AIMS request audit packs.
 EXTRA_PERMISSIONS = {
-    ADMINISTRATOR: ("core.view_user", "core.add_user", "core.change_user", "auth.view_group"),
+    ADMINISTRATOR: (
+        "core.view_user",
+        "core.add_user",
+        "core.change_user",
+        "auth.view_group",
+        REQUEST_AUDIT_PACK,
+    ),
+    COMPLIANCE_OFFICER: (REQUEST_AUDIT_PACK,),
+    AI_OFFICER: (REQUEST_AUDIT_PACK,),
+    SYSTEM_OWNER: (REQUEST_AUDIT_PACK,),
+    AUDITOR: (REQUEST_AUDIT_PACK,),
+    INTERNAL_AUDITOR: (REQUEST_AUDIT_PACK,),
 }
 
 
