@@ -42,15 +42,17 @@ def workflow_save(obj, user=None, reason=WORKFLOW):
         del obj._history_user, obj._change_reason
 
 
-def make_current(obj, *, status, retired, user, clash):
+def make_current(obj, *, status, retired, user, clash, scope=None):
     """Give `obj` the status only one record may hold (the approved policy, the active
-    criteria); the record holding it retires. The unique constraint on that status decides
-    between two decisions at the same moment: the second is refused with `clash`."""
+    criteria); the record holding it retires. `scope` (field lookups) delimits the records
+    among which one is current when that is not the whole table: the versions of one document
+    reference. The unique constraint on that status decides between two decisions at the same
+    moment: the second is refused with `clash`."""
     model = type(obj)
     try:
         with transaction.atomic():
             for previous in model._default_manager.select_for_update(of=("self",)).filter(
-                status=status
+                status=status, **(scope or {})
             ):
                 previous.status = retired
                 workflow_save(previous, user)

@@ -7,12 +7,18 @@ does not decide on it either.
 """
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from aims.core.approvals import Approval, approvals, content_authors, field_content, workflow_save
+from aims.core.approvals import (
+    Approval,
+    approvals,
+    content_authors,
+    field_content,
+    make_current,
+    workflow_save,
+)
 from aims.core.dates import add_months
 from aims.core.digests import canonical_sha256
 from aims.documents.models import ControlledDocument
@@ -54,25 +60,6 @@ def file_uploaders(document):
         .exclude(uploaded_by=None)
         .values_list("uploaded_by_id", flat=True)
     )
-
-
-def make_current_version(document, *, user):
-    """Approve `document`; the version of the same reference approved before it retires. The
-    unique constraint decides between two approvals at the same moment."""
-    try:
-        with transaction.atomic():
-            for previous in ControlledDocument.objects.select_for_update(of=("self",)).filter(
-                reference=document.reference, status=Status.APPROVED
-            ):
-                previous.status = Status.RETIRED
-                workflow_save(previous, user)
-            document.status = Status.APPROVED
-            workflow_save(document, user)
-    except IntegrityError:
-        raise ValidationError(
-            _("Another version was approved at the same moment. Reload and check.")
-        ) from None
-    return document
 
 
 class ControlledDocumentApproval(Approval):
@@ -138,7 +125,14 @@ class ControlledDocumentApproval(Approval):
         document.approved_snapshot = frozen
         document.approved_sha256 = canonical_sha256(frozen)
         document.next_review = add_months(today, document.review_months)
-        return make_current_version(document, user=user)
+        return make_current(
+            document,
+            status=Status.APPROVED,
+            retired=Status.RETIRED,
+            user=user,
+            clash=_("Another version was approved at the same moment. Reload and check."),
+            scope={"reference": document.reference},
+        )
 
 
 DOCUMENT = approvals.register(ControlledDocumentApproval())

@@ -110,6 +110,26 @@ def test_approving_a_new_version_retires_the_one_approved_before(compliance_offi
     assert (first.status, draft.status) == (Status.RETIRED, Status.APPROVED)
 
 
+def test_approving_a_version_leaves_the_other_documents_approved(
+    client, compliance_officer, ai_officer
+):
+    other = approved(compliance_officer, ai_officer, owner=compliance_officer)
+    first = approved(compliance_officer, ai_officer, owner=compliance_officer)
+    draft = services.controlled_document_new_version(document=first, user=compliance_officer)
+    services.controlled_document_submit(document=draft, user=compliance_officer)
+    services.controlled_document_decide(document=draft, user=ai_officer)
+
+    statuses = dict(ControlledDocument.objects.values_list("pk", "status"))
+    assert statuses == {
+        other.pk: Status.APPROVED,
+        first.pk: Status.RETIRED,
+        draft.pk: Status.APPROVED,
+    }
+    client.force_login(ai_officer)
+    page = client.get(other.get_absolute_url()).content.decode()
+    assert "Approved" in page and "Retired" not in page
+
+
 def test_only_one_version_of_a_document_is_in_preparation(compliance_officer, ai_officer):
     first = approved(compliance_officer, ai_officer, owner=compliance_officer)
     services.controlled_document_new_version(document=first, user=compliance_officer)
