@@ -54,6 +54,9 @@ class Register:
     # Rows per list page: 0 for the portal's REGISTER_PAGE_SIZE, None for all on one page (a
     # catalogue-sized register read as one document, such as the SoA).
     per_page: int | None = 0
+    # The entry's due dates, one `aims.core.reminders.Due` each: the reminder engine's hourly
+    # sweep reminds the people they name (see that module).
+    due: tuple = ()
 
     def templates(self, page):
         """The app's own template for a page (`risks/risk_detail.html`) before the generic one."""
@@ -108,9 +111,9 @@ class Register:
     def object_actions(self):
         """Actions on one entry; without a form an entry is a record: no edit page."""
         return (
-            ("detail", "edit", "delete", "history")
+            ("detail", "edit", "delete", "history", "pdf")
             if self.form
-            else ("detail", "delete", "history")
+            else ("detail", "delete", "history", "pdf")
         )
 
     def urlpatterns(self):
@@ -126,6 +129,7 @@ class Register:
             "edit": (f"{prefix}/<int:pk>/edit/", views.RegisterUpdateView),
             "delete": (f"{prefix}/<int:pk>/delete/", views.RegisterDeleteView),
             "history": (f"{prefix}/<int:pk>/history/", views.RegisterHistoryView),
+            "pdf": (f"{prefix}/<int:pk>/pdf/", views.RegisterPdfView),
         }
         if self.form is None:
             del routes["add"], routes["edit"]
