@@ -218,6 +218,10 @@ else:
         "OPTIONS": {"file_permissions_mode": 0o640},  # under MEDIA_ROOT
     }
 EVIDENCE_MAX_BYTES = int(env("AIMS_EVIDENCE_MAX_MB", "25")) * 1024 * 1024
+# An audit pack's render stops after this many seconds, and its PDF layout (a child process)
+# may use at most this much memory; either ends the pack as failed, with the reason.
+AIMS_PACK_TIME_LIMIT = int(env("AIMS_PACK_TIME_LIMIT", "600"))
+AIMS_PACK_MEMORY_MB = int(env("AIMS_PACK_MEMORY_MB", "2048"))
 # Stops reading an upload once a file passes the page's limit (aims/core/uploads.py).
 FILE_UPLOAD_HANDLERS = [
     "aims.core.uploads.LimitedUploadHandler",
@@ -297,6 +301,8 @@ CELERY_BEAT_SCHEDULE = {
     },
 }
 REVIEW_REMINDER_DAYS = int(env("AIMS_REVIEW_REMINDER_DAYS", "30"))
+# Overdue for longer than this many days: the reminder engine escalates to the compliance officers.
+AIMS_REMINDER_GRACE_DAYS = int(env("AIMS_REMINDER_GRACE_DAYS", "14"))
 
 DJANGO_TABLES2_TEMPLATE = "components/table.html"
 REGISTER_PAGE_SIZE = 25

@@ -56,10 +56,15 @@ def stylesheet():
     )
 
 
-def html_to_pdf(html):
-    return HTML(string=html, base_url=BASE_URL, url_fetcher=ProjectFilesFetcher()).write_pdf(
+def html_to_document(html):
+    """The laid-out pages of `html` (their number is `len(document.pages)`), to write as a PDF."""
+    return HTML(string=html, base_url=BASE_URL, url_fetcher=ProjectFilesFetcher()).render(
         stylesheets=[stylesheet()]
     )
+
+
+def html_to_pdf(html):
+    return html_to_document(html).write_pdf()
 
 
 def render_pdf(template_name, context):
