@@ -295,6 +295,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "aims.competence.tasks.send_training_expiry_reminders",
         "schedule": crontab(hour=7, minute=20),
     },
+    # The reminder engine: what every register declares due (aims/core/reminders.py).
+    "review-reminders": {
+        "task": "aims.core.tasks.send_review_reminders",
+        "schedule": crontab(minute=5),
+    },
     "pending-mail": {
         "task": "aims.core.tasks.send_pending_mail",
         "schedule": crontab(minute="*/5"),

@@ -15,7 +15,43 @@ from aims.core.permissions import RestrictedQuerySet
 
 
 class User(AbstractUser):
-    """A portal user; roles are groups (see core.roles)."""
+    """A portal user; roles are groups (see core.roles). The user's own preferences say how
+    reminders reach them and in which language the portal writes to them."""
+
+    class DigestFrequency(models.TextChoices):
+        DAILY = "daily", _("daily")
+        WEEKLY = "weekly", _("weekly")
+
+    class Weekday(models.IntegerChoices):
+        MONDAY = 0, _("Monday")
+        TUESDAY = 1, _("Tuesday")
+        WEDNESDAY = 2, _("Wednesday")
+        THURSDAY = 3, _("Thursday")
+        FRIDAY = 4, _("Friday")
+        SATURDAY = 5, _("Saturday")
+        SUNDAY = 6, _("Sunday")
+
+    email_reminders = models.BooleanField(
+        _("reminders by e-mail"),
+        default=True,
+        help_text=_("Off: reminders reach you only in the portal, under the bell."),
+    )
+    digest_frequency = models.CharField(
+        _("reminder digest"),
+        max_length=10,
+        choices=DigestFrequency.choices,
+        default=DigestFrequency.DAILY,
+    )
+    digest_weekday = models.PositiveSmallIntegerField(
+        _("weekday of the weekly digest"), choices=Weekday.choices, default=Weekday.MONDAY
+    )
+    language = models.CharField(
+        _("language"),
+        max_length=10,
+        choices=settings.LANGUAGES,
+        default=settings.LANGUAGE_CODE,
+        help_text=_("The language of the e-mails the portal sends you."),
+    )
 
     class Meta(AbstractUser.Meta):
         swappable = "AUTH_USER_MODEL"
@@ -165,6 +201,8 @@ class OutgoingMail(models.Model):
     )
     subject = models.CharField(_("subject"), max_length=500)
     body = models.TextField(_("body"))
+    # Sent as the HTML alternative of the plain-text body when given.
+    html_body = models.TextField(_("HTML body"), blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     claimed_at = models.DateTimeField(_("being sent since"), null=True, blank=True)
     attempts = models.PositiveIntegerField(_("attempts"), default=0)
@@ -184,6 +222,83 @@ class OutgoingMail(models.Model):
 
     def __str__(self):
         return f"{self.key} → {self.recipient}"
+
+
+class Digest(models.Model):
+    """The reminder digest of one user for one day: at most one per user and day."""
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="digests"
+    )
+    day = models.DateField(_("day"))
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("reminder digest")
+        verbose_name_plural = _("reminder digests")
+        constraints = [
+            models.UniqueConstraint(fields=["recipient", "day"], name="one_digest_per_user_and_day")
+        ]
+
+    def __str__(self):
+        return f"{self.day} → {self.recipient}"
+
+    @property
+    def key(self):
+        """The key of its e-mail in the outbox."""
+        return f"digest:{self.recipient_id}:{self.day.isoformat()}"
+
+
+class Reminder(models.Model):
+    """One reminder of one due date of one entry to one person at one stage (due soon, due
+    today, overdue, escalated); the unique constraint makes every reminder idempotent. It waits
+    for the recipient's next digest (`digest` empty until then)."""
+
+    class Stage(models.TextChoices):
+        SOON = "soon", _("due soon")
+        TODAY = "today", _("due today")
+        OVERDUE = "overdue", _("overdue")
+        ESCALATED = "escalated", _("overdue, escalated")
+
+    # The due declaration: "<register label>:<name>", e.g. "risks.risk:next_review".
+    key = models.CharField(_("due date"), max_length=200)
+    content_type = models.ForeignKey(
+        "contenttypes.ContentType", on_delete=models.CASCADE, related_name="+"
+    )
+    object_id = models.PositiveBigIntegerField()
+    due_on = models.DateField(_("due on"))
+    stage = models.CharField(_("stage"), max_length=10, choices=Stage.choices)
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reminders"
+    )
+    # What the entry was called and where it lives when the reminder was made: the digest
+    # lists it even if the entry has changed or gone since.
+    title = models.CharField(_("title"), max_length=500)
+    url = models.CharField(_("link"), max_length=300, blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    digest = models.ForeignKey(
+        Digest,
+        verbose_name=_("digest"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="reminders",
+    )
+
+    class Meta:
+        verbose_name = _("reminder")
+        verbose_name_plural = _("reminders")
+        ordering = ["due_on", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["key", "content_type", "object_id", "due_on", "stage", "recipient"],
+                name="one_reminder_per_due_date_stage_and_recipient",
+            )
+        ]
+        indexes = [models.Index(fields=["recipient", "digest"], name="reminder_undigested")]
+
+    def __str__(self):
+        return f"{self.title} ({self.get_stage_display()}) → {self.recipient}"
 
 
 class ImportRecord(TrackedModel):

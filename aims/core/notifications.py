@@ -24,9 +24,10 @@ logger = logging.getLogger(__name__)
 CLAIM_EXPIRES = timedelta(minutes=15)
 
 
-def queue_mail(*, key, recipients, subject, body):
-    """Write a pending e-mail to every recipient with an address who has none under `key`;
-    return the recipients' rows under `key` that have not gone out yet."""
+def queue_mail(*, key, recipients, subject, body, html_body=""):
+    """Write a pending e-mail (plain text, and HTML when given) to every recipient with an
+    address who has none under `key`; return the recipients' rows under `key` that have not
+    gone out yet."""
     # A header must be one line; titles come from users.
     subject = " ".join(str(subject).split())[:500]
     users = [user for user in recipients if user is not None and user.email]
@@ -38,7 +39,12 @@ def queue_mail(*, key, recipients, subject, body):
     )
     users = [user for user in users if user.pk not in logged]
     OutgoingMail.objects.bulk_create(
-        [OutgoingMail(key=key, recipient=user, subject=subject, body=str(body)) for user in users],
+        [
+            OutgoingMail(
+                key=key, recipient=user, subject=subject, body=str(body), html_body=str(html_body)
+            )
+            for user in users
+        ],
         ignore_conflicts=True,  # queued before (sent or pending), or by another worker now
     )
     return OutgoingMail.objects.filter(key=key, recipient__in=users, sent_at__isnull=True)
@@ -60,7 +66,13 @@ def send_one(mail_id):
         return False
     outgoing = OutgoingMail.objects.select_related("recipient").get(pk=mail_id)
     try:
-        send_mail(outgoing.subject, outgoing.body, None, [outgoing.recipient.email])
+        send_mail(
+            outgoing.subject,
+            outgoing.body,
+            None,
+            [outgoing.recipient.email],
+            html_message=outgoing.html_body or None,
+        )
     except (OSError, smtplib.SMTPException) as error:
         logger.exception("E-mail %s not sent; the next sweep tries again", outgoing)
         OutgoingMail.objects.filter(pk=mail_id).update(

@@ -1,5 +1,5 @@
 """Tasks of the core: e-mail out of the pending queue (the one of a notification at once, all
-that is pending every few minutes)."""
+that is pending every few minutes) and the reminder engine's sweep."""
 
 import logging
 from contextlib import contextmanager
@@ -27,6 +27,14 @@ def send_notification_mail(*, key, user_ids, message=None, url=None):
         body = f"{message}\n\n{settings.PORTAL_URL}{url}"
         queue_mail(key=key, recipients=recipients, subject=message, body=body)
     return send_pending(OutgoingMail.objects.filter(key=key, recipient__in=user_ids))
+
+
+@shared_task
+def send_review_reminders():
+    """The reminder engine's hourly sweep (aims/core/reminders.py)."""
+    from aims.core.reminders import sweep
+
+    return vars(sweep())
 
 
 @shared_task

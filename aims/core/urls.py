@@ -1,6 +1,6 @@
 from django.urls import path
 
-from aims.core import mfa, saved_views, work
+from aims.core import mfa, preferences, saved_views, work
 from aims.core.views import DashboardView, notifications, notifications_read
 
 app_name = "core"
@@ -13,6 +13,9 @@ urlpatterns = [
     path("my-work/", work.my_work, name="my_work"),
     path("my-work/count/", work.my_work_count, name="my_work_count"),
     path("decide/<slug:key>/<int:pk>/", work.decide, name="decide"),
+    path("account/preferences/", preferences.preferences, name="preferences"),
+    # Before Django's own switch under the same URL (aims/urls.py): keeps the choice on the user.
+    path("i18n/setlang/", preferences.set_language, name="set_language"),
     path("account/second-factor/", mfa.mfa_setup, name="mfa_setup"),
     path("account/second-factor/verify/", mfa.mfa_verify, name="mfa_verify"),
 ]

@@ -1,0 +1,367 @@
+"""The reminder engine: every register declares its due dates once, and one hourly sweep over the
+database reminds the people responsible, at most one digest e-mail a day per person.
+
+A register declares each due date with a `Due` in its `due` option (aims/core/registry.py):
+
+    from aims.core.reminders import Due
+    from aims.core.roles import COMPLIANCE_OFFICER
+
+    registry.register(
+        Risk,
+        ...,
+        due=(
+            Due("next_review", to="owner", label=_("Risk review"),
+                only=~Q(status=Risk.Status.CLOSED)),
+        ),
+    )
+    registry.register(
+        AIPolicy,
+        ...,
+        due=(
+            Due("next_review", to=COMPLIANCE_OFFICER, label=_("AI policy review"),
+                only={"status": AIPolicy.Status.APPROVED}),
+        ),
+    )
+    # A child that is not a register itself, declared on its parent's register:
+    registry.register(
+        ImpactAssessment,
+        ...,
+        due=(
+            Due("due_date", model=Condition, parent="assessment", to="owner",
+                label=_("Condition of an impact assessment"), only={"met": False}),
+        ),
+    )
+
+`sweep()` (the task `aims.core.tasks.send_review_reminders`, hourly, and the command
+`manage.py send_review_reminders`) goes through every declaration and every object it counts:
+
+- due within `days` (default settings.REVIEW_REMINDER_DAYS): stage "soon"; on the day: "today";
+  after it: "overdue"; overdue longer than settings.AIMS_REMINDER_GRACE_DAYS: the compliance
+  officers are reminded too (stage "escalated"), unless the declaration says `escalate=False`;
+- each (declaration, object, due date, stage, recipient) becomes one `Reminder` row, once: a
+  unique constraint makes two sweeps (or two workers) create nothing twice; a new due date (the
+  review was done and the next one planned) is reminded anew;
+- `on_due(obj, today)` runs for every counted object whose date has come (today or earlier), on
+  every sweep until the object no longer counts: it must be idempotent, and usually changes the
+  object's state so that it stops counting (an expired acceptance sends its risk back to review);
+- then every person whose digest is due (daily: the first sweep of the day; weekly: on their
+  weekday) and who has reminders not yet sent gets one digest: one e-mail through the outbox
+  (aims/core/notifications.py; plain text and HTML, in their language, grouped by register with a
+  link to each entry) and one notification in the portal. With e-mail off, only the notification.
+
+Nothing here queues a Celery task: the sweep reads the database and writes the outbox, so
+reminders wait in the database while the broker is down and go out with the next sweep.
+"""
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.contenttypes.models import ContentType
+from django.db import models, transaction
+from django.db.models import F, Min, Q
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from aims.core.models import Digest, Notification, Reminder
+from aims.core.notifications import queue_mail, send_pending
+from aims.core.roles import COMPLIANCE_OFFICER, ROLES
+
+Stage = Reminder.Stage
+
+
+@dataclass(frozen=True)
+class Due:
+    """One due date of a register's entries (or of a child model's rows).
+
+    date:     the date: a DateField or DateTimeField name, or a lookup across a relation
+              ("acceptances__expires_on"; over several related rows the earliest counts).
+    to:       who is reminded: a user field path ("owner", "risk__owner", "team__members"), a
+              role name (COMPLIANCE_OFFICER), a callable(obj) → users, or a tuple of these.
+    label:    what is due, for the digest ("Risk review"); translatable (gettext_lazy).
+    only:     which objects count: a Q, a dict of lookups, or a callable(queryset) → queryset
+              (only approved policies, only open nonconformities); None: all.
+    days:     how many days ahead "due soon" starts; None: settings.REVIEW_REMINDER_DAYS.
+    on_due:   callable(obj, today), run for counted objects whose date has come (see module).
+    model:    a child model that is not a register itself (a condition of an assessment): its
+              rows are swept instead of the register's entries.
+    parent:   with `model`, the path from a row to the register's entry: the digest links
+              there when the row has no page of its own.
+    name:     tells two due dates on the same field apart (defaults to the field path).
+    escalate: False: overdue past the grace period is not escalated to the compliance officers.
+    title:    callable(obj) → the text listed in the digest; `str(obj)` when not given.
+    """
+
+    date: str
+    to: object
+    label: str
+    only: object = None
+    days: int | None = None
+    on_due: object = None
+    model: type | None = None
+    parent: str = ""
+    name: str = ""
+    escalate: bool = True
+    title: object = None
+
+    def key(self, register):
+        """Names this declaration in stored reminders: "risks.risk:next_review"."""
+        name = self.name or (
+            f"{self.model._meta.model_name}.{self.date}" if self.model else self.date
+        )
+        return f"{register.label}:{name}"
+
+    def model_of(self, register):
+        return self.model or register.model
+
+    def horizon(self):
+        return settings.REVIEW_REMINDER_DAYS if self.days is None else self.days
+
+
+def declarations():
+    """Every declared due date: {key: (register, due)}."""
+    from aims.core.registry import registry
+
+    return {due.key(register): (register, due) for register in registry for due in register.due}
+
+
+def stage_of(due_on, today):
+    if due_on > today:
+        return Stage.SOON
+    if due_on == today:
+        return Stage.TODAY
+    if (today - due_on).days > settings.AIMS_REMINDER_GRACE_DAYS:
+        return Stage.ESCALATED
+    return Stage.OVERDUE
+
+
+def counted(register, due):
+    """The objects the declaration counts, each annotated with its date as `_due_at`."""
+    model = due.model_of(register)
+    queryset = model._default_manager.all()
+    if isinstance(due.only, dict):
+        queryset = queryset.filter(**due.only)
+    elif isinstance(due.only, Q):
+        queryset = queryset.filter(due.only)
+    elif due.only is not None:
+        queryset = due.only(queryset)
+    # Across a relation one object may have several dates: the earliest is the one due.
+    date_of = Min(due.date) if "__" in due.date else F(due.date)
+    return queryset.annotate(_due_at=date_of).filter(_due_at__isnull=False)
+
+
+def is_datetime(model, path):
+    """Whether the field at the end of the lookup path holds a datetime."""
+    *relations, name = path.split("__")
+    for relation in relations:
+        model = model._meta.get_field(relation).related_model
+    return isinstance(model._meta.get_field(name), models.DateTimeField)
+
+
+def due_objects(register, due, today):
+    """(object, due date) of every counted object due within the declaration's horizon."""
+    model = due.model_of(register)
+    last_day = today + timedelta(days=due.horizon())
+    queryset = counted(register, due)
+    if is_datetime(model, due.date):
+        end = timezone.make_aware(datetime.combine(last_day + timedelta(days=1), time.min))
+        queryset = queryset.filter(_due_at__lt=end)
+    else:
+        queryset = queryset.filter(_due_at__lte=last_day)
+    for obj in queryset.order_by("pk"):
+        due_at = obj._due_at
+        if not isinstance(due_at, date) or isinstance(due_at, datetime):
+            due_at = timezone.localtime(due_at).date()
+        yield obj, due_at
+
+
+class Recipients:
+    """Who is reminded of what, resolving role members once per sweep."""
+
+    def __init__(self):
+        self.roles = {}
+
+    def role(self, name):
+        if name not in self.roles:
+            self.roles[name] = set(
+                get_user_model()
+                .objects.filter(groups__name=name, is_active=True)
+                .values_list("pk", flat=True)
+            )
+        return self.roles[name]
+
+    def of(self, due, model, objects):
+        """{object pk: set of user ids} for the declaration's `to`."""
+        found = defaultdict(set)
+        pks = [obj.pk for obj in objects]
+        for part in due.to if isinstance(due.to, tuple) else (due.to,):
+            if callable(part):
+                for obj in objects:
+                    found[obj.pk].update(user.pk for user in part(obj) if user is not None)
+            elif part in ROLES:
+                for pk in pks:
+                    found[pk] |= self.role(part)
+            else:
+                rows = model._default_manager.filter(pk__in=pks, **{f"{part}__isnull": False})
+                for pk, user_id in rows.values_list("pk", part):
+                    found[pk].add(user_id)
+        active = set(
+            get_user_model()
+            .objects.filter(pk__in=set().union(*found.values()), is_active=True)
+            .values_list("pk", flat=True)
+        )
+        return {pk: users & active for pk, users in found.items()}
+
+
+def link_of(obj, due):
+    """The page of the row, or of its register entry."""
+    if hasattr(obj, "get_absolute_url"):
+        return obj.get_absolute_url()
+    parent = obj
+    for step in due.parent.split("__") if due.parent else ():
+        parent = getattr(parent, step, None)
+    return parent.get_absolute_url() if parent is not obj and parent is not None else ""
+
+
+def remind(register, due, today, recipients):
+    """Write the declaration's new reminders and run its `on_due` hook; return how many objects
+    are due."""
+    model = due.model_of(register)
+    key = due.key(register)
+    content_type = ContentType.objects.get_for_model(model)
+    objects = list(due_objects(register, due, today))
+    people = recipients.of(due, model, [obj for obj, _ in objects])
+    rows = []
+    for obj, due_on in objects:
+        stage = stage_of(due_on, today)
+        title = (due.title(obj) if due.title else str(obj))[:500]
+        url = link_of(obj, due)[:300]
+        recipients_at = {user_id: stage for user_id in people.get(obj.pk, ())}
+        if stage == Stage.ESCALATED:
+            # The people responsible hear it is overdue; the compliance officers take it up.
+            recipients_at = dict.fromkeys(recipients_at, Stage.OVERDUE)
+            if due.escalate:
+                recipients_at.update(dict.fromkeys(recipients.role(COMPLIANCE_OFFICER), stage))
+        rows += [
+            Reminder(
+                key=key,
+                content_type=content_type,
+                object_id=obj.pk,
+                due_on=due_on,
+                stage=user_stage,
+                recipient_id=user_id,
+                title=title,
+                url=url,
+            )
+            for user_id, user_stage in recipients_at.items()
+        ]
+    # Made before, or by another sweep at the same time: the unique constraint keeps one.
+    Reminder.objects.bulk_create(rows, ignore_conflicts=True)
+    if due.on_due is not None:
+        for obj, due_on in objects:
+            if due_on <= today:
+                with transaction.atomic():
+                    due.on_due(obj, today)
+    return len(objects)
+
+
+def digest_due(user, today):
+    if user.digest_frequency == user.DigestFrequency.WEEKLY:
+        return today.weekday() == user.digest_weekday
+    return True
+
+
+def digest_groups(reminders):
+    """[(register name, [reminder, ...]), ...]: the latest stage of each entry's due date,
+    grouped by register in menu order."""
+    declared = declarations()
+    latest = {}
+    order = list(Stage.values)
+    for reminder in reminders:
+        item = (reminder.key, reminder.content_type_id, reminder.object_id, reminder.due_on)
+        known = latest.get(item)
+        if known is None or order.index(reminder.stage) > order.index(known.stage):
+            latest[item] = reminder
+    groups = defaultdict(list)
+    for reminder in sorted(latest.values(), key=lambda r: (r.due_on, r.title)):
+        register, due = declared.get(reminder.key, (None, None))
+        reminder.label = due.label if due else ""
+        reminder.link = settings.PORTAL_URL + reminder.url if reminder.url else ""
+        group = str(register.verbose_name_plural) if register else _("Other")
+        groups[group[:1].upper() + group[1:]].append(reminder)
+    return sorted(groups.items())
+
+
+def send_digest(user, today):
+    """Write the user's digest of the day, if it is due and not written yet; return it."""
+    if not digest_due(user, today):
+        return None
+    with transaction.atomic():
+        digest, created = Digest.objects.get_or_create(recipient=user, day=today)
+        if not created:
+            return None  # today's digest has gone out already
+        waiting = Reminder.objects.select_for_update().filter(recipient=user, digest__isnull=True)
+        reminders = list(waiting)
+        if not reminders:
+            digest.delete()
+            return None
+        Reminder.objects.filter(pk__in=[r.pk for r in reminders]).update(digest=digest)
+        with translation.override(user.language or settings.LANGUAGE_CODE):
+            groups = digest_groups(reminders)
+            count = sum(len(items) for _group, items in groups)
+            subject = ngettext(
+                "%(count)s reminder: due dates in the AI management system",
+                "%(count)s reminders: due dates in the AI management system",
+                count,
+            ) % {"count": count}
+            context = {
+                "user": user,
+                "groups": groups,
+                "count": count,
+                "subject": subject,
+                "day": today,
+                "work_url": settings.PORTAL_URL + reverse("core:my_work"),
+                "preferences_url": settings.PORTAL_URL + reverse("core:preferences"),
+            }
+            Notification.objects.create(
+                recipient=user, message=subject[:500], url=reverse("core:my_work")
+            )
+            if user.email_reminders:
+                queue_mail(
+                    key=digest.key,
+                    recipients=[user],
+                    subject=subject,
+                    body=render_to_string("core/email/digest.txt", context),
+                    html_body=render_to_string("core/email/digest.html", context),
+                )
+    return digest
+
+
+@dataclass
+class SweepResult:
+    due: int = 0
+    reminders: int = 0
+    digests: int = 0
+    sent: int = 0
+
+
+def sweep(today=None):
+    """The hourly sweep: remind what is due, write the digests that are due, send the outbox."""
+    today = today or timezone.localdate()
+    result = SweepResult()
+    before = Reminder.objects.count()
+    recipients = Recipients()
+    for register, due in declarations().values():
+        result.due += remind(register, due, today, recipients)
+    result.reminders = Reminder.objects.count() - before
+    waiting = get_user_model().objects.filter(
+        is_active=True, pk__in=Reminder.objects.filter(digest__isnull=True).values("recipient")
+    )
+    result.digests = sum(send_digest(user, today) is not None for user in waiting)
+    result.sent = send_pending()
+    return result
