@@ -2,9 +2,15 @@
 
 from aims.communication.forms import AcknowledgementRequestForm
 from aims.communication.models import AcknowledgementRequest, asked_users
-from aims.communication.services import may_request_acknowledgement
 from aims.context.models import AIPolicy
-from aims.core.roles import ADMINISTRATOR, AUDITOR, COMPLIANCE_OFFICER, INTERNAL_AUDITOR, role_names
+from aims.core.roles import (
+    ADMINISTRATOR,
+    AUDITOR,
+    COMPLIANCE_OFFICER,
+    INTERNAL_AUDITOR,
+    may_request_acknowledgement,
+    role_names,
+)
 
 # Who sees everyone's state; everybody else sees only their own.
 OVERSEERS = {COMPLIANCE_OFFICER, ADMINISTRATOR, AUDITOR, INTERNAL_AUDITOR}

@@ -10,7 +10,7 @@ from aims.communication.models import (
     asked_users,
     pending_policy_for,
 )
-from aims.communication.services import may_request_acknowledgement
+from aims.core.roles import may_request_acknowledgement
 from aims.core.work import Item, review_horizon, work
 
 ACKNOWLEDGEMENTS = gettext_lazy("Policies to acknowledge")

@@ -8,13 +8,7 @@ from django.utils.translation import gettext as _
 from aims.communication.models import AcknowledgementRequest, PolicyAcknowledgement, asked_users
 from aims.context.models import AIPolicy
 from aims.core.notifications import notify
-from aims.core.roles import ADMINISTRATOR, COMPLIANCE_OFFICER, ROLES, role_names
-
-
-def may_request_acknowledgement(user):
-    """Asking people to acknowledge the policy belongs to whoever keeps the AIMS running; it is
-    a workflow step, not an entry of a register, so no model permission expresses it."""
-    return user.is_active and bool(role_names(user) & {COMPLIANCE_OFFICER, ADMINISTRATOR})
+from aims.core.roles import ROLES, may_request_acknowledgement
 
 
 def locked_policy(policy):

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 from aims.communication import services
 from aims.communication.forms import AcknowledgementRequestForm
 from aims.context.models import AIPolicy
+from aims.core.roles import may_request_acknowledgement
 from aims.core.views import refused
 
 
@@ -22,7 +23,7 @@ def policy_page(policy):
 @require_POST
 def acknowledgement_request(request, pk):
     policy = get_object_or_404(AIPolicy.objects.restrict(request.user), pk=pk)
-    if not services.may_request_acknowledgement(request.user):
+    if not may_request_acknowledgement(request.user):
         raise PermissionDenied
     form = AcknowledgementRequestForm(request.POST)
     if not form.is_valid():

@@ -84,6 +84,12 @@ def may_override_independence(user):
     return user.is_active and bool({COMPLIANCE_OFFICER, ADMINISTRATOR} & role_names(user))
 
 
+def may_request_acknowledgement(user):
+    """Asking people to acknowledge the AI policy belongs to whoever keeps the AIMS running; it
+    is a workflow step, not an entry of a register, so no model permission expresses it."""
+    return user.is_active and bool(role_names(user) & {COMPLIANCE_OFFICER, ADMINISTRATOR})
+
+
 def may_approve(user):
     """Approvals (AI policy, impact assessments, risk acceptance) belong to the AI officer;
     four-eyes and the rest of each decision live in aims.core.approvals."""

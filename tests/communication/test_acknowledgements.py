@@ -16,6 +16,7 @@ from aims.context.services import ai_policy_approve
 from aims.core import roles
 from aims.core.models import Notification
 from aims.core.work import work_items
+from tests.conftest import PERSONAS
 from tests.factories import UserFactory
 
 
@@ -178,6 +179,24 @@ def test_nobody_else_may_ask(client, policy, request, persona, status):
     url = reverse("communication:acknowledgement_request", args=[policy.pk])
     assert client.post(url, {"all_users": "on"}).status_code == status
     assert not policy.acknowledgement_requests.exists()
+    with pytest.raises(PermissionDenied):
+        acknowledgement_request_create(policy=policy, user=user, all_users=True)
+
+
+@pytest.mark.parametrize("persona", [p for p in PERSONAS if p != "no_role"])
+def test_the_policy_page_offers_the_request_form_to_whom_the_role_predicate_names(
+    client, policy, request, persona
+):
+    user = persona_user(request, persona)
+    form = reverse("communication:acknowledgement_request", args=[policy.pk])
+    may_ask = persona in ("compliance_officer", "administrator")
+    assert roles.may_request_acknowledgement(user) is may_ask
+    assert (form in page(client, user, policy)) is may_ask
+
+
+def test_an_inactive_compliance_officer_may_not_ask(policy):
+    user = UserFactory(role=roles.COMPLIANCE_OFFICER, is_active=False)
+    assert not roles.may_request_acknowledgement(user)
     with pytest.raises(PermissionDenied):
         acknowledgement_request_create(policy=policy, user=user, all_users=True)
 
