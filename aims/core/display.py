@@ -7,6 +7,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
 
 from aims.core.fields import MultipleChoiceField
+from aims.core.permissions import perm_name
 
 HIDDEN_FIELDS = {"id", "version"}
 RECORD_FIELDS = {"created_at", "updated_at"}
@@ -29,10 +30,28 @@ def display_value(model_field, value):
     return str(value)
 
 
-def detail_rows(obj):
-    """(label, value, is long text) for every shown field of `obj` (all but its
-    `hidden_detail_fields`); record keeping last."""
-    hidden = set(getattr(obj, "hidden_detail_fields", ()))
+def detail_rows(obj, user=None, exclude=()):
+    """(label, value, is long text) for every shown field of `obj` (`shown_fields`). With
+    `user`, linked entries show only as far as the user may view them."""
+    fields = shown_fields(obj, exclude)
+    rows = []
+    for f in fields:
+        if f.many_to_many:
+            items = visible(getattr(obj, f.name).all(), user)
+            value = format_html_join(", ", "{}", ((as_link(item),) for item in items)) or "—"
+        elif f.many_to_one and getattr(obj, f.name) is not None:
+            related = getattr(obj, f.name)
+            value = as_link(related) if may_view(related, user) else "—"
+        else:
+            value = display_value(f, getattr(obj, f.name))
+        rows.append((f.verbose_name, value, f.get_internal_type() == "TextField"))
+    return rows
+
+
+def shown_fields(obj, exclude=()):
+    """The fields a page shows of `obj`: all but its `hidden_detail_fields` and `exclude`;
+    record keeping last."""
+    hidden = set(getattr(obj, "hidden_detail_fields", ())) | set(exclude)
     fields = [
         f
         for f in obj._meta.get_fields()
@@ -44,17 +63,27 @@ def detail_rows(obj):
         and f.name not in hidden
     ]
     fields.sort(key=lambda f: f.name in RECORD_FIELDS)
-    rows = []
-    for f in fields:
-        if f.many_to_many:
-            items = getattr(obj, f.name).all()
-            value = format_html_join(", ", "{}", ((as_link(item),) for item in items)) or "—"
-        elif f.many_to_one and getattr(obj, f.name) is not None:
-            value = as_link(getattr(obj, f.name))
-        else:
-            value = display_value(f, getattr(obj, f.name))
-        rows.append((f.verbose_name, value, f.get_internal_type() == "TextField"))
-    return rows
+    return fields
+
+
+def visible(queryset, user):
+    """The linked entries among `queryset` that `user` may view (all without a user)."""
+    model = queryset.model
+    if user is None or not hasattr(model._default_manager, "restrict"):
+        return queryset
+    if user.has_perm(perm_name(model, "view")):
+        return queryset
+    return queryset.filter(pk__in=model._default_manager.restrict(user).values("pk"))
+
+
+def may_view(related, user):
+    """Whether a linked entry may be named to `user`: its own page would not answer 404."""
+    model = type(related)
+    if user is None or not hasattr(model._default_manager, "restrict"):
+        return True
+    if user.has_perm(perm_name(model, "view")):
+        return True
+    return model._default_manager.restrict(user).filter(pk=related.pk).exists()
 
 
 def as_link(related):

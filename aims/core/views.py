@@ -19,12 +19,13 @@ from django.db.models import ProtectedError, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views import View
 from django.views.decorators.http import require_POST
 
-from aims.core import display, exports
+from aims.core import display, exports, pdf, record_pdf
 from aims.core.forms import BulkEditForm
 from aims.core.permissions import can, perm_name
 from aims.core.registry import AREAS, registry
@@ -340,28 +341,46 @@ class RegisterBulkEditView(RegisterView):
 class RegisterDetailView(RegisterView):
     def get(self, request, pk):
         obj = self.get_object()
+        return render(
+            request,
+            self.register.templates("detail"),
+            self.object_context(
+                obj,
+                rows=display.detail_rows(obj, request.user),
+                related=self.related_sections(obj),
+                **self.register.extra_context(obj, request.user),
+            ),
+        )
+
+    def related_sections(self, obj):
+        """The entries of the registers listed in `Register.related` that point to `obj`, as
+        far as the user may view them."""
+        user = self.request.user
         related = []
         for accessor, parent_field in self.register.related:
             child = registry[getattr(obj, accessor).model]
             related.append(
                 {
                     "register": child,
-                    "objects": getattr(obj, accessor).restrict(request.user, "view"),
+                    "objects": getattr(obj, accessor).restrict(user, "view"),
                     "parent_field": parent_field,
-                    "can_add": child.form is not None and can(request.user, "add", child.model),
+                    "can_add": child.form is not None and can(user, "add", child.model),
                     "add_url": child.urls().get("add"),
                 }
             )
-        return render(
-            request,
-            self.register.templates("detail"),
-            self.object_context(
-                obj,
-                rows=display.detail_rows(obj),
-                related=related,
-                **self.register.extra_context(obj, request.user),
-            ),
+        return related
+
+
+class RegisterPdfView(RegisterDetailView):
+    """The entry as a PDF document: the same object, scope and linked entries as its page."""
+
+    def get(self, request, pk):
+        obj = self.get_object()
+        context = record_pdf.record_context(
+            self.register, obj, request.user, self.related_sections(obj)
         )
+        filename = slugify(getattr(obj, "reference", "") or f"{self.register.model_name}-{pk}")
+        return pdf.pdf_response(pdf.render_pdf("core/register_pdf.html", context), filename)
 
 
 class RegisterFormView(RegisterView):
