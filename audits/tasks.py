@@ -2,4 +2,5 @@
 
 from audits.incidents.tasks import *  # noqa: F403
 from audits.nonconformities.tasks import *  # noqa: F403
+from audits.packs.tasks import *  # noqa: F403
 from audits.review.tasks import *  # noqa: F403

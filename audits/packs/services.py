@@ -1,0 +1,139 @@
+"""Audit pack workflows: request a pack, retry a failed one, and (in the worker) render a
+pack into its record with progress, ending as ready with the file or failed with the reason."""
+
+import hashlib
+import logging
+import tempfile
+
+from django.core.files import File
+from django.db import transaction
+from django.utils import timezone, translation
+from django.utils.translation import gettext_lazy as _
+
+from audits.models import AuditPack
+from audits.packs.build import RenderFailed, render_pack
+from audits.packs.bundle import write_bundle
+from audits.packs.contents.evidence import evidence_files
+from audits.packs.sections import PackScope
+
+logger = logging.getLogger(__name__)
+
+NOT_QUEUED = _("The pack could not be handed to the worker. Try again in a moment.")
+UNEXPECTED = _("The render failed unexpectedly. The administrators can see why in the log.")
+
+
+def pack_request(*, user, systems, since, until, sections, include_evidence):
+    """A new pack, queued for the worker once the request commits."""
+    with transaction.atomic():
+        pack = AuditPack.objects.create(
+            requested_by=user,
+            since=since,
+            until=until,
+            sections=list(sections),
+            include_evidence=include_evidence,
+            language=translation.get_language() or "en",
+        )
+        pack.systems.set(systems)
+        transaction.on_commit(lambda: queue(pack))
+    return pack
+
+
+def pack_retry(*, pack):
+    """Queue a failed pack again with its parameters; anything else stays as it is."""
+    claimed = AuditPack.objects.filter(pk=pack.pk, status=AuditPack.Status.FAILED).update(
+        status=AuditPack.Status.QUEUED, reason="", section_number=0, section_title=""
+    )
+    if claimed:
+        queue(pack)
+    return bool(claimed)
+
+
+def queue(pack):
+    from audits.packs.tasks import render_audit_pack
+
+    try:
+        render_audit_pack.delay(pack.pk)
+    except Exception:  # the broker's errors vary with the transport
+        logger.exception("Audit pack %s not queued", pack.pk)
+        fail(pack, NOT_QUEUED)
+
+
+def fail(pack, reason):
+    AuditPack.objects.filter(pk=pack.pk).update(
+        status=AuditPack.Status.FAILED, reason=str(reason), finished_at=timezone.now()
+    )
+
+
+def scope_of(pack):
+    return PackScope(
+        user=pack.requested_by,
+        systems=tuple(pack.systems.order_by("reference")),
+        since=pack.since,
+        until=pack.until,
+        include_evidence=pack.include_evidence,
+        reference=pack.reference,
+    )
+
+
+def pack_render(*, pack):
+    """Render a queued pack in the worker; a pack claimed already (a task delivered twice)
+    is left alone. Returns the final status."""
+    claimed = AuditPack.objects.filter(pk=pack.pk, status=AuditPack.Status.QUEUED).update(
+        status=AuditPack.Status.RENDERING
+    )
+    if not claimed:
+        return None
+    pack.refresh_from_db()
+    try:
+        with translation.override(pack.language):
+            store(pack, render(pack))
+    except RenderFailed as refused:
+        fail(pack, refused)
+    except Exception:
+        logger.exception("Audit pack %s failed", pack.reference)
+        with translation.override(pack.language):
+            fail(pack, UNEXPECTED)
+    return AuditPack.objects.values_list("status", flat=True).get(pk=pack.pk)
+
+
+def render(pack):
+    def progress(number, count, title):
+        AuditPack.objects.filter(pk=pack.pk).update(
+            section_number=number, section_count=count, section_title=str(title)[:200]
+        )
+
+    scope = scope_of(pack)
+    return scope, render_pack(scope, progress, sections=pack.sections or None)
+
+
+def store(pack, rendered):
+    """Keep the PDF, or the ZIP with the evidence files, privately with its size and hash."""
+    scope, result = rendered
+    with tempfile.TemporaryFile() as target:
+        if pack.include_evidence:
+            write_bundle(
+                target,
+                pdf_name=f"{pack.reference}.pdf",
+                pdf=result.pdf,
+                files=evidence_files(scope),
+            )
+        else:
+            target.write(result.pdf)
+        target.seek(0)
+        digest = hashlib.sha256()
+        for chunk in iter(lambda: target.read(1024 * 1024), b""):
+            digest.update(chunk)
+        size = target.tell()
+        target.seek(0)
+        pack.file.save(f"{pack.reference}.{pack.file_extension}", File(target), save=False)
+    AuditPack.objects.filter(pk=pack.pk).update(
+        status=AuditPack.Status.READY,
+        file=pack.file.name,
+        pages=result.pages,
+        size=size,
+        sha256=digest.hexdigest(),
+        finished_at=timezone.now(),
+        section_number=len(result.sections),
+        section_count=len(result.sections),
+        section_title="",
+    )
