@@ -12,7 +12,7 @@ from aims.core.roles import (
     READ_ONLY_RECORDS,
     SYSTEM_OWNER,
 )
-from audits.internal import filters, forms, tables, team  # noqa: F401  (team: signals)
+from audits.internal import filters, forms, tables
 from audits.internal.attention import audit_attention
 from audits.internal.checklist_import_records import ChecklistImportFilterSet, ChecklistImportTable
 from audits.internal.views import audit_detail_context, programme_detail_context

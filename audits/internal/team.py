@@ -1,9 +1,9 @@
 """The audit team's object permissions: the lead auditor and the team members view and change
 their audits (and so write the checklist, which hangs off the audit); whoever leaves the team
-loses them. Kept in step by signals, so every way of saving an audit applies them."""
+loses them. Kept in step by signals, so every way of saving an audit applies them; the app
+connects them when it is ready (`connect`)."""
 
 from django.db.models.signals import m2m_changed, post_delete, post_save
-from django.dispatch import receiver
 from guardian.shortcuts import assign_perm
 
 from aims.core.permissions import perm_name
@@ -21,13 +21,11 @@ def sync_team_permissions(audit):
             assign_perm(perm_name(Audit, action), member, audit)
 
 
-@receiver(post_save, sender=Audit, dispatch_uid="audit_team_permissions_on_save")
 def audit_saved(sender, instance, raw=False, **kwargs):
     if not raw:
         sync_team_permissions(instance)
 
 
-@receiver(m2m_changed, sender=Audit.team.through, dispatch_uid="audit_team_permissions_on_team")
 def audit_team_changed(sender, instance, action, reverse=False, pk_set=None, **kwargs):
     if action not in ("post_add", "post_remove", "post_clear"):
         return
@@ -42,9 +40,18 @@ def audit_team_changed(sender, instance, action, reverse=False, pk_set=None, **k
         sync_team_permissions(instance)
 
 
-@receiver(post_delete, sender=Audit, dispatch_uid="audit_deleted_reopens_programme")
 def audit_deleted(sender, instance, **kwargs):
     from audits.internal.services import audit_programme_reopen
 
     if instance.programme_id:
         audit_programme_reopen(programme=instance.programme, user=None, audit=instance)
+
+
+def connect():
+    post_save.connect(audit_saved, sender=Audit, dispatch_uid="audit_team_permissions_on_save")
+    m2m_changed.connect(
+        audit_team_changed,
+        sender=Audit.team.through,
+        dispatch_uid="audit_team_permissions_on_team",
+    )
+    post_delete.connect(audit_deleted, sender=Audit, dispatch_uid="audit_deleted_reopens_programme")
