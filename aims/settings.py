@@ -257,14 +257,6 @@ CELERY_TASK_IGNORE_RESULT = True
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE = {
-    "ai-policy-review-reminders": {
-        "task": "aims.context.tasks.send_policy_review_reminders",
-        "schedule": crontab(hour=6, minute=30),
-    },
-    "risk-acceptance-expiry": {
-        "task": "risks.tasks.send_expired_acceptances_to_review",
-        "schedule": crontab(hour=6, minute=15),
-    },
     "document-review-reminders": {
         "task": "aims.documents.tasks.send_document_review_reminders",
         "schedule": crontab(hour=6, minute=35),

@@ -3,6 +3,7 @@
 from django.utils.translation import gettext_lazy as _
 
 from aims.core.registry import registry
+from aims.core.reminders import Due
 from aims.core.roles import READ_ONLY_RECORDS
 from risks import filters, forms, tables
 from risks.attention import risk_attention, risk_heat_map_panel
@@ -14,11 +15,22 @@ from risks.models import (
     RiskImport,
     TreatmentAction,
 )
+from risks.services import acceptance_expired_to_review, with_acceptance_expiry
 from risks.views import (
     library_risk_context,
     risk_criteria_context,
     risk_detail_context,
     risk_heat_maps,
+)
+
+# The acceptance of a residual risk holds until its last day; after it the risk goes back to
+# review and its owner is told.
+ACCEPTANCE_EXPIRY = Due(
+    "acceptance_expires",
+    to="owner",
+    label=_("Risk acceptance expiry"),
+    only=with_acceptance_expiry,
+    on_due=acceptance_expired_to_review,
 )
 
 registry.register(
@@ -33,6 +45,7 @@ registry.register(
     extra_context=risk_detail_context,
     above_table=risk_heat_maps,
     bulk_fields=("owner", "treatment_option", "status", "review_cadence_months", "next_review"),
+    due=(ACCEPTANCE_EXPIRY,),
 )
 registry.register(
     TreatmentAction,

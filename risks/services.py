@@ -3,17 +3,17 @@ accepting residual risk, sending expired acceptances back to review, risks from 
 
 from datetime import timedelta
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Exists, OuterRef, Subquery
+from django.db.models.functions import Coalesce, TruncDate
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from aims.core import approvals
 from aims.core.approvals import WORKFLOW, workflow_save
-from aims.core.notifications import remind_once
 from risks.approvals import ACCEPTANCE, CRITERIA, PLAN
-from risks.models import Risk, RiskCriteria
+from risks.models import Risk, RiskAcceptance, RiskCriteria
 
 
 def risk_criteria_activate(*, criteria, user, seen=None):
@@ -53,38 +53,30 @@ def risk_accept(*, risk, user, justification, expires_on, seen=None):
     return approvals.decide(ACCEPTANCE, risk, user=user, data=data, seen=seen)
 
 
-def expired_acceptances_to_review():
-    """Daily sweep: accepted risks whose acceptance expired go back into review; the owner is
-    told once. Returns the number of risks sent back."""
-    today = timezone.localdate()
-    sent_back = 0
-    for risk in Risk.objects.filter(status=Risk.Status.ACCEPTED).select_related("owner"):
-        acceptance = risk.current_acceptance
-        if acceptance is not None and acceptance.expires_on >= today:
-            continue
-        with transaction.atomic():
-            risk = Risk.objects.select_for_update().get(pk=risk.pk)
-            if risk.status != Risk.Status.ACCEPTED:
-                continue  # changed by someone meanwhile
-            risk.status = Risk.Status.REVIEW
-            workflow_save(risk, reason=f"{WORKFLOW}: acceptance expired")
-            sent_back += 1
-        if risk.owner:
-            remind_once(
-                key=f"risk-review-after-acceptance:{risk.pk}:{acceptance.pk if acceptance else 0}",
-                recipients=[risk.owner],
-                subject=_("Risk acceptance expired: %(risk)s") % {"risk": risk},
-                body=_(
-                    "The acceptance of the residual risk %(risk)s expired on %(date)s. The risk "
-                    "is back in review: assess it again and have it accepted anew.\n\n%(url)s"
-                )
-                % {
-                    "risk": risk,
-                    "date": acceptance.expires_on if acceptance else "—",
-                    "url": settings.PORTAL_URL + risk.get_absolute_url(),
-                },
-            )
-    return sent_back
+def with_acceptance_expiry(risks):
+    """Accepted risks, each with the last day its acceptance holds (`acceptance_expires`): that
+    of its newest acceptance or, for a risk accepted without one on record (by hand or by an
+    import), the day it was last changed."""
+    newest = RiskAcceptance.objects.filter(risk=OuterRef("pk")).order_by("-accepted_on", "-pk")
+    return risks.filter(status=Risk.Status.ACCEPTED).annotate(
+        acceptance_on_record=Exists(newest),
+        acceptance_expires=Coalesce(
+            Subquery(newest.values("expires_on")[:1]), TruncDate("updated_at")
+        ),
+    )
+
+
+def acceptance_expired_to_review(risk, today):
+    """An accepted risk whose acceptance has run out (or was never recorded) goes back into
+    review: the owner assesses it again and has it accepted anew (6.1.3). The reminder engine
+    runs this once the date has come (see `ACCEPTANCE_EXPIRY` in risks/registers.py)."""
+    if risk.acceptance_on_record and risk.acceptance_expires >= today:
+        return  # valid through its last day
+    risk = Risk.objects.select_for_update().get(pk=risk.pk)
+    if risk.status != Risk.Status.ACCEPTED:
+        return  # changed by someone meanwhile
+    risk.status = Risk.Status.REVIEW
+    workflow_save(risk, reason=f"{WORKFLOW}: acceptance expired")
 
 
 def risk_from_library(*, entry, ai_systems, user):

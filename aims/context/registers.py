@@ -18,6 +18,8 @@ from aims.context.models import (
 )
 from aims.core.approvals import decision_state
 from aims.core.registry import registry
+from aims.core.reminders import Due
+from aims.core.roles import COMPLIANCE_OFFICER
 from aims.inventory.models import AISystem
 
 registry.register(
@@ -83,6 +85,14 @@ registry.register(
     area="context",
     url_prefix="ai-policy",
     extra_context=lambda policy, user: {"decision": decision_state(POLICY, user, policy)},
+    due=(
+        Due(
+            "next_review",
+            to=COMPLIANCE_OFFICER,
+            label=_("AI policy review"),
+            only={"status": AIPolicy.Status.APPROVED},
+        ),
+    ),
 )
 registry.register(
     AIMSRole,

@@ -1,22 +1,14 @@
 """State changes of the context area: AI policy approval and versions, RACI letters."""
 
 import re
-from datetime import timedelta
 
-from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from aims.context.approvals import POLICY
 from aims.context.models import AIPolicy, RACIAssignment
 from aims.core import approvals
-from aims.core.notifications import remind_once
-from aims.core.roles import COMPLIANCE_OFFICER
-
-User = get_user_model()
 
 
 def ai_policy_approve(*, policy, user, seen=None):
@@ -66,25 +58,3 @@ def raci_assign(*, activity, role, responsibility):
             assignment.responsibility = responsibility
             assignment.save()
         return assignment
-
-
-def policy_review_reminders():
-    """Remind compliance officers of an approved AI policy whose review is due soon or overdue."""
-    horizon = timezone.localdate() + timedelta(days=settings.REVIEW_REMINDER_DAYS)
-    officers = User.objects.filter(groups__name=COMPLIANCE_OFFICER, is_active=True)
-    sent = 0
-    for policy in AIPolicy.objects.filter(
-        status=AIPolicy.Status.APPROVED, next_review__lte=horizon
-    ):
-        sent += remind_once(
-            key=f"ai-policy-review:{policy.pk}:{policy.next_review.isoformat()}",
-            recipients=officers,
-            subject=_("AI policy review due: %(policy)s") % {"policy": policy},
-            body=_("The review of %(policy)s is due on %(date)s.\n\nOpen it in the portal: %(url)s")
-            % {
-                "policy": policy,
-                "date": policy.next_review.isoformat(),
-                "url": settings.PORTAL_URL + policy.get_absolute_url(),
-            },
-        )
-    return sent

@@ -79,8 +79,9 @@ Stage = Reminder.Stage
 class Due:
     """One due date of a register's entries (or of a child model's rows).
 
-    date:     the date: a DateField or DateTimeField name, or a lookup across a relation
-              ("acceptances__expires_on"; over several related rows the earliest counts).
+    date:     the date: a DateField or DateTimeField name, a lookup across a relation
+              ("acceptances__expires_on"; over several related rows the earliest counts), or
+              the name of an annotation that `only` adds (a date computed in the query).
     to:       who is reminded: a user field path ("owner", "risk__owner", "team__members"), a
               role name (COMPLIANCE_OFFICER), a callable(obj) → users, or a tuple of these.
     label:    what is due, for the digest ("Risk review"); translatable (gettext_lazy).
@@ -90,8 +91,8 @@ class Due:
     on_due:   callable(obj, today), run for counted objects whose date has come (see module).
     model:    a child model that is not a register itself (a condition of an assessment): its
               rows are swept instead of the register's entries.
-    parent:   with `model`, the path from a row to the register's entry: the digest links
-              there when the row has no page of its own.
+    parent:   the path from the object to the entry whose page the digest links to (with
+              `model`: the register's entry); without it, the object's own page.
     name:     tells two due dates on the same field apart (defaults to the field path).
     escalate: False: overdue past the grace period is not escalated to the compliance officers.
     title:    callable(obj) → the text listed in the digest; `str(obj)` when not given.
@@ -155,20 +156,11 @@ def counted(register, due):
     return queryset.annotate(_due_at=date_of).filter(_due_at__isnull=False)
 
 
-def is_datetime(model, path):
-    """Whether the field at the end of the lookup path holds a datetime."""
-    *relations, name = path.split("__")
-    for relation in relations:
-        model = model._meta.get_field(relation).related_model
-    return isinstance(model._meta.get_field(name), models.DateTimeField)
-
-
 def due_objects(register, due, today):
     """(object, due date) of every counted object due within the declaration's horizon."""
-    model = due.model_of(register)
     last_day = today + timedelta(days=due.horizon())
     queryset = counted(register, due)
-    if is_datetime(model, due.date):
+    if isinstance(queryset.query.annotations["_due_at"].output_field, models.DateTimeField):
         end = timezone.make_aware(datetime.combine(last_day + timedelta(days=1), time.min))
         queryset = queryset.filter(_due_at__lt=end)
     else:
@@ -219,13 +211,11 @@ class Recipients:
 
 
 def link_of(obj, due):
-    """The page of the row, or of its register entry."""
-    if hasattr(obj, "get_absolute_url"):
-        return obj.get_absolute_url()
-    parent = obj
+    """The page of the entry `parent` leads to, or else of the object itself."""
+    target = obj
     for step in due.parent.split("__") if due.parent else ():
-        parent = getattr(parent, step, None)
-    return parent.get_absolute_url() if parent is not obj and parent is not None else ""
+        target = getattr(target, step, None)
+    return target.get_absolute_url() if hasattr(target, "get_absolute_url") else ""
 
 
 def remind(register, due, today, recipients):
