@@ -8,6 +8,7 @@ worker's death. The same code serves the worker, the management command and the 
 The child reads the HTML from a file, writes the PDF to another and prints its page count.
 """
 
+import logging
 import os
 import resource
 import subprocess
@@ -17,6 +18,8 @@ from pathlib import Path
 
 from django.conf import settings
 from django.utils.translation import gettext as _
+
+logger = logging.getLogger(__name__)
 
 # The child's exit status when the memory ceiling stopped it.
 OUT_OF_MEMORY = 3
@@ -53,14 +56,21 @@ def layout(html, *, seconds, megabytes, time_limit):
             done = subprocess.run(  # noqa: S603 - our own interpreter and module, no shell
                 command,
                 cwd=settings.BASE_DIR,
-                env={"DJANGO_SETTINGS_MODULE": "aims.settings", **os.environ},
                 capture_output=True,
                 timeout=seconds,
                 check=False,
             )
         except subprocess.TimeoutExpired:  # run() has killed the child
             raise RenderFailed(time_limit_reason(time_limit)) from None
-        if done.returncode == OUT_OF_MEMORY:
+        if done.returncode == OUT_OF_MEMORY or done.returncode < 0:
+            # A MemoryError, or a library that could not allocate (pango starting a thread)
+            # and ended the process with a signal.
+            logger.warning(
+                "PDF layout stopped (status %s) at %s MB: %s",
+                done.returncode,
+                megabytes,
+                done.stderr.decode(errors="replace")[-2000:],
+            )
             raise RenderFailed(
                 _("The render needed more memory than the ceiling of %(megabytes)s MB.")
                 % {"megabytes": megabytes}
@@ -75,14 +85,17 @@ def layout(html, *, seconds, megabytes, time_limit):
 
 def main(source, target, megabytes):
     """In the child: limit the address space, then lay out the HTML."""
+    import django
+
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "aims.settings")
+    django.setup()
+    from aims.core.pdf import html_to_document
+
+    # Limited once the libraries are loaded: the ceiling is for the layout, and a library that
+    # cannot map its segments fails with an ImportError rather than a MemoryError.
     limit = int(megabytes) * 1024 * 1024
     resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
     try:
-        import django
-
-        django.setup()
-        from aims.core.pdf import html_to_document
-
         document = html_to_document(Path(source).read_text(encoding="utf-8"))
         Path(target).write_bytes(document.write_pdf())
     except MemoryError:
