@@ -69,13 +69,10 @@ STEPS = {
 }
 
 
-def may_change(user, nonconformity):
-    return Nonconformity.objects.restrict(user, "change").filter(pk=nonconformity.pk).exists()
-
-
-def step_refusal(step, user, nonconformity):
+def step_refusal(step, user, nonconformity, may_change):
     """Why the user may not take this step now ("" when they may): the page shows only the
-    steps the user may take, and the services check the same again."""
+    steps the user may take, and the services check the same again. `may_change`: whether
+    the permission layer lets the user change the nonconformity and it is not locked."""
     state = STEPS[step][0]
     if nonconformity.status != state:
         return _("Not in this state.")
@@ -89,7 +86,7 @@ def step_refusal(step, user, nonconformity):
         if not nonconformity.effectiveness_checks.pending().exists():
             return _("Plan an effectiveness check (method and due date) before verifying.")
         return ""
-    if not may_change(user, nonconformity):
+    if not may_change:
         return _("You may not change this nonconformity.")
     if step == "complete_actions" and nonconformity.actions.open().exists():
         return _("Some corrective actions are still open.")
@@ -98,9 +95,13 @@ def step_refusal(step, user, nonconformity):
 
 def nonconformity_detail_context(nonconformity, user, bound=None):
     """The detail page's steps (only those the user may take now), actions and checks."""
+    may_change = (
+        not nonconformity.lock_reason
+        and Nonconformity.objects.restrict(user, "change").filter(pk=nonconformity.pk).exists()
+    )
     steps = []
     for step, (_state, form_class, _service) in STEPS.items():
-        if step_refusal(step, user, nonconformity):
+        if step_refusal(step, user, nonconformity, may_change):
             continue
         if bound and bound[0] == step:
             form = bound[1]
@@ -117,18 +118,17 @@ def nonconformity_detail_context(nonconformity, user, bound=None):
                 "form": form,
             }
         )
-    locked = nonconformity.lock_reason
-    may_add = not locked and may_change(user, nonconformity)
     return {
         "steps": steps,
         "actions": nonconformity.actions.select_related("owner"),
         "checks": nonconformity.effectiveness_checks.select_related("checked_by"),
-        "may_add_parts": may_add,
+        # Actions and checks hang off the nonconformity: added by whoever may change it.
+        "may_add_parts": may_change,
         "add_action_url": reverse("audits:correctiveaction_add")
         + f"?nonconformity={nonconformity.pk}",
         "add_check_url": reverse("audits:effectivenesscheck_add")
         + f"?nonconformity={nonconformity.pk}",
-        "step_hint": step_hint(user, nonconformity) if not steps else "",
+        "step_hint": step_hint(user, nonconformity, may_change) if not steps else "",
         "checklist_item": nonconformity.checklist_item
         if nonconformity.checklist_item_id
         and ChecklistItem.objects.restrict(user).filter(pk=nonconformity.checklist_item_id).exists()
@@ -136,7 +136,7 @@ def nonconformity_detail_context(nonconformity, user, bound=None):
     }
 
 
-def step_hint(user, nonconformity):
+def step_hint(user, nonconformity, may_change):
     """Why the next step cannot be taken yet, for those who would take it."""
     step = next((key for key, spec in STEPS.items() if spec[0] == nonconformity.status), None)
     if step is None:
@@ -144,18 +144,16 @@ def step_hint(user, nonconformity):
     if (
         step == "verify_effectiveness"
         and not nonconformity.effectiveness_checks.pending().exists()
-        and (may_change(user, nonconformity) or may_verify_effectiveness(user))
+        and (may_change or may_verify_effectiveness(user))
     ):
         return _(
             "All actions are done. Plan an effectiveness check (method and due date); its "
             "result is recorded here."
         )
     takes_it = (
-        may_verify_effectiveness(user)
-        if step in ("verify_effectiveness", "close")
-        else may_change(user, nonconformity)
+        may_verify_effectiveness(user) if step in ("verify_effectiveness", "close") else may_change
     )
-    return step_refusal(step, user, nonconformity) if takes_it else ""
+    return step_refusal(step, user, nonconformity, may_change) if takes_it else ""
 
 
 def step_initial(step, nonconformity):
@@ -227,7 +225,12 @@ def corrective_action_detail_context(action, user):
     may_complete = (
         action.status in CorrectiveAction.OPEN
         and not action.lock_reason
-        and (action.owner_id == user.pk or may_change(user, action.nonconformity))
+        and (
+            action.owner_id == user.pk
+            or Nonconformity.objects.restrict(user, "change")
+            .filter(pk=action.nonconformity_id)
+            .exists()
+        )
     )
     return {"may_complete": may_complete}
 

@@ -527,3 +527,37 @@ def test_a_done_action_is_not_deleted_once_the_actions_are_done(client, people):
     response = client.post(reverse("audits:correctiveaction_delete", args=[action.pk]), follow=True)
     assert "stays on record" in response.content.decode()
     assert CorrectiveAction.objects.filter(pk=action.pk).exists()
+
+
+# What the permission layer lets a user change, on the page ------------------------------------
+
+
+def test_only_the_owner_among_system_owners_takes_steps_and_adds_actions(client, people):
+    """A system owner reads every nonconformity; the object permission of the one who owns it
+    lets that one take its steps, add its actions and checks, and report its actions done."""
+    nc = nonconformity_in("actions_planned:action open", people)
+    action = nc.actions.get()
+    add_action = reverse("audits:correctiveaction_add") + f"?nonconformity={nc.pk}"
+    done_url = reverse("audits:correctiveaction_complete", args=[action.pk])
+    other_owner = UserFactory(role=roles.SYSTEM_OWNER)
+
+    client.force_login(people["nc_owner"])
+    page = client.get(nc.get_absolute_url()).content.decode()
+    assert add_action in page
+    assert "Some corrective actions are still open." in page
+    assert done_url in client.get(action.get_absolute_url()).content.decode()
+
+    client.force_login(other_owner)
+    page = client.get(nc.get_absolute_url()).content.decode()
+    assert add_action not in page
+    assert "Some corrective actions are still open." not in page
+    assert done_url not in client.get(action.get_absolute_url()).content.decode()
+    assert client.post(done_url).status_code == 403
+
+
+def test_a_closed_nonconformity_offers_its_owner_nothing_to_add(client, people):
+    nc = nonconformity_in("closed", people)
+    client.force_login(people["nc_owner"])
+    page = client.get(nc.get_absolute_url()).content.decode()
+    assert reverse("audits:correctiveaction_add") + f"?nonconformity={nc.pk}" not in page
+    assert reverse("audits:effectivenesscheck_add") + f"?nonconformity={nc.pk}" not in page
