@@ -1,17 +1,18 @@
-"""AI policy review reminders: a periodic sweep, run here by a real Celery worker."""
+"""AI policy review reminders through the reminder engine, run here by a real Celery worker."""
 
 from datetime import timedelta
 
 import pytest
+import time_machine
 from django.core import mail
 from django.utils import timezone
 from kombu.exceptions import OperationalError
 
 from aims import celery_app
 from aims.context.models import AIPolicy
-from aims.context.services import policy_review_reminders
-from aims.context.tasks import send_policy_review_reminders
-from aims.core.models import ReminderLog
+from aims.core.models import Reminder
+from aims.core.reminders import sweep
+from aims.core.tasks import send_review_reminders
 from tests.factories import UserFactory
 
 
@@ -24,6 +25,10 @@ def approved_policy(review_in_days):
     )
 
 
+def tomorrow():
+    return time_machine.travel(timezone.now() + timedelta(days=1))
+
+
 @pytest.fixture
 def officers(db):
     return [UserFactory(role="Compliance Officer") for _ in range(2)]
@@ -31,39 +36,48 @@ def officers(db):
 
 def run_on_worker():
     """Queue the sweep through the broker and wait for the worker's answer."""
-    return send_policy_review_reminders.apply_async(ignore_result=False).get(timeout=30)
+    return send_review_reminders.apply_async(ignore_result=False).get(timeout=30)
 
 
 def test_the_worker_sends_each_officer_one_reminder(worker, officers):
     policy = approved_policy(review_in_days=10)
-    assert run_on_worker() == 2
+    assert run_on_worker()["sent"] == 2
     assert sorted(m.to[0] for m in mail.outbox) == sorted(o.email for o in officers)
-    assert str(policy) in mail.outbox[0].subject
-    assert ReminderLog.objects.count() == 2
+    assert f"{policy} (AI policy review): due soon" in mail.outbox[0].body
+    assert Reminder.objects.count() == 2
 
-    assert run_on_worker() == 0  # the next sweep
+    assert run_on_worker()["sent"] == 0  # the next sweep
     assert len(mail.outbox) == 2
 
 
 def test_the_sweep_skips_policies_not_yet_due(officers):
     approved_policy(review_in_days=90)
-    assert policy_review_reminders() == 0
+    assert sweep().reminders == 0
     assert mail.outbox == []
+
+
+def test_only_approved_policies_are_reminded(officers):
+    policy = approved_policy(review_in_days=5)
+    policy.status = AIPolicy.Status.RETIRED
+    policy.save()
+    assert sweep().reminders == 0
 
 
 def test_a_changed_review_date_is_reminded_again(officers):
     policy = approved_policy(review_in_days=-3)
-    assert policy_review_reminders() == 2
+    assert sweep().sent == 2
     policy.next_review = timezone.localdate() + timedelta(days=5)
     policy.save()
-    assert policy_review_reminders() == 2
-    assert policy_review_reminders() == 0
+    with tomorrow():
+        assert sweep().sent == 2
+        assert sweep().sent == 0
+    assert "due soon" in mail.outbox[-1].body
 
 
 def test_a_new_policy_due_on_the_same_day_as_its_predecessor_is_reminded_again(officers):
     review = timezone.localdate() + timedelta(days=5)
     first = approved_policy(review_in_days=5)
-    assert policy_review_reminders() == 2
+    assert sweep().sent == 2
     first.status = AIPolicy.Status.RETIRED
     first.save()
     second = AIPolicy.objects.create(
@@ -73,16 +87,17 @@ def test_a_new_policy_due_on_the_same_day_as_its_predecessor_is_reminded_again(o
         status=AIPolicy.Status.APPROVED,
         next_review=review,
     )
-    assert policy_review_reminders() == 2
-    assert [str(second) in m.subject for m in mail.outbox] == [False, False, True, True]
-    assert policy_review_reminders() == 0
+    with tomorrow():
+        assert sweep().sent == 2
+        assert sweep().sent == 0
+    assert [str(second) in m.body for m in mail.outbox] == [False, False, True, True]
 
 
 def test_each_officer_gets_the_reminder_of_the_same_policy_once(officers):
     approved_policy(review_in_days=1)
-    assert policy_review_reminders() == 2
+    assert sweep().sent == 2
     late_officer = UserFactory(role="Compliance Officer")
-    assert policy_review_reminders() == 1
+    assert sweep().sent == 1
     assert mail.outbox[-1].to == [late_officer.email]
 
 
@@ -90,18 +105,9 @@ def test_a_failing_mail_server_leaves_the_reminder_for_the_next_sweep(settings, 
     approved_policy(review_in_days=1)
     settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
     settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", 9, 2
-    assert policy_review_reminders() == 0
-    assert not ReminderLog.objects.exists()
+    assert sweep().sent == 0
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
-    assert policy_review_reminders() == 2
-
-
-def test_the_schedule_runs_the_sweep_every_morning(settings):
-    entry = settings.CELERY_BEAT_SCHEDULE["ai-policy-review-reminders"]
-    assert entry["task"] == send_policy_review_reminders.name
-    assert entry["schedule"].hour == {6}
-    assert entry["schedule"].minute == {30}
-    assert entry["schedule"].day_of_week == set(range(7))
+    assert sweep().sent == 2
 
 
 def test_a_broker_outage_loses_no_reminder(officers):
@@ -110,16 +116,16 @@ def test_a_broker_outage_loses_no_reminder(officers):
         celery_app.connection_for_write("redis://127.0.0.1:1/0", connect_timeout=1) as unreachable,
         pytest.raises(OperationalError),
     ):
-        send_policy_review_reminders.apply_async(connection=unreachable, retry=False)
-    assert not ReminderLog.objects.exists()
+        send_review_reminders.apply_async(connection=unreachable, retry=False)
+    assert not Reminder.objects.exists()
     # The state is in the database, so the first sweep after the outage catches up.
-    assert policy_review_reminders() == 2
+    assert sweep().sent == 2
 
 
 def test_a_title_with_line_breaks_still_gets_a_one_line_subject(officers):
     policy = approved_policy(review_in_days=1)
     policy.title = "AI policy\nBcc: someone@example.test"
     policy.save()
-    assert policy_review_reminders() == 2
+    assert sweep().sent == 2
     assert "\n" not in mail.outbox[0].subject
     assert mail.outbox[0].bcc == []

@@ -5,11 +5,13 @@ import re
 from datetime import timedelta
 
 import pytest
+import time_machine
 from django.core import mail
 from django.core.exceptions import ValidationError
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
+from aims.core.reminders import sweep
 from risks import services
 from risks.models import Risk, RiskAcceptance
 from tests.decisions import decide_url, decision_payload, post_decision
@@ -320,7 +322,7 @@ def test_an_expired_acceptance_sends_the_risk_back_to_review(system_owner):
     valid = accepted_risk(system_owner, expires_in_days=30)
     expires_today = accepted_risk(system_owner, expires_in_days=0)
 
-    assert services.expired_acceptances_to_review() == 1
+    sweep()
 
     for risk in (expired, valid, expires_today):
         risk.refresh_from_db()
@@ -332,31 +334,35 @@ def test_an_expired_acceptance_sends_the_risk_back_to_review(system_owner):
 
 def test_the_owner_is_told_once_when_the_acceptance_expired(system_owner):
     risk = accepted_risk(system_owner, expires_in_days=-1)
-    services.expired_acceptances_to_review()
+    sweep()
     assert len(mail.outbox) == 1
     message = mail.outbox[0]
     assert message.to == [system_owner.email]
-    assert risk.reference in message.subject
+    assert f"{risk} (Risk acceptance expiry): overdue" in message.body
     assert risk.get_absolute_url() in message.body
 
-    assert services.expired_acceptances_to_review() == 0
+    assert sweep().sent == 0
     assert len(mail.outbox) == 1
 
 
 def test_the_owner_is_not_told_twice_about_the_same_expired_acceptance(system_owner):
     risk = accepted_risk(system_owner, expires_in_days=-1)
-    services.expired_acceptances_to_review()
-    risk.refresh_from_db()
+    sweep()
     risk.status = Risk.Status.ACCEPTED  # e.g. restored by hand
     risk.save()
-    assert services.expired_acceptances_to_review() == 1
+    with time_machine.travel(timezone.now() + timedelta(days=1)):
+        sweep()
+    risk.refresh_from_db()
+    assert risk.status == Risk.Status.REVIEW
     assert len(mail.outbox) == 1
 
 
-def test_a_valid_acceptance_sends_no_mail(system_owner):
-    accepted_risk(system_owner, expires_in_days=1)
-    assert services.expired_acceptances_to_review() == 0
-    assert mail.outbox == []
+def test_a_valid_acceptance_is_reminded_ahead_and_stays(system_owner):
+    risk = accepted_risk(system_owner, expires_in_days=1)
+    sweep()
+    risk.refresh_from_db()
+    assert risk.status == Risk.Status.ACCEPTED
+    assert f"{risk} (Risk acceptance expiry): due soon" in mail.outbox[0].body
 
 
 def test_the_list_filter_shows_risks_whose_acceptance_expired(client, system_owner, auditor):
@@ -366,7 +372,7 @@ def test_the_list_filter_shows_risks_whose_acceptance_expired(client, system_own
     client.force_login(auditor)
     url = reverse("risks:risk_list") + "?acceptance_expired=yes"
     assert listed(client.get(url)) == {expired.reference}
-    services.expired_acceptances_to_review()
+    sweep()
     assert listed(client.get(url)) == {expired.reference}
     assert valid.reference not in listed(client.get(url))
 
