@@ -261,10 +261,6 @@ CELERY_BEAT_SCHEDULE = {
         "task": "aims.documents.tasks.send_document_review_reminders",
         "schedule": crontab(hour=6, minute=35),
     },
-    "impact-reassessment-due": {
-        "task": "aims.impact.tasks.flag_due_impact_assessments",
-        "schedule": crontab(hour=6, minute=45),
-    },
     "nonconformity-reminders": {
         "task": "audits.nonconformities.tasks.send_nonconformity_reminders",
         "schedule": crontab(hour=7, minute=0),

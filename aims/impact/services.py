@@ -5,6 +5,7 @@ from datetime import timedelta
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -102,24 +103,37 @@ def impact_assessment_flag_due(*, system, reason):
     return assessment
 
 
-def impact_reviews_due(today=None):
-    """Daily sweep: flag decided assessments whose planned re-assessment date has come."""
-    today = today or timezone.localdate()
-    flagged = 0
-    due = ImpactAssessment.objects.filter(
-        status__in=ImpactAssessment.DECIDED, reassessment_due=False, next_review__lte=today
-    ).select_related("system")
-    for assessment in due:
-        latest = latest_decided(assessment.system)
-        if latest.pk != assessment.pk:  # replaced by a later version, which has its own date
-            continue
-        if impact_assessment_flag_due(
-            system=assessment.system,
-            reason=_("the planned re-assessment date %(date)s has come")
-            % {"date": assessment.next_review.isoformat()},
-        ):
-            flagged += 1
-    return flagged
+def latest_decided_versions(assessments):
+    """Decided assessments not replaced by a later decided version of their system: each has
+    its planned re-assessment date (the reminder engine's `Due` in aims/impact/registers.py)."""
+    later = ImpactAssessment.objects.filter(
+        system=OuterRef("system"),
+        status__in=ImpactAssessment.DECIDED,
+        number__gt=OuterRef("number"),
+    )
+    return (
+        assessments.filter(status__in=ImpactAssessment.DECIDED)
+        .exclude(Exists(later))
+        .select_related("owner", "system__owner")
+    )
+
+
+def unmet_conditions(conditions):
+    return conditions.filter(met_on__isnull=True).select_related("decision__assessment")
+
+
+def assessment_keeper(assessment):
+    """Who keeps the assessment: its owner, or else its system's owner."""
+    return [assessment.owner or assessment.system.owner]
+
+
+def impact_reassessment_date_come(assessment, today):
+    """The planned re-assessment date has come: flag the assessment as due (once per date)."""
+    impact_assessment_flag_due(
+        system=assessment.system,
+        reason=_("the planned re-assessment date %(date)s has come")
+        % {"date": assessment.next_review.isoformat()},
+    )
 
 
 AREA_CATEGORIES = {

@@ -1,13 +1,17 @@
 """Conditions of an approval: the assessment page offers "Mark as met" to the condition's owner,
-shows who met it and when, and the history keeps the change."""
+shows who met it and when, and the history keeps the change; until then the reminder engine
+reminds its owner."""
 
 from datetime import timedelta
 
 import pytest
+from django.core import mail
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
+from aims.core.models import Reminder
+from aims.core.reminders import sweep
 from aims.impact import services
 from aims.impact.models import DecisionCondition
 from tests.factories import AISystemFactory, ImpactAssessmentFactory
@@ -73,3 +77,20 @@ def test_a_met_condition_is_not_met_twice(condition, system_owner, compliance_of
         )
     condition.refresh_from_db()
     assert condition.met_by == system_owner
+
+
+def test_an_unmet_condition_is_reminded_to_its_owner_until_it_is_met(condition, system_owner):
+    sweep(today=condition.due_date)
+    (digest,) = [m for m in mail.outbox if "due dates" in m.subject]
+    assert digest.to == [system_owner.email]
+    assert "Condition of an approved impact assessment" in digest.body
+    assert "Publish the notice to claimants." in digest.body
+    assert condition.decision.assessment.get_absolute_url() in digest.body
+
+    services.decision_condition_meet(
+        condition=condition, user=system_owner, met_on=timezone.localdate(), note="Published."
+    )
+    mail.outbox.clear()
+    sweep(today=condition.due_date + timedelta(days=1))
+    assert not Reminder.objects.filter(stage="overdue", object_id=condition.pk).exists()
+    assert [m for m in mail.outbox if "due dates" in m.subject] == []

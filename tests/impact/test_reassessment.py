@@ -5,18 +5,19 @@ version settles it."""
 from datetime import timedelta
 
 import pytest
+from django.core import mail
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
 from aims import celery_app
 from aims.core import roles
-from aims.core.models import Notification
+from aims.core.models import Notification, Reminder
 from aims.core.registry import registry
+from aims.core.reminders import sweep
 from aims.impact import services
 from aims.impact.attention import impact_attention
 from aims.impact.models import AssessmentDecision, ImpactAssessment
-from aims.impact.tasks import flag_due_impact_assessments
 from aims.inventory.models import AISystem
 from tests.conftest import form_payload
 from tests.factories import AISystemFactory, ClassificationFactory, ModelVersionFactory, UserFactory
@@ -204,12 +205,12 @@ def test_the_sweep_flags_an_assessment_whose_planned_date_has_come_once(people):
     planned = assessment.next_review
     assert planned > timezone.localdate()
 
-    assert services.impact_reviews_due(today=planned - timedelta(days=1)) == 0
+    sweep(today=planned - timedelta(days=1))
     assert_not_flagged(assessment, owner)
 
-    assert services.impact_reviews_due(today=planned) == 1
-    assert services.impact_reviews_due(today=planned) == 0
-    assert services.impact_reviews_due(today=planned + timedelta(days=1)) == 0
+    sweep(today=planned)
+    sweep(today=planned)
+    sweep(today=planned + timedelta(days=1))
 
     assert_flagged(
         assessment, f"the planned re-assessment date {planned.isoformat()} has come", owner
@@ -220,7 +221,7 @@ def test_the_sweep_leaves_drafts_and_submitted_assessments_alone(people):
     draft = draft_by(people["author"], owner=people["assessment_owner"])
     submitted = draft_by(people["author"], owner=people["assessment_owner"])
     services.impact_assessment_submit(assessment=submitted, user=people["author"])
-    assert services.impact_reviews_due(today=timezone.localdate() + timedelta(days=3650)) == 0
+    sweep(today=timezone.localdate() + timedelta(days=3650))
     for assessment in (draft, submitted):
         assert_not_flagged(assessment, people["assessment_owner"])
 
@@ -239,37 +240,31 @@ def test_the_sweep_looks_only_at_the_latest_approved_version(people):
     v2.save()
 
     # v1's planned date has come, but v1 is superseded: v2 is current and not yet due.
-    assert services.impact_reviews_due(today=v1.next_review) == 0
+    sweep(today=v1.next_review)
     assert_not_flagged(v2, people["assessment_owner"])
+    assert not Reminder.objects.filter(object_id=v1.pk, key="impact.impactassessment:next_review")
 
 
-def test_the_schedule_runs_the_sweep_every_morning(settings):
-    entry = settings.CELERY_BEAT_SCHEDULE["impact-reassessment-due"]
-    assert (
-        entry["task"]
-        == flag_due_impact_assessments.name
-        == ("aims.impact.tasks.flag_due_impact_assessments")
-    )
-    assert entry["schedule"].hour == {6}
-    assert entry["schedule"].minute == {45}
-    assert entry["schedule"].day_of_week == set(range(7))
-
-
-def test_the_worker_runs_the_task_the_schedule_names(worker, settings, people):
+def test_the_worker_runs_the_reminder_sweep_the_schedule_names(worker, settings, people):
     system = AISystemFactory()
     assessment = approved_for(system, people)
     assessment.next_review = timezone.localdate()
     assessment.save()
-    scheduled = settings.CELERY_BEAT_SCHEDULE["impact-reassessment-due"]["task"]
+    scheduled = settings.CELERY_BEAT_SCHEDULE["review-reminders"]["task"]
+    assert "impact-reassessment-due" not in settings.CELERY_BEAT_SCHEDULE
 
     # Sent by name, as the scheduler sends it. (The project ignores task results by default,
     # so `.delay().get()` would answer None: the result is asked for here.)
-    assert celery_app.send_task(scheduled, ignore_result=False).get(timeout=30) == 1
-    assert flag_due_impact_assessments.apply_async(ignore_result=False).get(timeout=30) == 0
+    first = celery_app.send_task(scheduled, ignore_result=False).get(timeout=30)
+    again = celery_app.send_task(scheduled, ignore_result=False).get(timeout=30)
+    assert (first["digests"], again["digests"], again["reminders"]) == (1, 0, 0)
 
     assessment.refresh_from_db()
     assert assessment.reassessment_due is True
     assert len(due_notices(people["assessment_owner"])) == 1
+    (digest,) = [m for m in mail.outbox if "due dates in the AI management system" in m.subject]
+    assert digest.to == [people["assessment_owner"].email]
+    assert "Impact re-assessment" in digest.body and str(assessment) in digest.body
 
 
 # The next version settles it --------------------------------------------------------------------

@@ -17,7 +17,6 @@ from aims.core import roles
 from aims.core.models import Notification, ReminderLog
 from aims.impact import services
 from aims.impact.models import AssessmentDecision, ImpactAssessment
-from aims.impact.tasks import flag_due_impact_assessments
 from risks.models import Risk
 from tests.factories import (
     AISystemFactory,
@@ -285,7 +284,7 @@ def test_the_worker_sends_the_ai_officer_one_e_mail_for_one_submission(worker):
 
     wait_until(lambda: len(mail.outbox) >= 1)
     # Let the worker finish whatever else is queued before counting.
-    flag_due_impact_assessments.apply_async(ignore_result=False).get(timeout=30)
+    celery_app.send_task("aims.core.tasks.send_pending_mail", ignore_result=False).get(timeout=30)
 
     assert [message.to for message in mail.outbox] == [[officer.email]]
     message = mail.outbox[0]
