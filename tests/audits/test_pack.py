@@ -1,0 +1,164 @@
+"""The audit pack pages without the worker: the request form and its defaults, who may
+request, who sees which pack (404 for the others), the progress fragment that polls until the
+pack is done, retry of a failed pack, and the download as an attachment."""
+
+import datetime
+
+import pytest
+from django.core.files.base import ContentFile
+from django.urls import reverse
+from django.utils import timezone
+
+from aims.core import roles
+from aims.core.dates import add_years
+from audits.models import AuditPack
+from audits.packs.sections import all_sections
+from tests.conftest import client_for
+from tests.factories import AISystemFactory, UserFactory
+
+PACKS = reverse("audits:pack_list")
+
+
+def make_pack(user, **kwargs):
+    today = timezone.localdate()
+    return AuditPack.objects.create(
+        requested_by=user, since=add_years(today, -1), until=today, **kwargs
+    )
+
+
+def ready_pack(user):
+    pack = make_pack(user, status=AuditPack.Status.READY, pages=1, size=9, sha256="ab" * 32)
+    pack.file.save("pack.pdf", ContentFile(b"%PDF-1.7\n"), save=True)
+    return pack
+
+
+def fragment(client, pack):
+    return client.get(reverse("audits:pack_detail", args=[pack.pk]), headers={"HX-Request": "true"})
+
+
+@pytest.mark.django_db
+def test_the_request_form_offers_every_section_ticked_and_the_last_twelve_months(client, auditor):
+    response = client_for(client, auditor).get(PACKS)
+    assert response.status_code == 200
+    form = response.context["form"]
+    today = timezone.localdate()
+    assert form["since"].value() == add_years(today, -1)
+    assert form["until"].value() == today
+    keys = [section.key for section in all_sections()]
+    assert form["sections"].value() == keys
+    html = response.content.decode()
+    for section in all_sections():
+        assert str(section.title) in html
+    assert "Audit packs" in html  # the menu link
+
+
+@pytest.mark.django_db
+def test_a_period_that_ends_before_it_starts_is_refused_at_the_field(client, auditor):
+    response = client_for(client, auditor).post(
+        PACKS, {"since": "2026-05-01", "until": "2026-04-01", "sections": ["evidence"]}
+    )
+    assert response.status_code == 200
+    assert response.context["form"].errors == {"until": ["The period ends before it starts."]}
+    assert not AuditPack.objects.exists()
+
+
+@pytest.mark.django_db
+def test_a_request_keeps_its_parameters_and_the_requester_s_language(
+    client, compliance_officer, django_capture_on_commit_callbacks
+):
+    system = AISystemFactory()
+    with django_capture_on_commit_callbacks(execute=False):
+        response = client_for(client, compliance_officer).post(
+            PACKS,
+            {
+                "systems": [system.pk],
+                "since": "2026-01-01",
+                "until": "2026-06-30",
+                "sections": ["evidence", "changelog"],
+                "include_evidence": "on",
+            },
+            headers={"Accept-Language": "de"},
+        )
+    pack = AuditPack.objects.get()
+    assert response.url == reverse("audits:pack_detail", args=[pack.pk])
+    assert pack.reference == "PACK-0001"
+    assert pack.status == AuditPack.Status.QUEUED
+    assert list(pack.systems.all()) == [system]
+    assert (pack.since, pack.until) == (datetime.date(2026, 1, 1), datetime.date(2026, 6, 30))
+    assert pack.sections == ["evidence", "changelog"]
+    assert pack.include_evidence
+    assert pack.requested_by == compliance_officer
+
+
+@pytest.mark.django_db
+def test_a_user_without_a_role_may_not_request_packs(client, make_user):
+    response = client_for(client, make_user("no_role")).get(PACKS)
+    assert response.status_code == 403
+
+
+@pytest.mark.django_db
+def test_a_pack_of_someone_else_answers_404_to_whom_may_not_read_everything(client, system_owner):
+    other = UserFactory(role=roles.SYSTEM_OWNER)
+    pack = ready_pack(other)
+    client_for(client, system_owner)
+    assert pack.reference not in client.get(PACKS).content.decode()
+    assert fragment(client, pack).status_code == 404
+    assert client.get(reverse("audits:pack_detail", args=[pack.pk])).status_code == 404
+    assert client.get(reverse("audits:pack_download", args=[pack.pk])).status_code == 404
+    assert client.post(reverse("audits:pack_retry", args=[pack.pk])).status_code == 404
+
+
+@pytest.mark.django_db
+def test_an_auditor_sees_every_pack_and_downloads_it_as_an_attachment(
+    client, auditor, system_owner
+):
+    pack = ready_pack(system_owner)
+    client_for(client, auditor)
+    assert pack.reference in client.get(PACKS).content.decode()
+    response = client.get(reverse("audits:pack_download", args=[pack.pk]))
+    assert response.status_code == 200
+    assert response["Content-Disposition"] == 'attachment; filename="PACK-0001.pdf"'
+    assert response["Content-Type"] == "application/pdf"
+    assert b"".join(response.streaming_content) == b"%PDF-1.7\n"
+
+
+@pytest.mark.django_db
+def test_the_progress_polls_while_the_pack_renders_and_stops_when_it_is_done(client, system_owner):
+    pack = make_pack(
+        system_owner,
+        status=AuditPack.Status.RENDERING,
+        section_number=3,
+        section_count=10,
+        section_title="Risk register",
+    )
+    client_for(client, system_owner)
+    running = fragment(client, pack).content.decode()
+    assert 'hx-trigger="every 1s"' in running
+    assert "Rendering section 3 of 10: Risk register" in running
+    assert 'value="27"' in running
+
+    AuditPack.objects.filter(pk=pack.pk).update(
+        status=AuditPack.Status.FAILED, reason="The render took longer than the time limit."
+    )
+    failed = fragment(client, pack).content.decode()
+    assert "hx-trigger" not in failed
+    assert "The render took longer than the time limit." in failed
+    assert "Retry" in failed
+
+
+@pytest.mark.django_db
+def test_a_failed_pack_is_queued_again_by_its_requester_only(client, system_owner, auditor):
+    pack = make_pack(system_owner, status=AuditPack.Status.FAILED, reason="Broken")
+    assert "Retry" not in fragment(client_for(client, auditor), pack).content.decode()
+    assert client.post(reverse("audits:pack_retry", args=[pack.pk])).status_code == 404
+
+    client_for(client, system_owner).post(reverse("audits:pack_retry", args=[pack.pk]))
+    pack.refresh_from_db()
+    assert (pack.status, pack.reason) == (AuditPack.Status.QUEUED, "")
+
+
+@pytest.mark.django_db
+def test_a_pack_that_is_not_ready_has_no_download(client, system_owner):
+    pack = make_pack(system_owner)
+    response = client_for(client, system_owner).get(reverse("audits:pack_download", args=[pack.pk]))
+    assert response.status_code == 404
