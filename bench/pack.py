@@ -1,7 +1,8 @@
 """The audit pack of a scaled organisation against a plain single-table PDF of the same rows.
 
 The pack (`render_pack`, every section, for the compliance officer, with the change log of the
-year) is timed from the first query to the last PDF byte. Its layout runs in a child process,
+year) is timed from the first query to the last PDF byte, in the same run that traces its
+Python allocations. Its layout runs in a child process,
 so its memory is two figures: the peak of Python allocations in this process while the
 sections are built (tracemalloc) and the maximum resident set of the layout child
 (getrusage RUSAGE_CHILDREN, read after the pack: the bench starts no other child before it).
@@ -69,17 +70,13 @@ def run_pack(args):
         )
         children_before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
 
-        start = time.perf_counter()
-        pack = render_pack(scope)
-        pack_time = time.perf_counter() - start
+        pack, pack_time, pack_heap = traced(lambda: render_pack(scope))
         pack_child_rss = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss * 1024
-        pack_heap = traced_peak(lambda: render_pack(scope))
 
         rows = table_rows(plan)
-        start = time.perf_counter()
-        table_pages, table_child_rss = child_layout(plain_table(rows), settings.AIMS_PACK_MEMORY_MB)
-        table_time = time.perf_counter() - start
-        table_heap = traced_peak(lambda: plain_table(rows))
+        (table_pages, table_child_rss), table_time, table_heap = traced(
+            lambda: child_layout(plain_table(rows), settings.AIMS_PACK_MEMORY_MB)
+        )
         # Nothing of the scaled organisation stays for the other measurements.
         transaction.set_rollback(True)
 
@@ -107,15 +104,21 @@ def run_pack(args):
             f"{name:<40}{style.format(figure):>10}{style.format(baseline):>10}"
             f"{figure / baseline if baseline else 0:>8.2f}"
         )
-    if children_before:
-        print(f"(a child before the pack reached {children_before / 1024:.0f} MiB)")
+    if pack_child_rss <= children_before * 1024:
+        print(
+            "(the pack's layout child stayed below an earlier child's "
+            f"{children_before // 1024} MiB)"
+        )
 
 
-def traced_peak(function):
+def traced(function):
+    """(result, seconds, peak bytes of Python allocations) of one call. One run for both: a
+    pack takes minutes. Tracing slows the Python work of this process, not the layout child."""
     tracemalloc.start()
     try:
-        function()
-        return tracemalloc.get_traced_memory()[1]
+        start = time.perf_counter()
+        result = function()
+        return result, time.perf_counter() - start, tracemalloc.get_traced_memory()[1]
     finally:
         tracemalloc.stop()
 
