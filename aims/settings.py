@@ -257,10 +257,6 @@ CELERY_TASK_IGNORE_RESULT = True
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE = {
-    "document-review-reminders": {
-        "task": "aims.documents.tasks.send_document_review_reminders",
-        "schedule": crontab(hour=6, minute=35),
-    },
     "nonconformity-reminders": {
         "task": "audits.nonconformities.tasks.send_nonconformity_reminders",
         "schedule": crontab(hour=7, minute=0),

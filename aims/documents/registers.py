@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from aims.core.approvals import decision_state
 from aims.core.permissions import can
 from aims.core.registry import registry
+from aims.core.reminders import Due
 from aims.documents import filters, forms, tables
 from aims.documents.approvals import DOCUMENT
 from aims.documents.attention import documents_attention
@@ -33,6 +34,14 @@ registry.register(
     area="context",
     url_prefix="controlled",
     extra_context=document_context,
+    due=(
+        Due(
+            "next_review",
+            to="owner",
+            label=_("Document review"),
+            only={"status": ControlledDocument.Status.APPROVED},
+        ),
+    ),
 )
 registry.add_link(
     "context", _("Records index"), "documents:records", "documents.view_controlleddocument"

@@ -1,7 +1,6 @@
 """State changes of controlled documents: the file kept as evidence, submission, the decision,
-the next version, and the review reminders."""
+the next version, and the versions due for review."""
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -9,7 +8,6 @@ from django.utils.translation import gettext as _
 from aims.context.services import next_version
 from aims.core import approvals
 from aims.core.approvals import workflow_save
-from aims.core.notifications import remind_once
 from aims.core.work import review_horizon
 from aims.documents.approvals import DOCUMENT
 from aims.documents.models import ControlledDocument
@@ -116,24 +114,3 @@ def due_for_review(on=None):
     return ControlledDocument.objects.filter(
         status=Status.APPROVED, next_review__lte=on or review_horizon()
     )
-
-
-def document_review_reminders():
-    """Remind each owner once per review date of an approved document due for review."""
-    sent = 0
-    for document in due_for_review().select_related("owner").filter(owner__is_active=True):
-        sent += remind_once(
-            key=f"document-review:{document.pk}:{document.next_review.isoformat()}",
-            recipients=[document.owner],
-            subject=_("Document review due: %(document)s") % {"document": document},
-            body=_(
-                "The review of %(document)s is due on %(date)s. Review it and start a new "
-                "version if it needs changes.\n\nOpen it in the portal: %(url)s"
-            )
-            % {
-                "document": document,
-                "date": document.next_review.isoformat(),
-                "url": settings.PORTAL_URL + document.get_absolute_url(),
-            },
-        )
-    return sent

@@ -1,5 +1,5 @@
-"""Reviews of approved documents: the reminder to the owner once per review date, My work and
-the dashboard."""
+"""Reviews of approved documents: the reminder engine reminds the owner once per review date (in
+the digest), My work and the dashboard."""
 
 from datetime import timedelta
 
@@ -11,7 +11,8 @@ from django.utils import timezone
 from aims.core.work import work_items
 from aims.documents.attention import documents_attention
 from aims.documents.models import ControlledDocument
-from aims.documents.services import document_review_reminders
+from aims.core.models import Reminder
+from aims.core.reminders import sweep
 from tests.documents.helpers import approved
 
 pytestmark = pytest.mark.django_db
@@ -23,25 +24,37 @@ def due(document, days):
     )
 
 
+def digests():
+    return [m for m in mail.outbox if "due dates in the AI management system" in m.subject]
+
+
 def test_the_owner_is_reminded_once_of_a_review_due(compliance_officer, ai_officer, auditor):
     document = approved(compliance_officer, ai_officer, owner=auditor)
     approved(compliance_officer, ai_officer, owner=compliance_officer)  # not due for a year
     due(document, 5)
     mail.outbox.clear()
 
-    assert document_review_reminders() == 1
-    assert document_review_reminders() == 0
-    assert [m.to for m in mail.outbox] == [[auditor.email]]
-    assert document.reference in mail.outbox[0].subject
+    sweep()
+    sweep()
+    (digest,) = digests()
+    assert digest.to == [auditor.email]
+    assert "Document review" in digest.body and document.reference in digest.body
+    assert Reminder.objects.filter(key="documents.controlleddocument:next_review").count() == 1
 
 
 def test_a_new_review_date_reminds_again(compliance_officer, ai_officer, auditor):
     document = approved(compliance_officer, ai_officer, owner=auditor)
     due(document, 5)
-    document_review_reminders()
+    sweep()
     due(document, 3)
+    mail.outbox.clear()
 
-    assert document_review_reminders() == 1
+    # The digest of the day has gone: the new date waits for tomorrow's.
+    sweep()
+    assert digests() == []
+    sweep(today=timezone.localdate() + timedelta(days=1))
+    (digest,) = digests()
+    assert document.reference in digest.body
 
 
 def test_my_work_lists_the_reviews_of_the_documents_i_own(compliance_officer, ai_officer, auditor):
