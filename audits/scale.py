@@ -1,5 +1,6 @@
 """The scaled organisation's audits: a programme per year, audits over three years led by the
-internal auditor, and their checklists with results and findings (see aims/core/scale.py)."""
+internal auditor, their checklists with results, and the nonconformities raised from the
+findings (see aims/core/scale.py)."""
 
 from django.contrib.auth.models import Permission
 
@@ -11,6 +12,7 @@ from audits.models import (
     AuditUserObjectPermission,
     ChecklistItem,
     Clause,
+    Nonconformity,
 )
 from controls.models import Control, Framework
 
@@ -133,4 +135,32 @@ def seed_checklists(plan, audits):
         item._history_user = audit.lead_auditor
         item._history_date = audit._history_date
         items.append(item)
-    plan.create(ChecklistItem, items)
+    raise_nonconformities(plan, plan.create(ChecklistItem, items))
+
+
+def raise_nonconformities(plan, items):
+    """A nonconformity for every major or minor finding, owned by the system's owner (or the
+    compliance officer); those of closed audits are closed."""
+    findings = [item for item in items if item.result in AuditResult.nonconformities()]
+    records = []
+    for n, item in enumerate(findings, start=1):
+        closed = item.audit.status == Audit.Status.CLOSED
+        record = Nonconformity(
+            reference=f"NC-{n:04d}",
+            title=f"{item.audit.reference}: {item.question}"[:200],
+            source=Nonconformity.Source.INTERNAL_AUDIT,
+            clause=item.clause,
+            control=item.control,
+            audit=item.audit,
+            checklist_item=item,
+            description=item.notes,
+            grade=item.result,
+            owner=item.ai_system.owner if item.ai_system else plan.compliance,
+            status=Nonconformity.Status.CLOSED if closed else Nonconformity.Status.OPEN,
+            closed_by=plan.compliance if closed else None,
+            closed_on=item.audit.actual_end if closed else None,
+        )
+        record._history_user = item.audit.lead_auditor
+        record._history_date = item._history_date
+        records.append(record)
+    plan.create(Nonconformity, records)

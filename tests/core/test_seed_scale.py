@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from aims.core.models import User
 from aims.inventory.models import AISystem, Classification
-from audits.models import Audit, ChecklistItem
+from audits.models import Audit, AuditResult, ChecklistItem, Nonconformity
 from controls.evidence_files import file_sha256
 from controls.models import Control, Evidence, EvidenceRevision, SoAEntry
 from controls.models.evidence import evidence_storage
@@ -72,6 +72,8 @@ def test_the_organisation_has_the_sizes_asked_for():
     assert Audit.objects.count() == 4
     assert ChecklistItem.objects.count() == 20
     assert ChecklistItem.objects.exclude(result="").exists()
+    findings = ChecklistItem.objects.filter(result__in=AuditResult.nonconformities())
+    assert Nonconformity.objects.filter(checklist_item__in=findings).count() == findings.count()
     changes = sum(model.history.filter(history_type="~").count() for model in (AISystem, Risk))
     assert changes > 0
     assert "Scaled organisation in place" in output
