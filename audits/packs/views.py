@@ -73,9 +73,11 @@ def pack_download(request, pk):
     except FileNotFoundError:
         raise Http404(_("The file is missing from storage.")) from None
     content_type = "application/zip" if pack.include_evidence else "application/pdf"
-    return FileResponse(
+    response = FileResponse(
         stored,
         as_attachment=True,
         filename=f"{pack.reference}.{pack.file_extension}",
         content_type=content_type,
     )
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
