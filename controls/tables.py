@@ -120,6 +120,8 @@ class EvidenceTable(RegisterTable):
         verbose_name=_("controls"), transform=lambda control: control.code
     )
     revisions = tables.Column(accessor="pk", verbose_name=_("file"), orderable=False)
+    # In the exports only: an auditor checks the file they receive against it.
+    sha256 = tables.Column(accessor="pk", verbose_name=_("SHA-256"), orderable=False, visible=False)
     prefetch = ("revisions",)
 
     class Meta(RegisterTable.Meta):
@@ -129,6 +131,7 @@ class EvidenceTable(RegisterTable):
             "title",
             "controls",
             "revisions",
+            "sha256",
             "link",
             "evidence_date",
             "valid_until",
@@ -138,6 +141,10 @@ class EvidenceTable(RegisterTable):
     def value_revisions(self, record):
         revision = record.current_revision
         return f"{revision.file_name} (r{revision.number})" if revision else ""
+
+    def value_sha256(self, record):
+        revision = record.current_revision
+        return revision.sha256 if revision else ""
 
     def render_revisions(self, record):
         return self.value_revisions(record) or "—"

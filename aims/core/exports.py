@@ -8,6 +8,7 @@ import django_tables2 as tables
 from django.core.exceptions import FieldDoesNotExist
 from django.http import HttpResponse
 from django.utils.encoding import force_str
+from django.utils.text import capfirst
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 
@@ -35,6 +36,8 @@ def export_table(table, fmt, filename, user=None):
     """The table as a download; with `user`, the cells name related objects only as far as
     the user may view them (the rows are the user's already)."""
     rows = list(table.as_values()) if user is None else scoped_values(table, user)
+    # A header is the field's verbose name, capitalised as the list page shows it.
+    rows[0] = [capfirst(force_str(header)) for header in rows[0]]
     return export_rows(rows, fmt, filename)
 
 

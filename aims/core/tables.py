@@ -24,6 +24,14 @@ class LocalDateTimeColumn(tables.DateTimeColumn):
 
 
 @library.register
+class YesNoColumn(tables.BooleanColumn):
+    """Exports a yes/no field as "Yes" or "No" in the reader's language, not True/False."""
+
+    def value(self, record, value, bound_column):
+        return _("Yes") if self._get_bool_value(record, value, bound_column) else _("No")
+
+
+@library.register
 class MultipleChoiceColumn(tables.Column):
     """Shows the labels of a MultipleChoiceField's codes."""
 

@@ -1,15 +1,24 @@
 """CSV and XLSX exports: what the list shows, filtered, and safe to open in a spreadsheet."""
 
 import csv
+import hashlib
 import io
 from datetime import UTC, datetime
 
 import pytest
+from django.core.exceptions import FieldDoesNotExist
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils.text import capfirst
 from openpyxl import load_workbook
 
 from aims.context.models import ContextIssue
-from tests.factories import ContextIssueFactory
+from aims.core.registry import registry
+from aims.inventory.models import Dataset
+from controls.models import Evidence
+from controls.services import evidence_revision_add
+from tests.conftest import REGISTER_IDS, REGISTERS
+from tests.factories import REGISTER_FACTORIES, ContextIssueFactory, DatasetFactory, EvidenceFactory
 
 FORMULA = '=HYPERLINK("http://evil.example","click")'
 
@@ -126,3 +135,93 @@ def test_nul_characters_in_the_search_are_ignored(client, auditor):
     client.force_login(auditor)
     response = client.get(reverse("context:contextissue_list"), {"q": "ener\x00gy"})
     assert response.status_code == 200
+
+
+# What an auditor reads in an export -------------------------------------------------------
+
+
+def export_of(client, register, fmt="csv", **headers):
+    """The export's rows as lists of strings, the header row first."""
+    response = client.get(reverse(register.url_name("export"), args=[fmt]), **headers)
+    assert response.status_code == 200
+    if fmt == "csv":
+        return list(csv.reader(io.StringIO(response.content.decode("utf-8").lstrip("\ufeff"))))
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    return [[cell.value or "" for cell in row] for row in sheet.iter_rows()]
+
+
+@pytest.fixture
+def evidence_with_file(settings, tmp_path, compliance_officer):
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "evidence": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": tmp_path / "evidence-storage"},
+        },
+    }
+    evidence = EvidenceFactory(title="Model test report")
+    for content in (b"%PDF-1.7\n% first run\n%%EOF\n", SIGNED_REPORT):
+        evidence_revision_add(
+            evidence=evidence,
+            upload=SimpleUploadedFile("report.pdf", content, content_type="application/pdf"),
+            user=compliance_officer,
+        )
+    return evidence
+
+
+SIGNED_REPORT = b"%PDF-1.7\n% second run, signed\n%%EOF\n"
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+def test_the_evidence_export_holds_the_sha256_of_the_current_file(
+    client, auditor, evidence_with_file, fmt
+):
+    client.force_login(auditor)
+    header, *rows = export_of(client, registry[Evidence], fmt)
+    column = header.index("SHA-256")
+    assert [row[column] for row in rows] == [hashlib.sha256(SIGNED_REPORT).hexdigest()]
+    # The list page keeps its columns: the hash is for the export.
+    page = client.get(reverse("controls:evidence_list")).content.decode()
+    assert "SHA-256" not in page
+
+
+@pytest.mark.parametrize(
+    ("language", "yes", "no"), [("en", "Yes", "No"), ("de", "Ja", "Nein")], ids=["en", "de"]
+)
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+def test_yes_no_fields_export_as_words_in_the_readers_language(
+    client, auditor, fmt, language, yes, no
+):
+    DatasetFactory(name="Claims history", personal_data=True)
+    DatasetFactory(name="Weather data", personal_data=False)
+    client.force_login(auditor)
+    _header, *rows = export_of(client, registry[Dataset], fmt, HTTP_ACCEPT_LANGUAGE=language)
+    names = exported_column_names(registry[Dataset])
+    cells = {row[names.index("name")]: row[names.index("personal_data")] for row in rows}
+    assert cells == {"Claims history": yes, "Weather data": no}
+
+
+def exported_column_names(register):
+    table = register.table(register.model.objects.none())
+    return [c.name for c in table.columns.iterall() if not c.column.exclude_from_export]
+
+
+@pytest.mark.parametrize("register", REGISTERS, ids=REGISTER_IDS)
+def test_export_headers_are_the_verbose_names_of_the_fields(client, auditor, register):
+    REGISTER_FACTORIES[register.model]()
+    client.force_login(auditor)
+    header = export_of(client, register)[0]
+    table = register.table(register.model.objects.none())
+    columns = [c for c in table.columns.iterall() if not c.column.exclude_from_export]
+    assert len(header) == len(columns)
+    for title, column in zip(header, columns, strict=True):
+        name = str(column.accessor or column.name)
+        if "." in name or "__" in name:
+            continue  # a field of a linked entry, named by the column
+        try:
+            model_field = register.model._meta.get_field(name)
+        except FieldDoesNotExist:
+            continue  # a computed column
+        if model_field.auto_created and not model_field.concrete:
+            continue  # entries pointing here (a count), named by the column
+        assert title == capfirst(model_field.verbose_name), column.name
