@@ -257,14 +257,6 @@ CELERY_TASK_IGNORE_RESULT = True
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE = {
-    "nonconformity-reminders": {
-        "task": "audits.nonconformities.tasks.send_nonconformity_reminders",
-        "schedule": crontab(hour=7, minute=0),
-    },
-    "review-action-reminders": {
-        "task": "audits.review.tasks.send_review_action_reminders",
-        "schedule": crontab(hour=7, minute=10),
-    },
     # Art. 73 deadlines are counted in hours near the end (2 days): checked every hour.
     "incident-deadline-reminders": {
         "task": "audits.incidents.tasks.send_incident_deadline_reminders",

@@ -3,6 +3,7 @@
 from django.utils.translation import gettext_lazy as _
 
 from aims.core.registry import registry
+from aims.core.reminders import Due
 from aims.core.roles import (
     ADMINISTRATOR,
     AI_OFFICER,
@@ -53,6 +54,7 @@ registry.register(
         "status",
         "next_review",
     ),
+    due=(Due("next_review", to="owner", label=_("SoA entry review"), only={"applicable": True}),),
 )
 registry.register(
     SoAVersion,
@@ -101,6 +103,7 @@ registry.register(
     url_prefix="evidence",
     extra_context=evidence_context,
     bulk_fields=("evidence_date", "valid_until"),
+    due=(Due("valid_until", to="uploaded_by", label=_("Evidence validity ends")),),
 )
 registry.register(
     SoAImport,

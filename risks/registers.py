@@ -1,5 +1,6 @@
 """The risk registers on the register machinery."""
 
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from aims.core.registry import registry
@@ -45,7 +46,15 @@ registry.register(
     extra_context=risk_detail_context,
     above_table=risk_heat_maps,
     bulk_fields=("owner", "treatment_option", "status", "review_cadence_months", "next_review"),
-    due=(ACCEPTANCE_EXPIRY,),
+    due=(
+        ACCEPTANCE_EXPIRY,
+        Due(
+            "next_review",
+            to="owner",
+            label=_("Risk review"),
+            only=~Q(status=Risk.Status.CLOSED),
+        ),
+    ),
 )
 registry.register(
     TreatmentAction,
@@ -56,6 +65,14 @@ registry.register(
     area="risks",
     url_prefix="treatment-actions",
     bulk_fields=("owner", "due_date", "status"),
+    due=(
+        Due(
+            "due_date",
+            to="owner",
+            label=_("Treatment action"),
+            only={"status__in": TreatmentAction.OPEN},
+        ),
+    ),
 )
 registry.register(
     RiskAcceptance,

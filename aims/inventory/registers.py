@@ -1,8 +1,10 @@
 """The inventory registers on the register machinery."""
 
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from aims.core.registry import registry
+from aims.core.reminders import Due
 from aims.core.roles import ADMINISTRATOR, FULL, READ_ONLY_RECORDS
 from aims.inventory import filters, forms, tables
 from aims.inventory.attention import inventory_attention
@@ -41,6 +43,14 @@ registry.register(
         "in_scope",
         "review_cadence_months",
         "next_review",
+    ),
+    due=(
+        Due(
+            "next_review",
+            to="owner",
+            label=_("AI system review"),
+            only=~Q(status=AISystem.Status.DECOMMISSIONED),
+        ),
     ),
 )
 registry.register(

@@ -1,6 +1,9 @@
 """Registers of this area on the register machinery."""
 
+from django.utils.translation import gettext_lazy as _
+
 from aims.core.registry import registry
+from aims.core.reminders import Due
 from aims.core.roles import (
     ADMINISTRATOR,
     AI_OFFICER,
@@ -49,6 +52,14 @@ registry.register(
     url_prefix="audits",
     roles=AUDIT_RULES,
     extra_context=audit_detail_context,
+    due=(
+        Due(
+            "planned_start",
+            to=("lead_auditor", COMPLIANCE_OFFICER),
+            label=_("Planned start of an audit not started"),
+            only={"status": Audit.Status.PLANNED},
+        ),
+    ),
 )
 registry.register(
     ChecklistItem,

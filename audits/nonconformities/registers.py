@@ -1,6 +1,11 @@
 """Registers of this area on the register machinery."""
 
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
 from aims.core.registry import registry
+from aims.core.reminders import Due
+from aims.core.roles import COMPLIANCE_OFFICER
 from audits.models import CorrectiveAction, EffectivenessCheck, Improvement, Nonconformity
 from audits.nonconformities import attention, filters, forms, tables
 from audits.nonconformities.views import (
@@ -28,6 +33,14 @@ registry.register(
     url_prefix="corrective-actions",
     bulk_fields=("owner", "due_date", "status"),
     extra_context=corrective_action_detail_context,
+    due=(
+        Due(
+            "due_date",
+            to=("owner", "nonconformity__owner"),
+            label=_("Corrective action"),
+            only={"status__in": CorrectiveAction.OPEN},
+        ),
+    ),
 )
 registry.register(
     EffectivenessCheck,
@@ -38,6 +51,16 @@ registry.register(
     area="audits",
     url_prefix="effectiveness-checks",
     in_menu=False,
+    # The compliance officers verify effectiveness: they hear of every check from the start.
+    due=(
+        Due(
+            "due_date",
+            to=("nonconformity__owner", COMPLIANCE_OFFICER),
+            label=_("Effectiveness check"),
+            only=Q(result="") & ~Q(nonconformity__status=Nonconformity.Status.CLOSED),
+            parent="nonconformity",
+        ),
+    ),
 )
 registry.register(
     Improvement,

@@ -1,8 +1,6 @@
 """What about management reviews needs attention: the dashboard (overdue actions, the next
-review), My work (actions a user owns, minutes to submit) and the reminders of overdue
-actions."""
+review) and My work (actions a user owns, minutes to submit)."""
 
-from django.conf import settings
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -10,7 +8,6 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from aims.core.notifications import remind_once
 from aims.core.permissions import can
 from aims.core.work import Item, work
 from audits.models import ManagementReview, ReviewAction
@@ -68,26 +65,3 @@ def review_work(user):
     )
     for review in drafts:
         yield Item(MINUTES, str(review), review.get_absolute_url(), review.date)
-
-
-def remind_overdue_review_actions():
-    """Daily sweep: each overdue action is reminded to its owner and the review's chair once
-    per due date; returns how many reminders went out now."""
-    sent = 0
-    for action in ReviewAction.objects.overdue().select_related("owner", "review__chair"):
-        sent += remind_once(
-            key=f"review-action-overdue:{action.pk}:{action.due_date}",
-            recipients=[action.owner, action.review.chair],
-            subject=_("Management review action overdue: %(action)s") % {"action": action},
-            body=_(
-                "The action “%(title)s” of the management review %(review)s was due on "
-                "%(date)s and is not done yet.\n\n%(url)s"
-            )
-            % {
-                "title": action.title,
-                "review": action.review.reference,
-                "date": action.due_date,
-                "url": settings.PORTAL_URL + action.get_absolute_url(),
-            },
-        )
-    return sent

@@ -1,6 +1,9 @@
 """Registers of this area on the register machinery."""
 
+from django.utils.translation import gettext_lazy as _
+
 from aims.core.registry import registry
+from aims.core.reminders import Due
 from audits.models import ManagementReview, ReviewAction, ReviewDecision
 from audits.review import filters, forms, tables
 from audits.review.attention import review_attention, review_panel
@@ -16,6 +19,15 @@ registry.register(
     url_prefix="management-reviews",
     related=(("decisions", "review"), ("actions", "review")),
     extra_context=managementreview_detail_context,
+    due=(
+        # The next review: one planned (in draft) for a date.
+        Due(
+            "date",
+            to=("chair", "minute_taker"),
+            label=_("Management review"),
+            only={"status": ManagementReview.Status.DRAFT},
+        ),
+    ),
 )
 registry.register(
     ReviewDecision,
@@ -35,6 +47,14 @@ registry.register(
     search_fields=("title", "review__reference"),
     area="audits",
     url_prefix="review-actions",
+    due=(
+        Due(
+            "due_date",
+            to=("owner", "review__chair"),
+            label=_("Management review action"),
+            only={"status__in": ReviewAction.OPEN},
+        ),
+    ),
 )
 registry.attention(review_attention)
 registry.panel(review_panel)

@@ -1,4 +1,5 @@
-"""The nonconformity registers around the life cycle: reminders of overdue actions and checks,
+"""The nonconformity registers around the life cycle: reminders of actions and checks (the
+reminder engine),
 the dashboard, My work, list filters, who sees and changes what, and the demo."""
 
 import datetime
@@ -8,7 +9,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from aims.core import roles
-from aims.core.models import ReminderLog
+from aims.core.models import Reminder
+from aims.core.reminders import sweep
 from aims.core.work import work_items
 from audits.models import (
     AuditResult,
@@ -17,8 +19,6 @@ from audits.models import (
     Improvement,
     Nonconformity,
 )
-from audits.nonconformities import tasks
-from audits.nonconformities.reminders import nonconformity_reminders
 from tests.factories import (
     AISystemFactory,
     CorrectiveActionFactory,
@@ -34,46 +34,72 @@ PAST = TODAY - datetime.timedelta(days=3)
 # Reminders ----------------------------------------------------------------------------------
 
 
+def digests():
+    return [m for m in mail.outbox if "due dates in the AI management system" in m.subject]
+
+
+def reminded(key, **lookups):
+    return sorted(
+        Reminder.objects.filter(key=key, **lookups).values_list("object_id", "stage", "due_on")
+    )
+
+
+ACTIONS = "audits.correctiveaction:due_date"
+CHECKS = "audits.effectivenesscheck:due_date"
+
+
 def test_an_overdue_action_is_reminded_once_to_its_owner_and_the_nc_owner(db):
     nc_owner, action_owner = UserFactory(), UserFactory()
     action = CorrectiveActionFactory(
         nonconformity=NonconformityFactory(owner=nc_owner), owner=action_owner, due_date=PAST
     )
-    assert nonconformity_reminders() == 2
-    assert sorted(m.to[0] for m in mail.outbox) == sorted([nc_owner.email, action_owner.email])
-    assert action.title in mail.outbox[0].body
-    assert nonconformity_reminders() == 0  # the next sweep
-    assert tasks.send_nonconformity_reminders.apply().get() == 0
-    assert len(mail.outbox) == 2
+    sweep()
+    assert sorted(m.to[0] for m in digests()) == sorted([nc_owner.email, action_owner.email])
+    assert action.title in digests()[0].body and "overdue" in digests()[0].body
+    sweep()  # the next sweep
+    assert len(digests()) == 2
+    assert reminded(ACTIONS) == [(action.pk, "overdue", PAST)] * 2
 
 
 def test_a_new_due_date_is_reminded_again_and_done_actions_are_not(db):
     action = CorrectiveActionFactory(due_date=PAST)
     CorrectiveActionFactory(due_date=PAST, status=CorrectiveAction.Status.DONE)
-    CorrectiveActionFactory(due_date=TODAY)  # due today: not overdue yet
-    assert nonconformity_reminders() == 1
-    action.due_date = PAST + datetime.timedelta(days=1)
+    today = CorrectiveActionFactory(due_date=TODAY)  # due today: not overdue yet
+    sweep()
+    assert {(pk, stage) for pk, stage, _due in reminded(ACTIONS)} == {
+        (action.pk, "overdue"),
+        (today.pk, "today"),
+    }
+    later = PAST + datetime.timedelta(days=1)
+    action.due_date = later
     action.save()
-    assert nonconformity_reminders() == 1
-    assert nonconformity_reminders() == 0
+    sweep()
+    sweep()
+    first = reminded(ACTIONS, object_id=action.pk, due_on=PAST)
+    assert first and reminded(ACTIONS, object_id=action.pk, due_on=later) == [
+        (action.pk, "overdue", later)
+    ] * len(first)
 
 
 def test_an_overdue_check_is_reminded_to_the_nc_owner_and_the_compliance_officers(db):
     officers = [UserFactory(role=roles.COMPLIANCE_OFFICER) for _ in range(2)]
     nc_owner = UserFactory()
-    EffectivenessCheckFactory(nonconformity=NonconformityFactory(owner=nc_owner), due_date=PAST)
+    nonconformity = NonconformityFactory(owner=nc_owner)
+    check = EffectivenessCheckFactory(nonconformity=nonconformity, due_date=PAST)
     EffectivenessCheckFactory(
         due_date=PAST, result=EffectivenessCheck.Result.EFFECTIVE, notes="Fine."
     )
-    assert nonconformity_reminders() == 3
-    assert {m.to[0] for m in mail.outbox} == {u.email for u in [nc_owner, *officers]}
-    assert ReminderLog.objects.count() == 3
-    assert nonconformity_reminders() == 0
+    sweep()
+    sweep()
+    assert sorted(m.to[0] for m in digests()) == sorted(u.email for u in [nc_owner, *officers])
+    assert nonconformity.get_absolute_url() in digests()[0].body
+    assert {pk for pk, _stage, _due in reminded(CHECKS)} == {check.pk}
 
 
-def test_the_sweep_is_in_the_beat_schedule(settings):
+def test_the_engine_sweep_replaces_the_nonconformity_sweep_in_the_beat_schedule(settings):
     tasks_scheduled = {entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()}
-    assert "audits.nonconformities.tasks.send_nonconformity_reminders" in tasks_scheduled
+    assert "aims.core.tasks.send_review_reminders" in tasks_scheduled
+    assert not any("nonconformities" in task for task in tasks_scheduled)
 
 
 # Dashboard and My work ----------------------------------------------------------------------

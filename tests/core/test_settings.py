@@ -129,5 +129,5 @@ def test_every_scheduled_sweep_names_a_task_the_worker_knows():
 
     celery_app.loader.import_default_modules()
     scheduled = {entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()}
-    assert "audits.review.tasks.send_review_action_reminders" in scheduled
+    assert "aims.core.tasks.send_review_reminders" in scheduled
     assert scheduled <= set(celery_app.tasks)
