@@ -2,6 +2,7 @@
 every requirement that applies to them and their training records, and the coverage."""
 
 from django.db.models import Prefetch
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from aims.competence.matrix import EXPIRING, HELD, matrix
@@ -25,6 +26,11 @@ def competence(scope):
     )
     if not requirements and not people:
         return None
+    for requirement in requirements:
+        requirement.required_of = [role.name for role in requirement.roles.all()] + [
+            gettext("operators of %(system)s") % {"system": system.reference}
+            for system in requirement.ai_systems.all()
+        ]
     rows = [
         (person, [cell for cell in cells if cell.state])
         for person, cells in matrix(people, requirements)
