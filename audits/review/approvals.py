@@ -60,9 +60,14 @@ def results(review):
     }
 
 
-def snapshot(review):
-    """The record the approval freezes: the results and the inputs compiled for the period."""
-    return {"results": results(review), "inputs": compile_inputs(review)}
+def snapshot(review, chair):
+    """The record the approval freezes: the results and the inputs compiled for the period.
+
+    It is the chair's record: the inputs are compiled for the chair who approves, as the review's
+    page showed them to the chair before the approval. Once the review is closed, its page and
+    its minutes show every reader of the review this record as approved, unchanged, and no
+    longer a compilation for the reader (the minutes are documented information, 9.3.3)."""
+    return {"results": results(review), "inputs": compile_inputs(review, chair)}
 
 
 class ManagementReviewApproval(Approval):
@@ -134,7 +139,7 @@ class ManagementReviewApproval(Approval):
             return review
         review.status = ManagementReview.Status.CLOSED
         review.approved_by, review.approved_on = user, timezone.localdate()
-        review.snapshot = snapshot(review)
+        review.snapshot = snapshot(review, user)
         review.snapshot_sha256 = canonical_sha256(review.snapshot)
         workflow_save(review, user)
         return review

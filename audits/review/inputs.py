@@ -2,7 +2,12 @@
 review's period: a) actions of earlier reviews, b) changes in external and internal issues,
 c) changes in the needs of interested parties, d) the AIMS's performance, e) opportunities for
 improvement. Each section is plain JSON data (text, counts, links), so that the approved
-review keeps it unchanged as its snapshot; each is read with a fixed number of queries."""
+review keeps it unchanged as its snapshot; each is read with a fixed number of queries.
+
+The inputs are compiled for one reader: every record, count and change comes through the
+permission layer (`restrict(user, "view")`), so nobody finds a record in the inputs they could
+not open in its register. The review's page compiles them for whoever reads it; the approval
+compiles them for the chair who approves (audits/review/approvals.py)."""
 
 import datetime
 
@@ -17,6 +22,7 @@ from aims.context.models import (
     ScopeExclusion,
     ScopeStatement,
 )
+from aims.core.permissions import perm_name
 from aims.objectives.models import KPI, AIObjective, Measurement
 from aims.objectives.models import Status as KPIStatus
 from audits.models import (
@@ -64,21 +70,20 @@ def record_label(historical):
     return getattr(historical, "subject", "") or str(historical.id)
 
 
-def history_changes(models, start, end):
-    """Every created, changed and deleted entry of `models` in the period: one query for the
-    history and one for the entries that still exist, per model."""
+def history_changes(models, start, end, user):
+    """Every created, changed and deleted entry of `models` in the period that the user may
+    see: one query for the history and one for the entries that still exist, per model. A
+    deleted entry holds no permission any more: only readers of the whole register see it."""
     rows = []
     for model in models:
+        visible = model._default_manager.restrict(user)
+        history = model.history.filter(history_date__date__range=(start, end))
+        if not user.has_perm(perm_name(model, "view")):
+            history = history.filter(id__in=visible.values("pk"))
         history = list(
-            model.history.filter(history_date__date__range=(start, end))
-            .select_related("history_user")
-            .order_by("history_date", "history_id")
+            history.select_related("history_user").order_by("history_date", "history_id")
         )
-        alive = set(
-            model._default_manager.filter(pk__in={h.id for h in history}).values_list(
-                "pk", flat=True
-            )
-        )
+        alive = set(visible.filter(pk__in={h.id for h in history}).values_list("pk", flat=True))
         rows += [
             {
                 "kind": str(model._meta.verbose_name),
@@ -106,10 +111,11 @@ def action_row(action):
     }
 
 
-def previous_actions(review, start, end):
+def previous_actions(review, start, end, user):
     """a) Actions of earlier reviews still open, and those closed in the period."""
     actions = (
-        ReviewAction.objects.filter(review__date__lt=review.date)
+        ReviewAction.objects.restrict(user)
+        .filter(review__date__lt=review.date)
         .exclude(review=review.pk)
         .filter(Q(status__in=ReviewAction.OPEN) | Q(closed_on__range=(start, end)))
         .select_related("review", "owner")
@@ -135,23 +141,23 @@ def nonconformity_row(nc):
     }
 
 
-def nonconformities(start, end, today):
-    opened = Nonconformity.objects.filter(created_at__date__range=(start, end))
-    closed = Nonconformity.objects.filter(closed_on__range=(start, end))
+def nonconformities(start, end, today, user):
+    visible = Nonconformity.objects.restrict(user)
+    actions = CorrectiveAction.objects.restrict(user)
+    opened = visible.filter(created_at__date__range=(start, end))
+    closed = visible.filter(closed_on__range=(start, end))
     overdue = (
-        CorrectiveAction.objects.overdue(today)
-        .select_related("nonconformity", "owner")
-        .order_by("due_date", "pk")
+        actions.overdue(today).select_related("nonconformity", "owner").order_by("due_date", "pk")
     )
     counts = {}
     periods = periods_before(start, end)
     for i, (first, last) in enumerate(periods):
         counts[f"nc_opened_{i}"] = Count("pk", filter=Q(created_at__date__range=(first, last)))
         counts[f"nc_closed_{i}"] = Count("pk", filter=Q(closed_on__range=(first, last)))
-    nc_counts = Nonconformity.objects.aggregate(
+    nc_counts = visible.aggregate(
         **counts, open=Count("pk", filter=~Q(status=Nonconformity.Status.CLOSED))
     )
-    action_counts = CorrectiveAction.objects.aggregate(
+    action_counts = actions.aggregate(
         **{
             f"opened_{i}": Count("pk", filter=Q(created_at__date__range=(first, last)))
             for i, (first, last) in enumerate(periods)
@@ -189,16 +195,20 @@ def nonconformities(start, end, today):
     }
 
 
-def kpis(start, end):
+def kpis(start, end, user):
     """Each KPI with its measurements in the period, the latest one's status and the chart."""
     from aims.objectives.charts import kpi_chart_svg
 
-    in_period = Measurement.objects.filter(period_start__gte=start, period_end__lte=end).order_by(
-        "period_start"
+    in_period = (
+        Measurement.objects.restrict(user)
+        .filter(period_start__gte=start, period_end__lte=end)
+        .order_by("period_start")
     )
     rows = []
-    for kpi in KPI.objects.select_related("owner").prefetch_related(
-        Prefetch("measurements", queryset=in_period, to_attr="in_period")
+    for kpi in (
+        KPI.objects.restrict(user)
+        .select_related("owner")
+        .prefetch_related(Prefetch("measurements", queryset=in_period, to_attr="in_period"))
     ):
         latest = kpi.in_period[-1] if kpi.in_period else None
         status = kpi.status(latest) if latest else KPIStatus.NO_DATA
@@ -223,10 +233,11 @@ def kpis(start, end):
     return rows
 
 
-def audits(start, end):
+def audits(start, end, user):
     """Audits reported or closed with their end in the period, and their results counted."""
     done = (
-        Audit.objects.filter(status__in=(Audit.Status.REPORTED, Audit.Status.CLOSED))
+        Audit.objects.restrict(user)
+        .filter(status__in=(Audit.Status.REPORTED, Audit.Status.CLOSED))
         .filter(
             Q(actual_end__range=(start, end)) | Q(actual_end=None, planned_end__range=(start, end))
         )
@@ -242,7 +253,8 @@ def audits(start, end):
         for audit in done
     ]
     counts = dict(
-        ChecklistItem.objects.filter(audit__in=[a.pk for a in done])
+        ChecklistItem.objects.restrict(user)
+        .filter(audit__in=[a.pk for a in done])
         .exclude(result="")
         .values_list("result")
         .annotate(n=Count("pk"))
@@ -256,9 +268,11 @@ def audits(start, end):
     }
 
 
-def incidents(start, end):
-    found = AIIncident.objects.filter(aware_at__date__range=(start, end)).select_related(
-        "ai_system"
+def incidents(start, end, user):
+    found = (
+        AIIncident.objects.restrict(user)
+        .filter(aware_at__date__range=(start, end))
+        .select_related("ai_system")
     )
     rows = [
         {
@@ -275,24 +289,26 @@ def incidents(start, end):
     return {"incidents": rows, "serious": sum(row["serious"] for row in rows)}
 
 
-def by_status(model):
-    """(label, count) for every status of `model`, in the order of the choices."""
-    counts = dict(model.objects.values_list("status").annotate(n=Count("pk")))
+def by_status(model, user):
+    """(label, count) for every status of `model` the user may see, in the order of the
+    choices."""
+    counts = dict(model.objects.restrict(user).values_list("status").annotate(n=Count("pk")))
     return [
         {"status": str(label), "count": counts.get(value, 0)}
         for value, label in model.Status.choices
     ]
 
 
-def risk_treatment(today):
+def risk_treatment(today, user):
     overdue = (
-        TreatmentAction.objects.open()
+        TreatmentAction.objects.restrict(user)
+        .open()
         .filter(due_date__lt=today)
         .select_related("risk", "owner")
         .order_by("due_date", "pk")
     )
     return {
-        "risks": by_status(Risk),
+        "risks": by_status(Risk, user),
         "overdue_actions": [
             {
                 "risk": action.risk.reference,
@@ -306,9 +322,9 @@ def risk_treatment(today):
     }
 
 
-def objectives(today):
+def objectives(today, user):
     return {
-        "by_status": by_status(AIObjective),
+        "by_status": by_status(AIObjective, user),
         "objectives": [
             {
                 "reference": objective.reference,
@@ -318,17 +334,21 @@ def objectives(today):
                 "overdue": objective.status in AIObjective.OPEN and objective.due_date < today,
                 "url": objective.get_absolute_url(),
             }
-            for objective in AIObjective.objects.order_by("reference")
+            for objective in AIObjective.objects.restrict(user).order_by("reference")
         ],
     }
 
 
-def improvements(start, end):
+def improvements(start, end, user):
     """e) Improvements raised in the period and those still open."""
-    found = Improvement.objects.filter(
-        Q(created_at__date__range=(start, end))
-        | Q(status__in=(Improvement.Status.OPEN, Improvement.Status.IN_PROGRESS))
-    ).select_related("owner")
+    found = (
+        Improvement.objects.restrict(user)
+        .filter(
+            Q(created_at__date__range=(start, end))
+            | Q(status__in=(Improvement.Status.OPEN, Improvement.Status.IN_PROGRESS))
+        )
+        .select_related("owner")
+    )
     return [
         {
             "reference": imp.reference,
@@ -343,23 +363,23 @@ def improvements(start, end):
     ]
 
 
-def compile_inputs(review, today=None):
-    """All inputs of the review for its period, as JSON data."""
+def compile_inputs(review, user, today=None):
+    """All inputs of the review for its period as the user may see them, as JSON data."""
     today = today or timezone.localdate()
     start, end = review.period()
     return {
         "period": {"start": day(start), "end": day(end)},
         "compiled": day(today),
-        "actions": previous_actions(review, start, end),
-        "issues": history_changes((ContextIssue, ScopeStatement, ScopeExclusion), start, end),
-        "parties": history_changes((InterestedParty, PartyRequirement), start, end),
+        "actions": previous_actions(review, start, end, user),
+        "issues": history_changes((ContextIssue, ScopeStatement, ScopeExclusion), start, end, user),
+        "parties": history_changes((InterestedParty, PartyRequirement), start, end, user),
         "performance": {
-            "nonconformities": nonconformities(start, end, today),
-            "kpis": kpis(start, end),
-            "audits": audits(start, end),
-            "incidents": incidents(start, end),
-            "risks": risk_treatment(today),
-            "objectives": objectives(today),
+            "nonconformities": nonconformities(start, end, today, user),
+            "kpis": kpis(start, end, user),
+            "audits": audits(start, end, user),
+            "incidents": incidents(start, end, user),
+            "risks": risk_treatment(today, user),
+            "objectives": objectives(today, user),
         },
-        "improvements": improvements(start, end),
+        "improvements": improvements(start, end, user),
     }

@@ -30,7 +30,7 @@ def managementreview_minutes_pdf(request, pk):
     try:
         context = {
             "review": review,
-            "record": review_record(review),
+            "record": review_record(review, request.user),
             "printed": timezone.localtime(),
             "reader": request.user,
         }

@@ -16,16 +16,17 @@ from audits.review.approvals import REVIEW, results
 from audits.review.inputs import compile_inputs
 
 
-def review_record(review):
-    """What the review shows: the approved snapshot once closed, else the live compilation."""
+def review_record(review, user):
+    """What the review shows: the approved snapshot once closed (the chair's record, see
+    approvals.snapshot), else the inputs compiled live for the reader."""
     if review.status == ManagementReview.Status.CLOSED and review.snapshot:
         return {**review.snapshot, "frozen": True}
-    return {"results": results(review), "inputs": compile_inputs(review), "frozen": False}
+    return {"results": results(review), "inputs": compile_inputs(review, user), "frozen": False}
 
 
 def managementreview_detail_context(review, user):
     return {
-        "record": review_record(review),
+        "record": review_record(review, user),
         "may_submit": review.status == ManagementReview.Status.DRAFT
         and user.pk == review.minute_taker_id,
         "decision": decision_state(REVIEW, user, review),

@@ -100,10 +100,10 @@ def two_periods(chair, minute_taker):
 
 @pytest.mark.django_db
 def test_each_review_compiles_exactly_the_changes_findings_and_measurements_of_its_period(
-    two_periods,
+    two_periods, chair
 ):
     first, second, _open, _closed = two_periods
-    one, two = compile_inputs(first), compile_inputs(second)
+    one, two = compile_inputs(first, chair), compile_inputs(second, chair)
 
     assert one["period"] == {"start": "2026-01-01", "end": "2026-06-30"}
     assert two["period"] == {"start": "2026-07-01", "end": "2026-12-31"}
@@ -143,10 +143,10 @@ def test_each_review_compiles_exactly_the_changes_findings_and_measurements_of_i
 
 
 @pytest.mark.django_db
-def test_an_action_left_open_in_the_first_review_appears_under_a_in_the_second(two_periods):
+def test_an_action_left_open_in_the_first_review_appears_under_a_in_the_second(two_periods, chair):
     first, second, left_open, _closed = two_periods
-    assert compile_inputs(first)["actions"] == []
-    actions = compile_inputs(second)["actions"]
+    assert compile_inputs(first, chair)["actions"] == []
+    actions = compile_inputs(second, chair)["actions"]
     assert [(a["review"], a["title"], a["status"]) for a in actions] == [
         (first.reference, "Train the claims operators", "open")
     ]
@@ -154,19 +154,19 @@ def test_an_action_left_open_in_the_first_review_appears_under_a_in_the_second(t
 
 
 @pytest.mark.django_db
-def test_an_action_closed_in_the_second_period_is_reported_there_as_closed(two_periods):
+def test_an_action_closed_in_the_second_period_is_reported_there_as_closed(two_periods, chair):
     first, second, left_open, _closed = two_periods
     with at((2026, 10, 1)):
         left_open.status = ReviewAction.Status.DONE
         left_open.save()
-    actions = compile_inputs(second)["actions"]
+    actions = compile_inputs(second, chair)["actions"]
     assert [(a["title"], a["status"]) for a in actions] == [("Train the claims operators", "done")]
 
 
 @pytest.mark.django_db
-def test_the_trend_counts_nonconformities_over_four_periods_of_the_same_length(two_periods):
+def test_the_trend_counts_nonconformities_over_four_periods_of_the_same_length(two_periods, chair):
     _first, second, _open, _closed = two_periods
-    trend = compile_inputs(second)["performance"]["nonconformities"]["trend"]
+    trend = compile_inputs(second, chair)["performance"]["nonconformities"]["trend"]
     assert [(t["start"], t["end"], t["opened"]) for t in trend][-2:] == [
         # 184 days each: the period before starts three days before New Year.
         ("2025-12-29", "2026-06-30", 1),
