@@ -267,10 +267,6 @@ CELERY_BEAT_SCHEDULE = {
         "task": "aims.objectives.tasks.measure_computed_kpis",
         "schedule": crontab(hour=5, minute=30),
     },
-    "training-expiry-reminders": {
-        "task": "aims.competence.tasks.send_training_expiry_reminders",
-        "schedule": crontab(hour=7, minute=20),
-    },
     # The reminder engine: what every register declares due (aims/core/reminders.py).
     "review-reminders": {
         "task": "aims.core.tasks.send_review_reminders",

@@ -5,8 +5,16 @@ from django.utils.translation import gettext_lazy as _
 from aims.competence import filters, forms, tables
 from aims.competence.attention import competence_attention
 from aims.competence.matrix import cell, with_records, with_scope
-from aims.competence.models import CompetenceRequirement, Person, TrainingImport, TrainingRecord
+from aims.competence.models import (
+    EXPIRING_DAYS,
+    CompetenceRequirement,
+    Person,
+    TrainingImport,
+    TrainingRecord,
+)
+from aims.competence.services import expiring_records, training_reminder_recipients
 from aims.core.registry import registry
+from aims.core.reminders import Due
 from aims.core.roles import READ_ONLY_RECORDS
 
 
@@ -46,6 +54,16 @@ registry.register(
     search_fields=("course", "provider", "person__name"),
     area="context",
     url_prefix="training",
+    due=(
+        Due(
+            "runs_out",
+            to=training_reminder_recipients,
+            label=_("Training runs out"),
+            only=expiring_records,
+            days=EXPIRING_DAYS,
+            parent="person",
+        ),
+    ),
 )
 registry.register(
     TrainingImport,

@@ -1,17 +1,15 @@
 """State changes of competence records: a training record saved with its certificate (kept as
-evidence with its SHA-256) and the requirements it meets, and the reminders of records that run
-out soon."""
+evidence with its SHA-256) and the requirements it meets, and the records that run out soon."""
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.db.models import Case, DateField, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from aims.competence.matrix import EXPIRING, cell, with_records, with_scope
 from aims.competence.models import CompetenceRequirement, Person, TrainingRecord
 from aims.core.approvals import users_with_role
-from aims.core.notifications import remind_once
 from aims.core.permissions import can
 from aims.core.roles import COMPLIANCE_OFFICER
 from controls.models import Evidence
@@ -66,43 +64,32 @@ def training_records_link(records):
             record.requirements.set(matching)
 
 
-def reminder_recipients(person, officers):
-    """The person's manager, or else the compliance officers."""
-    if person.manager is not None and person.manager.is_active:
-        return [person.manager]
-    return officers
-
-
-def training_expiry_reminders(today=None):
-    """Daily sweep: for each requirement a person holds only through a record that runs out
-    within EXPIRING_DAYS, remind their manager (or the compliance officers) once per record
-    and end date. Returns how many reminders went out now."""
-    today = today or timezone.localdate()
-    officers = list(users_with_role(COMPLIANCE_OFFICER))
-    # Every person: a record may run out by its requirement's validity, not only its own date.
-    people = with_records(Person.objects.all())
+def expiring_records(records):
+    """Records through which alone a person holds a requirement that runs out within
+    EXPIRING_DAYS, each with the last day it counts there (`runs_out`; the earliest, for a
+    record that serves several requirements): the due date of training the reminder engine
+    sweeps (aims/competence/registers.py). Computed as the matrix computes it, since a record
+    may run out by its requirement's validity, not only by its own date."""
+    today = timezone.localdate()
     requirements = list(with_scope(CompetenceRequirement.objects.all()))
-    sent = 0
-    for person in people:
+    runs_out = {}
+    for person in with_records(Person.objects.all()):
         for requirement in requirements:
             state = cell(person, requirement, today)
-            if state.state != EXPIRING:
-                continue
-            sent += remind_once(
-                key=f"training-expiring:{state.record.pk}:{requirement.pk}:{state.until}",
-                recipients=reminder_recipients(person, officers),
-                subject=_("Training runs out: %(person)s, %(requirement)s")
-                % {"person": person, "requirement": requirement.title},
-                body=_(
-                    "The training “%(course)s” of %(person)s counts for “%(requirement)s” "
-                    "until %(date)s. Please plan a refresher.\n\n%(url)s"
-                )
-                % {
-                    "course": state.record.course,
-                    "person": person,
-                    "requirement": requirement.title,
-                    "date": state.until,
-                    "url": settings.PORTAL_URL + person.get_absolute_url(),
-                },
-            )
-    return sent
+            if state.state == EXPIRING:
+                known = runs_out.get(state.record.pk, state.until)
+                runs_out[state.record.pk] = min(known, state.until)
+    cases = (When(pk=pk, then=Value(until)) for pk, until in runs_out.items())
+    return (
+        records.filter(pk__in=runs_out)
+        .annotate(runs_out=Case(*cases, output_field=DateField()))
+        .select_related("person__manager")
+    )
+
+
+def training_reminder_recipients(record):
+    """The person's manager, or else the compliance officers."""
+    manager = record.person.manager
+    if manager is not None and manager.is_active:
+        return [manager]
+    return users_with_role(COMPLIANCE_OFFICER)

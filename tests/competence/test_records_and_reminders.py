@@ -13,7 +13,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from aims.competence.models import TrainingRecord
-from aims.competence.services import training_expiry_reminders
+from aims.core.models import Reminder
+from aims.core.reminders import sweep
 from controls.models import Evidence
 from tests.factories import (
     CompetenceRequirementFactory,
@@ -140,29 +141,60 @@ def expiring_record(person, days=20):
     ), requirement
 
 
+def digests():
+    return [m for m in mail.outbox if "due dates in the AI management system" in m.subject]
+
+
+def reminded_records():
+    return set(
+        Reminder.objects.filter(key="competence.trainingrecord:runs_out").values_list(
+            "object_id", flat=True
+        )
+    )
+
+
 def test_a_record_running_out_reminds_the_manager_once(settings):
     manager = UserFactory(role=None, email="manager@example.com")
     person = PersonFactory(manager=manager)
-    expiring_record(person)
-    assert training_expiry_reminders() == 1
-    assert training_expiry_reminders() == 0
-    assert [m.to for m in mail.outbox] == [["manager@example.com"]]
-    assert person.name in mail.outbox[0].subject
+    record, _requirement = expiring_record(person)
+    sweep()
+    sweep()
+    assert [m.to for m in digests()] == [["manager@example.com"]]
+    assert person.name in digests()[0].body and "Training runs out" in digests()[0].body
+    assert person.get_absolute_url() in digests()[0].body
+    assert reminded_records() == {record.pk}
 
 
 def test_without_a_manager_the_compliance_officers_are_reminded(compliance_officer):
     person = PersonFactory(manager=None)
     expiring_record(person)
-    assert training_expiry_reminders() == 1
-    assert [m.to for m in mail.outbox] == [[compliance_officer.email]]
+    sweep()
+    assert [m.to for m in digests()] == [[compliance_officer.email]]
 
 
 def test_a_record_far_from_its_end_or_renewed_reminds_no_one(compliance_officer):
     person = PersonFactory()
     expiring_record(person, days=90)
-    assert training_expiry_reminders() == 0
+    sweep()
     renewed = PersonFactory()
     expiring_record(renewed)
     TrainingRecordFactory(person=renewed, course="Oversight course")
     # The renewed person holds the requirement through the new record.
-    assert training_expiry_reminders() == 0
+    sweep()
+    assert digests() == []
+    assert reminded_records() == set()
+
+
+def test_a_requirement_validity_shorter_than_the_record_sets_the_date(compliance_officer):
+    requirement = CompetenceRequirementFactory(satisfied_by="Oversight course", validity_months=12)
+    today = timezone.localdate()
+    record = TrainingRecordFactory(
+        person=PersonFactory(manager=None),
+        course="Oversight course",
+        completed_on=today - timedelta(days=350),
+        valid_until=None,
+    )
+    assert record.expires_for(requirement) < today + timedelta(days=30)
+    sweep()
+    (reminder,) = Reminder.objects.filter(object_id=record.pk)
+    assert (reminder.due_on, reminder.stage) == (record.expires_for(requirement), "soon")
