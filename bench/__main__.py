@@ -4,6 +4,7 @@ The baseline is the bare ORM work a page cannot avoid (count + one page of rows,
 for an export); the figure to watch is the ratio, which does not depend on the machine.
 
     python -m bench [--rows 5000] [--repeat 15] [--pack-systems 100] [--pack-risks 2000]
+                   [--pack-memory-mb 8192]
 
 The import part also reports the peak memory of reading a 2-million-cell workbook, which the
 cell limit (AIMS_IMPORT_MAX_CELLS) stops, against openpyxl loading it whole. The pack part
@@ -49,6 +50,12 @@ def main():
         type=int,
         default=2000,
         help="risks of the pack's organisation; controls, evidence and audits follow from it",
+    )
+    parser.add_argument(
+        "--pack-memory-mb",
+        type=int,
+        default=8192,
+        help="address-space ceiling of the pack's layout child while measuring its peak",
     )
     args = parser.parse_args()
 
