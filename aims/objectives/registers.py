@@ -1,9 +1,13 @@
 """The objectives registers on the register machinery."""
 
+from django.utils.translation import gettext_lazy as _
+
 from aims.core.registry import registry
+from aims.core.reminders import Due
 from aims.objectives import filters, forms, tables
 from aims.objectives.attention import kpis_off_target_panel, objectives_attention
 from aims.objectives.models import KPI, AIObjective, Measurement
+from aims.objectives.services import with_measurement_due
 from aims.objectives.views import aiobjective_detail_context, kpi_detail_context
 
 registry.register(
@@ -27,6 +31,14 @@ registry.register(
     url_prefix="kpis",
     extra_context=kpi_detail_context,
     bulk_fields=("owner", "frequency"),
+    due=(
+        Due(
+            "measurement_due_on",
+            to="owner",
+            label=_("KPI measurement"),
+            only=with_measurement_due,
+        ),
+    ),
 )
 registry.register(
     Measurement,

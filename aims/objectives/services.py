@@ -1,13 +1,17 @@
-"""Services of the objectives app: the sweep that stores the measurements of computed KPIs."""
+"""Services of the objectives app: the sweep that stores the measurements of computed KPIs, and
+the day each entered KPI's next measurement is due."""
 
 import logging
+from datetime import timedelta
 
 from django.db import IntegrityError, transaction
+from django.db.models import Case, DateField, Value, When
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from aims.core.notifications import notify
 from aims.objectives.computed import computed_kpis
-from aims.objectives.models import KPI, Measurement, Status
+from aims.objectives.models import KPI, Measurement, Status, period_containing
 
 logger = logging.getLogger(__name__)
 
@@ -49,3 +53,27 @@ def computed_kpis_measure(*, today=None):
         if kpi_measure(kpi=kpi, today=today):
             stored += 1
     return stored
+
+
+def with_measurement_due(kpis):
+    """Entered KPIs, each with the day its next measurement is due (`measurement_due_on`): the
+    day after the last complete period while that has no measurement, else the day after the
+    current period. The due date the reminder engine sweeps (aims/objectives/registers.py)."""
+    today = timezone.localdate()
+    entered = list(kpis.entered())
+    due_periods = {kpi.pk: kpi.period_due(today) for kpi in entered}
+    measured = set(
+        Measurement.objects.filter(
+            kpi__in=entered, period_start__in={start for start, _end in due_periods.values()}
+        ).values_list("kpi_id", "period_start")
+    )
+    due_on = {}
+    for kpi in entered:
+        start, end = due_periods[kpi.pk]
+        if (kpi.pk, start) in measured:
+            end = period_containing(today, kpi.frequency)[1]
+        due_on[kpi.pk] = end + timedelta(days=1)
+    cases = (When(pk=pk, then=Value(day)) for pk, day in due_on.items())
+    return kpis.filter(pk__in=due_on).annotate(
+        measurement_due_on=Case(*cases, output_field=DateField())
+    )
