@@ -35,11 +35,12 @@ def wait_for_pack(client, pack, timeout=240):
     deadline = time.monotonic() + timeout
     shown = []
     while True:
+        pack.refresh_from_db()
+        done = pack.status in (AuditPack.Status.READY, AuditPack.Status.FAILED)
         response = client.get(url, headers={"HX-Request": "true"})
         assert response.status_code == 200
         shown.append(response.content.decode())
-        pack.refresh_from_db()
-        if pack.status in (AuditPack.Status.READY, AuditPack.Status.FAILED):
+        if done:
             return shown
         assert time.monotonic() < deadline, f"still {pack.status}"
         time.sleep(0.3)
