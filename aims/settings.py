@@ -257,11 +257,6 @@ CELERY_TASK_IGNORE_RESULT = True
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE = {
-    # Art. 73 deadlines are counted in hours near the end (2 days): checked every hour.
-    "incident-deadline-reminders": {
-        "task": "audits.incidents.tasks.send_incident_deadline_reminders",
-        "schedule": crontab(minute=10),
-    },
     # Daily: a computed KPI stores its measurement the first day after its period ends, once.
     "computed-kpi-measurements": {
         "task": "aims.objectives.tasks.measure_computed_kpis",

@@ -65,6 +65,7 @@ from django.db.models import F, Min, Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -96,6 +97,9 @@ class Due:
     name:     tells two due dates on the same field apart (defaults to the field path).
     escalate: False: overdue past the grace period is not escalated to the compliance officers.
     title:    callable(obj) → the text listed in the digest; `str(obj)` when not given.
+    hours:    a deadline counted in hours (a DateTimeField date): due soon from this many hours
+              before its moment, overdue from the moment itself; each of its reminders is also
+              e-mailed at once (once), as it cannot wait for the next day's digest.
     """
 
     date: str
@@ -109,6 +113,7 @@ class Due:
     name: str = ""
     escalate: bool = True
     title: object = None
+    hours: int | None = None
 
     def key(self, register):
         """Names this declaration in stored reminders: "risks.risk:next_review"."""
@@ -160,7 +165,9 @@ def due_objects(register, due, today):
     """(object, due date) of every counted object due within the declaration's horizon."""
     last_day = today + timedelta(days=due.horizon())
     queryset = counted(register, due)
-    if isinstance(queryset.query.annotations["_due_at"].output_field, models.DateTimeField):
+    if due.hours:
+        queryset = queryset.filter(_due_at__lte=timezone.now() + timedelta(hours=due.hours))
+    elif isinstance(queryset.query.annotations["_due_at"].output_field, models.DateTimeField):
         end = timezone.make_aware(datetime.combine(last_day + timedelta(days=1), time.min))
         queryset = queryset.filter(_due_at__lt=end)
     else:
@@ -218,6 +225,31 @@ def link_of(obj, due):
     return target.get_absolute_url() if hasattr(target, "get_absolute_url") else ""
 
 
+def deadline_stage(due_at, due_on, today):
+    """A deadline counted in hours is due soon until its moment and overdue from then on."""
+    if due_at > timezone.now():
+        return Stage.SOON
+    return max(stage_of(due_on, today), Stage.OVERDUE, key=list(Stage.values).index)
+
+
+def queue_deadline_mail(due, reminders):
+    """E-mail each reminder of a deadline counted in hours now (the sweep sends the outbox),
+    once under its own key, in the recipient's language, to those who take e-mail."""
+    users = get_user_model().objects.in_bulk({reminder.recipient_id for reminder in reminders})
+    for reminder in reminders:
+        user = users[reminder.recipient_id]
+        if not user.email_reminders:
+            continue
+        with translation.override(user.language or settings.LANGUAGE_CODE):
+            subject = f"{capfirst(Stage(reminder.stage).label)}: {due.label}: {reminder.title}"
+        queue_mail(
+            key=f"deadline:{reminder.key}:{reminder.object_id}:{reminder.due_on}:{reminder.stage}",
+            recipients=[user],
+            subject=subject,
+            body=f"{subject}\n\n{settings.PORTAL_URL}{reminder.url}",
+        )
+
+
 def remind(register, due, today, recipients):
     """Write the declaration's new reminders and run its `on_due` hook; return how many objects
     are due."""
@@ -228,7 +260,7 @@ def remind(register, due, today, recipients):
     people = recipients.of(due, model, [obj for obj, _ in objects])
     rows = []
     for obj, due_on in objects:
-        stage = stage_of(due_on, today)
+        stage = deadline_stage(obj._due_at, due_on, today) if due.hours else stage_of(due_on, today)
         title = (due.title(obj) if due.title else str(obj))[:500]
         url = link_of(obj, due)[:300]
         recipients_at = {user_id: stage for user_id in people.get(obj.pk, ())}
@@ -252,6 +284,8 @@ def remind(register, due, today, recipients):
         ]
     # Made before, or by another sweep at the same time: the unique constraint keeps one.
     Reminder.objects.bulk_create(rows, ignore_conflicts=True)
+    if due.hours:
+        queue_deadline_mail(due, rows)
     if due.on_due is not None:
         for obj, due_on in objects:
             if due_on <= today:

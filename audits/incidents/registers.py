@@ -1,9 +1,14 @@
 """Registers of this area on the register machinery."""
 
+from django.utils.translation import gettext_lazy as _
+
 from aims.core.registry import registry
-from aims.core.roles import ADMINISTRATOR, READ_ONLY_RECORDS
+from aims.core.reminders import Due
+from aims.core.roles import ADMINISTRATOR, AI_OFFICER, COMPLIANCE_OFFICER, READ_ONLY_RECORDS
 from audits.incidents import filters, forms, tables
 from audits.incidents.attention import incident_attention, incident_panel
+from audits.incidents.countdown import awaiting_report
+from audits.incidents.services import report_deadline_title
 from audits.incidents.views import incident_detail_context
 from audits.models import AIIncident, IncidentReport, ReportingPeriod
 
@@ -16,6 +21,17 @@ registry.register(
     area="audits",
     url_prefix="incidents",
     extra_context=incident_detail_context,
+    # Art. 73 deadlines are counted in hours: reminded a day before and when they pass.
+    due=(
+        Due(
+            "report_due_at",
+            to=(AI_OFFICER, COMPLIANCE_OFFICER),
+            label=_("Report of a serious incident"),
+            only=awaiting_report,
+            hours=24,
+            title=report_deadline_title,
+        ),
+    ),
 )
 registry.register(
     IncidentReport,

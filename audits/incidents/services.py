@@ -4,18 +4,16 @@ nonconformity and risk. Each runs in a transaction with the rows it changes lock
 
 from datetime import timedelta
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from aims.core.approvals import users_with_role, workflow_save
-from aims.core.notifications import notify, remind_once
+from aims.core.notifications import notify
 from aims.core.permissions import can
 from aims.core.roles import AI_OFFICER, COMPLIANCE_OFFICER
 from audits.incidents import deadlines
-from audits.incidents.countdown import awaiting_report
 from audits.models import AIIncident, IncidentReport, Nonconformity
 from audits.nonconformities.services import nonconformity_raise
 from controls.models import Control, Evidence, Framework
@@ -25,8 +23,6 @@ from risks.models import Category, Risk
 # What decides the deadline: a change of any of these recomputes it.
 DEADLINE_INPUTS = ("aware_at", *deadlines.SERIOUS_FLAGS)
 INCIDENT_CONTROL = "A.8.4"  # communication of incidents
-# The sweep reminds the officers this long before a report is due, and once more when overdue.
-REMIND_BEFORE = timedelta(hours=24)
 
 
 def role_from_system(system):
@@ -183,29 +179,10 @@ def risk_category(incident):
     return Category.ROBUSTNESS
 
 
-def incident_deadline_reminders(now=None):
-    """Periodic sweep: remind the AI officers and compliance officers of a serious incident whose
-    report is due within a day, and again once it is overdue; once per deadline and stage (a
-    recomputed deadline reminds again). Returns how many e-mails went out."""
-    now = now or timezone.now()
-    officers = list(users_with_role(AI_OFFICER, COMPLIANCE_OFFICER))
-    due_soon = awaiting_report(AIIncident.objects.all()).filter(
-        report_due_at__lte=now + REMIND_BEFORE
-    )
-    sent = 0
-    for incident in due_soon.select_related("ai_system"):
-        due = timezone.localtime(incident.report_due_at)
-        overdue = incident.report_due_at < now
-        values = {"incident": incident, "due": due.strftime("%Y-%m-%d %H:%M")}
-        subject = (
-            _("Overdue: the report of serious incident %(incident)s was due by %(due)s.")
-            if overdue
-            else _("Due soon: report serious incident %(incident)s by %(due)s.")
-        ) % values
-        sent += remind_once(
-            key=f"incident-report-{'overdue' if overdue else 'due'}:{incident.pk}:{due:%Y%m%d%H%M}",
-            recipients=officers,
-            subject=subject,
-            body=f"{subject}\n\n{settings.PORTAL_URL}{incident.get_absolute_url()}",
-        )
-    return sent
+def report_deadline_title(incident):
+    """The incident and the moment its report is due, as the reminders name it."""
+    due = timezone.localtime(incident.report_due_at)
+    return _("%(incident)s: report by %(due)s") % {
+        "incident": incident,
+        "due": due.strftime("%Y-%m-%d %H:%M"),
+    }

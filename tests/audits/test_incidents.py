@@ -6,12 +6,13 @@ import hashlib
 from datetime import timedelta
 
 import pytest
+import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
 from aims.core.models import Notification, OutgoingMail
-from audits.incidents.services import incident_deadline_reminders
+from aims.core.reminders import sweep
 from audits.models import AIIncident, IncidentReport, Nonconformity
 from controls.models import Evidence
 from risks.models import Risk
@@ -453,15 +454,28 @@ def test_the_sweep_reminds_the_officers_once_before_the_deadline_and_once_when_o
     incident.report_due_at = timezone.now() + timedelta(hours=20)
     incident.save()
     AIIncidentFactory(serious=True, death=True, report_due_at=timezone.now() + timedelta(days=5))
-    assert incident_deadline_reminders() == 2
-    assert incident_deadline_reminders() == 0
-    assert {tuple(m.to) for m in mailoutbox} == {(officer.email,), (ai_officer.email,)}
-    assert "Due soon" in mailoutbox[0].subject
-    later = timezone.now() + timedelta(hours=21)
-    assert incident_deadline_reminders(now=later) == 2
-    assert incident_deadline_reminders(now=later) == 0
-    assert "Overdue" in mailoutbox[-1].subject
-    IncidentReport.objects.create(
-        incident=incident, kind="initial", sent_at=timezone.now(), authority="BNetzA"
-    )
-    assert incident_deadline_reminders(now=later + timedelta(days=1)) == 0
+
+    def deadline_mails(stage):
+        return [m for m in mailoutbox if m.subject.startswith(stage)]
+
+    sweep()
+    sweep()
+    (due_soon,) = {m.subject for m in deadline_mails("Due soon")}
+    assert {tuple(m.to) for m in deadline_mails("Due soon")} == {
+        (officer.email,),
+        (ai_officer.email,),
+    }
+    assert incident.reference in due_soon
+    assert timezone.localtime(incident.report_due_at).strftime("%Y-%m-%d %H:%M") in due_soon
+    assert len(deadline_mails("Due soon")) == 2
+    # Overdue from the hour the deadline passes, not from the next day.
+    with time_machine.travel(timezone.now() + timedelta(hours=21), tick=False):
+        sweep()
+        sweep()
+        assert len(deadline_mails("Overdue")) == 2
+        IncidentReport.objects.create(
+            incident=incident, kind="initial", sent_at=timezone.now(), authority="BNetzA"
+        )
+    with time_machine.travel(timezone.now() + timedelta(days=2), tick=False):
+        sweep()
+    assert len(deadline_mails("Due soon")) == len(deadline_mails("Overdue")) == 2
