@@ -12,6 +12,7 @@ from django.db import connection, transaction
 from django.template.loader import render_to_string
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone, translation
+from django.utils.formats import date_format
 from pypdf import PdfReader
 
 from aims.context.models import AIPolicy
@@ -191,6 +192,19 @@ def test_a_period_narrows_the_records_of_the_period(demo):
     assert later["objectives"] and "<circle" not in later["objectives"]
     measured = Measurement.objects.order_by("period_end").last().period_end
     assert "<circle" in pages(PackScope(user=compliance, since=measured))["objectives"]
+
+
+@pytest.mark.django_db
+def test_a_german_reader_gets_dates_in_the_german_format(demo):
+    policy = AIPolicy.objects.get(status=AIPolicy.Status.APPROVED)
+
+    with translation.override("de"):
+        shown = pages(PackScope(user=demo_user("compliance")))
+        approved_on = date_format(policy.approved_on, "DATE_FORMAT")
+
+    assert [key for key in KEYS if shown[key]] == KEYS
+    assert approved_on in shown["policy"]
+    assert policy.approved_on.strftime("%b.") not in shown["policy"]
 
 
 @pytest.mark.django_db

@@ -29,7 +29,7 @@ def ai_system_inventory(scope):
     )
     if not systems:
         return None
-    obligations = list(AIActObligation.objects.all())
+    obligations = list(scope.visible(AIActObligation))
     roles_field = AISystem._meta.get_field("ai_act_roles")
     return {
         "systems": [
