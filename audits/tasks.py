@@ -1,4 +1,3 @@
 """The audits app's Celery tasks, declared by area (autodiscovered by Celery)."""
 
-from audits.incidents.tasks import *  # noqa: F403
 from audits.packs.tasks import *  # noqa: F403
