@@ -88,7 +88,7 @@ def run_pack(args):
     print(
         f"Audit pack: {scaled.systems} AI systems, {scaled.risks} risks, {scaled.controls} own "
         f"controls, {scaled.evidence} evidence items (seeded in {seeding:.0f} s); "
-        f"{len(pack.sections)} sections, {pack.size / MIB:.1f} MiB PDF"
+        f"{pack.size / MIB:.1f} MiB PDF of the sections {', '.join(pack.sections)}"
     )
     print(f"Baseline: the {len(rows)} risk and evidence rows as one table, same layout child")
     print(f"{'what':<40}{'pack':>10}{'baseline':>10}{'ratio':>8}")
