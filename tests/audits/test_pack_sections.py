@@ -20,7 +20,7 @@ from aims.core.models import User
 from aims.impact.models import AssessmentDecision, DecisionCondition, ImpactAssessment
 from aims.inventory.models import AISystem
 from aims.objectives.models import Measurement
-from audits.models import AIIncident, ManagementReview, Nonconformity
+from audits.models import AIIncident, Improvement, ManagementReview, Nonconformity
 from audits.packs.build import render_pack
 from audits.packs.sections import PackScope, all_sections
 from controls.models import Evidence, SoAVersion
@@ -105,6 +105,8 @@ def test_the_compliance_officer_s_pack_shows_every_register_of_the_demo(demo):
     assert "KPI-01" in shown["objectives"] and "<svg" in shown["objectives"]
     assert "Coverage:" in shown["competence"] and "Martin Huber" in shown["competence"]
     assert "Checklist" in shown["audits"]
+    improvement = Improvement.objects.filter(checklist_item__isnull=False).first()
+    assert improvement is None or improvement.reference in shown["audits"]
     assert Nonconformity.objects.first().reference in shown["nonconformities"]
     assert AIIncident.objects.first().reference in shown["incidents"]
     review = ManagementReview.objects.get(status=ManagementReview.Status.CLOSED)
@@ -264,6 +266,8 @@ def more_rows(owner):
         audit = factories.AuditFactory(programme=programme, lead_auditor=owner)
         audit.ai_systems.set([system])
         factories.ChecklistItemFactory(audit=audit, result="conforming")
+        item = factories.ChecklistItemFactory(audit=audit, result="improvement")
+        factories.ImprovementFactory(checklist_item=item, source="audit")
         nonconformity = factories.NonconformityFactory(owner=owner, audit=audit)
         nonconformity.ai_systems.set([system])
         factories.CorrectiveActionFactory(nonconformity=nonconformity, owner=owner)

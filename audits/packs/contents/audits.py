@@ -1,12 +1,20 @@
 """Pack section of internal audits (9.2): the audit programmes, and each audit of the period
-with its scope, team, checklist results and the nonconformities it raised."""
+with its scope, team, checklist results and the findings it raised (nonconformities and
+opportunities for improvement)."""
 
 from collections import Counter
 
 from django.db.models import Prefetch
 from django.utils.translation import gettext_lazy as _
 
-from audits.models import Audit, AuditProgramme, AuditResult, ChecklistItem, Nonconformity
+from audits.models import (
+    Audit,
+    AuditProgramme,
+    AuditResult,
+    ChecklistItem,
+    Improvement,
+    Nonconformity,
+)
 from audits.packs.sections import section
 
 
@@ -29,6 +37,14 @@ def internal_audits(scope):
         )
         .order_by("planned_start", "reference")
     )
+    improvements = {}
+    for improvement in (
+        scope.visible(Improvement)
+        .filter(checklist_item__audit__in=audits)
+        .select_related("checklist_item")
+        .order_by("reference")
+    ):
+        improvements.setdefault(improvement.checklist_item.audit_id, []).append(improvement)
     programmes = scope.visible(AuditProgramme).select_related("approved_by")
     if not scope.whole_aims:
         programmes = programmes.filter(pk__in={a.programme_id for a in audits if a.programme_id})
@@ -41,6 +57,7 @@ def internal_audits(scope):
         "audits": [
             {
                 "audit": audit,
+                "improvements": improvements.get(audit.pk, []),
                 "results": [
                     (labels.get(result, result), count)
                     for result, count in sorted(
