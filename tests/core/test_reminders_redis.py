@@ -90,7 +90,7 @@ def redis_server(tmp_path, settings):
 def test_with_redis_down_a_request_succeeds_and_the_next_sweep_delivers_once(
     redis_server, transactional_db, compliance_officer, ai_officer
 ):
-    AIPolicy.objects.create(
+    policy = AIPolicy.objects.create(
         title="AI policy",
         content="Text",
         status=AIPolicy.Status.APPROVED,
@@ -120,4 +120,4 @@ def test_with_redis_down_a_request_succeeds_and_the_next_sweep_delivers_once(
         [ai_officer.email, compliance_officer.email]
     )
     [digest] = [message for message in mail.outbox if message.to == [compliance_officer.email]]
-    assert "AI policy (AI policy review): due soon" in digest.body
+    assert f"{policy} (AI policy review): due soon" in digest.body
