@@ -106,14 +106,17 @@ def history_page(obj, number, per_page):
     previous = on_page[1:] + list(records[page.end_index() : page.end_index() + 1])
     fields = tracked_fields(type(obj))
     related_cache = {}
+    links = linked(on_page + previous[len(on_page) - 1 :], type(obj).history.model)
     page.object_list = [
-        history_entry(record, previous[i] if i < len(previous) else None, fields, related_cache)
+        history_entry(
+            record, previous[i] if i < len(previous) else None, fields, related_cache, links
+        )
         for i, record in enumerate(on_page)
     ]
     return page
 
 
-def history_entry(record, previous, fields, related_cache):
+def history_entry(record, previous, fields, related_cache, links):
     changes = []
     for f in fields:
         new = getattr(record, f.attname)
@@ -123,19 +126,37 @@ def history_entry(record, previous, fields, related_cache):
                 (f.verbose_name, readable(f, old, related_cache), readable(f, new, related_cache))
             )
     for f in getattr(type(record), "_history_m2m_fields", ()):
-        new, old = linked(record, f), linked(previous, f) if previous else []
+        new = links[f.name, record.pk]
+        old = links[f.name, previous.pk] if previous else []
         if new != old:
             changes.append((f.verbose_name, ", ".join(old) or "—", ", ".join(new) or "—"))
     return {"record": record, "who": record.history_user or _("system"), "changes": changes}
 
 
-def linked(record, m2m_field):
-    """The objects a many-to-many field linked to in this historical record (by id, so that a
-    linked object deleted since still shows as #id)."""
-    target = m2m_field.related_model
-    ids = getattr(record, m2m_field.name).values_list(f"{target._meta.model_name}_id", flat=True)
-    objects = target._base_manager.in_bulk(list(ids))
-    return sorted(str(objects[pk]) if pk in objects else f"#{pk}" for pk in ids)
+def linked(records, historical_model):
+    """{(many-to-many field name, history id): names of the objects it linked to} for these
+    historical records: two queries per field, whatever the number of records. By id, so that
+    a linked object deleted since still shows as #id."""
+    links = {}
+    ids = [record.pk for record in records]
+    for m2m_field in getattr(historical_model, "_history_m2m_fields", ()):
+        target = m2m_field.related_model
+        through = getattr(historical_model, m2m_field.name).model
+        pairs = list(
+            through._default_manager.filter(history_id__in=ids).values_list(
+                "history_id", f"{target._meta.model_name}_id"
+            )
+        )
+        objects = target._base_manager.in_bulk({pk for _history, pk in pairs})
+        for history_id in ids:
+            links[m2m_field.name, history_id] = []
+        for history_id, pk in pairs:
+            links[m2m_field.name, history_id].append(
+                str(objects[pk]) if pk in objects else f"#{pk}"
+            )
+    for key in links:
+        links[key].sort()
+    return links
 
 
 def fields_changed_since(current, version, names):
