@@ -8,11 +8,11 @@ from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
 
+from aims.core.models import Reminder
+from aims.core.reminders import sweep
 from aims.core.work import work_items
 from aims.documents.attention import documents_attention
 from aims.documents.models import ControlledDocument
-from aims.core.models import Reminder
-from aims.core.reminders import sweep
 from tests.documents.helpers import approved
 
 pytestmark = pytest.mark.django_db
