@@ -3,18 +3,25 @@ request, who sees which pack (404 for the others), the progress fragment that po
 pack is done, retry of a failed pack, and the download as an attachment."""
 
 import datetime
+import hashlib
+import io
+import zipfile
 
 import pytest
 from django.core.files.base import ContentFile
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import CommandError, call_command
 from django.urls import reverse
 from django.utils import timezone
+from pypdf import PdfReader
 
 from aims.core import roles
 from aims.core.dates import add_years
 from audits.models import AuditPack
 from audits.packs.sections import all_sections
+from controls import services
 from tests.conftest import client_for
-from tests.factories import AISystemFactory, UserFactory
+from tests.factories import AISystemFactory, EvidenceFactory, UserFactory
 
 PACKS = reverse("audits:pack_list")
 
@@ -162,3 +169,50 @@ def test_a_pack_that_is_not_ready_has_no_download(client, system_owner):
     pack = make_pack(system_owner)
     response = client_for(client, system_owner).get(reverse("audits:pack_download", args=[pack.pk]))
     assert response.status_code == 404
+
+
+@pytest.mark.django_db
+def test_the_command_renders_the_pack_with_its_evidence_without_the_worker(tmp_path, capsys):
+    officer = UserFactory(role=roles.COMPLIANCE_OFFICER)
+    system = AISystemFactory(reference="AIS-001")
+    evidence = EvidenceFactory(title="Model card of the claims triage")
+    evidence.ai_systems.add(system)
+    services.evidence_revision_add(
+        evidence=evidence,
+        upload=SimpleUploadedFile("../../card\x07.txt", b"Model card\n"),
+        user=officer,
+    )
+    output = tmp_path / "pack.zip"
+
+    call_command(
+        "build_audit_pack",
+        "--output",
+        str(output),
+        "--systems",
+        "AIS-001",
+        "--evidence",
+        "--user",
+        officer.username,
+    )
+    printed = capsys.readouterr().out
+    digest = hashlib.sha256(output.read_bytes()).hexdigest()
+    assert f"{output.stat().st_size} bytes, SHA-256 {digest}" in printed
+    with zipfile.ZipFile(output) as archive:
+        names = archive.namelist()
+        manifest = archive.read("manifest.sha256").decode()
+        pdf = archive.read("audit-pack.pdf")
+    name = f"evidence/{evidence.reference}-card.txt"
+    assert names == ["audit-pack.pdf", name, "manifest.sha256"]
+    card = hashlib.sha256(b"Model card\n").hexdigest()
+    assert f"{card}  {name}" in manifest
+    assert f"{hashlib.sha256(pdf).hexdigest()}  audit-pack.pdf" in manifest
+    assert f"{len(PdfReader(io.BytesIO(pdf)).pages)} pages" in printed
+
+
+@pytest.mark.django_db
+def test_the_command_names_an_ai_system_it_does_not_know(tmp_path):
+    UserFactory(role=roles.COMPLIANCE_OFFICER)
+    with pytest.raises(CommandError, match="No such AI system for .*: AIS-999"):
+        call_command(
+            "build_audit_pack", "--output", str(tmp_path / "x.pdf"), "--systems", "AIS-999"
+        )
