@@ -29,8 +29,10 @@ def frozen_clock():
 
 @pytest.fixture
 def declare():
-    """Give registers these due dates for the test (the registers' own come back after)."""
+    """Only these due dates for the test (the registers' own come back after)."""
     before = dict(registry._registers)
+    for model, register in before.items():
+        registry._registers[model] = dataclasses.replace(register, due=())
 
     def declare_on(model, *dues):
         registry._registers[model] = dataclasses.replace(registry[model], due=dues)
