@@ -53,6 +53,7 @@ Nothing here queues a Celery task: the sweep reads the database and writes the o
 reminders wait in the database while the broker is down and go out with the next sweep.
 """
 
+import logging
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
@@ -72,6 +73,8 @@ from django.utils.translation import ngettext
 from aims.core.models import Digest, Notification, Reminder
 from aims.core.notifications import queue_mail, send_pending
 from aims.core.roles import COMPLIANCE_OFFICER, ROLES
+
+logger = logging.getLogger(__name__)
 
 Stage = Reminder.Stage
 
@@ -289,8 +292,13 @@ def remind(register, due, today, recipients):
     if due.on_due is not None:
         for obj, due_on in objects:
             if due_on <= today:
-                with transaction.atomic():
-                    due.on_due(obj, today)
+                try:
+                    with transaction.atomic():
+                        due.on_due(obj, today)
+                except Exception:  # one entry's failure keeps no other waiting
+                    logger.exception(
+                        "%s: on_due of %s failed; the next sweep tries again", key, obj
+                    )
     return len(objects)
 
 
@@ -380,8 +388,12 @@ def sweep(today=None):
     result = SweepResult()
     before = Reminder.objects.count()
     recipients = Recipients()
-    for register, due in declarations().values():
-        result.due += remind(register, due, today, recipients)
+    for key, (register, due) in declarations().items():
+        try:
+            with transaction.atomic():
+                result.due += remind(register, due, today, recipients)
+        except Exception:  # a failing declaration keeps no other reminder, nor any digest, waiting
+            logger.exception("Reminders of %s failed; the next sweep tries again", key)
     result.reminders = Reminder.objects.count() - before
     waiting = get_user_model().objects.filter(
         is_active=True, pk__in=Reminder.objects.filter(digest__isnull=True).values("recipient")

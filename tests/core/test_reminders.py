@@ -15,7 +15,7 @@ from aims.core.models import Digest, Notification, OutgoingMail, Reminder
 from aims.core.registry import registry
 from aims.core.reminders import Due, sweep
 from risks.models import Risk, TreatmentAction
-from tests.factories import RiskFactory, TreatmentActionFactory, UserFactory
+from tests.factories import REGISTER_FACTORIES, RiskFactory, TreatmentActionFactory, UserFactory
 
 TODAY = date(2026, 12, 7)  # a Monday
 RISK_REVIEW = Due("next_review", to="owner", label="Risk review")
@@ -285,3 +285,35 @@ def test_the_schedule_runs_the_sweep_every_hour(settings):
     assert entry["schedule"].hour == set(range(24))
     for moved in ("ai-policy-review-reminders", "risk-acceptance-expiry"):
         assert moved not in settings.CELERY_BEAT_SCHEDULE
+
+
+def test_every_declared_due_date_is_swept_over_an_entry_of_every_register(db, caplog):
+    """The registers' own declarations run as written (a wrong field path would be logged)."""
+    for make in REGISTER_FACTORIES.values():
+        make()
+    assert sum(len(register.due) for register in registry) >= 2
+    sweep()
+    assert not [record for record in caplog.records if record.levelname == "ERROR"]
+
+
+def test_a_failing_hook_or_declaration_keeps_no_other_reminder_waiting(declare, owner, caplog):
+    def refuse_the_first(risk, today):
+        if risk.title.endswith("first"):
+            raise ValueError("refused")
+        risk.status = Risk.Status.CLOSED
+        risk.save()
+
+    declare(
+        Risk,
+        Due("no_such_field", to="owner", label="Broken"),
+        dataclasses.replace(RISK_REVIEW, on_due=refuse_the_first),
+    )
+    first, second = risk_due(owner, -1, title="first"), risk_due(owner, -1, title="second")
+    result = sweep()
+    assert (result.reminders, result.digests) == (2, 1)
+    first.refresh_from_db()
+    second.refresh_from_db()
+    assert first.status != Risk.Status.CLOSED
+    assert second.status == Risk.Status.CLOSED
+    assert "Reminders of risks.risk:no_such_field failed" in caplog.text
+    assert "risks.risk:next_review: on_due of" in caplog.text
