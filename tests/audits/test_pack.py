@@ -18,7 +18,8 @@ from pypdf import PdfReader
 from aims.core import roles
 from aims.core.dates import add_years
 from audits.models import AuditPack
-from audits.packs.sections import all_sections
+from audits.packs.contents.changelog import change_log
+from audits.packs.sections import PackScope, all_sections
 from controls import services
 from tests.conftest import client_for
 from tests.factories import AISystemFactory, EvidenceFactory, UserFactory
@@ -216,3 +217,32 @@ def test_the_command_names_an_ai_system_it_does_not_know(tmp_path):
         call_command(
             "build_audit_pack", "--output", str(tmp_path / "x.pdf"), "--systems", "AIS-999"
         )
+
+
+@pytest.mark.django_db
+def test_the_change_log_names_who_changed_what_and_keeps_to_the_chosen_systems(
+    compliance_officer,
+):
+    chosen = AISystemFactory(reference="AIS-001", name="Claims triage")
+    other = AISystemFactory(reference="AIS-002", name="Fraud scoring")
+    chosen.purpose = "Sorts claims by urgency."
+    chosen._history_user = compliance_officer
+    chosen.save()
+    today = timezone.localdate()
+
+    whole = change_log(PackScope(user=compliance_officer, since=today, until=today))
+    entries = {(c.entry, c.action, c.fields) for c in whole["changes"]}
+    assert ("AIS-001 Claims triage", "changed", ("purpose and intended use",)) in entries
+    assert ("AIS-002 Fraud scoring", "created", ()) in entries
+    changed = next(c for c in whole["changes"] if c.action == "changed")
+    assert changed.who == str(compliance_officer)
+
+    narrowed = change_log(
+        PackScope(user=compliance_officer, systems=(chosen,), since=today, until=today)
+    )
+    names = {c.entry for c in narrowed["changes"]}
+    assert "AIS-001 Claims triage" in names
+    assert other.reference not in " ".join(names)
+
+    before = today - datetime.timedelta(days=1)
+    assert change_log(PackScope(user=compliance_officer, since=before, until=before)) is None
