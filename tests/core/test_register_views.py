@@ -99,6 +99,8 @@ def test_role_can_do_what_its_rules_allow(client, make_user, register, persona):
         assert client.get(address).status_code == (readable or 403), address
     for action in ("detail", "history"):
         assert client.get(url(register, action, obj)).status_code == (readable or 404), action
+    if not readable:  # the PDF of a readable entry: tests/core/test_record_pdf.py
+        assert client.get(url(register, "pdf", obj)).status_code == 404
 
     if expected == FULL:
         assert_full_access(client, register, user, obj)
