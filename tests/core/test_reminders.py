@@ -264,7 +264,9 @@ def test_a_german_user_gets_the_digest_in_german(declare, owner):
     assert german.subject == "1 Erinnerung: Termine im KI-Managementsystem"
     assert f"Risiken\n- {verzerrung} (Risk review): überfällig, fällig am 05.12.2026" in german.body
     assert "Hallo Olga Owner," in german.body
+    assert '<html lang="de">' in html_of(german)
     assert "überfällig" in html_of(german)
+    assert '<html lang="en">' in html_of(plain)
     assert plain.subject == "1 reminder: due dates in the AI management system"
     assert f"Risks\n- {bias} (Risk review): overdue, due on 12/05/2026" in plain.body
 
