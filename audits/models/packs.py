@@ -61,6 +61,7 @@ class AuditPack(ReferencedModel):
     file = models.FileField(
         _("file"), storage=evidence_storage, upload_to=pack_file_name, max_length=200, blank=True
     )
+    started_at = models.DateTimeField(_("started"), null=True, blank=True)
     finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
 
     class Meta:

@@ -4,7 +4,9 @@ pack into its record with progress, ending as ready with the file or failed with
 import hashlib
 import logging
 import tempfile
+from datetime import timedelta
 
+from django.conf import settings
 from django.core.files import File
 from django.db import transaction
 from django.utils import timezone, translation
@@ -19,6 +21,10 @@ from audits.packs.sections import PackScope
 logger = logging.getLogger(__name__)
 
 NOT_QUEUED = _("The pack could not be handed to the worker. Try again in a moment.")
+STALLED = _("The worker stopped while it rendered the pack.")
+# How long past its time limit a render may run before it counts as stalled: the time the
+# worker needs to store the file and record the result.
+STALL_MARGIN = timedelta(minutes=2)
 UNEXPECTED = _("The render failed unexpectedly. The administrators can see why in the log.")
 
 
@@ -64,6 +70,21 @@ def fail(pack, reason):
     )
 
 
+def pack_expire_stalled(*, pack):
+    """A render still running well past its time limit has lost its worker (stopped,
+    restarted, killed by the system): it ends as failed, to be retried, instead of showing
+    its progress for ever."""
+    if pack.status != AuditPack.Status.RENDERING:
+        return
+    stalled_since = timezone.now() - timedelta(seconds=settings.AIMS_PACK_TIME_LIMIT) - STALL_MARGIN
+    with translation.override(pack.language):
+        expired = AuditPack.objects.filter(
+            pk=pack.pk, status=AuditPack.Status.RENDERING, started_at__lt=stalled_since
+        ).update(status=AuditPack.Status.FAILED, reason=str(STALLED), finished_at=timezone.now())
+    if expired:
+        pack.refresh_from_db()
+
+
 def scope_of(pack):
     return PackScope(
         user=pack.requested_by,
@@ -79,7 +100,7 @@ def pack_render(*, pack):
     """Render a queued pack in the worker; a pack claimed already (a task delivered twice)
     is left alone. Returns the final status."""
     claimed = AuditPack.objects.filter(pk=pack.pk, status=AuditPack.Status.QUEUED).update(
-        status=AuditPack.Status.RENDERING
+        status=AuditPack.Status.RENDERING, started_at=timezone.now()
     )
     if not claimed:
         return None

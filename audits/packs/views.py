@@ -42,6 +42,8 @@ def pack_list(request):
         pack = services.pack_request(user=request.user, **form.cleaned_data)
         return redirect(pack)
     page = Paginator(visible_packs(request.user), PER_PAGE).get_page(request.GET.get("page"))
+    for pack in page:
+        services.pack_expire_stalled(pack=pack)
     return render(request, "audits/pack_list.html", {"form": form, "page": page})
 
 
@@ -49,6 +51,7 @@ def pack_list(request):
 def pack_detail(request, pk):
     """The pack's page, or (asked by htmx) its progress fragment, polled while it runs."""
     pack = get_object_or_404(visible_packs(request.user), pk=pk)
+    services.pack_expire_stalled(pack=pack)
     if request.headers.get("HX-Request"):
         return render(request, "audits/pack_progress.html", {"pack": pack})
     return render(request, "audits/pack_detail.html", {"pack": pack})

@@ -246,3 +246,20 @@ def test_the_change_log_names_who_changed_what_and_keeps_to_the_chosen_systems(
 
     before = today - datetime.timedelta(days=1)
     assert change_log(PackScope(user=compliance_officer, since=before, until=before)) is None
+
+
+@pytest.mark.django_db
+def test_a_render_whose_worker_stopped_ends_as_failed_and_may_be_retried(
+    client, system_owner, settings
+):
+    settings.AIMS_PACK_TIME_LIMIT = 60
+    started = timezone.now() - datetime.timedelta(minutes=4)
+    pack = make_pack(system_owner, status=AuditPack.Status.RENDERING, started_at=started)
+    shown = fragment(client_for(client, system_owner), pack).content.decode()
+    assert "The worker stopped while it rendered the pack." in shown
+    assert "Retry" in shown
+    pack.refresh_from_db()
+    assert pack.status == AuditPack.Status.FAILED
+
+    recent = make_pack(system_owner, status=AuditPack.Status.RENDERING, started_at=timezone.now())
+    assert "hx-trigger" in fragment(client, recent).content.decode()
