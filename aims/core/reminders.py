@@ -56,7 +56,7 @@ reminders wait in the database while the broker is down and go out with the next
 import logging
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import datetime, time, timedelta
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -177,7 +177,7 @@ def due_objects(register, due, today):
         queryset = queryset.filter(_due_at__lte=last_day)
     for obj in queryset.order_by("pk"):
         due_at = obj._due_at
-        if not isinstance(due_at, date) or isinstance(due_at, datetime):
+        if isinstance(due_at, datetime):
             due_at = timezone.localtime(due_at).date()
         yield obj, due_at
 
@@ -310,7 +310,7 @@ def digest_due(user, today):
 
 def digest_groups(reminders):
     """[(register name, [reminder, ...]), ...]: the latest stage of each entry's due date,
-    grouped by register in menu order."""
+    grouped by register, the registers in alphabetical order and their entries by date."""
     declared = declarations()
     latest = {}
     order = list(Stage.values)
@@ -324,8 +324,9 @@ def digest_groups(reminders):
         register, due = declared.get(reminder.key, (None, None))
         reminder.label = due.label if due else ""
         reminder.link = settings.PORTAL_URL + reminder.url if reminder.url else ""
-        group = str(register.verbose_name_plural) if register else _("Other")
-        groups[group[:1].upper() + group[1:]].append(reminder)
+        groups[capfirst(str(register.verbose_name_plural)) if register else _("Other")].append(
+            reminder
+        )
     return sorted(groups.items())
 
 
