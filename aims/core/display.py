@@ -30,18 +30,20 @@ def display_value(model_field, value):
     return str(value)
 
 
-def detail_rows(obj, user=None, exclude=()):
+def detail_rows(obj, user=None, exclude=(), links=True):
     """(label, value, is long text) for every shown field of `obj` (`shown_fields`). With
-    `user`, linked entries show only as far as the user may view them."""
+    `user`, linked entries show only as far as the user may view them; without `links`, by
+    name only (a printed page)."""
     fields = shown_fields(obj, exclude)
+    name = as_link if links else str
     rows = []
     for f in fields:
         if f.many_to_many:
             items = visible(getattr(obj, f.name).all(), user)
-            value = format_html_join(", ", "{}", ((as_link(item),) for item in items)) or "—"
+            value = format_html_join(", ", "{}", ((name(item),) for item in items)) or "—"
         elif f.many_to_one and getattr(obj, f.name) is not None:
             related = getattr(obj, f.name)
-            value = as_link(related) if may_view(related, user) else "—"
+            value = name(related) if may_view(related, user) else "—"
         else:
             value = display_value(f, getattr(obj, f.name))
         rows.append((f.verbose_name, value, f.get_internal_type() == "TextField"))

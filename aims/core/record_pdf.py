@@ -22,7 +22,7 @@ APPROVAL_FIELD = re.compile(r"approv|decid|decision|submitted|sha256")
 
 def record_context(register, obj, user, related):
     """What templates/core/register_pdf.html prints for `obj`, as `user` may see it."""
-    rows = display.detail_rows(obj, user)
+    rows = display.detail_rows(obj, user, links=False)
     names = [f.name for f in display.shown_fields(obj)]
     approval_rows = [row for name, row in zip(names, rows, strict=True) if is_approval(name)]
     history = display.history_page(obj, 1, HISTORY_ENTRIES)
@@ -70,7 +70,9 @@ def decision_records(obj, user):
         if not relation.one_to_many or "decided_by" not in field_names(child):
             continue
         for decision in getattr(obj, relation.get_accessor_name()).all():
-            records.append(display.detail_rows(decision, user, exclude=(relation.field.name,)))
+            records.append(
+                display.detail_rows(decision, user, exclude=(relation.field.name,), links=False)
+            )
     return records
 
 
@@ -80,7 +82,7 @@ def current_file(obj, user):
     if revision is None:
         return None
     parent = [f.name for f in revision._meta.concrete_fields if f.related_model is type(obj)]
-    return display.detail_rows(revision, user, exclude=(*parent, "file"))
+    return display.detail_rows(revision, user, exclude=(*parent, "file"), links=False)
 
 
 def field_names(model):

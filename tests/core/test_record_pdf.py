@@ -20,6 +20,7 @@ from controls.models import SoAEntry
 from tests.conftest import REGISTER_IDS, REGISTERS
 from tests.documents.helpers import approved
 from tests.factories import REGISTER_FACTORIES, ContextIssueFactory, EvidenceFactory, UserFactory
+from tests.impact.test_workflow import approved as impact_approved
 
 
 @pytest.fixture(autouse=True)
@@ -191,3 +192,14 @@ def test_the_pdf_is_in_the_readers_language(client, auditor):
     text = pdf_text(client.get(pdf_url(issue), HTTP_ACCEPT_LANGUAGE="de"))
     assert "Lieferantenbindung" in text
     assert "Seite 1 von 1" in text
+
+
+def test_an_impact_assessment_prints_its_decision_record(
+    client, auditor, compliance_officer, ai_officer
+):
+    assessment = impact_approved(compliance_officer, ai_officer)
+    decision = assessment.decisions.get()
+    client.force_login(auditor)
+    text = pdf_text(client.get(pdf_url(assessment)))
+    assert f"Decision 1 Decision Approved Decided by {ai_officer}" in text
+    assert f"SHA-256 of the snapshot {decision.snapshot_sha256}" in text
