@@ -46,6 +46,11 @@ class AuditPack(ReferencedModel):
     until = models.DateField(_("to"))
     sections = models.JSONField(_("sections"), default=list)
     include_evidence = models.BooleanField(_("include the evidence files"), default=False)
+    archival = models.BooleanField(
+        _("PDF/A-3b with the evidence files embedded"),
+        default=False,
+        help_text=_("The archival PDF format, each evidence file attached to the PDF itself."),
+    )
     language = models.CharField(_("language"), max_length=10, default=settings.LANGUAGE_CODE)
     # What the worker reports.
     status = models.CharField(

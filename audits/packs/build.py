@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.safestring import mark_safe
 
 from audits.internal.report import organization_line
+from audits.packs.contents.evidence import evidence_files
 from audits.packs.layout import RenderFailed, layout, time_limit_reason
 from audits.packs.sections import all_sections
 
@@ -38,8 +39,11 @@ class PackResult:
         return hashlib.sha256(self.pdf).hexdigest()
 
 
-def render_pack(scope, progress=None, *, sections=None, time_limit=None, memory_mb=None):
-    """The pack of `scope` as a PDF.
+def render_pack(
+    scope, progress=None, *, sections=None, time_limit=None, memory_mb=None, archival=False
+):
+    """The pack of `scope` as a PDF (`archival`: a PDF/A-3b with the evidence files of the
+    evidence index embedded).
 
     `sections`: the keys to print (all of this installation's when None). `progress(number,
     count, title)` is called before each section is built. Raises RenderFailed, with the
@@ -59,14 +63,30 @@ def render_pack(scope, progress=None, *, sections=None, time_limit=None, memory_
             parts.append((section, mark_safe(html)))  # noqa: S308 - rendered by our templates
         if time.monotonic() > deadline:
             raise RenderFailed(time_limit_reason(time_limit))
-    document = render_to_string("audits/pack_document.html", cover(scope, parts))
+    document = render_to_string(
+        "audits/pack_document.html", {**cover(scope, parts), "archival": archival}
+    )
     pdf, pages = layout(
         document,
         seconds=deadline - time.monotonic(),
         megabytes=memory_mb or settings.AIMS_PACK_MEMORY_MB,
         time_limit=time_limit,
+        attachments=embedded_evidence(scope) if archival else None,
     )
     return PackResult(pdf=pdf, pages=pages, sections=tuple(s.key for s, _html in parts))
+
+
+def embedded_evidence(scope):
+    """The evidence index's files as PDF attachments: named as in the ZIP bundle, described by
+    reference, title and SHA-256."""
+    return [
+        (
+            item.archive_name.removeprefix("evidence/"),
+            f"{item.evidence.reference} {item.evidence.title} · SHA-256 {item.revision.sha256}",
+            item.revision.file.open,
+        )
+        for item in evidence_files(scope)
+    ]
 
 
 def cover(scope, parts):

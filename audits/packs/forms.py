@@ -35,6 +35,12 @@ class PackRequestForm(forms.Form):
         ),
     )
 
+    archival = forms.BooleanField(
+        label=_("PDF/A-3b with the evidence files embedded"),
+        required=False,
+        help_text=_("The archival PDF format, each evidence file attached to the PDF itself."),
+    )
+
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         today = timezone.localdate()

@@ -5,12 +5,15 @@ children of their own) can be stopped whatever WeasyPrint is doing, and its addr
 limit (RLIMIT_AS) turns a runaway layout into a MemoryError in the child instead of the
 worker's death. The same code serves the worker, the management command and the benchmark.
 
-The child reads the HTML from a file, writes the PDF to another and prints its page count.
+The child reads the HTML from a file, writes the PDF to another and prints its page count. An
+archival pack is a PDF/A-3b with the evidence files embedded, copied beside the HTML first.
 """
 
+import json
 import logging
 import os
 import resource
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -35,10 +38,14 @@ def time_limit_reason(seconds):
     }
 
 
-def layout(html, *, seconds, megabytes, time_limit):
+def layout(html, *, seconds, megabytes, time_limit, attachments=None):
     """(PDF bytes, page count) of `html`, laid out by a child process that is stopped after
     `seconds` and may use at most `megabytes` of address space; `time_limit` is the limit of
-    the whole render that the reason names."""
+    the whole render that the reason names.
+
+    `attachments`: None for a plain PDF; else a PDF/A-3b with these files embedded, given as
+    (name, description, open) where `open()` returns the file to read.
+    """
     if seconds <= 0:
         raise RenderFailed(time_limit_reason(time_limit))
     with tempfile.TemporaryDirectory(prefix="aims-pack-") as folder:
@@ -52,6 +59,8 @@ def layout(html, *, seconds, megabytes, time_limit):
             str(target),
             str(megabytes),
         ]
+        if attachments is not None:
+            command.append(str(copy_attachments(Path(folder), attachments)))
         try:
             done = subprocess.run(  # noqa: S603 - our own interpreter and module, no shell
                 command,
@@ -83,7 +92,36 @@ def layout(html, *, seconds, megabytes, time_limit):
         return target.read_bytes(), int(done.stdout.decode().strip())
 
 
-def main(source, target, megabytes):
+def copy_attachments(folder, attachments):
+    """Copy the files to embed next to the HTML (the child reads no storage) and list them in
+    a JSON file for the child."""
+    listed = []
+    for number, (name, description, open_file) in enumerate(attachments):
+        path = folder / f"attachment-{number}"
+        with open_file() as stored, path.open("wb") as copy:
+            shutil.copyfileobj(stored, copy, 1024 * 1024)
+        listed.append({"path": str(path), "name": name, "description": description})
+    manifest = folder / "attachments.json"
+    manifest.write_text(json.dumps(listed), encoding="utf-8")
+    return manifest
+
+
+def write_pdf(document, attachments_manifest):
+    if attachments_manifest is None:
+        return document.write_pdf()
+    from weasyprint import Attachment
+
+    listed = json.loads(Path(attachments_manifest).read_text(encoding="utf-8"))
+    return document.write_pdf(
+        pdf_variant="pdf/a-3b",
+        attachments=[
+            Attachment(filename=item["path"], name=item["name"], description=item["description"])
+            for item in listed
+        ],
+    )
+
+
+def main(source, target, megabytes, attachments_manifest=None):
     """In the child: limit the address space, then lay out the HTML."""
     import django
 
@@ -97,11 +135,11 @@ def main(source, target, megabytes):
     resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
     try:
         document = html_to_document(Path(source).read_text(encoding="utf-8"))
-        Path(target).write_bytes(document.write_pdf())
+        Path(target).write_bytes(write_pdf(document, attachments_manifest))
     except MemoryError:
         sys.exit(OUT_OF_MEMORY)
     sys.stdout.write(f"{len(document.pages)}\n")
 
 
 if __name__ == "__main__":
-    main(*sys.argv[1:4])
+    main(*sys.argv[1:5])

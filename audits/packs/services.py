@@ -28,7 +28,7 @@ STALL_MARGIN = timedelta(minutes=2)
 UNEXPECTED = _("The render failed unexpectedly. The administrators can see why in the log.")
 
 
-def pack_request(*, user, systems, since, until, sections, include_evidence):
+def pack_request(*, user, systems, since, until, sections, include_evidence, archival=False):
     """A new pack, queued for the worker once the request commits."""
     with transaction.atomic():
         pack = AuditPack.objects.create(
@@ -37,6 +37,7 @@ def pack_request(*, user, systems, since, until, sections, include_evidence):
             until=until,
             sections=list(sections),
             include_evidence=include_evidence,
+            archival=archival,
             language=translation.get_language() or "en",
         )
         pack.systems.set(systems)
@@ -124,7 +125,9 @@ def render(pack):
         )
 
     scope = scope_of(pack)
-    return scope, render_pack(scope, progress, sections=pack.sections or None)
+    return scope, render_pack(
+        scope, progress, sections=pack.sections or None, archival=pack.archival
+    )
 
 
 def store(pack, rendered):

@@ -18,6 +18,7 @@ from pypdf import PdfReader
 from aims.core import roles
 from aims.core.dates import add_years
 from audits.models import AuditPack
+from audits.packs.build import render_pack
 from audits.packs.contents.changelog import change_log
 from audits.packs.sections import PackScope, all_sections
 from controls import services
@@ -263,3 +264,24 @@ def test_a_render_whose_worker_stopped_ends_as_failed_and_may_be_retried(
 
     recent = make_pack(system_owner, status=AuditPack.Status.RENDERING, started_at=timezone.now())
     assert "hx-trigger" in fragment(client, recent).content.decode()
+
+
+@pytest.mark.django_db
+def test_an_archival_pack_is_a_pdf_a_3b_with_the_evidence_files_embedded(compliance_officer):
+    evidence = EvidenceFactory(title="Bias test report")
+    services.evidence_revision_add(
+        evidence=evidence,
+        upload=SimpleUploadedFile("bias report.csv", b"group,rate\na,0.91\n"),
+        user=compliance_officer,
+    )
+    result = render_pack(
+        PackScope(user=compliance_officer, reference="PACK-0001"),
+        sections=["evidence"],
+        archival=True,
+    )
+    reader = PdfReader(io.BytesIO(result.pdf))
+    name = f"{evidence.reference}-bias_report.csv"
+    assert dict(reader.attachments) == {name: [b"group,rate\na,0.91\n"]}
+    metadata = reader.xmp_metadata.stream.get_data()
+    assert b'pdfaid:part="3"' in metadata and b'pdfaid:conformance="B"' in metadata
+    assert "Embedded in this PDF/A-3b as attachments" in reader.pages[0].extract_text()

@@ -1,5 +1,6 @@
-"""Render an audit pack without the worker: the same PDF (or ZIP with --evidence) the portal's
-audit pack page delivers, written to a file; prints its pages, size and SHA-256."""
+"""Render an audit pack without the worker: the same PDF (or ZIP with --evidence; a PDF/A-3b
+with the evidence files embedded with --pdfa) the portal's audit pack page delivers, written to
+a file; prints its pages, size and SHA-256."""
 
 import hashlib
 from datetime import date
@@ -38,11 +39,16 @@ class Command(BaseCommand):
             "--evidence", action="store_true", help="A ZIP with the evidence files."
         )
         parser.add_argument(
+            "--pdfa",
+            action="store_true",
+            help="A PDF/A-3b with the evidence files embedded as attachments.",
+        )
+        parser.add_argument(
             "--user",
             help="Whose view of the AIMS the pack shows (default: a compliance officer).",
         )
 
-    def handle(self, *args, output, systems, since, until, evidence, user, **options):
+    def handle(self, *args, output, systems, since, until, evidence, pdfa, user, **options):
         reader = self.reader(user)
         chosen = tuple(AISystem.objects.restrict(reader).filter(reference__in=systems))
         unknown = sorted(set(systems) - {system.reference for system in chosen})
@@ -63,7 +69,7 @@ class Command(BaseCommand):
             self.stderr.write(f"[{number}/{count}] {title}")
 
         try:
-            result = render_pack(scope, progress)
+            result = render_pack(scope, progress, archival=pdfa)
         except RenderFailed as failed:
             raise CommandError(str(failed)) from None
         with open(output, "wb") as target:
