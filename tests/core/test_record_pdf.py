@@ -66,6 +66,7 @@ def test_every_entry_prints_with_its_fields_for_a_reader(client, auditor, regist
     client.force_login(auditor)
     page = client.get(obj.get_absolute_url()).content.decode()
     assert f'href="{pdf_url(obj, register)}"' in page
+    assert "Entry as PDF" in page
 
     text = pdf_text(client.get(pdf_url(obj, register)))
     assert words(heading(obj)) in text
