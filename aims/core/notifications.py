@@ -1,4 +1,4 @@
-"""Telling users: notifications in the portal, and e-mails (reminders, the e-mail of a
+"""Telling users: notifications in the portal, and e-mails (reminder digests, the e-mail of a
 notification), each sent at most once per key and recipient.
 
 An e-mail is first written as a pending `OutgoingMail` row, in the transaction of what it tells;
@@ -91,14 +91,6 @@ def send_pending(mails=None, *, limit=500):
         mails = OutgoingMail.objects.all()
     pending = mails.filter(sent_at__isnull=True, recipient__is_active=True)
     return sum(send_one(pk) for pk in list(pending.values_list("pk", flat=True)[:limit]))
-
-
-def remind_once(*, key, recipients, subject, body):
-    """Queue the reminder for every recipient who has not had it and send it now; return how
-    many got it now. What cannot be sent now stays pending for the next sweep."""
-    with transaction.atomic():
-        pending = queue_mail(key=key, recipients=recipients, subject=subject, body=body)
-    return send_pending(pending)
 
 
 def notify(*, recipients, message, url, key):

@@ -16,7 +16,7 @@ from django.utils import timezone
 from aims import celery_app
 from aims.core import roles
 from aims.core.models import Notification, OutgoingMail, ReminderLog
-from aims.core.notifications import notify, remind_once, send_pending
+from aims.core.notifications import notify, queue_mail, send_pending
 from aims.core.tasks import send_pending_mail
 from tests.factories import UserFactory
 from tests.impact.test_workflow import client_of, draft_by
@@ -45,12 +45,14 @@ class SlowBackend(LocmemBackend):
 
 
 def remind(officer):
-    return remind_once(
+    """Queue an e-mail once under its key and send it now; return how many went out."""
+    pending = queue_mail(
         key="policy-review:1:2026-12-31",
         recipients=[officer],
         subject="The AI policy is due for review",
         body="Review it, please.",
     )
+    return send_pending(pending)
 
 
 @pytest.fixture
