@@ -15,9 +15,12 @@ from aims.core.approvals import approvals, content_sha256
 
 # How many of the latest changes the document lists; it says how many there are in all.
 HISTORY_ENTRIES = 10
-# Fields that record a decision on the entry or freeze its content: printed with the approval
-# record rather than among the other fields.
-APPROVAL_FIELD = re.compile(r"approv|decid|decision|submitted|sha256")
+# Fields that record a decision on the entry or a hash of its content or file: printed with the
+# approval record rather than among the other fields. A field that holds a decision as content
+# (what was decided about a requirement) stays among the fields.
+APPROVAL_FIELD = re.compile(
+    r"(approved_(by|on|at)|decided_(by|at)|decision_comment|submitted_(by|at)|sha256)$"
+)
 
 
 def record_context(register, obj, user, related):
