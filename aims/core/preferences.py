@@ -35,21 +35,25 @@ def preferences(request):
     if request.method == "POST" and form.is_valid():
         user = form.save()
         messages.success(request, _("Your preferences are saved."))
-        response = redirect("core:preferences")
         # The portal speaks the language chosen here from the next page on.
         translation.activate(user.language)
-        response.set_cookie(
-            settings.LANGUAGE_COOKIE_NAME,
-            user.language,
-            max_age=settings.LANGUAGE_COOKIE_AGE,
-            path=settings.LANGUAGE_COOKIE_PATH,
-            domain=settings.LANGUAGE_COOKIE_DOMAIN,
-            secure=settings.LANGUAGE_COOKIE_SECURE,
-            httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
-            samesite=settings.LANGUAGE_COOKIE_SAMESITE,
-        )
-        return response
+        return keep_language(redirect("core:preferences"), user.language)
     return render(request, "core/preferences.html", {"form": form})
+
+
+def keep_language(response, language):
+    """The browser keeps speaking `language` (the cookie Django's language switch sets)."""
+    response.set_cookie(
+        settings.LANGUAGE_COOKIE_NAME,
+        language,
+        max_age=settings.LANGUAGE_COOKIE_AGE,
+        path=settings.LANGUAGE_COOKIE_PATH,
+        domain=settings.LANGUAGE_COOKIE_DOMAIN,
+        secure=settings.LANGUAGE_COOKIE_SECURE,
+        httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
+        samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+    )
+    return response
 
 
 def set_language(request):
