@@ -159,6 +159,8 @@ def counted(register, due):
         queryset = queryset.filter(due.only)
     elif due.only is not None:
         queryset = due.only(queryset)
+    if due.parent:
+        queryset = queryset.select_related(due.parent)  # the link of every row
     # Across a relation one object may have several dates: the earliest is the one due.
     date_of = Min(due.date) if "__" in due.date else F(due.date)
     return queryset.annotate(_due_at=date_of).filter(_due_at__isnull=False)
