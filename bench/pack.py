@@ -24,6 +24,9 @@ from pathlib import Path
 
 MIB = 2**20
 BENCH_TIME_LIMIT = 3600
+# The budget every large PDF is held to.
+BUDGET_PAGES_PER_SECOND = 10
+BUDGET_BYTES = 2**30
 
 
 def sizes(args):
@@ -109,6 +112,11 @@ def run_pack(args):
             f"{name:<40}{style.format(figure):>10}{style.format(baseline):>10}"
             f"{figure / baseline if baseline else 0:>8.2f}"
         )
+    fast, small = pack.pages / pack_time >= BUDGET_PAGES_PER_SECOND, pack_child_rss < BUDGET_BYTES
+    print(
+        f"Budget: PDFs at least {BUDGET_PAGES_PER_SECOND} pages per second and under "
+        f"{BUDGET_BYTES // MIB} MiB: {'PASS' if fast and small else 'FAIL'}"
+    )
     for name, seconds, rss in (
         ("pack", pack_time, pack_child_rss),
         ("baseline", table_time, table_child_rss),
