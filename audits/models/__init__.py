@@ -6,5 +6,5 @@ from audits.models.checklist_imports import *  # noqa: F403
 from audits.models.clauses import *  # noqa: F403
 from audits.models.incidents import *  # noqa: F403
 from audits.models.nonconformities import *  # noqa: F403
-from audits.models.reviews import *  # noqa: F403
 from audits.models.packs import *  # noqa: F403
+from audits.models.reviews import *  # noqa: F403

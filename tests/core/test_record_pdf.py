@@ -186,7 +186,6 @@ def test_markup_in_a_text_field_prints_as_text_and_fetches_nothing(client, audit
     assert listener.connections == 0
 
 
-@pytest.mark.xfail(reason="the German catalogue is compiled with the translations")
 def test_the_pdf_is_in_the_readers_language(client, auditor):
     issue = ContextIssueFactory(title="Lieferantenbindung")
     client.force_login(auditor)

@@ -294,8 +294,11 @@ def test_a_pdf_is_still_rendered_and_sent_as_a_download(client, compliance_offic
 
 TEMPLATES = Path(settings.BASE_DIR) / "templates"
 # Documents rendered to PDF by WeasyPrint on the server, never shown by a browser: their styles
-# are the document's layout and no browser policy applies to them.
-PDF_TEMPLATES = re.compile(r"(^|/)(pdf_[^/]*|[^/]*_pdf\.html)$")
+# are the document's layout and no browser policy applies to them. The audit pack's sections
+# (audits/pack/) and its document are printed only.
+PDF_TEMPLATES = re.compile(
+    r"(^|/)(pdf_[^/]*|[^/]*_pdf\.html)$|^audits/pack/|^audits/pack_document\.html$"
+)
 INLINE = re.compile(
     r"<style\b|<script\b(?![^>]*\bsrc=)|\sstyle\s*=|\son[a-z]+\s*=|\shx-on[:\-a-z]*\s*=|javascript:",
     re.IGNORECASE,

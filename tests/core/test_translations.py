@@ -30,13 +30,14 @@ def test_every_translated_literal_of_every_template_is_in_the_catalogue():
     """Also templates that are not HTML (the heat map is SVG): makemessages reads only the
     extensions it is given, and a string it never read stays English in German pages."""
     msgids = set(trans_real.translation("de")._catalog.keys())
-    literal = re.compile(r"""{%\s*translate\s+(["'])(.+?)\1""")
+    literal = re.compile(r"""{%\s*translate\s+(["'])(.+?)\1(?:\s+context\s+(["'])(.+?)\3)?""")
     templates = PO.parents[3] / "templates"
     missing = {
-        (path.name, match.group(2))
+        (path.name, msgid)
         for path in templates.rglob("*")
         if path.is_file()
         for match in literal.finditer(path.read_text(encoding="utf-8"))
-        if match.group(2) not in msgids
+        if (msgid := f"{match.group(4)}\x04{match.group(2)}" if match.group(4) else match.group(2))
+        not in msgids
     }
     assert missing == set()
