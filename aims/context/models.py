@@ -174,6 +174,13 @@ class ScopeStatement(ReferencedModel):
     )
     effective_from = models.DateField(_("effective from"), null=True, blank=True)
 
+    @classmethod
+    def current_title(cls):
+        """The AIMS's name on printed documents: the title of the current scope statement
+        ("" while there is none)."""
+        current = cls.objects.filter(status=cls.Status.CURRENT).first()
+        return current.title if current else ""
+
     class Meta(ReferencedModel.Meta):
         verbose_name = _("scope statement")
         verbose_name_plural = _("scope statements")

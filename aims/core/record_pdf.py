@@ -96,15 +96,9 @@ def organization():
     """The AI management system the records belong to: the title of the current scope
     statement ("" while there is none)."""
     try:
-        scope_statement = apps.get_model("context", "ScopeStatement")
+        return apps.get_model("context", "ScopeStatement").current_title()
     except LookupError:
         return ""
-    scope = (
-        scope_statement.objects.filter(status=scope_statement.Status.CURRENT)
-        .order_by("-effective_from", "-pk")
-        .first()
-    )
-    return scope.title if scope else ""
 
 
 def page_footer():

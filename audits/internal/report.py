@@ -22,16 +22,6 @@ logger = logging.getLogger(__name__)
 FINDINGS = (*AuditResult.nonconformities(), *AuditResult.improvements())
 
 
-def organization_line():
-    """The AIMS the report belongs to: the title of the current scope statement."""
-    scope = (
-        ScopeStatement.objects.filter(status=ScopeStatement.Status.CURRENT)
-        .order_by("-effective_from", "-pk")
-        .first()
-    )
-    return scope.title if scope else ""
-
-
 def result_summary(items):
     """(label, count) per result in the order of the results, then the items without one."""
     counts = {}
@@ -102,7 +92,7 @@ def audit_report(audit, *, reader):
     )
     return {
         "audit": audit,
-        "organization": organization_line(),
+        "organization": ScopeStatement.current_title(),
         "printed": timezone.localtime(),
         "reader": reader,
         "clauses": list(audit.clauses.order_by("position")),

@@ -15,7 +15,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 
-from audits.internal.report import organization_line
+from aims.context.models import ScopeStatement
 from audits.packs.contents.evidence import evidence_files
 from audits.packs.layout import RenderFailed, layout, time_limit_reason
 from audits.packs.sections import all_sections
@@ -91,7 +91,7 @@ def embedded_evidence(scope):
 
 def cover(scope, parts):
     return {
-        "organization": organization_line(),
+        "organization": ScopeStatement.current_title(),
         "scope": scope,
         "generated_at": timezone.now(),
         "generated_by": scope.user,
