@@ -1,5 +1,8 @@
 """Shared fixtures: one persona per role, plus a user without any role."""
 
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
 import pytest
 from celery.contrib.testing.worker import start_worker
 from django.conf import settings as django_settings
@@ -200,3 +203,37 @@ def tasks_in_process():
         yield
     finally:
         celery_app.conf.task_always_eager = False
+
+
+@pytest.fixture
+def listener():
+    """A real HTTP server on a free local port that counts every connection and records every
+    request it receives: what a renderer must never reach."""
+    requests = []
+
+    class Recorder(BaseHTTPRequestHandler):
+        def do_GET(self):
+            requests.append(self.path)
+            self.send_response(200)
+            self.send_header("Content-Type", "text/css")
+            self.end_headers()
+            self.wfile.write(b"body { color: red }")
+
+        def log_message(self, *args):
+            pass
+
+    class CountingServer(ThreadingHTTPServer):
+        connections = 0
+
+        def verify_request(self, request, client_address):
+            self.connections += 1
+            return True
+
+    server = CountingServer(("127.0.0.1", 0), Recorder)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    server.requests = requests
+    server.url = f"http://127.0.0.1:{server.server_address[1]}"
+    yield server
+    server.shutdown()
+    server.server_close()

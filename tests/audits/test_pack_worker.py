@@ -6,9 +6,7 @@ whatever the text fields hold, and renders stopped by the time limit or the memo
 import hashlib
 import io
 import re
-import socket
 import subprocess
-import threading
 import zipfile
 from pathlib import Path
 
@@ -120,43 +118,9 @@ def test_the_demo_organisation_s_pack_holds_every_section_and_verifiable_evidenc
     assert client.get(reverse("audits:pack_download", args=[pack.pk])).status_code == 404
 
 
-class Listener:
-    """A local server that only counts who connects."""
-
-    def __init__(self):
-        self.socket = socket.create_server(("127.0.0.1", 0))
-        self.socket.settimeout(0.2)
-        self.port = self.socket.getsockname()[1]
-        self.connections = 0
-        self.running = True
-        self.thread = threading.Thread(target=self.accept, daemon=True)
-        self.thread.start()
-
-    def accept(self):
-        while self.running:
-            try:
-                connection, _address = self.socket.accept()
-            except TimeoutError:
-                continue
-            self.connections += 1
-            connection.close()
-
-    def close(self):
-        self.running = False
-        self.thread.join()
-        self.socket.close()
-
-
-@pytest.fixture
-def listener():
-    server = Listener()
-    yield server
-    server.close()
-
-
 def test_text_fields_make_the_pack_read_no_file_and_call_no_server(worker, client, listener):
     load_shipped_data()
-    url = f"http://127.0.0.1:{listener.port}/"
+    url = f"{listener.url}/"
     payload = (
         '<img src="file:///etc/passwd"> <link rel=attachment href="file:///etc/hostname"> '
         f'<img src="{url}"> <style>@import url({url}x.css);</style> {url} '

@@ -2,8 +2,6 @@
 that reaches neither the file system nor the network, whatever a user typed into a field."""
 
 import io
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.request import urlopen
 
 import pytest
@@ -124,37 +122,12 @@ def test_an_unknown_version_has_no_pdf(client, auditor):
 # The renderer reaches no file and no server --------------------------------------------------
 
 
-@pytest.fixture
-def listener():
-    """A real HTTP server on a free local port that records every request it receives."""
-    requests = []
-
-    class Recorder(BaseHTTPRequestHandler):
-        def do_GET(self):
-            requests.append(self.path)
-            self.send_response(200)
-            self.send_header("Content-Type", "text/css")
-            self.end_headers()
-            self.wfile.write(b"body { color: red }")
-
-        def log_message(self, *args):
-            pass
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Recorder)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    server.requests = requests
-    server.url = f"http://127.0.0.1:{server.server_address[1]}"
-    yield server
-    server.shutdown()
-    server.server_close()
-
-
 def test_the_listener_records_requests(listener):
     """The checks below would prove nothing if the listener heard nothing at all."""
     with urlopen(f"{listener.url}/probe") as response:  # noqa: S310 - our own local server
         assert response.status == 200
     assert listener.requests == ["/probe"]
+    assert listener.connections == 1
 
 
 def hostile_markup(listener):

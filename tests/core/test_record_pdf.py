@@ -3,8 +3,6 @@ hashes and history, as far as the reader may see the entry; typed text stays tex
 
 import hashlib
 import io
-import socket
-import threading
 
 import pytest
 from django.core.files.storage import storages
@@ -140,46 +138,15 @@ def test_evidence_prints_the_sha256_of_its_current_file(client, auditor, complia
     assert revision.sha256 == hashlib.sha256(content).hexdigest()
 
 
-class Listener:
-    """A local server that counts the connections made to it."""
-
-    def __init__(self):
-        self.socket = socket.create_server(("127.0.0.1", 0))
-        self.socket.settimeout(0.2)
-        self.port = self.socket.getsockname()[1]
-        self.connections = 0
-        self.running = True
-        self.thread = threading.Thread(target=self.serve, daemon=True)
-        self.thread.start()
-
-    def serve(self):
-        while self.running:
-            try:
-                connection, _address = self.socket.accept()
-            except TimeoutError:
-                continue
-            self.connections += 1
-            connection.close()
-
-    def stop(self):
-        self.running = False
-        self.thread.join()
-        self.socket.close()
-
-
-def test_markup_in_a_text_field_prints_as_text_and_fetches_nothing(client, auditor):
-    listener = Listener()
-    local = f"http://127.0.0.1:{listener.port}"
+def test_markup_in_a_text_field_prints_as_text_and_fetches_nothing(client, auditor, listener):
+    local = listener.url
     typed = (
         f'<img src="file:///etc/passwd"> <img src="{local}/tracker.png"> '
         f"<style>@import url({local}/x.css);</style>"
     )
     issue = ContextIssueFactory(title="Markup", description=typed)
     client.force_login(auditor)
-    try:
-        text = pdf_text(client.get(pdf_url(issue)))
-    finally:
-        listener.stop()
+    text = pdf_text(client.get(pdf_url(issue)))
     assert '<img src="file:///etc/passwd">' in text
     assert f"@import url({local}/x.css)" in text
     assert "root:" not in text
