@@ -44,6 +44,16 @@ class RestrictedQuerySet(models.QuerySet):
         return self.none()
 
 
+def restrict_history(model, user):
+    """The history rows of `model` the user may see: all of them for readers of the whole
+    register, otherwise those of the entries the user may see now (a deleted entry holds no
+    permission any more)."""
+    history = model.history.model.objects.all()
+    if user.has_perm(perm_name(model, "view")):
+        return history
+    return history.filter(id__in=model._default_manager.restrict(user).values("pk"))
+
+
 def can(user, action, model):
     """May the user do `action` on some objects of `model` (model permission or an object's)?"""
     if not (user.is_authenticated and user.is_active):

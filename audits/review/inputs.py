@@ -22,7 +22,7 @@ from aims.context.models import (
     ScopeExclusion,
     ScopeStatement,
 )
-from aims.core.permissions import perm_name
+from aims.core.permissions import restrict_history
 from aims.objectives.models import KPI, AIObjective, Measurement
 from aims.objectives.models import Status as KPIStatus
 from audits.models import (
@@ -77,9 +77,7 @@ def history_changes(models, start, end, user):
     rows = []
     for model in models:
         visible = model._default_manager.restrict(user)
-        history = model.history.filter(history_date__date__range=(start, end))
-        if not user.has_perm(perm_name(model, "view")):
-            history = history.filter(id__in=visible.values("pk"))
+        history = restrict_history(model, user).filter(history_date__date__range=(start, end))
         history = list(
             history.select_related("history_user").order_by("history_date", "history_id")
         )

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from aims.core.display import tracked_fields
-from aims.core.permissions import perm_name
+from aims.core.permissions import restrict_history
 from aims.core.registry import registry
 from aims.inventory.models import AISystem
 from audits.packs.sections import section
@@ -70,9 +70,7 @@ def register_changes(register, scope):
     """The changes of one register in the period, oldest first, each with the fields it
     changed compared with the entry's record before it."""
     model = register.model
-    history = model.history.model.objects.all()
-    if not scope.user.has_perm(perm_name(model, "view")):
-        history = history.filter(id__in=scope.visible(model).values("pk"))
+    history = restrict_history(model, scope.user)
     path = system_path(model)
     if path and not scope.whole_aims:
         condition = Q(**{f"{path}__in": [system.pk for system in scope.systems]})
