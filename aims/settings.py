@@ -161,7 +161,8 @@ AIMS_PROXY_COUNT = int(env("AIMS_PROXY_COUNT", "0"))
 AXES_CLIENT_IP_CALLABLE = "aims.core.throttling.client_address"
 AXES_VERBOSE = False  # no banner on every start; lock-outs are logged by aims.core.throttling
 
-# Spreadsheet imports read at most this many data rows and filled cells (aims/core/importing.py).
+# Spreadsheet imports read at most this many data rows and filled cells
+# (aims/core/imports/parsing.py).
 AIMS_IMPORT_MAX_ROWS = int(env("AIMS_IMPORT_MAX_ROWS", "20000"))
 AIMS_IMPORT_MAX_CELLS = int(env("AIMS_IMPORT_MAX_CELLS", "1000000"))
 
@@ -178,6 +179,8 @@ OTP_TOTP_ISSUER = env("AIMS_TOTP_ISSUER", "AIMS portal")
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("de", _("German"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# One date style per language (aims/formats/<language>/formats.py).
+FORMAT_MODULE_PATH = ["aims.formats"]
 TIME_ZONE = env("AIMS_TIME_ZONE", "Europe/Berlin")
 USE_I18N = True
 USE_TZ = True
