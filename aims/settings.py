@@ -122,6 +122,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "core.User"
+# The model of AI systems, named for core (which imports no app), as AUTH_USER_MODEL is.
+AIMS_SYSTEM_MODEL = "inventory.AISystem"
 AUTHENTICATION_BACKENDS = [
     # First: refuses a locked-out log-in before any password is checked.
     "axes.backends.AxesStandaloneBackend",
