@@ -29,6 +29,25 @@ AREAS = {
 
 
 @dataclass(frozen=True)
+class PickerSpec:
+    """How pickers (aims/core/pickers.py) search and group a register's entries."""
+
+    # Fields matched by the picker's search: those its labels show (the register's
+    # search_fields when empty).
+    fields: tuple = ()
+    # Optional groups: `group(obj)` names an entry's group; `order_by` keeps each group
+    # together, the groups in reading order; `related` for what the group name reads.
+    group: object = None
+    order_by: tuple = ()
+    related: tuple = ()
+
+    def arrange(self, queryset):
+        if not self.order_by:
+            return queryset
+        return queryset.select_related(*self.related).order_by(*self.order_by)
+
+
+@dataclass(frozen=True)
 class Register:
     model: type
     table: type
@@ -57,6 +76,8 @@ class Register:
     # The entry's due dates, one `aims.core.reminders.Due` each: the reminder engine's hourly
     # sweep reminds the people they name (see that module).
     due: tuple = ()
+    # How pickers of other forms search and group the entries; None: as the list searches.
+    picker: PickerSpec | None = None
 
     def templates(self, page):
         """The app's own template for a page (`risks/risk_detail.html`) before the generic one."""
@@ -180,6 +201,9 @@ class Registry:
 
     def __getitem__(self, model):
         return self._registers[model]
+
+    def get(self, model):
+        return self._registers.get(model)
 
     def for_app(self, app_label):
         return [r for r in self if r.app_label == app_label]
