@@ -2,11 +2,12 @@
 
 import csv
 import io
-from datetime import date
+from datetime import date, datetime
 
 import django_tables2 as tables
 from django.core.exceptions import FieldDoesNotExist
 from django.http import HttpResponse
+from django.utils import formats, timezone
 from django.utils.encoding import force_str
 from django.utils.text import capfirst
 from openpyxl import Workbook
@@ -19,11 +20,13 @@ FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def as_text(value):
-    """Cell text: ISO dates, '' for nothing (timestamps come formatted from the table)."""
+    """Cell text: dates and times in the reader's format, '' for nothing."""
     if value is None:
         return ""
+    if isinstance(value, datetime):
+        return formats.date_format(timezone.localtime(value), "SHORT_DATETIME_FORMAT")
     if isinstance(value, date):
-        return value.isoformat()
+        return formats.date_format(value, "SHORT_DATE_FORMAT")
     return str(value)
 
 
@@ -135,7 +138,17 @@ def export_rows(rows, fmt, filename):
 
 
 def text_cell(sheet, value):
-    """A cell typed as text, so that '=…' is stored as a string and never as a formula."""
+    """A date cell in the reader's date format for a date; otherwise a cell typed as text, so
+    that '=…' is stored as a string and never as a formula."""
+    if isinstance(value, datetime):
+        # A spreadsheet has no time zones: the local time the page shows.
+        cell = WriteOnlyCell(sheet, value=timezone.localtime(value).replace(tzinfo=None))
+        cell.number_format = formats.get_format("XLSX_DATETIME_FORMAT")
+        return cell
+    if isinstance(value, date):
+        cell = WriteOnlyCell(sheet, value=value)
+        cell.number_format = formats.get_format("XLSX_DATE_FORMAT")
+        return cell
     cell = WriteOnlyCell(sheet, value=as_text(value))
     cell.data_type = "s"
     return cell

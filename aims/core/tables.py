@@ -1,6 +1,6 @@
 """Base table for register lists, and the query plan derived from a table's columns."""
 
-from datetime import datetime
+from datetime import date, datetime
 
 import django_tables2 as tables
 from django.core.exceptions import FieldDoesNotExist
@@ -14,12 +14,25 @@ from aims.core.fields import MultipleChoiceField
 
 
 @library.register
+class LocalDateColumn(tables.DateColumn):
+    """Shows a date in the reader's format; exports the date itself, which the export writes
+    in the same format (CSV) or as a date cell (XLSX)."""
+
+    def value(self, value, **kwargs):
+        if isinstance(value, date):
+            return value
+        return super().value(value=value, **kwargs)
+
+
+# Registered after LocalDateColumn so that it wins for DateTimeField, a DateField subclass.
+@library.register
 class LocalDateTimeColumn(tables.DateTimeColumn):
-    """Exports timestamps in the portal's time zone, as the page shows them (not in UTC)."""
+    """Shows a timestamp in the reader's format; exports it in the portal's time zone (not
+    in UTC), as the page shows it."""
 
     def value(self, value, **kwargs):
         if isinstance(value, datetime):
-            return timezone.localtime(value).strftime("%Y-%m-%d %H:%M")
+            return timezone.localtime(value)
         return super().value(value=value, **kwargs)
 
 
