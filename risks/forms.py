@@ -159,8 +159,11 @@ class RiskForm(RegisterForm):
             "objectives",
             "ai_systems",
             "owner",
+            "owner_name",
+            "owner_email",
             "inherent_likelihood",
             "inherent_impact",
+            "existing_controls",
             "treatment_option",
             "controls",
             "residual_likelihood",
@@ -177,6 +180,8 @@ class RiskForm(RegisterForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        if not self.instance.pk and self.initial.get("owner") is None:
+            self.initial["owner"] = Risk.default_owner(self.user).pk
         self.criteria = RiskCriteria.active()
         for name in self.score_fields:
             axis = name.split("_", 1)[1]

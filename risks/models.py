@@ -14,6 +14,7 @@ from aims.core.approvals import WORKFLOW
 from aims.core.fields import MultipleChoiceField
 from aims.core.models import ImportRecord, ReferencedModel, TrackedModel, object_permission_models
 from aims.core.permissions import RestrictedQuerySet
+from aims.core.reviews import ReviewCadence
 from controls.catalogue import annex_a_choices
 from controls.models import Control, Framework, SoAEntry
 
@@ -221,7 +222,7 @@ class RiskQuerySet(RestrictedQuerySet):
         return self.filter(pk__in=planned, plan_approved_on__isnull=True)
 
 
-class Risk(ReferencedModel):
+class Risk(ReviewCadence, ReferencedModel):
     """An AI (or information-security) risk with its inherent and residual assessment."""
 
     reference_prefix = "R"
@@ -229,6 +230,12 @@ class Risk(ReferencedModel):
     owner_field = "owner"
     # The control links are the one link between risks and the SoA: keep who changed them.
     _history_m2m_fields = ["controls"]
+
+    @staticmethod
+    def default_owner(user):
+        """Who owns a new risk unless someone else is chosen: whoever records it, in the form
+        and from the risk library alike."""
+        return user
 
     class Status(models.TextChoices):
         IDENTIFIED = "identified", _("Identified")
@@ -265,6 +272,14 @@ class Risk(ReferencedModel):
         blank=True,
         related_name="owned_risks",
     )
+    # A risk owner named in an imported register who has no account yet.
+    owner_name = models.CharField(
+        _("risk owner (no portal user)"),
+        max_length=SHORT_TEXT,
+        blank=True,
+        help_text=_("The owner as an imported register names them, until linked to a user."),
+    )
+    owner_email = models.EmailField(_("risk owner's e-mail"), blank=True)
     criteria = models.ForeignKey(
         RiskCriteria,
         verbose_name=_("risk criteria"),
@@ -282,6 +297,22 @@ class Risk(ReferencedModel):
     )
     inherent_level = models.CharField(
         _("inherent level"), max_length=10, choices=RiskLevel.choices, blank=True, editable=False
+    )
+    # The register's own rating as the imported file wrote it, kept beside the portal's levels.
+    imported_likelihood = models.CharField(
+        _("likelihood in the imported register"), max_length=50, blank=True, editable=False
+    )
+    imported_impact = models.CharField(
+        _("impact in the imported register"), max_length=50, blank=True, editable=False
+    )
+    imported_level = models.CharField(
+        _("risk level in the imported register"), max_length=50, blank=True, editable=False
+    )
+    existing_controls = models.TextField(
+        _("existing controls"),
+        max_length=LONG_TEXT,
+        blank=True,
+        help_text=_("Controls in place when the risk was identified, as the register says."),
     )
     treatment_option = models.CharField(
         _("treatment option"), max_length=10, choices=TreatmentOption.choices, blank=True
@@ -594,6 +625,11 @@ class LibraryRisk(TrackedModel):
 
 class RiskImport(ImportRecord):
     """One spreadsheet import into the risk register (an ISMS register kept in Excel, say)."""
+
+    # Shapes of real registers and repeated uploads (aims/core/imports/shapes.py, matching.py).
+    transposed = models.BooleanField(_("records are in columns"), default=False)
+    fingerprint = models.CharField(_("content fingerprint"), max_length=64, blank=True)
+    duplicate_actions = models.JSONField(_("duplicate handling"), default=dict)
 
     class Meta(ImportRecord.Meta):
         verbose_name = _("risk import")

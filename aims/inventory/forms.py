@@ -1,14 +1,37 @@
 """Forms of the inventory registers and the classification questionnaire."""
 
 from django import forms
+from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from aims.core.forms import DATE, RegisterForm, style_widgets
 from aims.inventory import classification
 from aims.inventory.models import AIActObligation, AISystem, Dataset, ModelVersion, ThirdParty
 
+# The relationships of a third party that supplies the organization.
+SUPPLYING = (ThirdParty.Relationship.SUPPLIER, ThirdParty.Relationship.BOTH)
+
 
 class AISystemForm(RegisterForm):
+    """The system and who supplies it: the suppliers are the third parties that name the system
+    (`ThirdParty.systems`); a supplier not in the register yet is added from here."""
+
+    suppliers = forms.ModelMultipleChoiceField(
+        label=_("suppliers"),
+        queryset=ThirdParty.objects.filter(relationship__in=SUPPLYING),
+        required=False,
+        help_text=_("Third parties that supply this system (A.10)."),
+    )
+    new_supplier = forms.CharField(
+        label=_("new supplier"),
+        max_length=ThirdParty._meta.get_field("name").max_length,
+        required=False,
+        help_text=_(
+            "A supplier not yet in the register: saved, it is added to the third parties "
+            "(due diligence not started)."
+        ),
+    )
+
     class Meta:
         model = AISystem
         fields = [
@@ -19,10 +42,14 @@ class AISystemForm(RegisterForm):
             "area_of_use",
             "business_unit",
             "owner",
+            "owner_name",
+            "owner_email",
             "lifecycle_stage",
             "status",
             "ai_act_roles",
             "deployment_environment",
+            "suppliers",
+            "new_supplier",
             "geography",
             "automation_level",
             "human_oversight",
@@ -35,6 +62,56 @@ class AISystemForm(RegisterForm):
             "next_review",
         ]
         widgets = {"next_review": DATE}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        suppliers = self.fields["suppliers"]
+        suppliers.queryset = suppliers.queryset.order_by("name")
+        if self.instance.pk:
+            suppliers.initial = list(suppliers.queryset.filter(systems=self.instance))
+        # Naming a supplier changes the third party's entry: the third parties' keepers only.
+        if not self.user.has_perm("inventory.change_thirdparty"):
+            suppliers.disabled = True
+        if not self.user.has_perm("inventory.add_thirdparty"):
+            del self.fields["new_supplier"]
+
+    def clean_new_supplier(self):
+        name = self.cleaned_data["new_supplier"].strip()
+        if name and ThirdParty.objects.filter(name__iexact=name).exists():
+            raise forms.ValidationError(
+                _("This third party is in the register already; choose it under suppliers.")
+            )
+        return name
+
+    def save(self, commit=True):
+        with transaction.atomic():
+            system = super().save(commit)
+            if commit:
+                self.save_suppliers(system)
+        return system
+
+    def save_suppliers(self, system):
+        """Link the chosen suppliers, unlink the others, add the new one; each change is kept
+        in the third party's history under the user's name."""
+        field = self.fields["suppliers"]
+        changes = []
+        if not field.disabled:
+            chosen = set(self.cleaned_data["suppliers"])
+            current = set(field.queryset.filter(systems=system))
+            changes += [(party, "add") for party in chosen - current]
+            changes += [(party, "remove") for party in current - chosen]
+        if name := self.cleaned_data.get("new_supplier"):
+            party = ThirdParty(
+                name=name,
+                relationship=ThirdParty.Relationship.SUPPLIER,
+                due_diligence=ThirdParty.DueDiligence.NOT_STARTED,
+            )
+            party._history_user = self.user
+            party.save()
+            changes.append((party, "add"))
+        for party, change in changes:
+            party._history_user = self.user
+            getattr(party.systems, change)(system)
 
 
 class ModelVersionForm(RegisterForm):

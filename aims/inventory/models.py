@@ -15,6 +15,7 @@ from aims.core.models import (
     TrackedModel,
     object_permission_models,
 )
+from aims.core.reviews import ReviewCadence
 from aims.inventory import classification
 
 SHORT_TEXT = 200
@@ -37,7 +38,7 @@ class AutomationLevel(models.TextChoices):
     AUTONOMOUS = "autonomous", _("Fully automated")
 
 
-class AISystem(ReferencedModel):
+class AISystem(ReviewCadence, ReferencedModel):
     """An AI system the organization builds, buys or uses."""
 
     reference_prefix = "AIS"
@@ -72,6 +73,14 @@ class AISystem(ReferencedModel):
         related_name="+",
         help_text=_("Maintains this system's records; may edit it."),
     )
+    # An owner named in an imported register who has no account yet (see link_named_owners).
+    owner_name = models.CharField(
+        _("owner (no portal user)"),
+        max_length=SHORT_TEXT,
+        blank=True,
+        help_text=_("The owner as an imported register names them, until linked to a user."),
+    )
+    owner_email = models.EmailField(_("owner's e-mail"), blank=True)
     lifecycle_stage = models.CharField(
         _("life-cycle stage"), max_length=20, choices=LifecycleStage.choices
     )
@@ -92,8 +101,13 @@ class AISystem(ReferencedModel):
     )
     affected_persons = models.TextField(_("affected persons"), max_length=LONG_TEXT, blank=True)
     vulnerable_groups = models.TextField(_("vulnerable groups"), max_length=LONG_TEXT, blank=True)
-    personal_data = models.BooleanField(_("processes personal data"), default=False)
-    special_category_data = models.BooleanField(_("processes special-category data"), default=False)
+    # Empty (None) means not known yet: a register that leaves the cell blank has not said "no".
+    personal_data = models.BooleanField(
+        _("processes personal data"), null=True, blank=True, default=None
+    )
+    special_category_data = models.BooleanField(
+        _("processes special-category data"), null=True, blank=True, default=None
+    )
     in_scope = models.BooleanField(_("in AIMS scope"), default=True)
     review_cadence_months = models.PositiveSmallIntegerField(
         _("review every (months)"),
@@ -380,6 +394,11 @@ class Classification(TrackedModel):
 
 class SystemImport(ImportRecord):
     """One spreadsheet import into the AI-system inventory."""
+
+    # Shapes of real registers and repeated uploads (aims/core/imports/shapes.py, matching.py).
+    transposed = models.BooleanField(_("records are in columns"), default=False)
+    fingerprint = models.CharField(_("content fingerprint"), max_length=64, blank=True)
+    duplicate_actions = models.JSONField(_("duplicate handling"), default=dict)
 
     class Meta(ImportRecord.Meta):
         verbose_name = _("AI system import")
