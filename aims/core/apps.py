@@ -11,7 +11,7 @@ class CoreConfig(AppConfig):
         from django.db.models.signals import post_migrate, post_save
         from django.utils.module_loading import autodiscover_modules
 
-        from aims.core import mfa, permissions, role_grants, roles, sessions
+        from aims.core import mfa, permissions, role_grants, roles, search_index, sessions
         from aims.core.registry import registry
         from aims.core.work import decisions_attention
 
@@ -26,3 +26,5 @@ class CoreConfig(AppConfig):
         role_grants.connect()
         post_migrate.connect(roles.sync_role_permissions, dispatch_uid="aims-sync-roles")
         post_save.connect(permissions.grant_owner_permissions, dispatch_uid="aims-owner-perms")
+        # After the registers are known: every register's entries go into the global search.
+        search_index.connect(self)

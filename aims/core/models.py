@@ -498,3 +498,29 @@ class RoleGrantRequest(models.Model):
     @property
     def pending(self):
         return self.confirmed_at is None
+
+
+class SearchEntry(models.Model):
+    """One register entry as the global search finds it: its reference, its title and the text
+    of its register's search fields, kept current by signals (aims/core/search_index.py). On
+    PostgreSQL a GIN index over the full-text vector of these columns serves the search."""
+
+    content_type = models.ForeignKey(
+        "contenttypes.ContentType", on_delete=models.CASCADE, related_name="+"
+    )
+    object_id = models.PositiveBigIntegerField()
+    reference = models.CharField(_("reference"), max_length=100, blank=True)
+    title = models.CharField(_("title"), max_length=500)
+    text = models.TextField(_("text"), blank=True)
+
+    class Meta:
+        verbose_name = _("search entry")
+        verbose_name_plural = _("search entries")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["content_type", "object_id"], name="one_search_entry_per_object"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.reference} {self.title}".strip()
