@@ -176,7 +176,7 @@ def run_import(args):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     from aims import celery_app
-    from aims.core import importing, imports
+    from aims.core.imports import parsing, services
     from aims.inventory.imports import AI_SYSTEMS
     from aims.inventory.models import AISystem, SystemImport
     from tests.factories import UserFactory
@@ -194,19 +194,19 @@ def run_import(args):
     ).encode("cp1252")
 
     def read_only():
-        importing.read_table(content, "register.csv", aliases=AI_SYSTEMS.aliases)
+        parsing.read_table(content, "register.csv", aliases=AI_SYSTEMS.aliases)
 
     def full_import():
         AISystem.objects.filter(name__startswith="System ").delete()
         upload = SimpleUploadedFile("register.csv", content)
-        record = imports.import_start(spec=AI_SYSTEMS, upload=upload, user=user)
+        record = services.import_start(spec=AI_SYSTEMS, upload=upload, user=user)
         record.refresh_from_db()  # as read by the worker's task
-        table = imports.import_read(AI_SYSTEMS, record)
-        mapping = imports.proposed_columns(AI_SYSTEMS, table)
-        imports.column_mapping_save(
+        table = services.import_read(AI_SYSTEMS, record)
+        mapping = services.proposed_columns(AI_SYSTEMS, table)
+        services.column_mapping_save(
             spec=AI_SYSTEMS, record=record, table=table, mapping=mapping, remember=False
         )
-        created = imports.import_run(spec=AI_SYSTEMS, record=record, user=user, skip_invalid=False)
+        created = services.import_run(spec=AI_SYSTEMS, record=record, user=user, skip_invalid=False)
         assert created == args.rows, created
 
     repeat = max(1, args.repeat // 5)
@@ -232,7 +232,7 @@ def run_import_memory():
 
     from openpyxl import Workbook, load_workbook
 
-    from aims.core import importing
+    from aims.core.imports import parsing
 
     rows, columns = 100_000, 20
     book = Workbook(write_only=True)
@@ -243,12 +243,12 @@ def run_import_memory():
     buffer = io.BytesIO()
     book.save(buffer)
     content = buffer.getvalue()
-    limits = importing.Limits.configured()
+    limits = parsing.Limits.configured()
 
     def capped_read():
         try:
-            importing.read_table(content, "big.xlsx", limits=limits)
-        except importing.ImportFileError:
+            parsing.read_table(content, "big.xlsx", limits=limits)
+        except parsing.ImportFileError:
             return
         raise AssertionError("the cell limit did not stop the reading")
 

@@ -5,7 +5,7 @@ applicable) mapped onto the existing entries of the ISO/IEC 42001 SoA.
 Nothing is created: each row updates the organization-wide entry of the control it names. A
 control ID that is not in ISO/IEC 42001 Annex A (nor among the organization's own controls),
 or a second row for the same control, is an error on its row. The wizard and its services are
-the core's (aims/core/imports.py, update mode).
+the core's (aims/core/imports/services.py, update mode).
 """
 
 import re
@@ -13,8 +13,8 @@ import re
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from aims.core.importing import parse_bool
-from aims.core.imports import ImportSpec
+from aims.core.imports.parsing import parse_bool
+from aims.core.imports.services import ImportSpec
 from controls.models import Control, ControlObjective, Framework, SoAEntry, SoAFramework, SoAImport
 
 # fmt: off

@@ -2,15 +2,15 @@
 in Excel) with its German or English headers, scores written as numbers or words ("3 (3)",
 "hoch") and the AI systems named by reference or name.
 
-The wizard and its services are the core's (aims/core/imports.py); labels and choices come
-from `Risk`.
+The wizard and its services are the core's (aims/core/imports/); labels and choices come from
+`Risk`.
 """
 
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from aims.core.importing import parse_scale, split_multi
-from aims.core.imports import ImportSpec, entries_named
+from aims.core.imports.parsing import parse_scale, split_multi
+from aims.core.imports.services import ImportSpec, entries_named
 from aims.inventory.models import AISystem
 from controls.models import Control
 from risks.models import Risk, RiskCriteria, RiskImport

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from aims.core.import_views import import_urlpatterns
+from aims.core.imports.views import import_urlpatterns
 from aims.core.registry import registry
 from risks import views
 from risks.imports import RISKS

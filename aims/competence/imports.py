@@ -1,5 +1,5 @@
 """Training records from an HR system's export (CSV or XLSX) through the core's import wizard
-(aims/core/imports.py).
+(aims/core/imports/services.py).
 
 Each row names a person, the course or qualification, its date, how long it is valid and the
 provider. The person is looked up among the people of the competence register, by e-mail
@@ -19,8 +19,9 @@ from django.utils.translation import gettext_lazy
 
 from aims.competence.models import Person, TrainingImport, TrainingRecord
 from aims.competence.services import training_records_link
-from aims.core.importing import normalize, parse_date
-from aims.core.imports import ImportSpec, import_read
+from aims.core.imports.parsing import parse_date
+from aims.core.imports.proposals import normalize
+from aims.core.imports.services import ImportSpec, import_read
 
 # fmt: off
 ALIASES = {

@@ -2,7 +2,7 @@ from django.urls import path
 
 from aims.competence import views
 from aims.competence.imports import TRAININGS
-from aims.core.import_views import import_urlpatterns
+from aims.core.imports.views import import_urlpatterns
 from aims.core.registry import registry
 
 app_name = "competence"

@@ -46,29 +46,29 @@ def send_pending_mail():
 @shared_task
 def parse_import(record_label, record_id, language=None):
     """Read an uploaded spreadsheet once, with progress, and keep its table for the wizard."""
-    from aims.core import imports
+    from aims.core.imports import services
 
-    spec = imports.spec_of(record_label)
+    spec = services.spec_of(record_label)
     record = spec.record_model.objects.filter(pk=record_id).first()
     if record is None:
         return None
     with failing(record), translation.override(language):
-        table = imports.import_parse(spec, record)
+        table = services.import_parse(spec, record)
     return None if table is None else len(table.rows)
 
 
 @shared_task
 def run_import(record_label, record_id, user_id, skip_invalid, language=None):
     """Check and save the rows of a mapped import, with progress."""
-    from aims.core import imports
+    from aims.core.imports import services
 
-    spec = imports.spec_of(record_label)
+    spec = services.spec_of(record_label)
     record = spec.record_model.objects.filter(pk=record_id).first()
     user = get_user_model().objects.filter(pk=user_id, is_active=True).first()
     if record is None or user is None:
         return None
     with failing(record), translation.override(language):
-        return imports.import_in_worker(
+        return services.import_in_worker(
             spec=spec, record=record, user=user, skip_invalid=skip_invalid
         )
 
@@ -76,7 +76,7 @@ def run_import(record_label, record_id, user_id, skip_invalid, language=None):
 @contextmanager
 def failing(record):
     """An unexpected error fails the import with a message for the user, and is logged."""
-    from aims.core.imports import record_progress
+    from aims.core.imports.services import record_progress
 
     try:
         yield

@@ -40,9 +40,9 @@ def limit_upload(max_bytes):
 
 def largest_upload():
     """What a page that declares no limit takes: the largest file any page takes."""
-    from aims.core import importing  # noqa: PLC0415 (importing loads the models)
+    from aims.core.imports import parsing  # noqa: PLC0415 (loads the models)
 
-    return max(settings.EVIDENCE_MAX_BYTES, importing.MAX_BYTES)
+    return max(settings.EVIDENCE_MAX_BYTES, parsing.MAX_BYTES)
 
 
 def upload_limit(request):

@@ -1,16 +1,17 @@
 """The AI-system inventory's spreadsheet import: which columns a register of AI systems kept in
 Excel may have, what its values mean, and how a review cadence is written.
 
-The wizard and its services are the core's (aims/core/imports.py, import_views.py); labels and
-choices come from `AISystem`.
+The wizard and its services are the core's (aims/core/imports/); labels and choices come from
+`AISystem`.
 """
 
 import re
 
 from django.utils.translation import gettext_lazy as _
 
-from aims.core.importing import fold, normalize, parse_int
-from aims.core.imports import ImportSpec
+from aims.core.imports.parsing import parse_int
+from aims.core.imports.proposals import fold, normalize
+from aims.core.imports.services import ImportSpec
 from aims.inventory.models import AISystem, SystemImport
 
 # Field → the headers it goes by in registers kept in Excel, English and German, written as

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from aims.core.import_views import import_urlpatterns
+from aims.core.imports.views import import_urlpatterns
 from aims.core.registry import registry
 from aims.inventory import views
 from aims.inventory.imports import AI_SYSTEMS

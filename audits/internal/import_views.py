@@ -1,4 +1,4 @@
-"""The checklist import's pages: the core's import wizard (aims/core/import_views.py), entered
+"""The checklist import's pages: the core's import wizard (aims/core/imports/views.py), entered
 from one audit's page and kept to the audits the user may change and that are not closed.
 
 The wizard's own steps know nothing of audits: the upload names the audit (`?audit=<pk>`) and
@@ -14,7 +14,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path
 from django.utils.translation import gettext as _
 
-from aims.core import import_views, importing, imports
+from aims.core.imports import parsing, services, views
 from aims.core.uploads import limit_upload
 from audits.internal.imports import CHECKLIST
 from audits.models import Audit, ChecklistImport
@@ -35,7 +35,7 @@ def closed_refusal(request, audit):
 
 
 @login_required
-@limit_upload(lambda: importing.MAX_BYTES)
+@limit_upload(lambda: parsing.MAX_BYTES)
 def checklist_import_upload(request, spec):
     pk = request.GET.get("audit", "")
     if not pk.isdigit():
@@ -45,19 +45,19 @@ def checklist_import_upload(request, spec):
     audit = importable_audit(request.user, int(pk))
     if refusal := closed_refusal(request, audit):
         return refusal
-    form = import_views.UploadForm(request.POST or None, request.FILES or None)
+    form = views.UploadForm(request.POST or None, request.FILES or None)
     if request.method == "GET":
         messages.info(request, _("The checklist goes into %(audit)s.") % {"audit": audit})
     if request.method == "POST" and form.is_valid():
         try:
-            record = imports.import_start(
+            record = services.import_start(
                 spec=spec, upload=form.cleaned_data["file"], user=request.user
             )
-        except (ValidationError, importing.ImportFileError) as refused:
+        except (ValidationError, parsing.ImportFileError) as refused:
             form.add_error("file", " ".join(getattr(refused, "messages", [str(refused)])))
         else:
             ChecklistImport.objects.filter(pk=record.pk).update(audit=audit)
-            return redirect(import_views.step_url(request, "import_status", record))
+            return redirect(views.step_url(request, "import_status", record))
     return render(request, "core/import_upload.html", {"form": form, "spec": spec})
 
 
@@ -80,12 +80,12 @@ def for_changeable_audit(view, *, open_only=True):
 def checklist_import_urlpatterns():
     steps = (
         ("new/", checklist_import_upload, "import_upload"),
-        ("<int:pk>/columns/", for_changeable_audit(import_views.import_columns), "import_columns"),
-        ("<int:pk>/values/", for_changeable_audit(import_views.import_values), "import_values"),
-        ("<int:pk>/preview/", for_changeable_audit(import_views.import_preview), "import_preview"),
+        ("<int:pk>/columns/", for_changeable_audit(views.import_columns), "import_columns"),
+        ("<int:pk>/values/", for_changeable_audit(views.import_values), "import_values"),
+        ("<int:pk>/preview/", for_changeable_audit(views.import_preview), "import_preview"),
         (
             "<int:pk>/status/",
-            for_changeable_audit(import_views.import_status, open_only=False),
+            for_changeable_audit(views.import_status, open_only=False),
             "import_status",
         ),
     )

@@ -1,5 +1,5 @@
 """An audit checklist kept in a spreadsheet (CSV or XLSX), imported into one audit's checklist
-through the core's import wizard (aims/core/imports.py).
+through the core's import wizard (aims/core/imports/services.py).
 
 Each row names a clause (4.1 to 10.2) or an Annex A control (A.2.2 to A.10.4) of ISO/IEC 42001,
 in the ways checklists write them ("A.6.2.4", "a.6.2.4", "Clause 6.1.2", "ISO/IEC 42001 6.1.2",
@@ -20,7 +20,7 @@ from django.db.models import Max
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from aims.core.imports import ImportSpec, import_read
+from aims.core.imports.services import ImportSpec, import_read
 from audits.models import (
     Audit,
     AuditResult,

@@ -9,7 +9,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from aims.core.imports import import_preview, import_read
+from aims.core.imports.services import import_preview, import_read
 from audits.internal.imports import CHECKLIST, named_subject, reference_code
 from audits.models import Audit, AuditResult, ChecklistImport, ChecklistImportRow, Clause
 from controls.models import Control
@@ -331,7 +331,7 @@ def test_an_audit_closed_while_importing_refuses_the_import_and_keeps_the_checkl
     preview_url = accept_proposals(client, record)
     client.get(preview_url)
     Audit.objects.filter(pk=audit.pk).update(status=Audit.Status.CLOSED)
-    from aims.core.imports import import_run
+    from aims.core.imports.services import import_run
 
     with pytest.raises(Exception, match="closed audit"):
         import_run(spec=CHECKLIST, record=record, user=lead, skip_invalid=True)

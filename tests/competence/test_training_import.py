@@ -12,7 +12,7 @@ from django.urls import reverse
 
 from aims.competence.imports import TRAININGS, person_named
 from aims.competence.models import TrainingImport, TrainingRecord
-from aims.core.importing import normalize
+from aims.core.imports.proposals import normalize
 from tests.factories import CompetenceRequirementFactory, PersonFactory
 
 FIXTURES = Path(__file__).parent / "fixtures"

@@ -11,7 +11,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from openpyxl import Workbook
 
-from aims.core.imports import import_parse, import_preview, import_read, import_run
+from aims.core.imports.services import import_parse, import_preview, import_read, import_run
 from controls.imports import SOA, applicability, control_id, named_control
 from controls.models import Control, ImplementationStatus, SoAEntry, SoAImport
 from tests.factories import UserFactory

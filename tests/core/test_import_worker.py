@@ -14,7 +14,8 @@ from django.urls import reverse
 from openpyxl import Workbook
 
 from aims import celery_app
-from aims.core import importing, imports, roles
+from aims.core import roles
+from aims.core.imports import parsing, services
 from aims.inventory.imports import AI_SYSTEMS
 from aims.inventory.models import AISystem, SystemImport
 from tests.factories import UserFactory
@@ -132,8 +133,8 @@ def test_the_worker_reads_and_imports_a_large_workbook_while_the_page_shows_prog
 
 def test_reading_stops_at_the_row_limit_with_its_reason():
     content = workbook(6)
-    with pytest.raises(importing.ImportFileError) as refused:
-        importing.read_table(content, "big.xlsx", limits=importing.Limits(rows=5))
+    with pytest.raises(parsing.ImportFileError) as refused:
+        parsing.read_table(content, "big.xlsx", limits=parsing.Limits(rows=5))
     assert str(refused.value) == (
         "The file has more than 5 rows; at most 5 rows can be imported at once. "
         "Please split the file."
@@ -141,14 +142,14 @@ def test_reading_stops_at_the_row_limit_with_its_reason():
 
 
 def test_a_file_at_the_row_limit_is_read():
-    table = importing.read_table(workbook(5), "big.xlsx", limits=importing.Limits(rows=5))
+    table = parsing.read_table(workbook(5), "big.xlsx", limits=parsing.Limits(rows=5))
     assert len(table.rows) == 5
 
 
 def test_reading_stops_at_the_cell_limit_with_its_reason():
     content = ("Name,Purpose\n" + "".join(f"S{n},P{n}\n" for n in range(10))).encode()
-    with pytest.raises(importing.ImportFileError) as refused:
-        importing.read_table(content, "big.csv", limits=importing.Limits(cells=20))
+    with pytest.raises(parsing.ImportFileError) as refused:
+        parsing.read_table(content, "big.csv", limits=parsing.Limits(cells=20))
     assert str(refused.value) == (
         "The file has more than 20 filled cells; at most 20 cells can be imported at once. "
         "Please remove unneeded columns or split the file."
@@ -157,7 +158,7 @@ def test_reading_stops_at_the_cell_limit_with_its_reason():
 
 def test_the_limits_come_from_the_settings(settings):
     settings.AIMS_IMPORT_MAX_ROWS, settings.AIMS_IMPORT_MAX_CELLS = 7, 70
-    assert importing.Limits.configured() == importing.Limits(rows=7, cells=70)
+    assert parsing.Limits.configured() == parsing.Limits(rows=7, cells=70)
 
 
 @pytest.mark.usefixtures("tasks_in_process")
@@ -212,7 +213,7 @@ def test_an_import_already_running_is_not_started_twice(compliance_officer):
         uploaded_by=compliance_officer, file_name="r.csv", sha256="0" * 64, status="importing"
     )
     with pytest.raises(ValidationError, match="This file is being imported."):
-        imports.import_start_run(
+        services.import_start_run(
             spec=AI_SYSTEMS, record=record, user=compliance_officer, skip_invalid=False
         )
 
@@ -297,9 +298,9 @@ def test_a_read_or_import_task_that_comes_twice_changes_nothing(compliance_offic
     )
     record.file.save("done.csv", io.BytesIO(b"Name,Purpose\nBot,Chats\n"), save=False)
     record.save()
-    assert imports.import_parse(AI_SYSTEMS, record) is None
+    assert services.import_parse(AI_SYSTEMS, record) is None
     assert (
-        imports.import_in_worker(
+        services.import_in_worker(
             spec=AI_SYSTEMS, record=record, user=compliance_officer, skip_invalid=False
         )
         is None

@@ -7,19 +7,21 @@ import zipfile
 import pytest
 from openpyxl import Workbook
 
-from aims.core.importing import (
-    HeaderAliases,
+from aims.core.imports.parsing import (
     ImportFileError,
-    keyword_pairs,
-    normalize,
     parse_bool,
     parse_date,
     parse_int,
     parse_scale,
-    propose_columns,
-    propose_value,
     read_table,
     split_multi,
+)
+from aims.core.imports.proposals import (
+    HeaderAliases,
+    keyword_pairs,
+    normalize,
+    propose_columns,
+    propose_value,
 )
 
 # A small register's headers, enough to tell a header row from title rows.

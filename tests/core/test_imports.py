@@ -6,8 +6,8 @@ from django.core.exceptions import ImproperlyConfigured, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from aims.core import imports
-from aims.core.imports import ImportSpec
+from aims.core.imports import services
+from aims.core.imports.services import ImportSpec
 from aims.core.models import SavedColumnMapping
 from aims.inventory.imports import AI_SYSTEMS
 from aims.inventory.models import AISystem, ModelVersion, SystemImport, ThirdParty
@@ -56,14 +56,14 @@ THIRD_PARTIES = ImportSpec(
 
 def start(spec, content, user):
     upload = SimpleUploadedFile("third-parties.csv", content.encode())
-    record = imports.import_start(spec=spec, upload=upload, user=user)
-    imports.import_parse(spec, record)  # what the worker does after the upload
-    table = imports.import_read(spec, record)
-    imports.column_mapping_save(
+    record = services.import_start(spec=spec, upload=upload, user=user)
+    services.import_parse(spec, record)  # what the worker does after the upload
+    table = services.import_read(spec, record)
+    services.column_mapping_save(
         spec=spec,
         record=record,
         table=table,
-        mapping=imports.proposed_columns(spec, table),
+        mapping=services.proposed_columns(spec, table),
         remember=True,
     )
     return record, table
@@ -80,7 +80,7 @@ def test_a_second_register_imports_from_its_declaration_alone(compliance_officer
     )
 
     record, _table = start(THIRD_PARTIES, content, compliance_officer)
-    created = imports.import_run(
+    created = services.import_run(
         spec=THIRD_PARTIES, record=record, user=compliance_officer, skip_invalid=False
     )
 
@@ -106,7 +106,7 @@ def test_parser_and_finish_errors_are_errors_of_their_rows(compliance_officer):
     )
     record, table = start(THIRD_PARTIES, content, compliance_officer)
 
-    preview = imports.import_preview(THIRD_PARTIES, record, table)
+    preview = services.import_preview(THIRD_PARTIES, record, table)
 
     assert [(row, str(label)) for row, label, _message in preview.errors] == [
         (2, "AI systems"),
@@ -118,12 +118,12 @@ def test_parser_and_finish_errors_are_errors_of_their_rows(compliance_officer):
     assert preview.errors[1][2] == "Responsibilities without a delivery."
     assert [(row, obj.relationship) for row, obj in preview.valid] == [(5, "both")]
     with pytest.raises(ValidationError, match="Some rows are invalid"):
-        imports.import_run(
+        services.import_run(
             spec=THIRD_PARTIES, record=record, user=compliance_officer, skip_invalid=False
         )
     assert not ThirdParty.objects.exists()
     # Skipped explicitly, nothing of an invalid row is saved: no entry, no link.
-    imports.import_run(
+    services.import_run(
         spec=THIRD_PARTIES, record=record, user=compliance_officer, skip_invalid=True
     )
     assert list(ThirdParty.objects.values_list("name", flat=True)) == ["Fine GmbH"]
@@ -140,14 +140,14 @@ def test_saved_column_mappings_belong_to_their_register(compliance_officer):
         ("inventory.thirdparty", "relationship", "relationship"),
     }
     # For AI systems, "Supplier" is no name: the third parties' mappings stay theirs.
-    assert imports.proposed_columns(AI_SYSTEMS, table) == {}
+    assert services.proposed_columns(AI_SYSTEMS, table) == {}
 
 
 def test_the_declaration_takes_labels_and_choices_from_the_model():
     assert str(THIRD_PARTIES.fields["delivers"]) == "what they deliver or receive"
     assert list(THIRD_PARTIES.choices) == ["relationship"]
     assert THIRD_PARTIES.propose_value("relationship", "Supplier and customer") == "both"
-    assert THIRD_PARTIES.kinds["systems"] == imports.PARSER
+    assert THIRD_PARTIES.kinds["systems"] == services.PARSER
     assert (THIRD_PARTIES.reference_field, THIRD_PARTIES.source_field) == ("reference", None)
     assert THIRD_PARTIES.key == "inventory.thirdparty"
     assert THIRD_PARTIES.title == "Import third parties"
@@ -187,7 +187,7 @@ def test_a_field_the_import_cannot_read_by_itself_needs_a_parser():
         aliases={},
         parsers={"system": lambda text: AISystem.objects.get(reference=text)},
     )
-    assert spec.kinds == {"system": imports.PARSER}
+    assert spec.kinds == {"system": services.PARSER}
 
 
 def test_the_wizard_urls_live_in_the_app_namespace():
@@ -201,7 +201,7 @@ UNKNOWN = "“%(value)s” names no AI system."
 
 
 def systems_in(text):
-    return imports.entries_named(
+    return services.entries_named(
         AISystem.objects.all(), text, fields=("reference", "name"), unknown=UNKNOWN
     )
 

@@ -9,7 +9,7 @@ from django.core.files.uploadhandler import FileUploadHandler
 from django.test import Client
 from django.urls import reverse
 
-from aims.core import importing
+from aims.core.imports import parsing
 from aims.core.registry import registry
 from aims.inventory.models import SystemImport
 from controls.models import Evidence, EvidenceRevision
@@ -127,7 +127,7 @@ def test_a_spreadsheet_over_the_import_limit_is_refused_on_its_declared_size(
     client, compliance_officer
 ):
     client.force_login(compliance_officer)
-    body = GeneratedBody(importing.MAX_BYTES + 2 * MB)
+    body = GeneratedBody(parsing.MAX_BYTES + 2 * MB)
     response = post_body(client, reverse("inventory:import_upload"), body)
     assert response.status_code == 413
     assert "The upload is larger than 10.0\xa0MB" in response.content.decode()
@@ -138,7 +138,7 @@ def test_a_spreadsheet_over_the_import_limit_is_refused_on_its_declared_size(
 def test_a_spreadsheet_over_the_import_limit_within_the_form_allowance_stops_at_the_limit(
     client, compliance_officer, monkeypatch
 ):
-    monkeypatch.setattr(importing, "MAX_BYTES", 256 * 1024)
+    monkeypatch.setattr(parsing, "MAX_BYTES", 256 * 1024)
     client.force_login(compliance_officer)
     body = GeneratedBody(1 * MB)
     response = post_body(client, reverse("inventory:import_upload"), body)

@@ -10,7 +10,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from openpyxl import Workbook
 
-from aims.core import imports
+from aims.core.imports import services
 from aims.core.models import SavedColumnMapping
 from aims.inventory.imports import AI_SYSTEMS
 from aims.inventory.models import AISystem, SystemImport
@@ -249,7 +249,7 @@ def test_an_import_runs_once(client, compliance_officer):
     client.post(preview_url)
     client.post(preview_url)
     with pytest.raises(ValidationError, match="imported already"):
-        imports.import_run(
+        services.import_run(
             spec=AI_SYSTEMS, record=system_import, user=compliance_officer, skip_invalid=False
         )
     assert AISystem.objects.count() == 1

@@ -6,7 +6,8 @@ import io
 import pytest
 from openpyxl import Workbook
 
-from aims.core.importing import normalize, read_table, split_multi
+from aims.core.imports.parsing import read_table, split_multi
+from aims.core.imports.proposals import normalize
 from aims.inventory.imports import AI_SYSTEMS, ALIASES, parse_months
 
 FIELDS = AI_SYSTEMS.fields

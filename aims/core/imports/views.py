@@ -23,9 +23,9 @@ from django.urls import path, reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
-from aims.core import importing, imports
 from aims.core.display import display_value
 from aims.core.forms import style_widgets
+from aims.core.imports import parsing, services
 from aims.core.permissions import can
 from aims.core.uploads import limit_upload
 
@@ -86,13 +86,13 @@ def open_import(request, spec, pk):
         return record, None
     if record.status == Status.PARSED and not record.parsed:
         # Uploaded before files were read once at upload: read it now.
-        imports.record_progress(record, status=Status.PARSING, progress=0)
+        services.record_progress(record, status=Status.PARSING, progress=0)
         with suppress(ValidationError):  # the record says why
-            imports.queue(spec, record, "parse_import")
+            services.queue(spec, record, "parse_import")
         return record, None
     if record.status != Status.PARSED:
         return record, None
-    return record, imports.import_read(spec, record)
+    return record, services.import_read(spec, record)
 
 
 def elsewhere(request, record):
@@ -104,19 +104,19 @@ def elsewhere(request, record):
 
 
 @login_required
-@limit_upload(lambda: importing.MAX_BYTES)
+@limit_upload(lambda: parsing.MAX_BYTES)
 def import_upload(request, spec):
     require_importer(request, spec)
     form = UploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         try:
-            record = imports.import_start(
+            record = services.import_start(
                 spec=spec, upload=form.cleaned_data["file"], user=request.user
             )
-        except (ValidationError, importing.ImportFileError) as refused:
+        except (ValidationError, parsing.ImportFileError) as refused:
             form.add_error("file", " ".join(getattr(refused, "messages", [str(refused)])))
         else:
-            earlier = imports.imported_before(spec, record)
+            earlier = services.imported_before(spec, record)
             if earlier and not spec.update_by:
                 messages.warning(
                     request,
@@ -138,7 +138,7 @@ def import_columns(request, spec, pk):
     if request.method == "POST" and request.POST.get("sheet", record.sheet) != record.sheet:
         return choose_sheet(request, spec, record)
     fields = spec.fields
-    proposed = imports.proposed_columns(spec, table)
+    proposed = services.proposed_columns(spec, table)
     error = ""
     if request.method == "POST":
         mapping = {
@@ -156,7 +156,7 @@ def import_columns(request, spec, pk):
                 "fields": ", ".join(str(fields[code]) for code in missing)
             }
         else:
-            imports.column_mapping_save(
+            services.column_mapping_save(
                 spec=spec,
                 record=record,
                 table=table,
@@ -193,7 +193,7 @@ def import_columns(request, spec, pk):
 
 def choose_sheet(request, spec, record):
     """Read another sheet of the workbook, in the worker."""
-    table = imports.import_read(spec, record)
+    table = services.import_read(spec, record)
     if request.POST["sheet"] not in table.sheet_names:
         messages.error(
             request,
@@ -207,7 +207,7 @@ def choose_sheet(request, spec, record):
     record.progress = 0
     record.save()
     try:
-        imports.queue(spec, record, "parse_import")
+        services.queue(spec, record, "parse_import")
     except ValidationError as refused:
         messages.error(request, " ".join(refused.messages))
     return redirect(step_url(request, "import_status", record))
@@ -218,7 +218,7 @@ def import_values(request, spec, pk):
     record, table = open_import(request, spec, pk)
     if table is None:
         return elsewhere(request, record)
-    values = imports.distinct_values(spec, record, table)
+    values = services.distinct_values(spec, record, table)
     if not values:
         return redirect(step_url(request, "import_preview", record))
     if request.method == "POST":
@@ -257,7 +257,7 @@ def import_preview(request, spec, pk):
         return elsewhere(request, record)
     if request.method == "POST":
         try:
-            imports.import_start_run(
+            services.import_start_run(
                 spec=spec,
                 record=record,
                 user=request.user,
@@ -267,7 +267,7 @@ def import_preview(request, spec, pk):
             messages.error(request, " ".join(refused.messages))
         else:
             return redirect(step_url(request, "import_status", record))
-    preview = imports.import_preview(spec, record, table, user=request.user)
+    preview = services.import_preview(spec, record, table, user=request.user)
     model_fields = [spec.model_field(code) for code in spec.preview_fields]
     return render(
         request,

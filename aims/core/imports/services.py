@@ -5,7 +5,7 @@ A register that imports declares, in its app's `imports.py`, one `ImportSpec`: i
 `ImportRecord` subclass that keeps each import, the fields a column may fill and the headers
 they go by. Everything else follows from the model's fields: labels from `verbose_name`,
 choices from `choices`, how a cell is read from the field's type. The app then adds
-`*import_urlpatterns(SPEC)` (aims/core/import_views.py) to its urls.py.
+`*import_urlpatterns(SPEC)` (aims/core/imports/views.py) to its urls.py.
 
 The wizard: `import_start` keeps the file and opens the record; the user maps columns
 (`proposed_columns`, `column_mapping_save`) and choice values (`distinct_values`); `import_preview`
@@ -29,9 +29,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from simple_history.utils import bulk_create_with_history
 
-from aims.core import importing
 from aims.core.fields import MultipleChoiceField
 from aims.core.forms import single_line
+from aims.core.imports import parsing, proposals
 from aims.core.models import SavedColumnMapping
 from aims.core.permissions import grant_owner_permissions_in_bulk
 
@@ -152,7 +152,7 @@ class ImportSpec:
         for what, listed in (("aliases", aliases), ("required", required)):
             if unknown := set(listed) - set(codes):
                 raise ImproperlyConfigured(f"{what} of fields not imported: {sorted(unknown)}")
-        self.aliases = importing.HeaderAliases(
+        self.aliases = proposals.HeaderAliases(
             {code: aliases.get(code, ()) for code in codes}, exact_only
         )
         self.parsers = dict(parsers or {})
@@ -266,8 +266,8 @@ class ImportSpec:
     # --- Guessing ----------------------------------------------------------------------------
 
     def propose_columns(self, headers, saved=None):
-        """Column index → field code for a file's headers; see importing.propose_columns."""
-        return importing.propose_columns(headers, self.aliases, saved)
+        """Column index → field code for a file's headers; see proposals.propose_columns."""
+        return proposals.propose_columns(headers, self.aliases, saved)
 
     def value_keywords(self, code):
         """(normalized keyword, choice code) pairs of a choice field: its keywords, codes and
@@ -275,10 +275,10 @@ class ImportSpec:
         if code not in self._static_keywords:
             # Built on first use, not at import: lazy labels need the apps registry.
             with translation.override(None):  # untranslated: the English msgids
-                self._static_keywords[code] = importing.keyword_pairs(
+                self._static_keywords[code] = proposals.keyword_pairs(
                     self.keywords[code], {c: str(label) for c, label in self.choices[code].items()}
                 )
-        return self._static_keywords[code] + importing.keyword_pairs(
+        return self._static_keywords[code] + proposals.keyword_pairs(
             {c: [str(label)] for c, label in self.choices[code].items()}
         )
 
@@ -286,7 +286,7 @@ class ImportSpec:
         """Best guess of the choice code for a cell text of a choice field, or None."""
         if code not in self.choices:
             return None
-        return importing.propose_value(self.value_keywords(code), text)
+        return proposals.propose_value(self.value_keywords(code), text)
 
     def mapped_or_proposed(self, code, text, mapped):
         """The choice the user mapped a text to ("" for "not known"), else the guess.
@@ -312,11 +312,11 @@ def import_start(*, spec, upload, user):
     """Keep the uploaded file privately, open an import record for it and have the worker read
     it (`parse_import`). With the broker down the record is marked failed and ValidationError
     says so."""
-    if upload.size > importing.MAX_BYTES:
+    if upload.size > parsing.MAX_BYTES:
         raise ValidationError(_("The file is larger than 10 MB."))
     content = upload.read()
     # Refuses what is plainly no sheet before anything is stored; the worker reads the rest.
-    importing.check_file(content)
+    parsing.check_file(content)
     name = PurePath(upload.name.replace("\\", "/")).name[:200] or "upload"
     record = spec.record_model(
         uploaded_by=user,
@@ -377,14 +377,14 @@ def import_parse(spec, record):
     try:
         with record.file.open("rb") as f:
             content = f.read()
-        table = importing.read_table(
+        table = parsing.read_table(
             content,
             record.file.name,
             record.sheet or None,
             aliases=spec.aliases,
             progress=progress,
         )
-    except importing.ImportFileError as refused:
+    except parsing.ImportFileError as refused:
         record_progress(record, status=Status.FAILED, message=str(refused))
         return None
     del content
@@ -419,7 +419,7 @@ def imported_before(spec, record):
 def import_read(spec, record):
     """The table read from the record's file at upload (of the chosen sheet)."""
     with record.parsed.open("rb") as f:
-        return importing.Table.from_json(f.read())
+        return parsing.Table.from_json(f.read())
 
 
 def proposed_columns(spec, table):
@@ -436,7 +436,7 @@ def column_mapping_save(*, spec, record, table, mapping, remember):
     if remember:
         limit = SavedColumnMapping._meta.get_field("header").max_length
         for index, code in mapping.items():
-            header = importing.normalize(table.headers[index])
+            header = proposals.normalize(table.headers[index])
             if header and len(header) <= limit:
                 SavedColumnMapping.objects.update_or_create(
                     register=spec.key, header=header, defaults={"field": code}
@@ -454,7 +454,7 @@ def distinct_values(spec, record, table):
         for _number, cells in table.rows:
             text = cells[int(index)].strip()
             if text:
-                texts.update(importing.split_multi(text) if multi else [text])
+                texts.update(parsing.split_multi(text) if multi else [text])
         mapped = record.value_mapping.get(code, {})
         values[code] = {text: spec.mapped_or_proposed(code, text, mapped) for text in sorted(texts)}
     return values
@@ -640,18 +640,18 @@ def convert(spec, record, code, text, users):
     if kind == PARSER:
         return spec.parsers[code](text)
     if kind == BOOL:
-        return importing.parse_bool(text)
+        return parsing.parse_bool(text)
     if kind == DATE:
-        return importing.parse_date(text)
+        return parsing.parse_date(text)
     if kind == INT:
-        return importing.parse_int(text)
+        return parsing.parse_int(text)
     if not text:
         return None
     mapped = record.value_mapping.get(code, {})
     if kind == CHOICE:
         return spec.choice_for(code, text, mapped)
     if kind == MULTI:
-        parts = importing.split_multi(text)
+        parts = parsing.split_multi(text)
         return list(dict.fromkeys(spec.choice_for(code, part, mapped) for part in parts))
     if kind == USER:
         return user_named(text, users)
@@ -669,7 +669,7 @@ def entries_named(queryset, text, *, fields, unknown):
     reference: a name that fits no entry or several is a ValueError with `unknown` (a message
     with %(value)s) naming it, so an unknown reference is an error of its row, never dropped.
     None for an empty cell."""
-    names = importing.split_multi(text)
+    names = parsing.split_multi(text)
     if not names:
         return None
     entries = []
