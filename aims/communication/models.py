@@ -8,6 +8,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from aims.core.dates import short_date
 from aims.core.models import ReferencedModel, TrackedModel, object_permission_models
 from aims.core.roles import ROLE_LABELS
 
@@ -160,7 +161,7 @@ class CommunicationRecord(TrackedModel):
         ordering = ["-date", "-pk"]
 
     def __str__(self):
-        return f"{self.date:%Y-%m-%d} {self.subject}"
+        return f"{short_date(self.date)} {self.subject}"
 
 
 class AcknowledgementRequest(models.Model):
@@ -189,7 +190,7 @@ class AcknowledgementRequest(models.Model):
         ordering = ["requested_at", "pk"]
 
     def __str__(self):
-        return f"{self.policy} ({self.requested_at:%Y-%m-%d})"
+        return f"{self.policy} ({short_date(timezone.localtime(self.requested_at))})"
 
     @property
     def role_labels(self):

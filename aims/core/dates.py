@@ -1,8 +1,11 @@
 """Calendar arithmetic for due dates and validity limits: whole months and years from a day,
 landing on the last day of the target month when the day does not exist there (31 January plus
-one month is 28 or 29 February; 29 February plus one year is 28 February)."""
+one month is 28 or 29 February; 29 February plus one year is 28 February); and dates written
+in the reader's format where Python, not a template, builds the text."""
 
 import calendar
+
+from django.utils import formats, timezone
 
 
 def add_months(day, months):
@@ -15,3 +18,13 @@ def add_months(day, months):
 
 def add_years(day, years):
     return add_months(day, 12 * years)
+
+
+def short_date(day):
+    """A date as the reader's language writes it (aims/formats), for text built in Python."""
+    return formats.date_format(day, "SHORT_DATE_FORMAT")
+
+
+def short_datetime(moment):
+    """A moment in the portal's time zone, as the reader's language writes it."""
+    return formats.date_format(timezone.localtime(moment), "SHORT_DATETIME_FORMAT")

@@ -5,11 +5,13 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from aims.core.dates import short_date
 from aims.core.models import ReferencedModel, TrackedModel
 from aims.core.permissions import RestrictedQuerySet
 from aims.inventory.models import AISystem, AutomationLevel
@@ -375,7 +377,7 @@ class AssessmentDecision(models.Model):
         ordering = ["-decided_at"]
 
     def __str__(self):
-        return f"{self.get_outcome_display()} ({self.decided_at:%Y-%m-%d})"
+        return f"{self.get_outcome_display()} ({short_date(timezone.localtime(self.decided_at))})"
 
 
 class DecisionCondition(models.Model):

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from aims.core import approvals
 from aims.core.approvals import workflow_save
+from aims.core.dates import short_date
 from aims.core.notifications import notify
 from aims.impact.approvals import ASSESSMENT, IMPACT_FIELDS
 from aims.impact.models import OPEN_EXISTS, DecisionCondition, Impact, ImpactAssessment
@@ -132,7 +133,7 @@ def impact_reassessment_date_come(assessment, today):
     impact_assessment_flag_due(
         system=assessment.system,
         reason=_("the planned re-assessment date %(date)s has come")
-        % {"date": assessment.next_review.isoformat()},
+        % {"date": short_date(assessment.next_review)},
     )
 
 

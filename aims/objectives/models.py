@@ -13,6 +13,7 @@ from django.db.models import F, OuterRef, Q, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from aims.core.dates import short_date
 from aims.core.models import ReferencedModel, TrackedModel, object_permission_models
 from aims.core.permissions import RestrictedQuerySet
 from risks.models import OBJECTIVES
@@ -333,7 +334,7 @@ class Measurement(TrackedModel):
         ]
 
     def __str__(self):
-        return f"{self.kpi.reference} {self.period_start:%Y-%m-%d}: {self.value.normalize():f}"
+        return f"{self.kpi.reference} {short_date(self.period_start)}: {self.value.normalize():f}"
 
     @property
     def status(self):

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from aims.core.approvals import users_with_role, workflow_save
+from aims.core.dates import short_datetime
 from aims.core.notifications import notify
 from aims.core.permissions import can
 from aims.core.roles import AI_OFFICER, COMPLIANCE_OFFICER
@@ -72,7 +73,7 @@ def incident_notify_serious(*, incident):
     notify(
         recipients=list(users_with_role(AI_OFFICER, COMPLIANCE_OFFICER)),
         message=_("Serious incident %(incident)s: report due by %(due)s.")
-        % {"incident": incident, "due": due.strftime("%Y-%m-%d %H:%M")},
+        % {"incident": incident, "due": short_datetime(due)},
         url=incident.get_absolute_url(),
         key=f"incident-serious:{incident.pk}",
     )
@@ -184,5 +185,5 @@ def report_deadline_title(incident):
     due = timezone.localtime(incident.report_due_at)
     return _("%(incident)s: report by %(due)s") % {
         "incident": incident,
-        "due": due.strftime("%Y-%m-%d %H:%M"),
+        "due": short_datetime(due),
     }

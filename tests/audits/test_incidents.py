@@ -11,6 +11,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
+from aims.core.dates import short_datetime
 from aims.core.models import Notification, OutgoingMail
 from aims.core.reminders import sweep
 from audits.models import AIIncident, IncidentReport, Nonconformity
@@ -466,7 +467,7 @@ def test_the_sweep_reminds_the_officers_once_before_the_deadline_and_once_when_o
         (ai_officer.email,),
     }
     assert incident.reference in due_soon
-    assert timezone.localtime(incident.report_due_at).strftime("%Y-%m-%d %H:%M") in due_soon
+    assert short_datetime(incident.report_due_at) in due_soon
     assert len(deadline_mails("Due soon")) == 2
     # Overdue from the hour the deadline passes, not from the next day.
     with time_machine.travel(timezone.now() + timedelta(hours=21), tick=False):
