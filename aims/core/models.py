@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 from simple_history.models import HistoricalRecords
 
+from aims.core.dates import short_datetime
 from aims.core.permissions import RestrictedQuerySet
 
 
@@ -345,7 +346,7 @@ class ImportRecord(TrackedModel):
         ordering = ["-created_at"]
 
     def __str__(self):
-        return f"{self.file_name} ({self.created_at:%Y-%m-%d %H:%M})"
+        return f"{self.file_name} ({short_datetime(self.created_at)})"
 
     @property
     def lock_reason(self):
