@@ -5,6 +5,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from aims.core.forms import DATE, RegisterForm, single_line, style_widgets
+from aims.core.reviews import NEXT_REVIEW_HELP
 from aims.inventory.models import AISystem
 from risks.models import (
     MAX_LEVELS,
@@ -172,6 +173,7 @@ class RiskForm(RegisterForm):
             "review_cadence_months",
             "next_review",
         ]
+        help_texts = {"next_review": NEXT_REVIEW_HELP}
         widgets = {
             "next_review": DATE,
             "ai_systems": forms.CheckboxSelectMultiple,

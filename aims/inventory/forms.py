@@ -5,6 +5,7 @@ from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from aims.core.forms import DATE, RegisterForm, style_widgets
+from aims.core.reviews import NEXT_REVIEW_HELP
 from aims.inventory import classification
 from aims.inventory.models import AIActObligation, AISystem, Dataset, ModelVersion, ThirdParty
 
@@ -62,6 +63,7 @@ class AISystemForm(RegisterForm):
             "next_review",
         ]
         widgets = {"next_review": DATE}
+        help_texts = {"next_review": NEXT_REVIEW_HELP}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
