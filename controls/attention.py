@@ -3,6 +3,7 @@
 from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from aims.core.permissions import can
 from aims.core.work import REVIEWS, Item, review_horizon, work
@@ -15,13 +16,22 @@ def controls_attention(user):
         entries = SoAEntry.objects.restrict(user)
         if count := entries.without_driver().count():
             yield (
-                _("%(count)d applicable controls have no linked risk or requirement.")
+                ngettext(
+                    "%(count)d applicable control has no linked risk or requirement.",
+                    "%(count)d applicable controls have no linked risk or requirement.",
+                    count,
+                )
                 % {"count": count},
                 f"{register}?{urlencode({'no_driver': 'yes'})}",
             )
     if can(user, "view", Evidence) and (count := Evidence.objects.restrict(user).expired().count()):
         yield (
-            _("%(count)d evidence items have expired.") % {"count": count},
+            ngettext(
+                "%(count)d evidence item has expired.",
+                "%(count)d evidence items have expired.",
+                count,
+            )
+            % {"count": count},
             f"{reverse('controls:evidence_list')}?{urlencode({'validity': 'expired'})}",
         )
 

@@ -5,6 +5,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from aims.core.permissions import can
 from aims.core.work import ACTIONS, REVIEWS, Item, review_horizon, work
@@ -19,17 +20,30 @@ def risk_attention(user):
     register = reverse("risks:risk_list")
     if count := risks.review_overdue().count():
         yield (
-            _("%(count)d risks are overdue for review.") % {"count": count},
+            ngettext(
+                "%(count)d risk is overdue for review.",
+                "%(count)d risks are overdue for review.",
+                count,
+            )
+            % {"count": count},
             f"{register}?{urlencode({'review_overdue': 'yes'})}",
         )
     if count := risks.filter(status=Risk.Status.REVIEW).count():
         yield (
-            _("%(count)d risks are back in review.") % {"count": count},
+            ngettext(
+                "%(count)d risk is back in review.", "%(count)d risks are back in review.", count
+            )
+            % {"count": count},
             f"{register}?{urlencode({'status': Risk.Status.REVIEW})}",
         )
     if count := TreatmentAction.objects.restrict(user).overdue().count():
         yield (
-            _("%(count)d treatment actions are overdue.") % {"count": count},
+            ngettext(
+                "%(count)d treatment action is overdue.",
+                "%(count)d treatment actions are overdue.",
+                count,
+            )
+            % {"count": count},
             f"{reverse('risks:treatmentaction_list')}?{urlencode({'overdue': 'yes'})}",
         )
 

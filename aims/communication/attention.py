@@ -2,7 +2,7 @@
 the dashboard and in My work) and communications of the plan that are due."""
 
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from aims.communication.models import (
     CommunicationPlanItem,
@@ -38,7 +38,12 @@ def acknowledgement_attention(user):
         count := asked_users(policy).exclude(pk__in=policy.acknowledgements.values("user")).count()
     ):
         yield (
-            _("%(count)d users have not yet acknowledged the AI policy.") % {"count": count},
+            ngettext(
+                "%(count)d user has not yet acknowledged the AI policy.",
+                "%(count)d users have not yet acknowledged the AI policy.",
+                count,
+            )
+            % {"count": count},
             acknowledgement_url(policy),
         )
 

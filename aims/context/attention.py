@@ -7,6 +7,7 @@ from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from aims.context.models import AIMSActivity, AIPolicy, RACIAssignment, ScopeStatement
 from aims.core.permissions import can
@@ -30,7 +31,11 @@ def context_attention(user):
         )
         if unclear:
             yield (
-                _("%(count)d AIMS activities do not have exactly one accountable role.")
+                ngettext(
+                    "%(count)d AIMS activity does not have exactly one accountable role.",
+                    "%(count)d AIMS activities do not have exactly one accountable role.",
+                    unclear,
+                )
                 % {"count": unclear},
                 reverse("context:raci_matrix"),
             )

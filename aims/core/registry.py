@@ -97,6 +97,10 @@ class Register:
         return self.model._meta.label_lower
 
     @property
+    def verbose_name(self):
+        return self.model._meta.verbose_name
+
+    @property
     def verbose_name_plural(self):
         return self.model._meta.verbose_name_plural
 

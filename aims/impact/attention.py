@@ -4,6 +4,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from aims.core.permissions import can
 from aims.core.work import CONDITIONS, REVIEWS, Item, work
@@ -17,7 +18,12 @@ def impact_attention(user):
     register = reverse("impact:impactassessment_list")
     if count := assessments.filter(reassessment_due=True).count():
         yield (
-            _("Impact assessments due for re-assessment: %(count)d") % {"count": count},
+            ngettext(
+                "%(count)d impact assessment is due for re-assessment.",
+                "%(count)d impact assessments are due for re-assessment.",
+                count,
+            )
+            % {"count": count},
             f"{register}?{urlencode({'reassessment_due': 'true'})}",
         )
 

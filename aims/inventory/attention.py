@@ -3,6 +3,7 @@
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from aims.core.permissions import can
 from aims.core.work import CLASSIFICATIONS, REVIEWS, Item, review_horizon, work
@@ -16,16 +17,37 @@ def inventory_attention(user):
     overview = reverse("inventory:dashboard")
     overdue = systems.filter(next_review__lt=timezone.localdate()).count()
     if overdue:
-        yield _("%(count)d AI systems are overdue for review.") % {"count": overdue}, overview
+        yield (
+            ngettext(
+                "%(count)d AI system is overdue for review.",
+                "%(count)d AI systems are overdue for review.",
+                overdue,
+            )
+            % {"count": overdue},
+            overview,
+        )
     unclassified = systems.filter(classifications__isnull=True).count()
     if unclassified:
         yield (
-            _("%(count)d AI systems have no EU AI Act classification.") % {"count": unclassified},
+            ngettext(
+                "%(count)d AI system has no EU AI Act classification.",
+                "%(count)d AI systems have no EU AI Act classification.",
+                unclassified,
+            )
+            % {"count": unclassified},
             overview,
         )
     stale = systems.filter(reclassification_needed=True).count()
     if stale:
-        yield _("%(count)d AI systems need re-classification.") % {"count": stale}, overview
+        yield (
+            ngettext(
+                "%(count)d AI system needs re-classification.",
+                "%(count)d AI systems need re-classification.",
+                stale,
+            )
+            % {"count": stale},
+            overview,
+        )
 
 
 @work.register

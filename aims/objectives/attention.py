@@ -5,7 +5,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from aims.core.permissions import can
 from aims.core.work import Item, work
@@ -24,7 +24,8 @@ def objectives_attention(user):
         return
     if count := KPI.objects.restrict(user).off_target().count():
         yield (
-            _("%(count)d KPIs are off target.") % {"count": count},
+            ngettext("%(count)d KPI is off target.", "%(count)d KPIs are off target.", count)
+            % {"count": count},
             listed("objectives:kpi_list", current_status=Status.OFF_TARGET),
         )
     objectives = AIObjective.objects.restrict(user).filter(
@@ -32,7 +33,12 @@ def objectives_attention(user):
     )
     if count := objectives.count():
         yield (
-            _("%(count)d AI objectives are past their due date.") % {"count": count},
+            ngettext(
+                "%(count)d AI objective is past its due date.",
+                "%(count)d AI objectives are past their due date.",
+                count,
+            )
+            % {"count": count},
             reverse("objectives:aiobjective_list"),
         )
 

@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from aims.core.work import Item, work
 from audits.models import Audit
@@ -41,12 +41,22 @@ def audit_attention(user):
     url = reverse("audits:audit_list")
     if planned:
         yield (
-            _("%(count)d audits you lead start within 14 days.") % {"count": len(planned)},
+            ngettext(
+                "%(count)d audit you lead starts within 14 days.",
+                "%(count)d audits you lead start within 14 days.",
+                len(planned),
+            )
+            % {"count": len(planned)},
             f"{url}?{urlencode({'lead_auditor': user.pk, 'status': Audit.Status.PLANNED})}",
         )
     if running:
         yield (
-            _("%(count)d audits you lead are in progress.") % {"count": len(running)},
+            ngettext(
+                "%(count)d audit you lead is in progress.",
+                "%(count)d audits you lead are in progress.",
+                len(running),
+            )
+            % {"count": len(running)},
             f"{url}?{urlencode({'lead_auditor': user.pk, 'status': Audit.Status.IN_PROGRESS})}",
         )
 

@@ -5,7 +5,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from aims.core.permissions import can
 from aims.core.roles import may_verify_effectiveness
@@ -25,13 +25,23 @@ def nonconformity_attention(user):
         return
     if count := CorrectiveAction.objects.restrict(user).overdue().count():
         yield (
-            _("%(count)d corrective actions are overdue.") % {"count": count},
+            ngettext(
+                "%(count)d corrective action is overdue.",
+                "%(count)d corrective actions are overdue.",
+                count,
+            )
+            % {"count": count},
             listed("audits:correctiveaction_list", overdue="yes"),
         )
     checks = EffectivenessCheck.objects.restrict(user).pending()
     if count := checks.filter(due_date__lte=timezone.localdate()).count():
         yield (
-            _("%(count)d effectiveness checks are due.") % {"count": count},
+            ngettext(
+                "%(count)d effectiveness check is due.",
+                "%(count)d effectiveness checks are due.",
+                count,
+            )
+            % {"count": count},
             listed("audits:effectivenesscheck_list", due="yes"),
         )
 

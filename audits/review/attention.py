@@ -5,8 +5,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
-from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from aims.core.permissions import can
 from aims.core.work import Item, work
@@ -35,7 +34,12 @@ def review_attention(user):
         return
     if count := ReviewAction.objects.restrict(user).overdue().count():
         yield (
-            _("%(count)d management review actions are overdue.") % {"count": count},
+            ngettext(
+                "%(count)d management review action is overdue.",
+                "%(count)d management review actions are overdue.",
+                count,
+            )
+            % {"count": count},
             overdue_url(),
         )
 

@@ -116,8 +116,8 @@ def test_the_dashboard_shows_overdue_actions_checks_and_open_ncs_by_grade(
     response = client.get(reverse("core:dashboard"))
     page = response.content.decode()
     attention = dict(response.context["attention"])
-    assert "1 corrective actions are overdue." in attention
-    assert "1 effectiveness checks are due." in attention
+    assert "1 corrective action is overdue." in attention
+    assert "1 effectiveness check is due." in attention
     checks = client.get(reverse("audits:effectivenesscheck_list"), {"due": "yes"})
     assert checks.context["table"].paginator.count == 1
     assert f"{reverse('audits:correctiveaction_list')}?overdue=yes" in page
@@ -166,7 +166,7 @@ def test_the_nc_owner_takes_the_steps_of_their_nonconformity_and_no_other(client
     mine, other = NonconformityFactory(owner=owner), NonconformityFactory()
     client.force_login(owner)
     assert client.get(reverse("audits:nonconformity_edit", args=[mine.pk])).status_code == 200
-    assert client.get(reverse("audits:nonconformity_edit", args=[other.pk])).status_code == 404
+    assert client.get(reverse("audits:nonconformity_edit", args=[other.pk])).status_code == 403
     assert client.get(other.get_absolute_url()).status_code == 200  # reads everything
     add = client.get(reverse("audits:correctiveaction_add"))
     assert list(add.context["form"].fields["nonconformity"].queryset) == [mine]
@@ -188,7 +188,7 @@ def test_an_internal_auditor_reads_nonconformities_and_changes_none(client, inte
     nc = NonconformityFactory()
     client.force_login(internal_auditor)
     assert client.get(nc.get_absolute_url()).status_code == 200
-    assert client.get(reverse("audits:nonconformity_edit", args=[nc.pk])).status_code == 404
+    assert client.get(reverse("audits:nonconformity_edit", args=[nc.pk])).status_code == 403
     assert client.get(reverse("audits:nonconformity_add")).status_code == 403
 
 

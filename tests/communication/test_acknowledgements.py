@@ -260,7 +260,7 @@ def test_the_compliance_officer_sees_how_many_are_outstanding(
     )
     policy_acknowledge(policy=policy, user=ai_officer)
     dashboard = client.get(reverse("core:dashboard")).content.decode()
-    assert "1 users have not yet acknowledged the AI policy." in dashboard
+    assert "1 user has not yet acknowledged the AI policy." in dashboard
 
 
 def test_names_on_the_policy_page_are_escaped(client, policy, compliance_officer):

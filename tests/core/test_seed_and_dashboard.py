@@ -93,8 +93,8 @@ def test_dashboard_counts_registers_and_lists_what_needs_attention(client, db):
     }
     assert counts["contextissue"] == ContextIssue.objects.count()
     assert counts["aisystem"] == 5
-    assert "1 AI systems are overdue for review." in page
-    assert "1 AI systems have no EU AI Act classification." in page
+    assert "1 AI system is overdue for review." in page
+    assert "1 AI system has no EU AI Act classification." in page
 
 
 # Demo data a buyer and an auditor believe ---------------------------------------------------
