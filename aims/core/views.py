@@ -292,7 +292,11 @@ class RegisterBulkEditView(RegisterView):
         count = sum(entry.changed for entry in entries)
         messages.success(
             request,
-            _("Changed %(count)s of %(total)s selected entries.")
+            ngettext(
+                "Changed %(count)s of %(total)s selected entry.",
+                "Changed %(count)s of %(total)s selected entries.",
+                len(entries),
+            )
             % {"count": count, "total": len(entries)},
         )
         return redirect(self.register.url_name("list"))
