@@ -105,3 +105,12 @@ window.addEventListener("pageshow", () => {
     busyButtons.pop()();
   }
 });
+// "/" outside a text field moves to the navigation's search box.
+document.addEventListener("keydown", (event) => {
+  const search = document.getElementById("nav-search");
+  const typing = event.target.closest("input, textarea, select, [contenteditable]");
+  if (event.key === "/" && search && !typing && !event.ctrlKey && !event.metaKey && !event.altKey) {
+    event.preventDefault();
+    search.focus();
+  }
+});
