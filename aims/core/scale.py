@@ -24,7 +24,7 @@ from django.utils import timezone
 from django.utils.module_loading import autodiscover_modules
 from simple_history.utils import bulk_create_with_history
 
-from aims.core import roles
+from aims.core import roles, search_index
 from aims.core.management.commands.seed_demo import DEMO_PASSWORD
 from aims.core.permissions import grant_owner_permissions_in_bulk
 
@@ -165,6 +165,9 @@ def seed_scale(sizes=Sizes(), seed=42, log=lambda message: None):
             log(module.__name__.removesuffix(".scale"))
             module.seed(plan)
         add_change_history(plan)
+        # Rows written in bulk send no signals: the search index is written once at the end.
+        log("search index")
+        search_index.rebuild()
     return plan
 
 
