@@ -1,8 +1,9 @@
 """The controls registers on the register machinery."""
 
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
-from aims.core.registry import registry
+from aims.core.registry import PickerSpec, registry
 from aims.core.reminders import Due
 from aims.core.roles import (
     ADMINISTRATOR,
@@ -18,6 +19,7 @@ from aims.core.roles import (
 from controls import filters, forms, tables
 from controls.attention import controls_attention
 from controls.models import Control, Evidence, SoAEntry, SoAImport, SoAVersion
+from controls.models.catalogue import Framework
 from controls.views import (
     catalogue_note,
     control_detail_context,
@@ -83,6 +85,19 @@ registry.register(
     related=(("risks", "controls"), ("evidence", "controls")),
     extra_context=control_detail_context,
     above_table=catalogue_note,
+    # Pickers show the catalogues as the standard reads: by catalogue, then objective.
+    picker=PickerSpec(
+        fields=("code", "title", "title_de"),
+        group=lambda control: control.heading,
+        order_by=(
+            Framework.reading_order(),
+            Coalesce("objective__parent__position", "objective__position"),
+            "objective__position",
+            "position",
+            "code",
+        ),
+        related=("objective__parent",),
+    ),
 )
 registry.register(
     Evidence,

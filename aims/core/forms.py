@@ -10,6 +10,7 @@ from django.db import connections, models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from aims.core import pickers
 from aims.core.permissions import RestrictedQuerySet, perm_name
 
 # The browser's date picker; the value in the format it expects.
@@ -94,8 +95,10 @@ def restrict_choices(form_fields, user, initial=None):
 def style_widgets(form):
     """Bootstrap classes on every widget, so templates render fields one way. Every form of the
     portal (register forms, filters, decide pages, wizards) passes through here once its fields
-    are set, so their object dropdowns also get the key check of `guard_keys`."""
+    are set, so their object dropdowns also get the key check of `guard_keys` and become
+    pickers (aims/core/pickers.py)."""
     guard_keys(form.fields)
+    pickers.attach(form)
     for form_field in form.fields.values():
         widget = form_field.widget
         if isinstance(widget, forms.CheckboxInput | forms.RadioSelect):  # incl. multiple

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from aims.core import activity, mfa, preferences, saved_views, search, work
+from aims.core import activity, mfa, pickers, preferences, saved_views, search, work
 from aims.core.views import DashboardView, notifications, notifications_read
 
 app_name = "core"
@@ -10,6 +10,7 @@ urlpatterns = [
     path("views/<int:pk>/delete/", saved_views.saved_view_delete, name="saved_view_delete"),
     path("notifications/", notifications, name="notifications"),
     path("notifications/read/", notifications_read, name="notifications_read"),
+    path("pick/<str:label>/<str:name>/", pickers.pick, name="pick"),
     path("search/", search.global_search, name="search"),
     path("my-work/", work.my_work, name="my_work"),
     path("activity/", activity.activity_log, name="activity"),

@@ -3,6 +3,7 @@ obligations as requirements, shipped as data files (controls/data), plus the org
 controls. Mappings between them are symmetric links."""
 
 from django.db import models
+from django.db.models import Case, When
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
@@ -27,6 +28,15 @@ class Framework(models.TextChoices):
     def covered(cls):
         """The catalogues the coverage view measures."""
         return [cls.ISO42001, cls.ISO27001, cls.EU_AI_ACT]
+
+    @classmethod
+    def reading_order(cls, field="framework"):
+        """For order_by: the catalogues in the order declared here, ISO/IEC 42001 first (the
+        stored codes sort otherwise)."""
+        return Case(
+            *(When(**{field: value}, then=n) for n, value in enumerate(cls.values)),
+            output_field=models.IntegerField(),
+        )
 
 
 class Localized:
@@ -129,6 +139,15 @@ class Control(Localized, TrackedModel):
 
     def __str__(self):
         return f"{self.code} {self.localized_title}"
+
+    @property
+    def heading(self):
+        """Catalogue and main objective, e.g. "ISO/IEC 42001 Annex A · A.6 AI system life
+        cycle" (also for the controls of its sub-objective A.6.2)."""
+        catalogue = self.get_framework_display()
+        if not self.objective_id:
+            return str(catalogue)
+        return f"{catalogue} · {self.objective.parent or self.objective}"
 
     def save(self, *args, **kwargs):
         adding = self._state.adding

@@ -1,0 +1,230 @@
+"""Pickers: object dropdowns that scale. Every Select of an object field (single or multiple)
+becomes a `Picker` (see `attach`, called by `style_widgets` for every form of the portal). A
+picker with few choices stays a plain dropdown; with more than SEARCH_FROM it gets a search box
+(static/js/pickers.js, Tom Select); with more than REMOTE_FROM, and when the form is a
+register's own form, the page holds only the chosen options and the rest comes from `pick`,
+which builds the same form for the same user and searches that field's choices, so a picker
+never offers what the form would not accept.
+
+A register may declare how its entries are grouped and searched in pickers (`PickerSpec` in
+aims/core/registry.py), e.g. controls by catalogue and objective.
+"""
+
+from itertools import groupby
+
+from django import forms
+from django.contrib.auth import get_user_model
+from django.contrib.auth.decorators import login_required
+from django.forms.models import ModelChoiceIterator
+from django.http import Http404, JsonResponse
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_GET
+
+from aims.core.permissions import can
+from aims.core.registry import registry
+
+SEARCH_FROM = 20  # more choices than this: a search box
+REMOTE_FROM = 50  # more than this: only the chosen options in the page, the rest on search
+PAGE_SIZE = 30
+USER_SEARCH_FIELDS = ("username", "first_name", "last_name", "email")
+
+
+def spec_for(model):
+    register = registry.get(model)
+    return register.picker if register else None
+
+
+def grouped(model):
+    spec = spec_for(model)
+    return spec is not None and spec.group is not None
+
+
+class GroupedChoiceIterator(ModelChoiceIterator):
+    """The choices under the group labels the model's register declares for pickers."""
+
+    def __iter__(self):
+        yield from entries(self, spec_for(self.queryset.model).arrange(self.queryset))
+
+
+def entries(iterator, objects):
+    """The choices of a model choice iterator for these objects: its empty choice, then the
+    objects (under their group labels for a grouped iterator)."""
+    if iterator.field.empty_label is not None:
+        yield ("", iterator.field.empty_label)
+    if isinstance(iterator, GroupedChoiceIterator):
+        group = spec_for(iterator.queryset.model).group
+        for label, members in groupby(objects, key=group):
+            yield (label, [iterator.choice(obj) for obj in members])
+    else:
+        yield from (iterator.choice(obj) for obj in objects)
+
+
+class Picker:
+    """Mixed into a Select or SelectMultiple of an object field by `attach`."""
+
+    search_url = ""  # the form's search endpoint for this field; "" outside register forms
+
+    def get_context(self, name, value, attrs):
+        iterator = self.choices
+        remote = False
+        if self.search_url and type(iterator) in (ModelChoiceIterator, GroupedChoiceIterator):
+            queryset = iterator.queryset
+            if isinstance(iterator, GroupedChoiceIterator):
+                queryset = spec_for(queryset.model).arrange(queryset)
+            # One query, as the plain dropdown had: the first objects tell whether the list
+            # is long, and are the options of a short one.
+            shown = list(queryset[: REMOTE_FROM + 1])
+            size = len(shown)
+            if size > REMOTE_FROM:  # only the chosen options go into the page
+                remote = True
+                shown = chosen(iterator.field, queryset, self.format_value(value))
+            self.choices = list(entries(iterator, shown))
+            try:
+                context = super().get_context(name, value, attrs)
+            finally:
+                self.choices = iterator
+        else:  # every option in the page, searched there
+            context = super().get_context(name, value, attrs)
+            size = sum(
+                option["value"] != ""
+                for _group, options, _index in context["widget"]["optgroups"]
+                for option in options
+            )
+        widget_attrs = context["widget"]["attrs"]
+        if size > SEARCH_FROM:
+            widget_attrs.update(
+                {
+                    "data-picker": "search",
+                    "data-picker-placeholder": _("Type to search…"),
+                    "data-picker-no-results": _("No results"),
+                }
+            )
+        if remote:
+            widget_attrs.update(
+                {
+                    "data-picker": "remote",
+                    "data-picker-url": self.search_url,
+                    "data-picker-loading-more": _("Loading more results…"),
+                    "data-picker-no-more": _("No more results"),
+                }
+            )
+        return context
+
+
+def chosen(field, queryset, values):
+    """The objects among `queryset` whose keys are in the widget's values (raw input on a
+    refused form: keys out of range or not keys at all choose nothing)."""
+    key = field.to_field_name or "pk"
+    keys = [v for v in values if v not in ("", None) and is_key(field, key, v)]
+    return list(queryset.filter(**{f"{key}__in": keys})) if keys else []
+
+
+def is_key(field, key, value):
+    if not field.key_in_range(value):
+        return False
+    try:
+        field.queryset.filter(**{key: value})  # builds the lookup only; no query
+    except (ValueError, TypeError, forms.ValidationError):
+        return False
+    return True
+
+
+_PICKERS = {}
+
+
+def picker_class(widget_class):
+    if widget_class not in _PICKERS:
+        _PICKERS[widget_class] = type(f"Picker{widget_class.__name__}", (Picker, widget_class), {})
+    return _PICKERS[widget_class]
+
+
+def attach(form):
+    """Make the dropdowns of the form's object fields pickers (once: a field copied from
+    another form keeps its search URL)."""
+    for name, form_field in form.fields.items():
+        widget = form_field.widget
+        if not (
+            isinstance(form_field, forms.ModelChoiceField) and isinstance(widget, forms.Select)
+        ) or isinstance(widget, Picker):
+            continue
+        widget.__class__ = picker_class(type(widget))
+        widget.search_url = search_url(form, name)
+        if form_field.iterator is ModelChoiceIterator and grouped(form_field.queryset.model):
+            form_field.iterator = GroupedChoiceIterator
+            widget.choices = form_field.choices
+
+
+def search_url(form, name):
+    """The endpoint that searches this field of a register's own form (and of its entry)."""
+    model = getattr(getattr(form, "_meta", None), "model", None)
+    register = registry.get(model)
+    if register is None or register.form is not type(form):
+        return ""
+    url = reverse("core:pick", args=[register.label, name])
+    return f"{url}?pk={form.instance.pk}" if form.instance.pk else url
+
+
+@login_required
+@require_GET
+def pick(request, label, name):
+    """The choices of one field of a register's form matching `q`, one page at a time:
+    {"results": [{"value", "label", "optgroup"}], "more": bool}."""
+    register = next((r for r in registry if r.label == label), None)
+    user = request.user
+    if register is None or register.form is None:
+        raise Http404
+    model = register.model
+    instance = None
+    pk = request.GET.get("pk", "")
+    if pk:
+        if not (pk.isascii() and pk.isdigit() and len(pk) < 19):
+            raise Http404
+        instance = get_object_or_404(model._default_manager.restrict(user, "change"), pk=pk)
+    elif not (can(user, "add", model) or can(user, "change", model)):  # add or bulk edit
+        raise Http404
+    form = register.form(instance=instance, user=user)
+    field = form.fields.get(name)
+    if not isinstance(field, forms.ModelChoiceField) or field.disabled:
+        raise Http404
+    page = request.GET.get("page", "1")
+    page = int(page) if page.isascii() and page.isdigit() and len(page) < 6 else 1
+    objects, more = matches(field, request.GET.get("q", ""), max(page, 1))
+    spec = spec_for(field.queryset.model) if grouped(field.queryset.model) else None
+    return JsonResponse(
+        {
+            "results": [
+                {
+                    "value": str(field.prepare_value(obj)),
+                    "label": field.label_from_instance(obj),
+                    "optgroup": str(spec.group(obj)) if spec else "",
+                }
+                for obj in objects
+            ],
+            "more": more,
+        }
+    )
+
+
+def matches(field, query, page):
+    """One page of the field's choices in which every word of the query occurs in one of the
+    fields a picker searches (the register's, or the names of users); whether more follow."""
+    from aims.core.views import search  # the register lists' search, one way to search
+
+    queryset = field.queryset
+    model = queryset.model
+    register = registry.get(model)
+    if register:
+        spec = register.picker
+        fields = (spec and spec.fields) or register.search_fields
+        queryset = search(spec.arrange(queryset) if spec else queryset, fields, query)
+    elif model is get_user_model():
+        queryset = search(queryset, USER_SEARCH_FIELDS, query)
+    else:
+        raise Http404  # no register says how to search it
+    if not queryset.ordered:
+        queryset = queryset.order_by("pk")
+    start = (page - 1) * PAGE_SIZE
+    objects = list(queryset[start : start + PAGE_SIZE + 1])
+    return objects[:PAGE_SIZE], len(objects) > PAGE_SIZE
