@@ -32,7 +32,9 @@ def test_the_skip_link_moves_the_keyboard_to_the_content(
     assert page.evaluate("document.activeElement.closest('main') !== null")
 
 
-def test_pages_fit_a_phone_without_sideways_scrolling(page, log_in, live_server, compliance_officer):
+def test_pages_fit_a_phone_without_sideways_scrolling(
+    page, log_in, live_server, compliance_officer
+):
     risk = RiskFactory(title="Prompt injection through customer e-mails with a long title")
     role = AIMSRoleFactory(name="Chief AI governance officer")
     activity = AIMSActivityFactory(name="Approve the AI policy and its exceptions")
