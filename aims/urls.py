@@ -49,3 +49,6 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]
+
+# A refusal of an entry the user can see names who may change it (aims/core/forbidden.py).
+handler403 = "aims.core.forbidden.permission_denied"

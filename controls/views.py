@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 
 from aims.core import pdf
 from aims.core.approvals import decision_state
+from aims.core.forbidden import get_or_refuse
 from aims.core.permissions import can
 from aims.core.uploads import limit_upload
 from aims.core.views import refused
@@ -305,7 +306,7 @@ def evidence_download(request, pk, number):
 @login_required
 @limit_upload(lambda: settings.EVIDENCE_MAX_BYTES)
 def evidence_revision_add(request, pk):
-    evidence = get_object_or_404(Evidence.objects.restrict(request.user, "change"), pk=pk)
+    evidence = get_or_refuse(Evidence.objects, request.user, "change", pk)
     form = EvidenceRevisionForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         try:

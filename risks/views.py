@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from aims.core.approvals import decision_state
+from aims.core.forbidden import get_or_refuse
 from aims.core.permissions import can
 from aims.core.views import refused
 from risks import services
@@ -95,7 +96,7 @@ def library_risk_context(entry, user):
 
 
 def changeable(request, model, pk):
-    return get_object_or_404(model.objects.restrict(request.user, "change"), pk=pk)
+    return get_or_refuse(model.objects, request.user, "change", pk)
 
 
 @login_required

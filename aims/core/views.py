@@ -1,24 +1,27 @@
 """Generic register views: each is bound to a Register by `as_view(register=…)`.
 
 Objects always come from `restrict(user, action)`, so an object outside the user's scope
-answers 404; a register the user may not use at all answers 403.
+answers 404; a register the user may not use at all, or an entry the user may see but not
+change or delete, answers 403 naming who may (aims/core/forbidden.py).
 """
 
 from copy import copy
 from functools import reduce
 from operator import or_
 
+from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import IntegrityError, transaction
 from django.db.models import ProtectedError, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -26,6 +29,7 @@ from django.views import View
 from django.views.decorators.http import require_POST
 
 from aims.core import display, exports, pdf, record_pdf
+from aims.core.forbidden import Forbidden, get_or_refuse
 from aims.core.forms import BulkEditForm
 from aims.core.permissions import can, perm_name
 from aims.core.registry import AREAS, registry
@@ -48,7 +52,16 @@ class RegisterView(LoginRequiredMixin, View):
     def get_object(self):
         # Fetched once per request: dispatch checks the lock, the handler uses the same object.
         if not hasattr(self, "_object"):
-            self._object = get_object_or_404(self.scoped(), pk=self.kwargs["pk"])
+            if self.action in ("change", "delete"):
+                # Seen but not changeable: 403 naming who may change it.
+                self._object = get_or_refuse(
+                    self.model._default_manager.all(),
+                    self.request.user,
+                    self.action,
+                    self.kwargs["pk"],
+                )
+            else:
+                self._object = get_object_or_404(self.scoped(), pk=self.kwargs["pk"])
         return self._object
 
     def dispatch(self, request, *args, **kwargs):
@@ -199,12 +212,13 @@ class RegisterBulkEditView(RegisterView):
     def dispatch(self, request, *args, **kwargs):
         # Not RegisterView.dispatch: there is no single object to check the lock of.
         if request.user.is_authenticated and not can(request.user, "change", self.model):
-            raise PermissionDenied
+            raise Forbidden(self.model, "change")
         return super(RegisterView, self).dispatch(request, *args, **kwargs)
 
     def selected(self, data):
-        """The selected entries, from the change scope; any id outside it answers 404 (the
-        page must not tell which entries exist)."""
+        """The selected entries, from the change scope; an id outside what the user may see
+        answers 404 (the page must not tell which entries exist), one the user may see but
+        not change 403 (naming who may)."""
         ids = data.getlist("pk")
         if not ids:
             raise BulkEditRefused(_("Select the entries to change first."))
@@ -217,7 +231,11 @@ class RegisterBulkEditView(RegisterView):
         ids = {int(i) for i in ids}
         objects = list(optimize(self.scoped().filter(pk__in=ids), self.register.table))
         if len(objects) != len(ids):
-            raise Http404
+            missing = ids - {obj.pk for obj in objects}
+            visible = list(self.scoped("view").filter(pk__in=missing))
+            if len(visible) != len(missing):
+                raise Http404
+            raise Forbidden(self.model, self.action, visible[0] if len(visible) == 1 else None)
         return objects
 
     def bulk_form(self, data=None):
@@ -358,18 +376,31 @@ class RegisterDetailView(RegisterView):
 
     def related_sections(self, obj):
         """The entries of the registers listed in `Register.related` that point to `obj`, as
-        far as the user may view them."""
+        far as the user may view them, each with an "Add" link that opens the child's form
+        with `obj` filled in and returns here after saving (none while `obj` is locked)."""
         user = self.request.user
         related = []
         for accessor, parent_field in self.register.related:
             child = registry[getattr(obj, accessor).model]
+            add_url = child.urls().get("add")
+            may_add = (
+                bool(add_url)
+                and parent_field in child.form.base_fields
+                and not obj.lock_reason
+                and can(user, "add", child.model)
+            )
+            if may_add and not user.has_perm(perm_name(child.model, "add")):
+                # Added through the parent (a system owner's model versions): only to a
+                # parent the user may change.
+                may_add = self.scoped("change").filter(pk=obj.pk).exists()
+            query = {parent_field: obj.pk, "next": obj.get_absolute_url()}
             related.append(
                 {
                     "register": child,
                     "objects": getattr(obj, accessor).restrict(user, "view"),
                     "parent_field": parent_field,
-                    "can_add": child.form is not None and can(user, "add", child.model),
-                    "add_url": child.urls().get("add"),
+                    "can_add": may_add,
+                    "add_url": f"{add_url}?{urlencode(query)}" if may_add else "",
                 }
             )
         return related
@@ -393,11 +424,28 @@ class RegisterFormView(RegisterView):
         return self.register.templates("form")
 
     def form(self, instance=None, data=None):
-        initial = None if instance else self.request.GET.dict()
         files = self.request.FILES if data is not None else None
-        return self.register.form(
+        # Forms may read the query's values while setting up their choices (a checklist item
+        # offers its audit's records); what is shown is only what the fields accept.
+        initial = None if instance else self.request.GET.dict()
+        form = self.register.form(
             data, files, instance=instance, initial=initial, user=self.request.user
         )
+        if instance is None:
+            form.initial = {
+                **{name: form.initial[name] for name in form.initial if name not in initial},
+                **initial_from_query(form, self.request.GET),
+            }
+        return form
+
+    def next_url(self):
+        """Where to return after saving (the page the user came from, e.g. the parent of a
+        new entry), if it is one of the portal's own pages."""
+        target = self.request.GET.get("next", "")
+        safe = url_has_allowed_host_and_scheme(
+            target, allowed_hosts={self.request.get_host()}, require_https=self.request.is_secure()
+        )
+        return target if safe else ""
 
     def save(self, form, obj=None):
         try:
@@ -410,13 +458,14 @@ class RegisterFormView(RegisterView):
             form.add_error(None, str(refusal))
         else:
             messages.success(self.request, _("Saved “%(object)s”.") % {"object": saved})
-            return redirect(saved)
+            return redirect(self.next_url() or saved)
         return render(self.request, self.template_name, self.form_context(form, obj), status=409)
 
     def form_context(self, form, obj):
         # The form has copied the user's input onto its instance; headings show what is stored.
         stored = self.scoped().get(pk=obj.pk) if obj else None
-        return self.object_context(stored, form=form) if obj else self.context(form=form)
+        extra = {"form": form, "next_url": self.next_url()}
+        return self.object_context(stored, **extra) if obj else self.context(**extra)
 
 
 class RegisterCreateView(RegisterFormView):
@@ -424,16 +473,16 @@ class RegisterCreateView(RegisterFormView):
 
     def dispatch(self, request, *args, **kwargs):
         if request.user.is_authenticated and not can(request.user, "add", self.model):
-            raise PermissionDenied
+            raise Forbidden(self.model, "add")
         return super().dispatch(request, *args, **kwargs)
 
     def get(self, request):
-        return render(request, self.template_name, self.context(form=self.form()))
+        return render(request, self.template_name, self.form_context(self.form(), None))
 
     def post(self, request):
         form = self.form(data=request.POST)
         if not form.is_valid():
-            return render(request, self.template_name, self.context(form=form))
+            return render(request, self.template_name, self.form_context(form, None))
         return self.save(form)
 
 
@@ -485,6 +534,25 @@ class RegisterHistoryView(RegisterView):
 def refused(request, error):
     """Tell the user why a workflow step was refused (a ValidationError's messages)."""
     messages.error(request, " ".join(getattr(error, "messages", [str(error)])))
+
+
+def initial_from_query(form, params):
+    """Initial values from the query string (`?ai_system=3`): only for the form's own editable
+    fields, and only values the field accepts as the user's input, so a dropdown is never
+    pre-filled with an entry outside the user's permitted choices."""
+    initial = {}
+    for name in params:
+        field = form.fields.get(name)
+        if field is None or field.disabled or isinstance(field.widget, forms.HiddenInput):
+            continue
+        many = isinstance(field, forms.MultipleChoiceField | forms.ModelMultipleChoiceField)
+        value = params.getlist(name) if many else params[name]
+        try:
+            field.clean(value)
+        except ValidationError:
+            continue  # not offered to this user, or not a valid value: not pre-filled
+        initial[name] = value
+    return initial
 
 
 def search(queryset, fields, query):

@@ -10,6 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from aims.core.forbidden import get_or_refuse
 from aims.core.permissions import can
 from aims.core.views import refused
 from aims.documents import services
@@ -20,7 +21,7 @@ from aims.documents.records import KINDS, records_index
 @login_required
 @require_POST
 def controlled_document_submit(request, pk):
-    document = get_object_or_404(ControlledDocument.objects.restrict(request.user, "change"), pk=pk)
+    document = get_or_refuse(ControlledDocument.objects, request.user, "change", pk)
     try:
         services.controlled_document_submit(document=document, user=request.user)
     except ValidationError as error:

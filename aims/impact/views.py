@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 
 from aims.core import display, pdf
 from aims.core.approvals import content_sha256, decision_state
+from aims.core.forbidden import get_or_refuse
 from aims.core.permissions import can, perm_name
 from aims.core.views import refused
 from aims.impact import services
@@ -64,7 +65,7 @@ def assessment_detail_context(assessment, user):
 
 
 def assessment_for(request, pk, action="view"):
-    return get_object_or_404(ImpactAssessment.objects.restrict(request.user, action), pk=pk)
+    return get_or_refuse(ImpactAssessment.objects, request.user, action, pk)
 
 
 @login_required

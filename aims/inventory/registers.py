@@ -29,6 +29,8 @@ registry.register(
     url_prefix="systems",
     related=(
         ("versions", "system"),
+        ("third_parties", "systems"),
+        ("datasets", "systems"),
         ("risks", "ai_systems"),
         ("impact_assessments", "system"),
         ("soa_entries", "ai_system"),

@@ -7,11 +7,12 @@ from collections import Counter
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from aims.core.forbidden import get_or_refuse
 from aims.core.permissions import can
 from aims.inventory import classification, forms, services
 from aims.inventory.classification import Answers, applicable_obligations, classify
@@ -115,7 +116,7 @@ def questionnaire_state(session, key, system):
 @login_required
 def classify_system(request, pk):
     """Step by step through the questionnaire; answers live in the session until saved."""
-    system = get_object_or_404(AISystem.objects.restrict(request.user, "change"), pk=pk)
+    system = get_or_refuse(AISystem.objects, request.user, "change", pk)
     key = f"classification-{system.pk}"
     state = questionnaire_state(request.session, key, system)
     answers = state["answers"]
@@ -251,6 +252,6 @@ def bars(choices, counts, total):
 @login_required
 @require_POST
 def forget_classification_answers(request, pk):
-    system = get_object_or_404(AISystem.objects.restrict(request.user, "change"), pk=pk)
+    system = get_or_refuse(AISystem.objects, request.user, "change", pk)
     request.session.pop(f"classification-{system.pk}", None)
     return redirect(system)

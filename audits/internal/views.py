@@ -4,12 +4,13 @@ override. The detail pages' extra context lives here too."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
 from aims.core.approvals import decision_state
+from aims.core.forbidden import get_or_refuse
 from aims.core.roles import may_override_independence
 from aims.core.views import refused
 from audits.internal import services
@@ -86,7 +87,7 @@ def audit_step(step):
     @login_required
     @require_POST
     def view(request, pk):
-        audit = get_object_or_404(Audit.objects.restrict(request.user, "change"), pk=pk)
+        audit = get_or_refuse(Audit.objects, request.user, "change", pk)
         service, done = STEPS[step]
         try:
             service(audit=audit, user=request.user)
@@ -109,7 +110,7 @@ audit_close = audit_step("close")
 def audit_independence_override(request, pk):
     if not may_override_independence(request.user):
         raise PermissionDenied
-    audit = get_object_or_404(Audit.objects.restrict(request.user, "change"), pk=pk)
+    audit = get_or_refuse(Audit.objects, request.user, "change", pk)
     if audit.lock_reason:
         messages.error(request, audit.lock_reason)
         return redirect(audit)

@@ -81,4 +81,4 @@ def test_the_owner_edits_their_improvement(client, make_user):
     client.force_login(owner)
     assert client.get(reverse("audits:improvement_edit", args=[mine.pk])).status_code == 200
     other = ImprovementFactory()
-    assert client.get(reverse("audits:improvement_edit", args=[other.pk])).status_code == 404
+    assert client.get(reverse("audits:improvement_edit", args=[other.pk])).status_code == 403

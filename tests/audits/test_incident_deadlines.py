@@ -166,7 +166,7 @@ def test_a_changed_period_is_used_for_new_incidents_and_in_the_help_text(client)
 @pytest.mark.django_db
 @pytest.mark.parametrize(
     ("persona", "status"),
-    [("Compliance Officer", 404), ("AI Officer", 404), ("System Owner", 404)],
+    [("Compliance Officer", 403), ("AI Officer", 403), ("System Owner", 403)],
 )
 def test_only_an_administrator_changes_a_period(client, persona, status):
     client.force_login(UserFactory(role=persona))
@@ -180,7 +180,7 @@ def test_nobody_adds_or_deletes_a_reporting_case(client):
     period = ReportingPeriod.objects.get(case="death")
     assert client.get(reverse("audits:reportingperiod_add")).status_code == 403
     assert (
-        client.post(reverse("audits:reportingperiod_delete", args=[period.pk])).status_code == 404
+        client.post(reverse("audits:reportingperiod_delete", args=[period.pk])).status_code == 403
     )
     assert ReportingPeriod.objects.count() == 4
 

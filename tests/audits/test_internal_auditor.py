@@ -57,12 +57,12 @@ def test_an_internal_auditor_cannot_add_an_audit_they_are_not_on(
     assert not Audit.objects.exists()
 
 
-def test_an_internal_auditor_gets_404_on_another_teams_audit(client, internal_auditor, colleague):
+def test_an_internal_auditor_gets_403_on_another_teams_audit(client, internal_auditor, colleague):
     audit = team_audit(lead=colleague)
     client.force_login(internal_auditor)
     assert client.get(audit.get_absolute_url()).status_code == 200  # reads it
-    assert client.get(reverse("audits:audit_edit", args=[audit.pk])).status_code == 404
-    assert client.post(reverse("audits:audit_start", args=[audit.pk])).status_code == 404
+    assert client.get(reverse("audits:audit_edit", args=[audit.pk])).status_code == 403
+    assert client.post(reverse("audits:audit_start", args=[audit.pk])).status_code == 403
     audit.refresh_from_db()
     assert audit.status == Audit.Status.PLANNED
     assert not audit.checklist.exists()
@@ -92,7 +92,7 @@ def test_a_team_member_starts_the_audit_and_writes_its_checklist(
     assert item.history.first().history_user == internal_auditor
 
     other = ChecklistItemFactory(audit=team_audit(lead=colleague))
-    assert client.get(reverse("audits:checklistitem_edit", args=[other.pk])).status_code == 404
+    assert client.get(reverse("audits:checklistitem_edit", args=[other.pk])).status_code == 403
     page = client.get(reverse("audits:checklistitem_add"))
     assert list(page.context["form"].fields["audit"].queryset) == [audit]
 
@@ -120,10 +120,10 @@ def test_the_auditor_reads_audits_and_changes_nothing(client, auditor, complianc
     assert client.get(audit.get_absolute_url()).status_code == 200
     assert client.get(item.get_absolute_url()).status_code == 200
     assert client.get(reverse("audits:audit_add")).status_code == 403
-    assert client.get(reverse("audits:audit_edit", args=[audit.pk])).status_code == 404
-    assert client.get(reverse("audits:checklistitem_edit", args=[item.pk])).status_code == 404
+    assert client.get(reverse("audits:audit_edit", args=[audit.pk])).status_code == 403
+    assert client.get(reverse("audits:checklistitem_edit", args=[item.pk])).status_code == 403
     assert client.get(reverse("audits:checklistitem_add")).status_code == 403
-    assert client.post(reverse("audits:audit_report_issue", args=[audit.pk])).status_code == 404
+    assert client.post(reverse("audits:audit_report_issue", args=[audit.pk])).status_code == 403
     address = reverse("audits:audit_independence_override", args=[audit.pk])
     assert client.get(address).status_code == 403
 

@@ -166,7 +166,7 @@ def test_the_nc_owner_takes_the_steps_of_their_nonconformity_and_no_other(client
     mine, other = NonconformityFactory(owner=owner), NonconformityFactory()
     client.force_login(owner)
     assert client.get(reverse("audits:nonconformity_edit", args=[mine.pk])).status_code == 200
-    assert client.get(reverse("audits:nonconformity_edit", args=[other.pk])).status_code == 404
+    assert client.get(reverse("audits:nonconformity_edit", args=[other.pk])).status_code == 403
     assert client.get(other.get_absolute_url()).status_code == 200  # reads everything
     add = client.get(reverse("audits:correctiveaction_add"))
     assert list(add.context["form"].fields["nonconformity"].queryset) == [mine]
@@ -188,7 +188,7 @@ def test_an_internal_auditor_reads_nonconformities_and_changes_none(client, inte
     nc = NonconformityFactory()
     client.force_login(internal_auditor)
     assert client.get(nc.get_absolute_url()).status_code == 200
-    assert client.get(reverse("audits:nonconformity_edit", args=[nc.pk])).status_code == 404
+    assert client.get(reverse("audits:nonconformity_edit", args=[nc.pk])).status_code == 403
     assert client.get(reverse("audits:nonconformity_add")).status_code == 403
 
 

@@ -599,9 +599,9 @@ def test_auditor_may_not_upload_revisions(client, compliance_officer, auditor, e
     evidence = evidence_with_file(compliance_officer)
     files = stored_files(evidence_folder)
     client.force_login(auditor)
-    assert client.get(revision_url(evidence)).status_code == 404
+    assert client.get(revision_url(evidence)).status_code == 403
     response = client.post(revision_url(evidence), {"file": upload(content=PDF_REVISED)})
-    assert response.status_code == 404
+    assert response.status_code == 403
     assert evidence.revisions.count() == 1
     assert stored_files(evidence_folder) == files
 
@@ -659,11 +659,12 @@ def test_ai_officer_may_not_edit_or_delete_someone_elses_evidence(
     client.force_login(ai_officer)
     edit = reverse("controls:evidence_edit", args=[theirs.pk])
     delete = reverse("controls:evidence_delete", args=[theirs.pk])
-    assert client.get(edit).status_code == 404
-    assert client.post(edit, evidence_form(title="Renamed", loaded_version=1)).status_code == 404
-    assert client.get(delete).status_code == 404
-    assert client.post(delete).status_code == 404
-    assert client.get(revision_url(theirs)).status_code == 404
+    # They read it: refused with 403, naming who may change it.
+    assert client.get(edit).status_code == 403
+    assert client.post(edit, evidence_form(title="Renamed", loaded_version=1)).status_code == 403
+    assert client.get(delete).status_code == 403
+    assert client.post(delete).status_code == 403
+    assert client.get(revision_url(theirs)).status_code == 403
     page = client.get(theirs.get_absolute_url()).content.decode()
     assert edit not in page and delete not in page and revision_url(theirs) not in page
     theirs.refresh_from_db()

@@ -374,19 +374,17 @@ def test_a_system_owners_bulk_edit_changes_only_their_own_risks(client, system_o
     values = {"treatment_option": "", "status": "", "review_cadence_months": ""}
     values["next_review"] = "2027-03-31"
     payload = {**selection([own, also_own, foreign]), **values, "step": "apply"}
-    assert client.post(RISK_BULK, payload).status_code == 404
-    assert [Risk.objects.get(pk=r.pk).next_review for r in (own, also_own, foreign)] == [
-        None,
-        None,
-        None,
-    ]
+    before = [r.next_review for r in (own, also_own, foreign)]
+    # Seen but not theirs to change: 403, naming who may.
+    assert client.post(RISK_BULK, payload).status_code == 403
+    assert [Risk.objects.get(pk=r.pk).next_review for r in (own, also_own, foreign)] == before
 
     payload = {**selection([own, also_own]), **values, "step": "apply"}
     assert client.post(RISK_BULK, payload).status_code == 302
     assert [Risk.objects.get(pk=r.pk).next_review for r in (own, also_own, foreign)] == [
         NEXT_REVIEW,
         NEXT_REVIEW,
-        None,
+        before[2],
     ]
 
 

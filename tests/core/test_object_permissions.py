@@ -22,11 +22,11 @@ def test_system_owner_edits_the_issue_they_own(client, system_owner):
     assert issue.effect_on_aims == "Reviewed by the owner."
 
 
-def test_system_owner_gets_404_for_someone_elses_issue(client, system_owner):
+def test_system_owner_gets_403_for_someone_elses_issue_they_can_read(client, system_owner):
     other = UserFactory(role="System Owner")
     issue = ContextIssueFactory(owner=other)
     client.force_login(system_owner)
-    assert client.get(reverse("context:contextissue_edit", args=[issue.pk])).status_code == 404
+    assert client.get(reverse("context:contextissue_edit", args=[issue.pk])).status_code == 403
     assert client.get(reverse("context:contextissue_detail", args=[issue.pk])).status_code == 200
 
 
@@ -48,7 +48,7 @@ def test_permissions_follow_the_owner_when_it_changes(client, system_owner):
 def test_ownership_does_not_allow_deleting(client, system_owner):
     issue = ContextIssueFactory(owner=system_owner)
     client.force_login(system_owner)
-    assert client.post(reverse("context:contextissue_delete", args=[issue.pk])).status_code == 404
+    assert client.post(reverse("context:contextissue_delete", args=[issue.pk])).status_code == 403
     assert ContextIssue.objects.filter(pk=issue.pk).exists()
 
 

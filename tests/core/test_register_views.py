@@ -107,7 +107,11 @@ def test_role_can_do_what_its_rules_allow(client, make_user, register, persona):
     elif expected == READ_CHANGE:
         assert_change_only(client, register, user, obj)
     else:
-        assert_no_changes(client, register, user, obj, may_add=expected in (READ_ADD, ADD_ONLY))
+        # An entry the user can read refuses changes with 403 (naming who may); one outside
+        # the user's scope answers 404.
+        refused = 403 if readable else 404
+        may_add = expected in (READ_ADD, ADD_ONLY)
+        assert_no_changes(client, register, user, obj, may_add=may_add, refused=refused)
 
 
 def assert_full_access(client, register, user, obj):
@@ -141,12 +145,12 @@ def assert_change_only(client, register, user, obj):
     assert response.status_code == 302
     obj.refresh_from_db()
     assert obj.version == 2
-    assert client.get(url(register, "delete", obj)).status_code == 404
-    assert client.post(url(register, "delete", obj)).status_code == 404
+    assert client.get(url(register, "delete", obj)).status_code == 403
+    assert client.post(url(register, "delete", obj)).status_code == 403
     assert model.objects.count() == count
 
 
-def assert_no_changes(client, register, user, obj, may_add=False):
+def assert_no_changes(client, register, user, obj, may_add=False, refused=404):
     model = register.model
     count = model.objects.count()
     if register.form:
@@ -160,11 +164,11 @@ def assert_no_changes(client, register, user, obj, may_add=False):
                 else form_payload(register, obj, user)
             )
             assert client.post(url(register, "add"), payload).status_code == 403
-        assert client.get(url(register, "edit", obj)).status_code == 404
+        assert client.get(url(register, "edit", obj)).status_code == refused
         payload = form_payload(register, obj, user)
-        assert client.post(url(register, "edit", obj), payload).status_code == 404
-    assert client.get(url(register, "delete", obj)).status_code == 404
-    assert client.post(url(register, "delete", obj)).status_code == 404
+        assert client.post(url(register, "edit", obj), payload).status_code == refused
+    assert client.get(url(register, "delete", obj)).status_code == refused
+    assert client.post(url(register, "delete", obj)).status_code == refused
     obj.refresh_from_db()
     assert obj.version == 1
     assert model.objects.count() == count
@@ -220,10 +224,11 @@ def test_bulk_edit_follows_the_role_rules(client, make_user, register, persona):
         assert stored(obj)
         return
     if persona == "system_owner" and owner_field:
-        # An owner may bulk edit their own entries; someone else's answers 404.
+        # An owner may bulk edit their own entries; someone else's, which they can read,
+        # answers 403.
         REGISTER_FACTORIES[register.model](**{owner_field: user})
-        assert client.get(address, {"pk": obj.pk}).status_code == 404
-        assert client.post(address, payload).status_code == 404
+        assert client.get(address, {"pk": obj.pk}).status_code == 403
+        assert client.post(address, payload).status_code == 403
     else:
         assert client.get(address, {"pk": obj.pk}).status_code == 403
         assert client.post(address, payload).status_code == 403

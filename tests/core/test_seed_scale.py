@@ -141,4 +141,4 @@ def test_register_pages_render_on_the_scaled_data(client):
     client.force_login(owner)
     assert client.get(reverse("inventory:aisystem_edit", args=[system.pk])).status_code == 200
     other = AISystem.objects.exclude(owner=owner).first()
-    assert client.get(reverse("inventory:aisystem_edit", args=[other.pk])).status_code == 404
+    assert client.get(reverse("inventory:aisystem_edit", args=[other.pk])).status_code == 403

@@ -366,14 +366,14 @@ def test_each_persona_takes_exactly_the_steps_the_table_allows(world, state, tra
 
 def refused_status(transition, persona):
     """How a refused step answers. Every persona sees the assessment, so a refused decision
-    goes back to its page with the reason. Someone who may not change the assessment gets 404
-    for a change and 403 for a new impact; a writer refused by the state goes back to the page
-    with the reason, or stays on the impact form with the error."""
+    goes back to its page with the reason. Someone who may not change the assessment gets 403
+    for a change (naming who may) and for a new impact; a writer refused by the state goes
+    back to the page with the reason, or stays on the impact form with the error."""
     if transition in ("approve", "approve_with_conditions", "reject"):
         return 302
     if transition == "add_impact":
         return 200 if persona in WRITERS else 403
-    return 302 if persona in WRITERS else 404
+    return 302 if persona in WRITERS else 403
 
 
 # Approved versions are read-only ---------------------------------------------------------------
@@ -406,7 +406,7 @@ def test_no_one_edits_or_deletes_an_approved_version(world, state, persona):
             assert response["Location"] == assessment.get_absolute_url()
             assert LOCKED in messages_of(response)
         else:
-            assert response.status_code == 404  # outside what they may change
+            assert response.status_code == 403  # seen, but not theirs to change
     assert state_of(world.system) == before
 
 

@@ -35,11 +35,12 @@ def test_a_system_owner_edits_their_own_system(client, system_owner):
     assert system.human_oversight == "Weekly sample review."
 
 
-def test_a_system_owner_cannot_see_the_edit_form_of_another_owners_system(client, system_owner):
+def test_a_system_owner_cannot_open_the_edit_form_of_another_owners_system(client, system_owner):
+    # They read every system: refused with 403, which names who may change it.
     system = AISystemFactory(owner=UserFactory(role="System Owner"))
     client.force_login(system_owner)
-    assert client.get(reverse("inventory:aisystem_edit", args=[system.pk])).status_code == 404
-    assert client.get(reverse("inventory:classify", args=[system.pk])).status_code == 404
+    assert client.get(reverse("inventory:aisystem_edit", args=[system.pk])).status_code == 403
+    assert client.get(reverse("inventory:classify", args=[system.pk])).status_code == 403
 
 
 def test_a_system_owner_records_model_versions_of_their_own_systems_only(client, system_owner):
@@ -170,7 +171,7 @@ def test_classifications_are_records_nobody_changes(client, compliance_officer):
     client.post(f"{start_questionnaire(client, system)}?step=review")
     record = Classification.objects.get()
     delete = reverse("inventory:classification_delete", args=[record.pk])
-    assert client.post(delete).status_code == 404  # no role may delete them
+    assert client.post(delete).status_code == 403  # no role may delete them
     client.force_login(UserFactory(is_superuser=True))  # and not even a superuser
     response = client.post(delete, follow=True)
     assert "A classification is a record and is never changed" in response.content.decode()

@@ -41,9 +41,10 @@ def test_the_owner_cannot_add_to_or_change_another_owners_kpi(client, system_own
     assert "kpi" in response.context["form"].errors
     assert not theirs.measurements.filter(period_start="2026-03-01").exists()
     edit = reverse("objectives:measurement_edit", args=[measurement.pk])
-    assert client.get(edit).status_code == 404
-    assert client.post(edit, {"value": "1"}).status_code == 404
-    assert client.get(reverse("objectives:kpi_edit", args=[theirs.pk])).status_code == 404
+    # They read it: refused with 403, naming who may change it.
+    assert client.get(edit).status_code == 403
+    assert client.post(edit, {"value": "1"}).status_code == 403
+    assert client.get(reverse("objectives:kpi_edit", args=[theirs.pk])).status_code == 403
     assert "Add a measurement" not in client.get(theirs.get_absolute_url()).content.decode()
     assert mine.measurements.count() == 0
 

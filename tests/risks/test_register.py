@@ -398,7 +398,7 @@ def test_a_library_risk_for_an_unknown_system_is_refused(client, compliance_offi
 def test_library_entries_are_built_in_and_not_edited(client, compliance_officer):
     entry = LibraryRisk.objects.get(code="prompt-injection")
     client.force_login(compliance_officer)
-    assert client.post(reverse("risks:libraryrisk_delete", args=[entry.pk])).status_code == 404
+    assert client.post(reverse("risks:libraryrisk_delete", args=[entry.pk])).status_code == 403
     assert LibraryRisk.objects.filter(pk=entry.pk).exists()
 
 
@@ -483,14 +483,14 @@ def test_a_system_owner_adds_treatment_actions_to_their_risk(client, system_owne
     assert "Filter untrusted content" in detail
 
 
-def test_a_system_owner_gets_404_for_the_edit_page_of_another_owners_risk(client, system_owner):
+def test_a_system_owner_gets_403_for_the_edit_page_of_another_owners_risk(client, system_owner):
     active_criteria()
     other = RiskFactory(owner=UserFactory(role="System Owner"), title="Someone else's risk")
     client.force_login(system_owner)
     edit = reverse("risks:risk_edit", args=[other.pk])
-    assert client.get(edit).status_code == 404
+    assert client.get(edit).status_code == 403
     payload = {"title": "Taken over", "category": "security", "loaded_version": other.version}
-    assert client.post(edit, payload).status_code == 404
+    assert client.post(edit, payload).status_code == 403
     other.refresh_from_db()
     assert other.title == "Someone else's risk"
     # Reading is the role's right: the risk is visible, only not changeable.
