@@ -1,13 +1,10 @@
 """State changes of the risk register: activating criteria, approving treatment plans,
 accepting residual risk, sending expired acceptances back to review, risks from the library."""
 
-from datetime import timedelta
-
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Exists, OuterRef, Subquery
 from django.db.models.functions import Coalesce, TruncDate
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from aims.core import approvals
@@ -90,9 +87,8 @@ def risk_from_library(*, entry, ai_systems, user):
             category=entry.category,
             risk_source=entry.risk_source,
             objectives=entry.objectives,
-            owner=user,
+            owner=Risk.default_owner(user),
             library_code=entry.code,
-            next_review=timezone.localdate() + timedelta(days=90),
         )
         if criteria:
             risk.criteria = criteria
