@@ -186,7 +186,6 @@ def describe(rows, user):
                 "when": row["log_at"],
                 "who": str(person) if person else _("system"),
                 "action": ACTIONS.get(row["log_type"], row["log_type"]),
-                "deleted": row["log_type"] == "-",
                 "register": capfirst(page.register.model._meta.verbose_name),
                 "entry": page.label(row),
                 "url": page.url(row),
