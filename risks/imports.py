@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from aims.core.imports.parsing import parse_scale, split_multi
+from aims.core.imports.proposals import keyword_pairs, propose_value
 from aims.core.imports.services import ImportSpec, entries_named
 from aims.inventory.models import AISystem
 from controls.models import Control
@@ -27,7 +28,7 @@ ALIASES = {
     "description": ["description", "risk description", "details", "scenario",
                     "beschreibung", "risikobeschreibung", "szenario", "erlaeuterung"],
     "category": ["category", "risk category", "type", "risk type", "kategorie",
-                 "risikokategorie", "risikoart", "art"],
+                 "risikokategorie", "risikoart", "art", "domain", "risk domain"],
     "risk_source": ["risk source", "source", "cause", "risikoquelle", "quelle", "ursache"],
     "ai_systems": ["ai system", "ai systems", "system", "systems", "asset", "assets",
                    "affected systems", "ki system", "ki systeme", "systeme", "betroffene systeme",
@@ -35,6 +36,8 @@ ALIASES = {
     "owner": ["owner", "risk owner", "responsible", "verantwortlich", "risikoeigner",
               "risikoverantwortlicher", "risikoverantwortliche", "verantwortliche person",
               "eigentuemer"],
+    "owner_email": ["owner email", "owner e mail", "risk owner email", "email", "e mail",
+                    "e mail address", "email address"],
     "inherent_likelihood": ["likelihood", "probability", "inherent likelihood",
                             "gross likelihood", "eintrittswahrscheinlichkeit",
                             "wahrscheinlichkeit", "brutto eintrittswahrscheinlichkeit",
@@ -42,6 +45,13 @@ ALIASES = {
     "inherent_impact": ["impact", "severity", "consequence", "inherent impact", "gross impact",
                         "auswirkung", "schadensausmass", "schadenshoehe", "tragweite",
                         "brutto schadensausmass", "sa", "sa brutto"],
+    "imported_score": ["risk rating", "rating", "risk score", "score", "risikowert",
+                       "risikobewertung", "risikopunktzahl"],
+    "imported_level": ["risk level", "level", "inherent risk level", "risikoniveau",
+                       "risikostufe", "risikoklasse"],
+    "existing_controls": ["existing controls", "current controls", "controls in place",
+                          "existing measures", "current measures", "bestehende massnahmen",
+                          "vorhandene massnahmen", "bestehende kontrollen"],
     "treatment_option": ["treatment", "treatment option", "risk treatment", "response",
                          "risikobehandlung", "behandlung", "behandlungsoption", "strategie",
                          "risikostrategie"],
@@ -169,11 +179,46 @@ def named_controls(text):
     return controls
 
 
+# A level as registers write it → the portal's `RiskLevel`, English and German.
+LEVEL_KEYWORDS = keyword_pairs(
+    {
+        "low": ["low", "very low", "niedrig", "gering", "sehr gering", "sehr niedrig", "minor"],
+        "medium": ["medium", "moderate", "mittel", "mittelhoch"],
+        "high": ["high", "hoch", "major", "significant", "erheblich"],
+        "critical": ["critical", "very high", "extreme", "severe", "kritisch", "sehr hoch",
+                     "extrem"],
+    }
+)  # fmt: skip
+
+
+def level_of(text):
+    """The `RiskLevel` code a level in a register's words names ("High", "sehr hoch"), or
+    None for a number or words that name none."""
+    return propose_value(LEVEL_KEYWORDS, text or "")
+
+
+def rating_notes(risk):
+    """A remark for the preview when the register rated the risk otherwise than the portal."""
+    if not risk.imported_level_differs:
+        return []
+    return [
+        _(
+            "The register rates it “%(level)s”; under the active risk criteria its inherent "
+            "level is %(portal)s."
+        )
+        % {"level": risk.imported_level, "portal": risk.get_inherent_level_display()}
+    ]
+
+
 def score_risk(risk):
-    """Read the score cells on the active criteria's scales, then derive the levels."""
+    """Read the score cells on the active criteria's scales, then derive the levels; the
+    register's own inherent scores are kept as it wrote them."""
     texts = {name: getattr(risk, name) for name in SCORES if getattr(risk, name)}
     if not texts:
         return
+    for name in ("inherent_likelihood", "inherent_impact"):
+        if name in texts:
+            setattr(risk, name.replace("inherent", "imported"), str(texts[name])[:50])
     criteria = RiskCriteria.active()
     try:
         if criteria is None:
@@ -222,6 +267,10 @@ RISKS = ImportSpec(
     required_message=gettext_lazy("Choose the column that holds the risk's title."),
     finish=score_risk,
     after_create=link_systems_and_controls,
+    match_on=["title", "ai_systems"],
+    description_fields=["description"],
+    named_persons={"owner": ("owner_name", "owner_email")},
+    notes=rating_notes,
     title=gettext_lazy("Import a risk register"),
     intro=gettext_lazy(
         "Bring the risk register you keep today, e.g. your ISMS register in Excel: one risk per "
@@ -229,5 +278,5 @@ RISKS = ImportSpec(
         "be numbers or words such as “hoch”; they are read on the active risk criteria's "
         "scales. Nothing is saved until you confirm the preview."
     ),
-    preview_fields=["title", "category", "owner", "inherent_level", "residual_level"],
+    preview_fields=["title", "category", "owner", "inherent_level", "imported_level"],
 )

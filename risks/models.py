@@ -305,6 +305,9 @@ class Risk(ReviewCadence, ReferencedModel):
     imported_impact = models.CharField(
         _("impact in the imported register"), max_length=50, blank=True, editable=False
     )
+    imported_score = models.CharField(
+        _("risk score in the imported register"), max_length=50, blank=True, editable=False
+    )
     imported_level = models.CharField(
         _("risk level in the imported register"), max_length=50, blank=True, editable=False
     )
@@ -398,6 +401,19 @@ class Risk(ReviewCadence, ReferencedModel):
         self.residual_level = (
             criteria.level(self.residual_likelihood, self.residual_impact) if criteria else ""
         )
+
+    @property
+    def imported_level_code(self):
+        """The level the imported register wrote ("High", "sehr hoch"), as a `RiskLevel`."""
+        from risks.imports import level_of
+
+        return level_of(self.imported_level)
+
+    @property
+    def imported_level_differs(self):
+        """Whether the imported register rated the risk otherwise than the portal's criteria."""
+        code = self.imported_level_code
+        return bool(code and self.inherent_level and code != self.inherent_level)
 
     @property
     def needs_ai_officer(self):

@@ -123,21 +123,19 @@ def same_content(kind):
     return workbook(("Register", rows))
 
 
+TRANSPOSED_ROWS = [
+    ["Field", "System 1", "System 2", "System 3"],
+    ["Name", "Chatbot", "OCR", "Scorer"],
+    ["Purpose", "Answers questions", "Reads forms", "Ranks leads"],
+    ["Lifecycle stage", "Pilot", "Retired", "In production"],
+    ["Business unit", "Service", "Back office", "Sales"],
+    ["Personal data", "Yes", "No", ""],
+]
+
+
 def transposed_register():
     """One record per column, the field names down the first column, as filled templates are."""
-    return workbook(
-        (
-            "Systems",
-            [
-                ["Field", "System 1", "System 2", "System 3"],
-                ["Name", "Chatbot", "OCR", "Scorer"],
-                ["Purpose", "Answers questions", "Reads forms", "Ranks leads"],
-                ["Lifecycle stage", "Pilot", "Retired", "In production"],
-                ["Business unit", "Service", "Back office", "Sales"],
-                ["Personal data", "Yes", "No", ""],
-            ],
-        )
-    )
+    return workbook(("Systems", TRANSPOSED_ROWS))
 
 
 # An ISO/IEC 42001 risk register template, filled: instructions first, title rows, the file's

@@ -22,7 +22,7 @@ ALIASES = {
         "reference", "ref", "ref no", "reference number", "reference no", "id", "system id",
         "ai system id", "inventory id", "inventory number", "no", "nr", "number", "referenz",
         "referenznummer", "kennung", "lfd nr", "laufende nummer", "nummer", "inventarnummer",
-        "system nr", "code",
+        "system nr", "code", "use case id",
     ],
     "name": [
         "name", "system name", "ai system", "ai system name", "name of the ai system", "system",
@@ -34,7 +34,8 @@ ALIASES = {
         "purpose", "intended use", "intended purpose", "purpose and intended use",
         "description", "use case description", "system description", "objective",
         "zweck", "zweckbestimmung", "verwendungszweck", "einsatzzweck", "beschreibung",
-        "zielsetzung", "systembeschreibung", "bestimmungsgemaesse verwendung",
+        "zielsetzung", "systembeschreibung", "bestimmungsgemaesse verwendung", "summary",
+        "summary of use case", "use case summary", "intended purpose and expected benefits",
     ],
     "foreseeable_misuse": [
         "foreseeable misuse", "reasonably foreseeable misuse", "misuse", "potential misuse",
@@ -44,7 +45,9 @@ ALIASES = {
     "business_unit": [
         "business unit", "department", "unit", "division", "team", "organisational unit",
         "organizational unit", "business area", "geschaeftsbereich", "abteilung", "fachbereich",
-        "organisationseinheit", "bereich", "einheit", "fachabteilung",
+        "organisationseinheit", "bereich", "einheit", "fachabteilung", "agency",
+        "agency name", "bureau", "component", "bureau component", "office", "ministry",
+        "organisation", "organization", "behoerde", "ressort",
     ],
     "owner": [
         "owner", "system owner", "responsible", "responsible person", "accountable",
@@ -52,6 +55,10 @@ ALIASES = {
         "verantwortliche person", "verantwortlicher", "verantwortliche", "systemverantwortlicher",
         "systemverantwortliche", "systemverantwortung", "eigentuemer", "systemeigentuemer",
         "ansprechpartner", "ansprechperson", "owner des systems",
+    ],
+    "owner_email": [
+        "owner email", "owner e mail", "contact email", "contact e mail", "email", "e mail",
+        "e mail address", "email address", "e mail adresse",
     ],
     "lifecycle_stage": [
         "lifecycle stage", "life cycle stage", "lifecycle", "life cycle", "lifecycle phase",
@@ -149,10 +156,12 @@ ALIASES = {
 VALUE_KEYWORDS = {
     "lifecycle_stage": {
         "idea": ["idea", "idee", "konzept", "concept", "inception", "ideation", "proposal",
-                 "vorschlag", "konzeption", "planung", "planning"],
+                 "vorschlag", "konzeption", "planung", "planning", "planned", "initiated",
+                 "initiation", "geplant"],
         "design": ["design", "development", "in development", "under development",
                    "design and development", "entwicklung", "in entwicklung", "build",
-                   "building", "prototype", "prototyp", "aufbau"],
+                   "building", "prototype", "prototyp", "aufbau", "acquisition",
+                   "acquisition and development", "beschaffung"],
         "verification": ["test", "testing", "in test", "validation", "verification",
                          "verification and validation", "validierung", "verifizierung",
                          "pilot", "piloting", "pilotphase", "pilotierung", "poc",
@@ -252,6 +261,9 @@ AI_SYSTEMS = ImportSpec(
     aliases=ALIASES,
     keywords=VALUE_KEYWORDS,
     parsers={"review_cadence_months": parse_months},
+    match_on=["name"],
+    description_fields=["purpose"],
+    named_persons={"owner": ("owner_name", "owner_email")},
     required=["name"],
     required_message=_("Choose the column that holds the system's name."),
     title=_("Import AI systems"),

@@ -31,6 +31,16 @@ class Migration(migrations.Migration):
         ),
         migrations.AddField(
             model_name="historicalrisk",
+            name="imported_score",
+            field=models.CharField(
+                blank=True,
+                editable=False,
+                max_length=50,
+                verbose_name="risk score in the imported register",
+            ),
+        ),
+        migrations.AddField(
+            model_name="historicalrisk",
             name="imported_level",
             field=models.CharField(
                 blank=True,
@@ -97,6 +107,16 @@ class Migration(migrations.Migration):
                 editable=False,
                 max_length=50,
                 verbose_name="impact in the imported register",
+            ),
+        ),
+        migrations.AddField(
+            model_name="risk",
+            name="imported_score",
+            field=models.CharField(
+                blank=True,
+                editable=False,
+                max_length=50,
+                verbose_name="risk score in the imported register",
             ),
         ),
         migrations.AddField(

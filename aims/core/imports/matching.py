@@ -166,3 +166,13 @@ def apply_update(spec, record, match, user):
     for code, linked in match.obj.import_deferred.items():
         getattr(entry, code).set(linked)
     return entry
+
+
+def remember_fingerprint(record, table):
+    """Keep the fingerprint of the table the record imports (its sheet, read as chosen)."""
+    if not hasattr(record, "fingerprint"):
+        return
+    value = fingerprint(table)
+    if record.fingerprint != value:
+        record.fingerprint = value
+        type(record).objects.filter(pk=record.pk).update(fingerprint=value)

@@ -21,6 +21,7 @@ from itertools import islice
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
+from aims.core.imports import shapes
 from aims.core.imports.proposals import HeaderAliases, fold, normalize
 
 MAX_BYTES = 10 * 1024 * 1024
@@ -222,7 +223,8 @@ def _read_xlsx(
             # openpyxl warns about extensions it drops (data validation, slicers); irrelevant.
             warnings.simplefilter("ignore")
             # Read-only: the sheet is streamed row by row, never held as cell objects.
-            workbook = load_workbook(io.BytesIO(content), data_only=False, read_only=True)
+            # Formulas as the values Excel calculated (shapes.cached_value_parser).
+            workbook = load_workbook(io.BytesIO(content), data_only=True, read_only=True)
     except Exception as error:  # openpyxl raises all kinds (BadZipFile, KeyError, ...) on bad parts
         raise ImportFileError(
             _("The file could not be read as an Excel workbook (.xlsx). Is it damaged?")
@@ -311,7 +313,6 @@ def _stream_grid(worksheet, limits: Limits, progress) -> list[list[str]]:
     Built from the cells that exist, not from the sheet's dimensions: one formatted cell at
     XFD1048576 would otherwise make a grid of billions of empty cells.
     """
-    from openpyxl.worksheet._reader import WorkSheetParser
     from openpyxl.worksheet.cell_range import CellRange
 
     workbook = worksheet.parent
@@ -322,7 +323,7 @@ def _stream_grid(worksheet, limits: Limits, progress) -> list[list[str]]:
     rows: dict[int, dict[int, str]] = {}
     cells = columns = 0
     with worksheet._get_source() as source:
-        parser = WorkSheetParser(
+        parser = shapes.cached_value_parser(
             source,
             worksheet._shared_strings,
             data_only=workbook.data_only,
@@ -572,13 +573,19 @@ def parse_date(text: str) -> datetime.date | None:
 
 _TRUE = frozenset({"yes", "y", "ja", "j", "x", "true", "wahr", "1", "✓", "✔", "☑"})
 _FALSE = frozenset({"no", "n", "nein", "false", "falsch", "0", "-", "–"})
+# Answers that say the answer is not known: the field stays unknown (None), never "no".
+_UNKNOWN = frozenset(
+    {"?", "unknown", "not known", "n a", "na", "tbd", "tbc", "unclear", "unbekannt", "unklar",
+     "k a", "keine angabe", "offen"}
+)  # fmt: skip
 # "Yes (customer names)", "Nein – nur Pseudonyme": the leading answer counts.
 _QUALIFIED_BOOL = re.compile(r"(yes|ja|no|nein)\s*[,;:(\-–—]")
 
 
 def parse_bool(text: str) -> bool | None:
+    """True or False for a yes/no answer; None for a blank cell or one saying "unknown"."""
     value = str(text).strip().lower()
-    if not value:
+    if not value or value == "?" or normalize(value) in _UNKNOWN:
         return None
     if match := _QUALIFIED_BOOL.match(value):
         value = match.group(1)

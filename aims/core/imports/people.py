@@ -13,6 +13,7 @@ from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.core.validators import validate_email
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 _EMAIL = re.compile(r"[^\s<>(),;]+@[^\s<>(),;]+\.[^\s<>(),;]+")
 
@@ -46,10 +47,28 @@ def owner_or_person(text, users, user_named):
     """The active user a cell names (by user name, e-mail or full name), or the named person
     when it names nobody; ValueError when it fits several users."""
     person = named_person(text)
-    for key in (text, person.email, person.name):
-        if key and users.get(key.casefold()):
+    keys = [key for key in (text, person.email, person.name) if key]
+    for key in keys:
+        if users.get(key.casefold()):
             return user_named(key, users)
+    if any(key.casefold() in deactivated(users) for key in keys):
+        raise ValueError(_("“%(value)s” is a deactivated user.") % {"value": text})
     return person
+
+
+def deactivated(users):
+    """User names and e-mails of deactivated users, looked up once per preview (kept in the
+    `users` mapping under a key no user name can be)."""
+    key = ("deactivated",)
+    if key not in users:
+        inactive = get_user_model().objects.filter(is_active=False)
+        users[key] = {
+            value.casefold()
+            for pair in inactive.values_list("username", "email")
+            for value in pair
+            if value
+        }
+    return users[key]
 
 
 def person_models():

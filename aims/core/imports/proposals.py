@@ -75,10 +75,10 @@ class HeaderAliases:
         return None
 
 
-# An identifier: letters then digits ("DOJ-0012", "AIS 7", "RR-01"), or dotted numbers with at
+# An identifier: letters then digits ("DOJ-0012", "AIS7", "RR-01"), or dotted numbers with at
 # least three parts ("01.02.00"); no spaces inside the digits, short.
 _IDENTIFIER = re.compile(
-    r"[a-z]{1,12}[ _./-]?\d{1,8}(?:[_./-][a-z0-9]{1,8})*|\d{1,3}(?:\.\d{1,3}){2,3}", re.IGNORECASE
+    r"[a-z]{1,12}[_./-]?\d{1,8}(?:[_./-][a-z0-9]{1,8})*|\d{1,3}(?:\.\d{1,3}){2,3}", re.IGNORECASE
 )
 LONG_TEXT = 60  # mean characters from which a column reads as a description
 
@@ -138,7 +138,8 @@ class FieldRoles:
         if not content.filled:
             return True
         if code == self.reference:
-            return content.distinct == content.filled and not content.long_text
+            # Not required unique: a reference given twice is an error the preview reports.
+            return not (content.repeated or content.long_text)
         if code == self.name:
             return not (content.repeated or content.identifier)
         if code in self.choices:

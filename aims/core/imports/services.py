@@ -31,7 +31,7 @@ from simple_history.utils import bulk_create_with_history
 
 from aims.core.fields import MultipleChoiceField
 from aims.core.forms import single_line
-from aims.core.imports import parsing, proposals
+from aims.core.imports import matching, parsing, people, proposals, shapes
 from aims.core.models import SavedColumnMapping
 from aims.core.permissions import grant_owner_permissions_in_bulk
 
@@ -116,6 +116,14 @@ class ImportSpec:
       `update_queryset(user)` (default: the entries the user may change); a row naming no such
       entry, or the same entry as another row, is an error. Blank cells leave a field as it is,
       and a row that changes nothing is not saved. Importing needs the "change" permission.
+    - `match_on`: the fields that name an entry when a row has no reference (its name; for a
+      risk also its AI systems): such rows are matched against the register and the rows above
+      them, and the preview offers to skip, update or create (aims/core/imports/matching.py).
+      The first one is the field a column of varied short text fills.
+    - `description_fields`: the fields a long free-text column fills when no header says so.
+    - `named_persons`: user field → (name field, e-mail field) that keep a person the cell
+      names who is no portal user (aims/core/imports/people.py), instead of an error.
+    - `notes(obj)`: remarks on a valid row the preview shows (e.g. a rating that differs).
     """
 
     def __init__(
@@ -140,6 +148,10 @@ class ImportSpec:
         preview_fields: Sequence[str] = (),
         update_by: str | None = None,
         update_queryset: Callable | None = None,
+        match_on: Sequence[str] = (),
+        description_fields: Sequence[str] = (),
+        named_persons: Mapping[str, tuple[str, str]] | None = None,
+        notes: Callable | None = None,
     ):
         self.model = model
         self.record_model = record_model
@@ -180,6 +192,16 @@ class ImportSpec:
             raise ImproperlyConfigured(f"update_by of a field not imported: {update_by!r}")
         self.update_by = update_by
         self.update_queryset = update_queryset
+        self.match_on = tuple(match_on)
+        self.description_fields = tuple(description_fields)
+        self.named_persons = dict(named_persons or {})
+        self.notes = notes
+        for code in (*self.match_on, *self.description_fields):
+            if code not in codes:
+                raise ImproperlyConfigured(f"match_on or description_fields: {code!r}")
+        for names in self.named_persons.values():
+            for name in names:
+                self.model_field(name)  # FieldDoesNotExist for a typo
         for code in self.preview_fields:
             self.model_field(code)  # FieldDoesNotExist for a typo
         self._static_keywords = {}
@@ -265,9 +287,20 @@ class ImportSpec:
 
     # --- Guessing ----------------------------------------------------------------------------
 
-    def propose_columns(self, headers, saved=None):
-        """Column index → field code for a file's headers; see proposals.propose_columns."""
-        return proposals.propose_columns(headers, self.aliases, saved)
+    def propose_columns(self, headers, saved=None, rows=()):
+        """Column index → field code for a file's headers and the cells of its `rows`; see
+        proposals.propose_columns."""
+        return proposals.propose_columns(headers, self.aliases, saved, rows, self.roles)
+
+    @property
+    def roles(self):
+        """What the fields expect of a column's content (proposals.FieldRoles)."""
+        return proposals.FieldRoles(
+            reference=self.reference_field,
+            name=(self.match_on or self.required or (None,))[0],
+            descriptions=self.description_fields,
+            choices=frozenset(self.choices),
+        )
 
     def value_keywords(self, code):
         """(normalized keyword, choice code) pairs of a choice field: its keywords, codes and
@@ -425,7 +458,9 @@ def import_read(spec, record):
 def proposed_columns(spec, table):
     """Column index → field code: what users saved for this register, then the aliases."""
     saved = SavedColumnMapping.objects.filter(register=spec.key).values_list("header", "field")
-    return spec.propose_columns(table.headers, dict(saved))
+    # The first rows are enough to tell repeated names, IDs and long text apart.
+    rows = [cells for _number, cells in table.rows[:1000]]
+    return spec.propose_columns(table.headers, dict(saved), rows)
 
 
 def column_mapping_save(*, spec, record, table, mapping, remember):
@@ -464,6 +499,9 @@ def distinct_values(spec, record, table):
 class Preview:
     valid: list = field(default_factory=list)  # (row number, object not yet saved)
     errors: list = field(default_factory=list)  # (row number, field label, message)
+    matches: list = field(default_factory=list)  # matching.Match of rows repeating entries
+    notes: list = field(default_factory=list)  # (row number, remark) on valid rows
+    earlier: object = None  # an earlier import of the same content
 
     @property
     def invalid_rows(self):
@@ -506,6 +544,14 @@ def import_preview(spec, record, table, *, user=None, lock=False, progress=None)
             preview.errors.extend((number, label, message) for label, message in errors)
         else:
             preview.valid.append((number, obj))
+    if not spec.update_by:
+        matching.remember_fingerprint(record, table)
+        preview.earlier = matching.earlier_import(spec, record)
+        preview.matches = matching.find_matches(spec, record, preview.valid, user)
+    if spec.notes:
+        preview.notes = [
+            (number, note) for number, obj in preview.valid for note in spec.notes(obj)
+        ]
     return preview
 
 
@@ -532,6 +578,11 @@ def build(spec, record, cells, users, taken, existing=None):
             errors.append((spec.fields[code], str(error)))
             continue
         if value is None:
+            continue
+        if isinstance(value, people.NamedPerson):
+            name_field, email_field = spec.named_persons[code]
+            setattr(obj, name_field, value.name)
+            setattr(obj, email_field, value.email)
             continue
         if model_field.many_to_many:
             obj.import_deferred[code] = value
@@ -636,6 +687,7 @@ def validation_errors(spec, invalid):
 
 def convert(spec, record, code, text, users):
     """The cell's value for the model field, or ValueError with a message for the user."""
+    shapes.refuse_formula(text)
     kind = spec.kinds[code]
     if kind == PARSER:
         return spec.parsers[code](text)
@@ -653,6 +705,8 @@ def convert(spec, record, code, text, users):
     if kind == MULTI:
         parts = parsing.split_multi(text)
         return list(dict.fromkeys(spec.choice_for(code, part, mapped) for part in parts))
+    if kind == USER and code in spec.named_persons:
+        return people.owner_or_person(text, users, user_named)
     if kind == USER:
         return user_named(text, users)
     if type(spec.model_field(code)) is models.CharField:  # single-line fields
@@ -780,7 +834,19 @@ def import_run(*, spec, record, user, skip_invalid, preview=None):
             )
         if not preview.valid:
             raise ValidationError(_("No row can be imported."))
-        objects = [obj for _number, obj in preview.valid]
+        matches = {match.number: match for match in preview.matches}
+        updates = [match for match in matches.values() if match.action == matching.UPDATE]
+        skipped = [match for match in matches.values() if match.action == matching.SKIP]
+        objects = [
+            obj
+            for number, obj in preview.valid
+            if number not in matches or matches[number].action == matching.CREATE
+        ]
+        if not (objects or updates):
+            raise ValidationError(
+                _("Every row repeats an entry of the register: there is nothing to import.")
+            )
+        updated = [matching.apply_update(spec, record, match, user) for match in updates]
         if spec.update_by:
             created = entries_update(objects, user)
         else:
@@ -801,12 +867,12 @@ def import_run(*, spec, record, user, skip_invalid, preview=None):
         record.status = record.Status.IMPORTED
         record.progress = 100
         record.message = ""
-        record.rows_imported = len(created)
-        record.rows_skipped = len(preview.invalid_rows)
+        record.rows_imported = len(created) + len(updated)
+        record.rows_skipped = len(preview.invalid_rows) + len(skipped)
         record.imported_at = timezone.now()
         record._history_user = user
         record.save()
-    return len(created)
+    return len(created) + len(updated)
 
 
 def entries_update(objects, user):

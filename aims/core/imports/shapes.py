@@ -3,7 +3,6 @@ column (a filled template: the field names down the first column), and formula c
 read as the value Excel calculated and kept in the file — never as the formula text.
 """
 
-import re
 from functools import cache
 
 from django.utils.translation import gettext as _
@@ -22,43 +21,44 @@ def transpose(grid: list[tuple[int, list[str]]]) -> list[tuple[int, list[str]]]:
     return columns
 
 
-def looks_transposed(headers: list[str], rows: list[tuple[int, list[str]]], aliases) -> bool:
-    """Whether the field names run down the first column rather than along the header row:
-    the first column names more of the register's fields, and at least three."""
-    if aliases is None:
+def looks_transposed(grid: list[tuple[int, list[str]]], aliases) -> bool:
+    """Whether a sheet's field names run down its first column rather than along a row: the
+    first column names at least three of the register's fields, and more than any of the first
+    rows does."""
+    if aliases is None or not grid:
         return False
-    first_column = [headers[0]] + [cells[0] for _number, cells in rows if cells]
-    down = {aliases.field(normalize(text)) for text in first_column} - {None}
-    along = {aliases.field(normalize(text)) for text in headers} - {None}
-    return len(down) >= 3 and len(down) > len(along)
+
+    def known(texts):
+        return len({aliases.field(normalize(text)) for text in texts if text} - {None})
+
+    down = known(cells[0] for _number, cells in grid if cells)
+    along = max(known(cells) for _number, cells in grid[:20])
+    return down >= 3 and down > along
 
 
-# A formula's text as it reaches a cell when the file keeps no calculated value for it.
-_FORMULA = re.compile(r"=\s*[A-Za-z_$(0-9'\"]")
-
-
-def is_formula(text: str) -> bool:
-    """Whether a cell holds a formula instead of a value: read from a workbook saved by a tool
-    that does not calculate, or a CSV cell that Excel would calculate."""
-    return bool(_FORMULA.match(text))
+# A workbook's formula cell without a calculated value is read as its formula text behind this
+# mark (a private-use character no register holds), so that its row reports it; a CSV cell
+# starting with "=" is plain text (exported safely, see aims/core/exports.py).
+UNCALCULATED = "\ue000"
 
 
 def refuse_formula(text: str) -> None:
-    """ValueError naming the formula: its value is unknown, so the cell cannot be imported."""
-    if is_formula(text):
+    """ValueError naming a formula whose value the workbook does not keep: it cannot be
+    imported, neither as a value nor as its text."""
+    if text.startswith(UNCALCULATED):
         raise ValueError(
             _(
                 "“%(value)s” is a formula without a calculated value. Open the file in Excel, "
                 "let it calculate, save it and upload it again."
             )
-            % {"value": text}
+            % {"value": text.removeprefix(UNCALCULATED)}
         )
 
 
 def cached_value_parser(*args, **kwargs):
     """A sheet parser (openpyxl's WorkSheetParser, same arguments) that reads formula cells as
     the values Excel calculated and kept in the file; a formula without one is read as its
-    text, for `refuse_formula` to report."""
+    marked text, for `refuse_formula` to report."""
     return _cached_value_parser_class()(*args, **{**kwargs, "data_only": True})
 
 
@@ -70,7 +70,7 @@ def _cached_value_parser_class():
         def parse_cell(self, element):
             cell = super().parse_cell(element)
             if cell["value"] is None and element.find(FORMULA_TAG) is not None:
-                cell["value"] = self.parse_formula(element)
+                cell["value"] = UNCALCULATED + str(self.parse_formula(element))
             return cell
 
     return CachedValueParser

@@ -256,6 +256,15 @@ def import_preview(request, spec, pk):
     if table is None:
         return elsewhere(request, record)
     if request.method == "POST":
+        # What to do with each row that repeats an entry (matching.Match.actions).
+        chosen = {
+            key.removeprefix("duplicate-"): value
+            for key, value in request.POST.items()
+            if key.startswith("duplicate-")
+        }
+        if chosen and hasattr(record, "duplicate_actions"):
+            record.duplicate_actions = chosen
+            record.save()
         try:
             services.import_start_run(
                 spec=spec,
@@ -282,6 +291,9 @@ def import_preview(request, spec, pk):
                 for number, obj in preview.valid[:20]
             ],
             "errors": preview.errors[:500],
+            "matches": preview.matches[:500],
+            "notes": preview.notes[:500],
+            "earlier": preview.earlier,
             "columns_url": step_url(request, "import_columns", record),
         },
     )
