@@ -5,6 +5,7 @@ from django.db.models import Case, F, When
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from aims.core.dates import short_date
 from aims.core.tables import RegisterTable
 from controls.models import Control, Evidence, Framework, SoAEntry, SoAImport, SoAVersion
 from controls.models.soa import DRIVER_PREFETCH
@@ -153,6 +154,7 @@ class EvidenceTable(RegisterTable):
         return value
 
     def render_valid_until(self, record, value):
+        value = short_date(value)
         if record.expired:
             return format_html(
                 '{} <span class="badge text-bg-danger">{}</span>', value, _("expired")

@@ -4,6 +4,7 @@ from django.core.paginator import Paginator
 from django.db import models
 from django.utils import formats, timezone
 from django.utils.html import format_html, format_html_join
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
 from aims.core.fields import MultipleChoiceField
@@ -31,9 +32,9 @@ def display_value(model_field, value):
 
 
 def detail_rows(obj, user=None, exclude=(), links=True):
-    """(label, value, is long text) for every shown field of `obj` (`shown_fields`). With
-    `user`, linked entries show only as far as the user may view them; without `links`, by
-    name only (a printed page)."""
+    """(capitalised label, value, is long text) for every shown field of `obj`
+    (`shown_fields`). With `user`, linked entries show only as far as the user may view them;
+    without `links`, by name only (a printed page)."""
     fields = shown_fields(obj, exclude)
     name = as_link if links else str
     rows = []
@@ -46,7 +47,7 @@ def detail_rows(obj, user=None, exclude=(), links=True):
             value = name(related) if may_view(related, user) else "—"
         else:
             value = display_value(f, getattr(obj, f.name))
-        rows.append((f.verbose_name, value, f.get_internal_type() == "TextField"))
+        rows.append((capfirst(f.verbose_name), value, f.get_internal_type() == "TextField"))
     return rows
 
 

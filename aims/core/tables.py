@@ -7,6 +7,8 @@ from django.core.exceptions import FieldDoesNotExist
 from django.core.paginator import EmptyPage
 from django.utils import timezone
 from django.utils.html import format_html
+from django.utils.safestring import SafeData
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from django_tables2.columns import library
 
@@ -73,6 +75,15 @@ class RegisterTable(tables.Table):
         template_name = "core/table.html"
         attrs = {"class": "table table-sm table-hover align-middle"}
         empty_text = " "  # the template shows its own empty state
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Headers are the verbose names capitalised, also where a column names its own
+        # (django-tables2 capitalises only those it takes from the model).
+        for bound_column in self.columns.iterall():
+            column = bound_column.column
+            if column.verbose_name and not isinstance(column.verbose_name, SafeData):
+                column.verbose_name = capfirst(column.verbose_name)
 
     def group(self, record):
         """The groups a row belongs to, outermost first, as (key, heading) pairs (an Annex A
