@@ -3,13 +3,13 @@
 The baseline is the bare ORM work a page cannot avoid (count + one page of rows, or all rows
 for an export); the figure to watch is the ratio, which does not depend on the machine.
 
-    python -m bench [--rows 5000] [--repeat 15] [--pack-systems 100] [--pack-risks 2000]
-                   [--pack-memory-mb 8192]
+    python -m bench [--rows 5000] [--repeat 15] [--import-rows 20000] [--pack-systems 100]
+                   [--pack-risks 2000] [--pack-memory-mb 8192]
 
 The import part also reports the peak memory of reading a 2-million-cell workbook, which the
 cell limit (AIMS_IMPORT_MAX_CELLS) stops, against openpyxl loading it whole. The pack part
 (bench/pack.py) renders the audit pack of a scaled organisation against a plain single-table
-PDF of the same rows.
+PDF of the same rows; bench/imports.py reads a large workbook once against once per wizard step.
 """
 
 import argparse
@@ -18,6 +18,7 @@ import statistics
 import time
 import tracemalloc
 
+from bench.imports import run_import_steps
 from bench.pack import run_pack
 
 
@@ -42,6 +43,9 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=5000)
     parser.add_argument("--repeat", type=int, default=15)
+    parser.add_argument(
+        "--import-rows", type=int, default=20000, help="register rows of the import-steps workbook"
+    )
     parser.add_argument(
         "--pack-systems", type=int, default=100, help="AI systems of the pack's organisation"
     )
@@ -79,6 +83,7 @@ def main():
         run(args)
         run_risks(args)
         run_import(args)
+        run_import_steps(args, measure)
         run_soa_pdf(args)
     finally:
         runner.teardown_databases(databases)

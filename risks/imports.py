@@ -6,6 +6,7 @@ The wizard and its services are the core's (aims/core/imports/); labels and choi
 `Risk`.
 """
 
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -225,13 +226,16 @@ def score_risk(risk):
             raise ValueError(_("Scores need active risk criteria; define them first."))
         for name, text in texts.items():
             scale = getattr(criteria, f"{name.split('_')[1]}_scale")
-            setattr(risk, name, parse_scale(text, scale_labels(scale)))
+            try:
+                setattr(risk, name, parse_scale(text, scale_labels(scale)))
+            except ValueError as error:
+                raise ValidationError({name: str(error)}) from None  # the error of its field
         for stage in ("inherent", "residual"):
             if (getattr(risk, f"{stage}_likelihood") is None) != (
                 getattr(risk, f"{stage}_impact") is None
             ):
                 raise ValueError(_("Give likelihood and impact together, or neither."))
-    except ValueError:
+    except (ValueError, ValidationError):
         for name in texts:  # no text left for the model's own check to complain about again
             setattr(risk, name, None)
         raise
@@ -263,8 +267,6 @@ RISKS = ImportSpec(
         "ai_systems": named_systems,
         "controls": named_controls,
     },
-    required=["title"],
-    required_message=gettext_lazy("Choose the column that holds the risk's title."),
     finish=score_risk,
     after_create=link_systems_and_controls,
     match_on=["title", "ai_systems"],

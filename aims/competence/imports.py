@@ -137,10 +137,6 @@ TRAININGS = ImportSpec(
     exact_only=("name", "mail", "art", "typ", "type", "title", "date", "datum", "ablauf"),
     keywords=KEYWORDS,
     parsers={"person": person_named},
-    required=["person", "course", "completed_on"],
-    required_message=gettext_lazy(
-        "Choose the columns that name the person, the course and the date of the training."
-    ),
     finish=finish,
     after_create=link_requirements,
     reference_field=None,

@@ -264,9 +264,6 @@ AI_SYSTEMS = ImportSpec(
     match_on=["name"],
     description_fields=["purpose"],
     named_persons={"owner": ("owner_name", "owner_email")},
-    required=["name"],
-    required_message=_("Choose the column that holds the system's name."),
-    title=_("Import AI systems"),
     intro=_(
         "Bring the register you already keep: a CSV or Excel file with one AI system per row. "
         "Title rows above the header are fine. Nothing is saved until you confirm the preview."

@@ -277,9 +277,6 @@ CHECKLIST = ImportSpec(
     keywords=KEYWORDS,
     parsers={"reference": reference},
     required=["reference"],
-    required_message=gettext_lazy(
-        "Choose the column that names the clause or Annex A control (e.g. 6.1.2 or A.6.2.4)."
-    ),
     finish=finish,
     after_create=checklist_rows_apply,
     reference_field=None,

@@ -309,14 +309,14 @@ def test_invented_ids_and_duplicates_are_errors_on_their_rows_and_nothing_is_cre
     for row, code in ((6, "A.6.1.1"), (7, "A.6.2.1"), (8, "A.11.2")):
         assert errors[row] == [
             (
-                "control",
+                "Control",
                 f"“{code}” is not a control of ISO/IEC 42001 Annex A (A.2.2 to A.10.4) nor one "
                 "of your own controls; nothing is created for it.",
             )
         ]
-    assert errors[9] == [("control", "Row 10 names the same entry; keep one row per entry.")]
-    assert errors[10] == [("control", "Row 9 names the same entry; keep one row per entry.")]
-    assert errors[11] == [("control", "Empty: the row must name the entry it updates.")]
+    assert errors[9] == [("Control", "Row 10 names the same entry; keep one row per entry.")]
+    assert errors[10] == [("Control", "Row 9 names the same entry; keep one row per entry.")]
+    assert errors[11] == [("Control", "Empty: the row must name the entry it updates.")]
     assert [number for number, _entry in preview.valid] == [5]
     assert "A.11.2" in page.content.decode()
 
@@ -373,7 +373,7 @@ def test_an_exclusion_without_a_justification_is_an_error_at_its_row(client, com
     assert errors_by_row(page.context["preview"]) == {
         5: [
             (
-                "justification for exclusion",
+                "Justification for exclusion",
                 "Say why the control is excluded: an exclusion needs a justification.",
             )
         ]
@@ -440,10 +440,7 @@ def test_an_soa_workbook_with_a_cover_sheet_is_imported_from_its_statement_sheet
     workbook.save(buffer)
     client.force_login(compliance_officer)
     record = upload(client, buffer.getvalue(), "SoA.xlsx")
-    assert record.sheet == "Cover"
-    columns_url = reverse("controls:import_columns", args=[record.pk])
-    assert client.post(columns_url, {"sheet": "SoA 42001"}).status_code == 302
-    record.refresh_from_db()
+    # The sheet whose header the import knows is proposed, not the cover in front of it.
     assert (record.sheet, record.rows_total) == ("SoA 42001", 1)
     preview_url = accept_proposals(client, record)
     assert client.post(preview_url).status_code == 302

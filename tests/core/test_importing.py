@@ -566,7 +566,7 @@ def test_a_german_label_matches_a_scale_given_in_both_languages():
 
 @pytest.mark.parametrize("text", ["0", "6", "12 (12)", "99 - very likely"])
 def test_a_scale_number_outside_the_scale_is_refused(text):
-    with pytest.raises(ValueError, match=r"outside the scale from 1 to 5"):
+    with pytest.raises(ValueError, match=r"is not on the scale 1–5"):
         parse_scale(text, LIKELIHOOD)
 
 

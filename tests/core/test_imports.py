@@ -111,8 +111,8 @@ def test_parser_and_finish_errors_are_errors_of_their_rows(compliance_officer):
     assert [(row, str(label)) for row, label, _message in preview.errors] == [
         (2, "AI systems"),
         (3, ""),
-        (3, "what they deliver or receive"),
-        (4, "name"),
+        (3, "What they deliver or receive"),
+        (4, "Name"),
     ]
     assert preview.errors[0][2] == "Unknown AI system in “AIS-404”."
     assert preview.errors[1][2] == "Responsibilities without a delivery."
@@ -144,7 +144,7 @@ def test_saved_column_mappings_belong_to_their_register(compliance_officer):
 
 
 def test_the_declaration_takes_labels_and_choices_from_the_model():
-    assert str(THIRD_PARTIES.fields["delivers"]) == "what they deliver or receive"
+    assert str(THIRD_PARTIES.fields["delivers"]) == "What they deliver or receive"
     assert list(THIRD_PARTIES.choices) == ["relationship"]
     assert THIRD_PARTIES.propose_value("relationship", "Supplier and customer") == "both"
     assert THIRD_PARTIES.kinds["systems"] == services.PARSER

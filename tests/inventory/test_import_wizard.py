@@ -103,7 +103,7 @@ def test_invalid_rows_are_named_and_nothing_is_imported_until_they_are_skipped(
     preview = client.get(preview_url).context["preview"]
     assert preview.invalid_rows == [3, 5, 6]
     fields = {(row, str(label)) for row, label, _message in preview.errors}
-    assert fields == {(3, "life-cycle stage"), (5, "next review"), (6, "name")}
+    assert fields == {(3, "Life-cycle stage"), (5, "Next review"), (6, "Name")}
     response = client.post(preview_url, follow=True)
     assert "Some rows are invalid" in response.content.decode()
     assert not AISystem.objects.exists()
@@ -203,15 +203,16 @@ def test_the_user_corrects_a_value_mapping(client, compliance_officer):
 
 
 def test_a_saved_column_mapping_is_proposed_next_time(client, compliance_officer):
-    content = b"System label,What it does\nTriage,Sorts claims\n"
+    content = b"System label,What it does,Where it stands\nTriage,Sorts claims,Idea\n"
     client.force_login(compliance_officer)
     system_import = upload(client, content)
     columns_url = reverse("inventory:import_columns", args=[system_import.pk])
-    client.post(columns_url, {"column-0": "name", "column-1": "purpose", "remember": "1"})
+    mapping = {"column-0": "name", "column-1": "purpose", "column-2": "lifecycle_stage"}
+    client.post(columns_url, {**mapping, "remember": "1"})
     assert SavedColumnMapping.objects.filter(register="inventory.aisystem", field="name").exists()
     second = upload(client, content)
     columns = client.get(reverse("inventory:import_columns", args=[second.pk])).context["columns"]
-    assert [c["field"] for c in columns] == ["name", "purpose"]
+    assert [c["field"] for c in columns] == ["name", "purpose", "lifecycle_stage"]
 
 
 def test_one_field_cannot_take_two_columns(client, compliance_officer):
@@ -292,8 +293,8 @@ def test_a_deactivated_owner_and_a_repeated_reference_are_errors_of_their_row(
     preview_url = accept_proposals(client, system_import)
     preview = client.get(preview_url).context["preview"]
     assert preview.errors == [
-        (7, "system owner", "“left.company” is a deactivated user."),
-        (8, "reference", "The reference AIS-010 is already used."),
+        (7, "System owner", "“left.company” is a deactivated user."),
+        (8, "Reference", "The reference AIS-010 is already used."),
     ]
     client.post(preview_url, {"skip_invalid": "1"})
     assert list(AISystem.objects.order_by("reference").values_list("reference", "name")) == [
@@ -331,9 +332,9 @@ def test_too_long_cells_and_references_are_row_errors(client, compliance_officer
     preview = client.get(accept_proposals(client, system_import)).context["preview"]
     labels = {(row, str(label)) for row, label, _message in preview.errors}
     assert labels == {
-        (2, "reference"),
-        (3, "purpose and intended use"),
-        (4, "review every (months)"),
+        (2, "Reference"),
+        (3, "Purpose and intended use"),
+        (4, "Review every (months)"),
     }
 
 
@@ -428,5 +429,5 @@ def test_without_a_name_column_the_columns_step_says_what_is_missing(client, com
         reverse("inventory:import_columns", args=[system_import.pk]), {"column-1": "purpose"}
     )
     page = response.content.decode()
-    assert "Choose the column that holds the system&#x27;s name." in page
+    assert "Choose a column for: Name, Life-cycle stage." in page
     assert 'aria-describedby="columns-error"' in page

@@ -144,7 +144,7 @@ def test_rows_with_unreadable_scores_or_unknown_systems_are_errors_of_their_row(
     preview = client.get(preview_url).context["preview"]
     # Rows as Excel numbers them: title, blank row and header above the data.
     assert errors_by_row(preview) == {
-        4: [("", "“12 (12)” is outside the scale from 1 to 5.")],
+        4: [("Inherent likelihood", "“12 (12)” is not on the scale 1–5.")],
         5: [
             (
                 "AI systems",
@@ -153,7 +153,7 @@ def test_rows_with_unreadable_scores_or_unknown_systems_are_errors_of_their_row(
         ],
         6: [
             (
-                "",
+                "Inherent likelihood",
                 "“gelegentlich” is not on the scale. Please write a number from 1 to 5 or one "
                 "of: Rare, Unlikely, Possible, Likely, Almost certain.",
             )
@@ -228,7 +228,7 @@ def test_an_unknown_reference_is_an_error_of_its_row_naming_the_value_and_nothin
     assert errors_by_row(preview) == {
         5: system_unknown,
         6: system_unknown,
-        8: [("linked controls", "“A.6.1.1” is not the ID of a control, e.g. A.6.2.4 or 8.16.")],
+        8: [("Linked controls", "“A.6.1.1” is not the ID of a control, e.g. A.6.2.4 or 8.16.")],
     }
     client.post(preview_url, {"skip_invalid": "1"})
     imported = Risk.objects.order_by("title")

@@ -44,27 +44,76 @@ class Table:
     header_row: int = 1
     # Row numbers of the totals and notes below the data that were left out.
     summary_rows: list[int] = field(default_factory=list)
+    # Every sheet of the file as (name, data rows, columns), to choose from.
+    sheets: list[tuple[str, int, int]] = field(default_factory=list)
+
+
+@dataclass
+class Sheet:
+    """A sheet's filled rows as read, with what its register looks like: data rows under the
+    header, columns, and how many fields its headers name (0 where no header was found)."""
+
+    name: str
+    grid: list[tuple[int, list[str]]]
+    rows: int = 0
+    columns: int = 0
+    named_fields: int = 0
+
+
+@dataclass
+class ParsedFile:
+    """Every visible sheet of a file (a CSV file is one sheet named ""), read once at upload
+    and kept as JSON, so that the later steps and another choice of sheet need not read it."""
+
+    sheets: list[Sheet]
+
+    @property
+    def names(self) -> list[str]:
+        return [sheet.name for sheet in self.sheets if sheet.name]
+
+    @property
+    def proposed_sheet(self) -> str:
+        """The sheet that most looks like the register: the one whose header names the most
+        fields, of those the one with the most data rows. Cover pages and notes, often in
+        front, name a field or two at most."""
+        best = max(self.sheets, key=lambda sheet: (sheet.named_fields, sheet.rows))
+        return best.name
+
+    def table(
+        self,
+        sheet: str | None = None,
+        aliases: HeaderAliases | None = None,
+        limits: "Limits | None" = None,
+    ) -> Table:
+        """The register on `sheet` (the proposed one if None). Raises ImportFileError."""
+        name = self.proposed_sheet if sheet is None else sheet
+        found = next((each for each in self.sheets if each.name == name), None)
+        if found is None:
+            raise ImportFileError(
+                _("The workbook has no sheet “%(sheet)s”. Its sheets are: %(sheets)s.")
+                % {"sheet": sheet, "sheets": ", ".join(self.names)}
+            )
+        table = _table(found.grid, self.names, found.name, aliases)
+        table.sheets = [(each.name, each.rows, each.columns) for each in self.sheets if each.name]
+        limits = limits or Limits.configured()
+        if len(table.rows) > limits.rows:
+            raise limits.too_many_rows()
+        return table
 
     def to_json(self) -> bytes:
-        """The table as JSON, to keep after reading the file once."""
         return json.dumps(
-            {
-                "headers": self.headers,
-                "rows": self.rows,
-                "sheet_names": self.sheet_names,
-                "sheet": self.sheet,
-                "header_row": self.header_row,
-                "summary_rows": self.summary_rows,
-            },
-            ensure_ascii=False,
-            separators=(",", ":"),
+            [vars(sheet) for sheet in self.sheets], ensure_ascii=False, separators=(",", ":")
         ).encode()
 
     @classmethod
-    def from_json(cls, data: bytes) -> "Table":
+    def from_json(cls, data: bytes) -> "ParsedFile":
         kept = json.loads(data)
-        kept["rows"] = [(number, cells) for number, cells in kept["rows"]]
-        return cls(**kept)
+        if not isinstance(kept, list):
+            raise ValueError("Not a parsed file: kept before every sheet was kept.")
+        sheets = [Sheet(**each) for each in kept]
+        for sheet in sheets:
+            sheet.grid = [(number, cells) for number, cells in sheet.grid]
+        return cls(sheets)
 
 
 # --- Reading files -----------------------------------------------------------------------------
@@ -77,6 +126,47 @@ _DELIMITERS = (",", ";", "\t")
 _SEP_LINE = re.compile(r"sep=(.)\r?\n?", re.IGNORECASE)
 
 
+def read_file(
+    content: bytes,
+    filename: str,
+    aliases: HeaderAliases | None = None,
+    limits: "Limits | None" = None,
+    progress=None,
+) -> ParsedFile:
+    """Every visible sheet of an uploaded CSV or XLSX file, each measured as a register: its
+    header row found (the register's `aliases` help to tell it from title rows), its data rows
+    and columns counted.
+
+    Reading stops, with an error, once the file passes the `limits` (rows of a sheet, filled
+    cells of the file; by default the configured ones). `progress(fraction)` is called now and
+    then while a workbook is read.
+
+    Raises ImportFileError with a message for the user.
+    """
+    limits = limits or Limits.configured()
+    check_file(content)
+    # The content decides, not the name: a renamed workbook is still a workbook.
+    if content.startswith(_ZIP_MAGIC):
+        grids = _read_xlsx(content, limits, progress)
+    else:
+        grids = [("", _read_csv(content, limits))]
+    sheets = []
+    for name, grid in grids:
+        sheet = Sheet(name, grid, columns=max((len(cells) for _n, cells in grid), default=0))
+        try:
+            table = _table(grid, [], name, aliases)
+        except ImportFileError:
+            pass  # no register on this sheet: 0 rows
+        else:
+            sheet.rows, sheet.columns = len(table.rows), len(table.headers)
+            named = (
+                {aliases.field(normalize(header)) for header in table.headers} if aliases else set()
+            )
+            sheet.named_fields = len(named - {None})
+        sheets.append(sheet)
+    return ParsedFile(sheets)
+
+
 def read_table(
     content: bytes,
     filename: str,
@@ -85,26 +175,10 @@ def read_table(
     limits: "Limits | None" = None,
     progress=None,
 ) -> Table:
-    """The table in an uploaded CSV or XLSX file: header row found, empty rows and the totals
-    below the data dropped. The register's `aliases` help to tell the header from title rows.
-
-    Reading stops, with an error, once the file passes the `limits` (rows, filled cells;
-    by default the configured ones). `progress(fraction)` is called now and then while a
-    workbook is read.
-
-    Raises ImportFileError with a message for the user.
-    """
-    limits = limits or Limits.configured()
-    check_file(content)
-    # The content decides, not the name: a renamed workbook is still a workbook.
-    if content.startswith(_ZIP_MAGIC):
-        grid, sheet_names, sheet = _read_xlsx(content, sheet, limits, progress)
-    else:
-        grid, sheet_names, sheet = _read_csv(content, limits), [], ""
-    table = _table(grid, sheet_names, sheet, aliases)
-    if len(table.rows) > limits.rows:
-        raise limits.too_many_rows()
-    return table
+    """The table on `sheet` of an uploaded file (the proposed sheet if None): header row found,
+    empty rows and the totals below the data dropped. See `read_file`."""
+    parsed = read_file(content, filename, aliases, limits, progress)
+    return parsed.table(sheet, aliases, limits)
 
 
 def check_file(content: bytes) -> None:
@@ -213,8 +287,8 @@ def _detect_delimiter(text: str) -> str:
 
 
 def _read_xlsx(
-    content: bytes, sheet: str | None, limits: "Limits", progress
-) -> tuple[list[list[str]], list[str], str]:
+    content: bytes, limits: "Limits", progress
+) -> list[tuple[str, list[tuple[int, list[str]]]]]:
     from openpyxl import load_workbook  # import on use: a cost only for workbook uploads
 
     _check_archive(content)
@@ -231,27 +305,26 @@ def _read_xlsx(
         ) from error
     try:
         visible = [ws for ws in workbook.worksheets if ws.sheet_state == "visible"]
-        names = [ws.title for ws in visible]
         if not visible:
             raise ImportFileError(_("The workbook has no visible sheet."))
-        if sheet is None:
-            worksheet = visible[0]
-        elif sheet in names:
-            worksheet = visible[names.index(sheet)]
-        else:
-            raise ImportFileError(
-                _("The workbook has no sheet “%(sheet)s”. Its sheets are: %(sheets)s.")
-                % {"sheet": sheet, "sheets": ", ".join(names)}
-            )
-        try:
-            grid = _stream_grid(worksheet, limits, progress)
-        except ImportFileError:
-            raise
-        except Exception as error:  # a damaged sheet part
-            raise ImportFileError(
-                _("The file could not be read as an Excel workbook (.xlsx). Is it damaged?")
-            ) from error
-        return grid, names, worksheet.title
+        grids = []
+        cells = 0  # the limit of filled cells holds for the whole file
+        for position, worksheet in enumerate(visible):
+
+            def sheet_progress(fraction, position=position):
+                progress((position + fraction) / len(visible))
+
+            try:
+                grid = _stream_grid(worksheet, limits, progress and sheet_progress, cells)
+            except ImportFileError:
+                raise
+            except Exception as error:  # a damaged sheet part
+                raise ImportFileError(
+                    _("The file could not be read as an Excel workbook (.xlsx). Is it damaged?")
+                ) from error
+            cells += sum(1 for _number, row in grid for cell in row if cell)
+            grids.append((worksheet.title, grid))
+        return grids
     finally:
         workbook.close()
 
@@ -306,9 +379,10 @@ def _check_archive(content: bytes) -> None:
         raise ImportFileError(_("The workbook unpacks to more than 200 MB; it cannot be read."))
 
 
-def _stream_grid(worksheet, limits: Limits, progress) -> list[list[str]]:
+def _stream_grid(worksheet, limits: Limits, progress, cells: int = 0) -> list[list[str]]:
     """The sheet's filled cells, read row by row from the sheet's XML, up to the last one that
-    holds a value; merged ranges filled in. Reading stops as soon as a limit is passed.
+    holds a value; merged ranges filled in. Reading stops as soon as a limit is passed
+    (`cells`: the filled cells of the sheets read before).
 
     Built from the cells that exist, not from the sheet's dimensions: one formatted cell at
     XFD1048576 would otherwise make a grid of billions of empty cells.
@@ -321,7 +395,7 @@ def _stream_grid(worksheet, limits: Limits, progress) -> list[list[str]]:
     except Exception:  # a dimension openpyxl cannot read
         expected = 0
     rows: dict[int, dict[int, str]] = {}
-    cells = columns = 0
+    columns = 0
     with worksheet._get_source() as source:
         parser = shapes.cached_value_parser(
             source,
@@ -639,8 +713,7 @@ def parse_scale(text, labels: Sequence) -> int | None:
         position = int(match.group(1))
         if not 1 <= position <= count:
             raise ValueError(
-                _("“%(value)s” is outside the scale from 1 to %(count)d.")
-                % {"value": value, "count": count}
+                _("“%(value)s” is not on the scale 1–%(count)d.") % {"value": value, "count": count}
             )
         return position
     names = [

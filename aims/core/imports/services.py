@@ -25,6 +25,7 @@ from django.core.exceptions import NON_FIELD_ERRORS, ImproperlyConfigured, Valid
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, models, transaction
 from django.utils import timezone, translation
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from simple_history.utils import bulk_create_with_history
@@ -83,8 +84,8 @@ class ImportSpec:
     - `model`: the register's model; `record_model`: its `ImportRecord` subclass. Each
       imported entry points to its import through `source_field` ("source_import" if the
       model has it; None: no link).
-    - `fields`: the field codes a column may fill, in the order the wizard offers them; a
-      mapping code → label overrides the model's verbose names.
+    - `fields`: the field codes a column may fill, in the order the wizard offers them; their
+      labels are the model's verbose names, capitalised (a mapping code → label overrides).
     - `aliases`: field code → headers (English and German) the field goes by in the wild;
       `exact_only`: short or generic aliases that only count as the whole header.
     - `keywords`: choice field → code → words that mean the code in a cell; the codes and the
@@ -97,8 +98,9 @@ class ImportSpec:
       full name (a name that fits several users is an error), text is kept as it is. A
       many-to-many field needs a parser; its values wait in `obj.import_deferred[code]` for
       `after_create`, since they can only be set on saved objects.
-    - `required`: fields whose column must be mapped, with `required_message` saying so. Each
-      row is then checked by the model (`full_clean`), as a form would.
+    - `required`: fields whose column must be mapped besides those the model requires (not
+      blank and without a default). Each row is then checked by the model (`full_clean`), as a
+      form would.
     - `finish(obj)`: completes a row's object before it is checked (derived values), once
       every cell of the row could be read; a ValueError it raises is an error of the row, a
       ValidationError with a dict an error of the fields it names.
@@ -138,7 +140,6 @@ class ImportSpec:
         choices: Mapping[str, Mapping[str, object]] | None = None,
         parsers: Mapping[str, Callable] | None = None,
         required: Sequence[str] = (),
-        required_message: str = "",
         finish: Callable | None = None,
         after_create: Callable | None = None,
         reference_field: str | None = "reference",
@@ -159,7 +160,8 @@ class ImportSpec:
         codes = list(fields)
         labels = fields if isinstance(fields, Mapping) else {}
         self.fields = {
-            code: labels.get(code) or model._meta.get_field(code).verbose_name for code in codes
+            code: labels.get(code) or capfirst(model._meta.get_field(code).verbose_name)
+            for code in codes
         }
         for what, listed in (("aliases", aliases), ("required", required)):
             if unknown := set(listed) - set(codes):
@@ -178,8 +180,9 @@ class ImportSpec:
         if unknown := set(keywords or {}) - set(self.choices):
             raise ImproperlyConfigured(f"keywords of fields without choices: {sorted(unknown)}")
         self.keywords = {code: dict((keywords or {}).get(code, {})) for code in self.choices}
-        self.required = tuple(required)
-        self.required_message = required_message
+        self.required = tuple(
+            code for code in codes if code in required or self._model_requires(code)
+        )
         self.finish = finish
         self.after_create = after_create
         # The defaults apply to models that have the field; a field named otherwise must exist.
@@ -257,6 +260,10 @@ class ImportSpec:
     def model_field(self, code):
         return self.model._meta.get_field(code)
 
+    def label(self, code):
+        """A field's label in the wizard, imported or not: "Purpose and intended use"."""
+        return self.fields.get(code) or capfirst(self.model_field(code).verbose_name)
+
     def _kind(self, code, has_choices):
         if code in self.parsers:
             return PARSER
@@ -278,6 +285,10 @@ class ImportSpec:
         if isinstance(model_field, models.CharField | models.TextField):
             return TEXT
         raise ImproperlyConfigured(f"{self.key}: the import needs a parser for {code!r}.")
+
+    def _model_requires(self, code):
+        model_field = self.model_field(code)
+        return not (model_field.blank or model_field.has_default())
 
     def _model_choices(self, code):
         model_field = self.model_field(code)
@@ -397,8 +408,9 @@ def record_progress(record, *, status=None, progress=None, message=None):
 
 
 def import_parse(spec, record):
-    """Read the record's file once (in the worker) and keep its table; a file that cannot be
-    read, or passes the limits, fails the record with the reason."""
+    """Read the record's file once (in the worker) and keep every sheet of it, the register's
+    sheet proposed; a file that cannot be read, or passes the limits, fails the record with the
+    reason."""
     Status = record.Status
     if record.status != Status.PARSING:
         return None  # read already, or imported meanwhile: a task that came twice changes nothing
@@ -410,20 +422,15 @@ def import_parse(spec, record):
     try:
         with record.file.open("rb") as f:
             content = f.read()
-        table = parsing.read_table(
-            content,
-            record.file.name,
-            record.sheet or None,
-            aliases=spec.aliases,
-            progress=progress,
-        )
+        parsed = parsing.read_file(content, record.file.name, spec.aliases, progress=progress)
+        table = parsed.table(record.sheet or None, spec.aliases)
     except parsing.ImportFileError as refused:
         record_progress(record, status=Status.FAILED, message=str(refused))
         return None
     del content
     if record.parsed:
         record.parsed.delete(save=False)
-    record.parsed.save(f"{uuid.uuid4().hex}.json", ContentFile(table.to_json()), save=False)
+    record.parsed.save(f"{uuid.uuid4().hex}.json", ContentFile(parsed.to_json()), save=False)
     record.sheet = table.sheet
     record.rows_total = len(table.rows)
     record.status, record.progress, record.message = Status.PARSED, 100, ""
@@ -450,32 +457,84 @@ def imported_before(spec, record):
 
 
 def import_read(spec, record):
-    """The table read from the record's file at upload (of the chosen sheet)."""
+    """The table of the chosen sheet, from the sheets read at upload (the upload itself is not
+    read again). ValueError if what was kept is not a read file."""
     with record.parsed.open("rb") as f:
-        return parsing.Table.from_json(f.read())
+        return parsing.ParsedFile.from_json(f.read()).table(record.sheet or None, spec.aliases)
+
+
+def sheet_choose(spec, record, sheet):
+    """Import another sheet of the workbook: its table from the sheets kept at upload; the
+    columns are mapped anew. Raises ImportFileError for a sheet the file lacks."""
+    with record.parsed.open("rb") as f:
+        table = parsing.ParsedFile.from_json(f.read()).table(sheet, spec.aliases)
+    record.sheet = table.sheet
+    record.rows_total = len(table.rows)
+    record.column_mapping = {}
+    record.save()
+    return table
 
 
 def proposed_columns(spec, table):
-    """Column index → field code: what users saved for this register, then the aliases."""
-    saved = SavedColumnMapping.objects.filter(register=spec.key).values_list("header", "field")
+    """Column index → field code: what users saved for this register (a column they ignored
+    stays ignored), then the aliases."""
+    saved = dict(
+        SavedColumnMapping.objects.filter(register=spec.key).values_list("header", "field")
+    )
     # The first rows are enough to tell repeated names, IDs and long text apart.
     rows = [cells for _number, cells in table.rows[:1000]]
-    return spec.propose_columns(table.headers, dict(saved), rows)
+    proposal = spec.propose_columns(table.headers, saved, rows)
+    ignored = {header for header, code in saved.items() if not code}
+    return {
+        index: code
+        for index, code in proposal.items()
+        if proposals.normalize(table.headers[index]) not in ignored
+    }
 
 
 def column_mapping_save(*, spec, record, table, mapping, remember):
     """mapping: column index → field code. With `remember`, the headers are proposed next time
-    (for this register only)."""
+    (for this register only), and the columns left out are left out again."""
     record.column_mapping = {str(index): code for index, code in mapping.items()}
     record.save()
     if remember:
-        limit = SavedColumnMapping._meta.get_field("header").max_length
-        for index, code in mapping.items():
-            header = proposals.normalize(table.headers[index])
-            if header and len(header) <= limit:
-                SavedColumnMapping.objects.update_or_create(
-                    register=spec.key, header=header, defaults={"field": code}
-                )
+        remember_choices(
+            spec.key,
+            {header: mapping.get(index, "") for index, header in enumerate(table.headers)},
+        )
+
+
+def remember_choices(register, choices):
+    """Keep what the users chose for texts of a file (normalized text → code, "" for "none"),
+    to propose it again. A register's columns are kept under its key, the values of one of its
+    fields under "<key>:<field>"."""
+    limit = SavedColumnMapping._meta.get_field("header").max_length
+    kept = {proposals.normalize(text): code for text, code in choices.items()}
+    SavedColumnMapping.objects.bulk_create(
+        [
+            SavedColumnMapping(register=register, header=key, field=code)
+            for key, code in kept.items()
+            if key and len(key) <= limit
+        ],
+        update_conflicts=True,
+        unique_fields=["register", "header"],
+        update_fields=["field"],
+    )
+
+
+def remembered_values(spec, code):
+    """Normalized cell text → the choice users made for it before in this field."""
+    saved = SavedColumnMapping.objects.filter(register=f"{spec.key}:{code}")
+    return dict(saved.values_list("header", "field"))
+
+
+def value_mapping_save(*, spec, record, mapping):
+    """mapping: field code → cell text → choice ("" for "not known"), kept for the next import
+    of the register too."""
+    record.value_mapping = mapping
+    record.save()
+    for code, choices in mapping.items():
+        remember_choices(f"{spec.key}:{code}", choices)
 
 
 def distinct_values(spec, record, table):
@@ -490,9 +549,32 @@ def distinct_values(spec, record, table):
             text = cells[int(index)].strip()
             if text:
                 texts.update(parsing.split_multi(text) if multi else [text])
-        mapped = record.value_mapping.get(code, {})
+        # This import's choices, else those made in earlier imports of the register.
+        remembered = remembered_values(spec, code)
+        mapped = {
+            text: remembered[proposals.normalize(text)]
+            for text in texts
+            if proposals.normalize(text) in remembered
+        }
+        mapped.update(record.value_mapping.get(code, {}))
         values[code] = {text: spec.mapped_or_proposed(code, text, mapped) for text in sorted(texts)}
     return values
+
+
+def error_cells(spec, record, table, errors):
+    """The preview's errors as [row, column in the file, its value, message]: the column and
+    value of the field an error names, blank for an error of the whole row."""
+    mapping = record.column_mapping.items()
+    column_of = {str(spec.fields[code]): int(index) for index, code in mapping}
+    cells_of = dict(table.rows)
+    found = []
+    for number, label, message in errors:
+        index = column_of.get(str(label))
+        if index is None:
+            found.append([number, label, "", message])
+        else:
+            found.append([number, table.headers[index], cells_of[number][index], message])
+    return found
 
 
 @dataclass
@@ -568,6 +650,7 @@ def build(spec, record, cells, users, taken, existing=None):
     obj.import_deferred = {}
     obj.import_changed = []
     errors = []
+    failed = set()  # fields with an error already: one cause, one error
     for index, code in record.column_mapping.items():
         if code == spec.update_by:
             continue
@@ -576,6 +659,7 @@ def build(spec, record, cells, users, taken, existing=None):
             value = convert(spec, record, code, cells[int(index)].strip(), users)
         except ValueError as error:
             errors.append((spec.fields[code], str(error)))
+            failed.add(code)
             continue
         if value is None:
             continue
@@ -597,15 +681,17 @@ def build(spec, record, cells, users, taken, existing=None):
     if reference and reference.casefold() in taken:
         errors.append(
             (
-                spec.model_field(spec.reference_field).verbose_name,
+                spec.label(spec.reference_field),
                 _("The reference %(reference)s is already used.") % {"reference": reference},
             )
         )
+        failed.add(spec.reference_field)
     if spec.finish and not errors:
         try:
             spec.finish(obj)
         except ValidationError as invalid:
             errors.extend(validation_errors(spec, invalid))
+            failed.update(getattr(invalid, "error_dict", ()))
         except ValueError as error:
             errors.append(("", str(error)))
     for model_field in spec.model._meta.fields:
@@ -614,13 +700,17 @@ def build(spec, record, cells, users, taken, existing=None):
         if isinstance(model_field, models.TextField) and len(text or "") > model_field.max_length:
             errors.append(
                 (
-                    model_field.verbose_name,
+                    spec.label(model_field.name),
                     _("At most %(limit)d characters; this cell has %(length)d.")
                     % {"limit": model_field.max_length, "length": len(text)},
                 )
             )
+            failed.add(model_field.name)
     # Related objects set here come from our own look-ups; checking each would cost a query.
-    exclude = [f.name for f in spec.model._meta.fields if f.is_relation and getattr(obj, f.attname)]
+    # Fields with an error are not checked again ("This field cannot be blank" after "not a
+    # known choice").
+    related = [f.name for f in spec.model._meta.fields if f.is_relation and getattr(obj, f.attname)]
+    exclude = [*related, *failed]
     try:
         obj.full_clean(exclude=exclude, validate_unique=False)
     except ValidationError as invalid:
@@ -679,7 +769,7 @@ def validation_errors(spec, invalid):
     if not hasattr(invalid, "error_dict"):
         return [("", message) for message in invalid.messages]
     return [
-        (spec.model_field(name).verbose_name if name != NON_FIELD_ERRORS else "", message)
+        (spec.label(name) if name != NON_FIELD_ERRORS else "", message)
         for name, messages in invalid.message_dict.items()
         for message in messages
     ]

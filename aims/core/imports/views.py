@@ -18,16 +18,20 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from aims.core.display import display_value
+from aims.core.exports import export_rows
 from aims.core.forms import style_widgets
 from aims.core.imports import parsing, services
 from aims.core.permissions import can
 from aims.core.uploads import limit_upload
+
+ERRORS_PER_PAGE = 100
 
 
 def import_urlpatterns(spec, prefix="imports"):
@@ -84,15 +88,16 @@ def open_import(request, spec, pk):
     if record.status == Status.IMPORTED:
         messages.info(request, _("This file has been imported already."))
         return record, None
-    if record.status == Status.PARSED and not record.parsed:
-        # Uploaded before files were read once at upload: read it now.
+    if record.status != Status.PARSED:
+        return record, None
+    try:
+        return record, services.import_read(spec, record)
+    except (ValueError, FileNotFoundError, parsing.ImportFileError):
+        # Kept in an older form, or lost: read the upload again.
         services.record_progress(record, status=Status.PARSING, progress=0)
         with suppress(ValidationError):  # the record says why
             services.queue(spec, record, "parse_import")
         return record, None
-    if record.status != Status.PARSED:
-        return record, None
-    return record, services.import_read(spec, record)
 
 
 def elsewhere(request, record):
@@ -152,7 +157,7 @@ def import_columns(request, spec, pk):
                 "fields": ", ".join(str(fields[code]) for code in duplicates)
             }
         elif missing:
-            error = str(spec.required_message) or _("Choose a column for: %(fields)s.") % {
+            error = _("Choose a column for: %(fields)s.") % {
                 "fields": ", ".join(str(fields[code]) for code in missing)
             }
         else:
@@ -185,32 +190,20 @@ def import_columns(request, spec, pk):
             "table": table,
             "columns": columns,
             "fields": fields.items(),
-            "required": ", ".join(str(fields[code]) for code in spec.required),
+            # Every field the register needs, each marked whether a column fills it yet.
+            "required": [(fields[code], code in proposed.values()) for code in spec.required],
             "error": error,
         },
     )
 
 
 def choose_sheet(request, spec, record):
-    """Read another sheet of the workbook, in the worker."""
-    table = services.import_read(spec, record)
-    if request.POST["sheet"] not in table.sheet_names:
-        messages.error(
-            request,
-            _("The workbook has no sheet “%(sheet)s”. Its sheets are: %(sheets)s.")
-            % {"sheet": request.POST["sheet"], "sheets": ", ".join(table.sheet_names)},
-        )
-        return redirect(step_url(request, "import_columns", record))
-    record.sheet = request.POST["sheet"]
-    record.column_mapping = {}
-    record.status = record.Status.PARSING
-    record.progress = 0
-    record.save()
+    """Import another sheet of the workbook, from the sheets read at upload."""
     try:
-        services.queue(spec, record, "parse_import")
-    except ValidationError as refused:
-        messages.error(request, " ".join(refused.messages))
-    return redirect(step_url(request, "import_status", record))
+        services.sheet_choose(spec, record, request.POST["sheet"])
+    except parsing.ImportFileError as refused:
+        messages.error(request, str(refused))
+    return redirect(step_url(request, "import_columns", record))
 
 
 @login_required
@@ -222,14 +215,14 @@ def import_values(request, spec, pk):
     if not values:
         return redirect(step_url(request, "import_preview", record))
     if request.method == "POST":
-        record.value_mapping = {
+        mapping = {
             code: {
                 text: request.POST.get(f"value-{code}-{position}", "")
                 for position, text in enumerate(texts)
             }
             for code, texts in values.items()
         }
-        record.save()
+        services.value_mapping_save(spec=spec, record=record, mapping=mapping)
         return redirect(step_url(request, "import_preview", record))
     groups = [
         {
@@ -277,6 +270,12 @@ def import_preview(request, spec, pk):
         else:
             return redirect(step_url(request, "import_status", record))
     preview = services.import_preview(spec, record, table, user=request.user)
+    if request.GET.get("errors") == "csv":
+        # Every error, to fix the file with: row, column, value and message.
+        rows = [[_("Row"), _("Column"), _("Value"), _("Problem")]]
+        rows += services.error_cells(spec, record, table, preview.errors)
+        return export_rows(rows, "csv", _("import-errors"))
+    errors = Paginator(preview.errors, ERRORS_PER_PAGE).get_page(request.GET.get("page"))
     model_fields = [spec.model_field(code) for code in spec.preview_fields]
     return render(
         request,
@@ -290,7 +289,7 @@ def import_preview(request, spec, pk):
                 (number, [display_value(f, getattr(obj, f.name)) for f in model_fields])
                 for number, obj in preview.valid[:20]
             ],
-            "errors": preview.errors[:500],
+            "errors": errors,
             "matches": preview.matches[:500],
             "notes": preview.notes[:500],
             "earlier": preview.earlier,
