@@ -305,7 +305,7 @@ class Reminder(models.Model):
 class ImportRecord(TrackedModel):
     """One spreadsheet import into a register: the file (kept privately), the column and value
     mappings chosen in the wizard and what came of it. Each register that imports declares a
-    subclass (`SystemImport`, `RiskImport`) and an `ImportSpec` (aims/core/imports.py)."""
+    subclass (`SystemImport`, `RiskImport`) and an `ImportSpec` (aims/core/imports/services.py)."""
 
     class Status(models.TextChoices):
         # Reading and importing run in the worker; `progress` (0–100) and `message` follow them.
