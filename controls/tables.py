@@ -154,6 +154,8 @@ class EvidenceTable(RegisterTable):
         return value
 
     def render_valid_until(self, record, value):
+        if value is None:
+            return "—"
         value = short_date(value)
         if record.expired:
             return format_html(
