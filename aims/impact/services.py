@@ -1,8 +1,6 @@
 """The impact assessment workflow: submit, decide (AI officer, four-eyes), start the next
 version, flag a re-assessment, and turn an impact into a risk."""
 
-from datetime import timedelta
-
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Exists, OuterRef
@@ -159,8 +157,7 @@ def impact_risk_create(*, impact, user):
             title=f"{impact.get_area_display()}: {impact.affected_group}"[:200],
             description=impact.description,
             category=AREA_CATEGORIES.get(impact.area, Category.LEGAL),
-            owner=user,
-            next_review=timezone.localdate() + timedelta(days=90),
+            owner=Risk.default_owner(user),
         )
         risk._history_user = user
         risk.save()

@@ -2,8 +2,6 @@
 officers told), logging a report to the authority, a changed reporting period, and the one-step
 nonconformity and risk. Each runs in a transaction with the rows it changes locked."""
 
-from datetime import timedelta
-
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -162,8 +160,7 @@ def incident_risk_create(*, incident, user):
             title=incident.title,
             description="\n\n".join(filter(None, [incident.description, incident.harm])),
             category=risk_category(incident),
-            owner=user,
-            next_review=timezone.localdate() + timedelta(days=90),
+            owner=Risk.default_owner(user),
         )
         risk._history_user = user
         risk.save()

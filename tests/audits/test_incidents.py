@@ -11,7 +11,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
-from aims.core.dates import short_datetime
+from aims.core.dates import add_months, short_datetime
 from aims.core.models import Notification, OutgoingMail
 from aims.core.reminders import sweep
 from audits.models import AIIncident, IncidentReport, Nonconformity
@@ -432,6 +432,8 @@ def test_create_a_risk_from_an_incident(client, officer):
     assert risk.title == incident.title and "Applicants ranked down." in risk.description
     assert list(risk.ai_systems.all()) == [incident.ai_system]
     assert list(incident.risks.all()) == [risk]
+    assert risk.owner == officer
+    assert risk.next_review == add_months(timezone.localdate(), risk.review_cadence_months)
     assert risk.reference in client.get(incident.get_absolute_url()).content.decode()
 
 

@@ -10,10 +10,12 @@ import pytest
 from django.core import mail
 from django.core.exceptions import ValidationError
 from django.urls import reverse
+from django.utils.timezone import localdate
 from pypdf import PdfReader
 
 from aims import celery_app
 from aims.core import roles
+from aims.core.dates import add_months
 from aims.core.models import Notification, ReminderLog
 from aims.impact import services
 from aims.impact.models import AssessmentDecision, ImpactAssessment
@@ -72,6 +74,7 @@ def test_a_severe_impact_becomes_a_linked_risk_in_one_step(compliance_officer, s
     assert risk.title == "Fairness: Older policy holders"
     assert risk.description == "Claims of older customers may be ranked lower."
     assert risk.owner == compliance_officer
+    assert risk.next_review == add_months(localdate(), risk.review_cadence_months)
     impact.refresh_from_db()
     assert impact.risk == risk
     assert not impact.may_become_risk
