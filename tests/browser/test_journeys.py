@@ -70,7 +70,7 @@ def test_search_updates_the_list_in_place(page, log_in, compliance_officer, live
     ContextIssueFactory(title="Energy use")
     log_in(compliance_officer)
     page.goto(f"{live_server.url}/context/issues/")
-    page.get_by_label("Search").fill("energy")
+    page.get_by_label("Search", exact=True).fill("energy")
     expect(page.locator("#register-table tbody tr")).to_have_count(1)
     expect(page.locator("#register-table")).to_contain_text("Energy use")
     expect(page).to_have_url(re.compile(r"q=energy"))
@@ -166,7 +166,7 @@ def test_a_prompt_injection_risk_is_recorded_and_its_residual_risk_accepted(
 
     page.get_by_role("button", name="Risks").click()
     page.get_by_role("link", name="Risk library", exact=True).click()
-    page.get_by_label("Search").fill("prompt injection")
+    page.get_by_label("Search", exact=True).fill("prompt injection")
     expect(page.locator("#register-table tbody tr")).to_have_count(1)
     page.get_by_role("link", name="Prompt injection", exact=True).click()
     page.get_by_label("AIS-002 Customer-service chatbot").check()

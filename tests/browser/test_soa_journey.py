@@ -34,7 +34,7 @@ def test_an_excluded_control_is_issued_approved_by_someone_else_and_printed_for_
     entry = SoAEntry.objects.get(control__code="A.10.4", ai_system=None)
     log_in(compliance_officer)
     page.goto(f"{live_server.url}/controls/soa/")
-    page.get_by_label("Search").fill("A.10.4")
+    page.get_by_label("Search", exact=True).fill("A.10.4")
     # Entry rows; the list also shows its Annex A objective as a heading row.
     rows = page.locator("#register-table tbody tr:not(.register-group)")
     expect(rows).to_have_count(1)
