@@ -78,6 +78,8 @@
       placeholder: select.dataset.pickerPlaceholder,
       hidePlaceholder: false,
       closeAfterSelect: !select.multiple,
+      // Of several choices, the next is searched for afresh, not among the last one's matches.
+      clearAfterSelect: select.multiple,
       plugins: select.multiple ? ["remove_button"] : [],
       render: {
         no_results: function () {
