@@ -118,7 +118,8 @@ def test_the_hr_workbook_names_bad_rows_and_imports_nothing_until_they_are_skipp
     assert "“zoe.unbekannt@example.com” is not in the people register" in errors[7][0]
     assert "“demnächst” is not a date" in errors[8][0]
     assert errors[9] == ["Valid until must not be before the date of the training."]
-    assert "“=E6+730” is not a date" in errors[11][0]
+    # A formula without a calculated value is reported as such, never read as its text.
+    assert "“=E6+730” is a formula without a calculated value" in errors[11][0]
     assert [number for number, _obj in preview.valid] == [6, 12]
 
     response = client.post(preview_url, {}, follow=True)

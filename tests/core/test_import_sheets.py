@@ -64,9 +64,9 @@ def test_the_later_steps_and_another_sheet_need_not_read_the_upload_again(
     record.refresh_from_db()
     preview_url = post_proposals(client, "inventory", record)
     preview = client.get(preview_url).context["preview"]
-    assert len(preview.valid) == 8
-    assert client.post(preview_url).status_code == 302
-    # The last row repeats the first system: it is not created twice.
+    # The last row repeats the first system's ID: an error of its row, not created twice.
+    assert (len(preview.valid), preview.invalid_rows) == (7, [11])
+    assert client.post(preview_url, {"skip_invalid": "1"}).status_code == 302
     assert AISystem.objects.filter(name__startswith="System ").count() == 7
 
 
@@ -127,7 +127,7 @@ def test_ignored_columns_and_value_choices_are_offered_again_next_time(client, c
     pilot = next(position for position, text, _p in stage["values"] if text == "Pilot")
     assert answers[f"value-lifecycle_stage-{pilot}"] != "retired"
     answers[f"value-lifecycle_stage-{pilot}"] = "retired"
-    assert client.post(values_url, answers).status_code == 302
+    assert client.post(values_url, {**answers, "remember": "1"}).status_code == 302
     assert SavedColumnMapping.objects.filter(register="inventory.aisystem", field="").exists()
 
     second = upload(client, "inventory", SystemImport, content, name="again.xlsx")
@@ -141,3 +141,23 @@ def test_ignored_columns_and_value_choices_are_offered_again_next_time(client, c
     groups = client.get(reverse("inventory:import_values", args=[second.pk])).context["groups"]
     stage = next(group for group in groups if group["code"] == "lifecycle_stage")
     assert ("Pilot", "retired") in [(text, proposed) for _p, text, proposed in stage["values"]]
+
+
+def test_value_choices_are_remembered_only_when_asked_like_columns(client, compliance_officer):
+    client.force_login(compliance_officer)
+    content = cover_notes_register(register_rows(4))
+    record = upload(client, "inventory", SystemImport, content)
+    columns_url = reverse("inventory:import_columns", args=[record.pk])
+    columns = client.get(columns_url).context["columns"]
+    data = {f"column-{c['index']}": c["field"] for c in columns}
+    assert client.post(columns_url, data).status_code == 302
+    values_url = reverse("inventory:import_values", args=[record.pk])
+    page = client.get(values_url)
+    assert 'name="remember"' in page.content.decode()
+    answers = {
+        f"value-{group['code']}-{position}": proposed or ""
+        for group in page.context["groups"]
+        for position, _text, proposed in group["values"]
+    }
+    assert client.post(values_url, answers).status_code == 302
+    assert not SavedColumnMapping.objects.exists()

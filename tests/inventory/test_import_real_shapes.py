@@ -5,6 +5,7 @@ imported asserted exactly."""
 import io
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.urls import reverse
 
@@ -181,3 +182,59 @@ def test_the_same_content_as_xlsx_after_csv_is_recognised(client, compliance_off
     second.refresh_from_db()
     assert (second.status, second.rows_imported) == ("uploaded", 0)
     assert AISystem.objects.count() == 2
+
+
+def test_a_register_with_one_record_per_column_is_offered_transposed(client, compliance_officer):
+    client.force_login(compliance_officer)
+    record, proposed, context = wizard(
+        client, fixtures.transposed_register(), "systems.xlsx", transposed=True
+    )
+    assert record.transposed
+    assert proposed == {
+        1: "name",
+        2: "purpose",
+        3: "lifecycle_stage",
+        4: "business_unit",
+        5: "personal_data",
+    }
+    assert (record.rows_total, len(context["preview"].valid)) == (3, 3)
+    assert fixtures.confirm(client, "inventory", record).rows_imported == 3
+    stages = dict(AISystem.objects.values_list("name", "lifecycle_stage"))
+    assert stages == {"Chatbot": "verification", "OCR": "retired", "Scorer": "operation"}
+
+
+def test_records_in_columns_can_be_read_back_in_rows(client, compliance_officer):
+    """The offer shows only where the field names run down the first column; it toggles."""
+    client.force_login(compliance_officer)
+    _record, _proposed, context = wizard(client, fixtures.agency_inventory(4), "inventory.csv")
+    page = client.get(reverse("inventory:import_columns", args=[context["record"].pk]))
+    assert not page.context["offer_transpose"]
+
+    client.post(
+        reverse("inventory:import_upload"),
+        {"file": SimpleUploadedFile("systems.xlsx", fixtures.transposed_register())},
+    )
+    record = SystemImport.objects.latest("pk")
+    in_rows = record.rows_total
+    url = reverse("inventory:import_columns", args=[record.pk])
+    page = client.get(url)
+    assert page.context["offer_transpose"] and "Records are in columns" in page.content.decode()
+    assert client.post(url, {"transpose": "1"}).status_code == 302
+    page = client.get(url)
+    assert page.context["table"].headers[:3] == ["Field", "Name", "Purpose"]
+    assert "Records are in rows" in page.content.decode()
+    assert client.post(url, {"transpose": "1"}).status_code == 302
+    record.refresh_from_db()
+    assert (record.transposed, record.rows_total, record.column_mapping) == (False, in_rows, {})
+    assert client.get(url).context["offer_transpose"]
+
+
+def test_imported_systems_are_found_by_the_global_search(client, compliance_officer):
+    """Imported rows are created in bulk (no post_save): the import indexes them itself."""
+    client.force_login(compliance_officer)
+    record, _proposed, _context = wizard(client, fixtures.agency_inventory(4), "inventory.csv")
+    fixtures.confirm(client, "inventory", record, skip_invalid="1")
+    system = AISystem.objects.get(reference="DOL-0001")
+    response = client.get(reverse("core:search"), {"q": system.name})
+    hits = {hit.url for group in response.context["groups"] for hit in group.hits}
+    assert system.get_absolute_url() in hits

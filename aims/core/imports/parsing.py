@@ -46,6 +46,9 @@ class Table:
     summary_rows: list[int] = field(default_factory=list)
     # Every sheet of the file as (name, data rows, columns), to choose from.
     sheets: list[tuple[str, int, int]] = field(default_factory=list)
+    # Read with rows and columns swapped (one record per column), or looking as if it should be.
+    transposed: bool = False
+    looks_transposed: bool = False
 
 
 @dataclass
@@ -84,8 +87,10 @@ class ParsedFile:
         sheet: str | None = None,
         aliases: HeaderAliases | None = None,
         limits: "Limits | None" = None,
+        transposed: bool = False,
     ) -> Table:
-        """The register on `sheet` (the proposed one if None). Raises ImportFileError."""
+        """The register on `sheet` (the proposed one if None), read from its columns if
+        `transposed` (a register with one record per column). Raises ImportFileError."""
         name = self.proposed_sheet if sheet is None else sheet
         found = next((each for each in self.sheets if each.name == name), None)
         if found is None:
@@ -93,7 +98,10 @@ class ParsedFile:
                 _("The workbook has no sheet “%(sheet)s”. Its sheets are: %(sheets)s.")
                 % {"sheet": sheet, "sheets": ", ".join(self.names)}
             )
-        table = _table(found.grid, self.names, found.name, aliases)
+        grid = shapes.transpose(found.grid) if transposed else found.grid
+        table = _table(grid, self.names, found.name, aliases)
+        table.transposed = transposed
+        table.looks_transposed = not transposed and shapes.looks_transposed(found.grid, aliases)
         table.sheets = [(each.name, each.rows, each.columns) for each in self.sheets if each.name]
         limits = limits or Limits.configured()
         if len(table.rows) > limits.rows:

@@ -135,11 +135,10 @@ class FieldRoles:
 
     def fits(self, code: str, content: ColumnContent) -> bool:
         """Whether the content does not speak against the field."""
-        if not content.filled:
+        if not content.filled or code == self.reference:
+            # A header naming the reference (or the ID of the entry to update) stands: a
+            # reference given twice or written out at length is an error the preview reports.
             return True
-        if code == self.reference:
-            # Not required unique: a reference given twice is an error the preview reports.
-            return not (content.repeated or content.long_text)
         if code == self.name:
             return not (content.repeated or content.identifier)
         if code in self.choices:

@@ -35,6 +35,8 @@ from aims.core.forms import single_line
 from aims.core.imports import matching, parsing, people, proposals, shapes
 from aims.core.models import SavedColumnMapping
 from aims.core.permissions import grant_owner_permissions_in_bulk
+from aims.core.registry import registry
+from aims.core.search_index import index_objects
 
 logger = logging.getLogger(__name__)
 
@@ -305,10 +307,11 @@ class ImportSpec:
 
     @property
     def roles(self):
-        """What the fields expect of a column's content (proposals.FieldRoles)."""
+        """What the fields expect of a column's content (proposals.FieldRoles). The field that
+        names the entry to update (`update_by`) is the register's reference, never its name."""
         return proposals.FieldRoles(
-            reference=self.reference_field,
-            name=(self.match_on or self.required or (None,))[0],
+            reference=self.update_by or self.reference_field,
+            name=self.match_on[0] if self.match_on else None,
             descriptions=self.description_fields,
             choices=frozenset(self.choices),
         )
@@ -423,7 +426,7 @@ def import_parse(spec, record):
         with record.file.open("rb") as f:
             content = f.read()
         parsed = parsing.read_file(content, record.file.name, spec.aliases, progress=progress)
-        table = parsed.table(record.sheet or None, spec.aliases)
+        table = parsed.table(record.sheet or None, spec.aliases, transposed=is_transposed(record))
     except parsing.ImportFileError as refused:
         record_progress(record, status=Status.FAILED, message=str(refused))
         return None
@@ -457,17 +460,29 @@ def imported_before(spec, record):
 
 
 def import_read(spec, record):
-    """The table of the chosen sheet, from the sheets read at upload (the upload itself is not
-    read again). ValueError if what was kept is not a read file."""
+    """The table of the chosen sheet (read from its columns if the import is `transposed`),
+    from the sheets read at upload (the upload itself is not read again). ValueError if what
+    was kept is not a read file."""
     with record.parsed.open("rb") as f:
-        return parsing.ParsedFile.from_json(f.read()).table(record.sheet or None, spec.aliases)
+        parsed = parsing.ParsedFile.from_json(f.read())
+    return parsed.table(record.sheet or None, spec.aliases, transposed=is_transposed(record))
 
 
-def sheet_choose(spec, record, sheet):
-    """Import another sheet of the workbook: its table from the sheets kept at upload; the
-    columns are mapped anew. Raises ImportFileError for a sheet the file lacks."""
+def is_transposed(record):
+    """Whether the import reads one record per column (only registers whose import records
+    have the `transposed` flag offer it)."""
+    return getattr(record, "transposed", False)
+
+
+def sheet_choose(spec, record, sheet, transposed=False):
+    """Import another sheet of the workbook, or the same one read from its columns
+    (`transposed`): its table from the sheets kept at upload; the columns are mapped anew.
+    Raises ImportFileError for a sheet the file lacks."""
     with record.parsed.open("rb") as f:
-        table = parsing.ParsedFile.from_json(f.read()).table(sheet, spec.aliases)
+        parsed = parsing.ParsedFile.from_json(f.read())
+    table = parsed.table(sheet, spec.aliases, transposed=transposed)
+    if hasattr(record, "transposed"):
+        record.transposed = transposed
     record.sheet = table.sheet
     record.rows_total = len(table.rows)
     record.column_mapping = {}
@@ -478,9 +493,7 @@ def sheet_choose(spec, record, sheet):
 def proposed_columns(spec, table):
     """Column index → field code: what users saved for this register (a column they ignored
     stays ignored), then the aliases."""
-    saved = dict(
-        SavedColumnMapping.objects.filter(register=spec.key).values_list("header", "field")
-    )
+    saved = remembered(spec.key)
     # The first rows are enough to tell repeated names, IDs and long text apart.
     rows = [cells for _number, cells in table.rows[:1000]]
     proposal = spec.propose_columns(table.headers, saved, rows)
@@ -494,7 +507,7 @@ def proposed_columns(spec, table):
 
 def column_mapping_save(*, spec, record, table, mapping, remember):
     """mapping: column index → field code. With `remember`, the headers are proposed next time
-    (for this register only), and the columns left out are left out again."""
+    (for this register only), and the columns left out are left out again (`remember_choices`)."""
     record.column_mapping = {str(index): code for index, code in mapping.items()}
     record.save()
     if remember:
@@ -506,8 +519,10 @@ def column_mapping_save(*, spec, record, table, mapping, remember):
 
 def remember_choices(register, choices):
     """Keep what the users chose for texts of a file (normalized text → code, "" for "none"),
-    to propose it again. A register's columns are kept under its key, the values of one of its
-    fields under "<key>:<field>"."""
+    to propose it again: one mechanism for columns mapped or ignored and for values, each kept
+    for the register the import fills — its columns under its key, the values of one of its
+    fields under "<key>:<field>" (`remembered`). Users choose on each step whether to keep
+    their choices."""
     limit = SavedColumnMapping._meta.get_field("header").max_length
     kept = {proposals.normalize(text): code for text, code in choices.items()}
     SavedColumnMapping.objects.bulk_create(
@@ -522,19 +537,26 @@ def remember_choices(register, choices):
     )
 
 
-def remembered_values(spec, code):
-    """Normalized cell text → the choice users made for it before in this field."""
-    saved = SavedColumnMapping.objects.filter(register=f"{spec.key}:{code}")
+def remembered(register):
+    """Normalized text → the code users chose for it before ("" for none); see
+    `remember_choices`."""
+    saved = SavedColumnMapping.objects.filter(register=register)
     return dict(saved.values_list("header", "field"))
 
 
-def value_mapping_save(*, spec, record, mapping):
-    """mapping: field code → cell text → choice ("" for "not known"), kept for the next import
-    of the register too."""
+def values_register(spec, code):
+    """The key under which the value choices of a field of the register are remembered."""
+    return f"{spec.key}:{code}"
+
+
+def value_mapping_save(*, spec, record, mapping, remember):
+    """mapping: field code → cell text → choice ("" for "not known"). With `remember`, the
+    choices are proposed in the next import of the register too."""
     record.value_mapping = mapping
     record.save()
-    for code, choices in mapping.items():
-        remember_choices(f"{spec.key}:{code}", choices)
+    if remember:
+        for code, choices in mapping.items():
+            remember_choices(values_register(spec, code), choices)
 
 
 def distinct_values(spec, record, table):
@@ -550,11 +572,11 @@ def distinct_values(spec, record, table):
             if text:
                 texts.update(parsing.split_multi(text) if multi else [text])
         # This import's choices, else those made in earlier imports of the register.
-        remembered = remembered_values(spec, code)
+        saved = remembered(values_register(spec, code))
         mapped = {
-            text: remembered[proposals.normalize(text)]
+            text: saved[proposals.normalize(text)]
             for text in texts
-            if proposals.normalize(text) in remembered
+            if proposals.normalize(text) in saved
         }
         mapped.update(record.value_mapping.get(code, {}))
         values[code] = {text: spec.mapped_or_proposed(code, text, mapped) for text in sorted(texts)}
@@ -954,6 +976,10 @@ def import_run(*, spec, record, user, skip_invalid, preview=None):
             grant_owner_permissions_in_bulk(spec.model, created)
         if spec.after_create:
             spec.after_create(created, record=record, user=user)
+        if not spec.update_by and registry.get(spec.model):
+            # Bulk creation sends no post_save: the global search learns of the new entries
+            # here (updated entries are saved one by one and indexed by the signal).
+            index_objects(spec.model, created)
         record.status = record.Status.IMPORTED
         record.progress = 100
         record.message = ""

@@ -142,6 +142,10 @@ def import_columns(request, spec, pk):
         return elsewhere(request, record)
     if request.method == "POST" and request.POST.get("sheet", record.sheet) != record.sheet:
         return choose_sheet(request, spec, record)
+    if request.method == "POST" and "transpose" in request.POST:
+        # Records in columns, or back in rows: the same sheet read the other way.
+        services.sheet_choose(spec, record, table.sheet, transposed=not table.transposed)
+        return redirect(step_url(request, "import_columns", record))
     fields = spec.fields
     proposed = services.proposed_columns(spec, table)
     error = ""
@@ -193,6 +197,9 @@ def import_columns(request, spec, pk):
             # Every field the register needs, each marked whether a column fills it yet.
             "required": [(fields[code], code in proposed.values()) for code in spec.required],
             "error": error,
+            # Only registers whose import records keep the flag read records from columns.
+            "offer_transpose": hasattr(record, "transposed")
+            and (table.transposed or table.looks_transposed),
         },
     )
 
@@ -222,7 +229,9 @@ def import_values(request, spec, pk):
             }
             for code, texts in values.items()
         }
-        services.value_mapping_save(spec=spec, record=record, mapping=mapping)
+        services.value_mapping_save(
+            spec=spec, record=record, mapping=mapping, remember=bool(request.POST.get("remember"))
+        )
         return redirect(step_url(request, "import_preview", record))
     groups = [
         {
