@@ -334,7 +334,8 @@ class Measurement(TrackedModel):
         ]
 
     def __str__(self):
-        return f"{self.kpi.reference} {short_date(self.period_start)}: {self.value.normalize():f}"
+        value = Decimal(self.value).normalize()
+        return f"{self.kpi.reference} {short_date(self.period_start)}: {value:f}"
 
     @property
     def status(self):

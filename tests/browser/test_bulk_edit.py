@@ -50,7 +50,7 @@ def test_the_compliance_officer_sets_owner_and_next_review_on_three_soa_entries(
     for code in CODES:
         row = table.locator("tr", has=page.get_by_role("link", name=code, exact=True))
         expect(row).to_contain_text("Anna Berg")
-        expect(row).to_contain_text("03/31/2027")
+        expect(row).to_contain_text("31 Mar 2027")
     stored = SoAEntry.objects.filter(control__code__in=CODES, ai_system=None)
     assert {(e.owner, e.next_review) for e in stored} == {(owner, date(2027, 3, 31))}
     untouched = SoAEntry.objects.get(control__code="A.3.2", ai_system=None)

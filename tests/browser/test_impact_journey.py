@@ -65,6 +65,9 @@ def test_an_impact_assessment_is_submitted_approved_with_a_condition_and_printed
     page.get_by_label("Human oversight").fill("A claims handler reviews every low-priority claim.")
     page.get_by_label("Overall rating").select_option(label="Medium")
     page.get_by_role("button", name="Save").click()
+    # Added from the system's page, the officer is back there and opens the new assessment.
+    expect(page.get_by_role("heading", name="AIS-001 Claims triage model")).to_be_visible()
+    section.get_by_role("link", name="IA-001").click()
     expect(page.get_by_role("heading", name="IA-001 Claims triage model v1")).to_be_visible()
     expect(status_badge(page)).to_have_text("Draft")
     assessment = ImpactAssessment.objects.get()
