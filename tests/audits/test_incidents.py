@@ -153,15 +153,16 @@ def test_a_system_owner_records_incidents_of_their_own_system(client):
     assert client.get(edit).status_code == 200
 
 
-def test_a_system_owner_gets_404_when_changing_an_incident_of_another_system(client):
+def test_a_system_owner_who_reads_an_incident_of_another_system_gets_403_changing_it(client):
     owner = UserFactory(role="System Owner")
     AISystemFactory(owner=owner)
     theirs = AIIncidentFactory()
     client.force_login(owner)
     for action in ("edit", "delete"):
         address = reverse(f"audits:aiincident_{action}", args=[theirs.pk])
-        assert client.get(address).status_code == 404
-        assert client.post(address, payload(theirs.ai_system)).status_code == 404
+        assert client.get(theirs.get_absolute_url()).status_code == 200
+        assert client.get(address).status_code == 403
+        assert client.post(address, payload(theirs.ai_system)).status_code == 403
     for step in ("aiincident_raise_nonconformity", "aiincident_create_risk"):
         assert client.post(reverse(f"audits:{step}", args=[theirs.pk])).status_code == 403
     theirs.refresh_from_db()
@@ -200,7 +201,7 @@ def test_auditors_read_incidents_and_change_nothing(client, role):
     for action in ("edit", "delete"):
         assert (
             client.get(reverse(f"audits:aiincident_{action}", args=[incident.pk])).status_code
-            == 404
+            == 403
         )
     for step in ("aiincident_raise_nonconformity", "aiincident_create_risk"):
         assert client.post(reverse(f"audits:{step}", args=[incident.pk])).status_code == 403

@@ -37,7 +37,7 @@ def test_the_app_connects_the_team_receivers_when_it_is_ready(client):
         ]
         unseen = AuditFactory()
         unseen.team.add(member)
-        assert edits(client, member, unseen) == 404
+        assert edits(client, member, unseen) == 403
     finally:
         apps.get_app_config("audits").ready()
 
@@ -45,7 +45,7 @@ def test_the_app_connects_the_team_receivers_when_it_is_ready(client):
     audit.team.add(member)
     assert edits(client, member, audit) == 200
     audit.team.remove(member)
-    assert edits(client, member, audit) == 404
+    assert edits(client, member, audit) == 403
 
 
 def test_a_new_lead_auditor_edits_the_audit_and_the_former_one_no_longer(client):
@@ -56,4 +56,4 @@ def test_a_new_lead_auditor_edits_the_audit_and_the_former_one_no_longer(client)
     audit.lead_auditor = successor
     audit.save()
 
-    assert (edits(client, lead, audit), edits(client, successor, audit)) == (404, 200)
+    assert (edits(client, lead, audit), edits(client, successor, audit)) == (403, 200)

@@ -268,7 +268,7 @@ def test_a_german_user_gets_the_digest_in_german(declare, owner):
     assert "überfällig" in html_of(german)
     assert '<html lang="en">' in html_of(plain)
     assert plain.subject == "1 reminder: due dates in the AI management system"
-    assert f"Risks\n- {bias} (Risk review): overdue, due on 12/05/2026" in plain.body
+    assert f"Risks\n- {bias} (Risk review): overdue, due on 5 Dec 2026" in plain.body
 
 
 def test_the_command_runs_the_sweep_and_prints_its_counts(declare, owner, capsys):

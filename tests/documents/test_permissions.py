@@ -23,7 +23,7 @@ def test_a_reader_can_neither_submit_nor_start_a_version(
         reverse("documents:controlleddocument_new_version", args=[current.pk])
     )
 
-    assert (submit.status_code, new_version.status_code) == (404, 403)
+    assert (submit.status_code, new_version.status_code) == (403, 403)
     draft.refresh_from_db()
     assert draft.status == Status.DRAFT
     assert ControlledDocument.objects.filter(reference=current.reference).count() == 1

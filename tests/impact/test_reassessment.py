@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from aims import celery_app
 from aims.core import roles
+from aims.core.dates import short_date
 from aims.core.models import Notification, Reminder
 from aims.core.registry import registry
 from aims.core.reminders import sweep
@@ -213,7 +214,7 @@ def test_the_sweep_flags_an_assessment_whose_planned_date_has_come_once(people):
     sweep(today=planned + timedelta(days=1))
 
     assert_flagged(
-        assessment, f"the planned re-assessment date {planned.isoformat()} has come", owner
+        assessment, f"the planned re-assessment date {short_date(planned)} has come", owner
     )
 
 

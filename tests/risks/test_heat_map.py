@@ -215,7 +215,7 @@ def test_no_heat_map_without_active_criteria(client, compliance_officer):
     assert "heat-cell" not in page
     dashboard = client.get(reverse("core:dashboard"))
     assert dashboard.status_code == 200
-    assert '<h1 class="h3 mb-3">Dashboard</h1>' in dashboard.content.decode()
+    assert '<h1 class="h3 mb-1">Dashboard</h1>' in dashboard.content.decode()
     assert "heat-cell" not in dashboard.content.decode()
 
 
@@ -239,7 +239,7 @@ def test_the_dashboard_shows_no_heat_map_to_a_user_without_a_role(client, make_u
     response = client.get(reverse("core:dashboard"))
     assert response.status_code == 200
     page = response.content.decode()
-    assert '<h1 class="h3 mb-3">Dashboard</h1>' in page
+    assert '<h1 class="h3 mb-1">Dashboard</h1>' in page
     assert "Risk heat map" not in page
     assert "heat-cell" not in page
 
