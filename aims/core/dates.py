@@ -4,6 +4,7 @@ one month is 28 or 29 February; 29 February plus one year is 28 February); and d
 in the reader's format where Python, not a template, builds the text."""
 
 import calendar
+import datetime
 
 from django.utils import formats, timezone
 
@@ -22,6 +23,9 @@ def add_years(day, years):
 
 def short_date(day):
     """A date as the reader's language writes it (aims/formats), for text built in Python."""
+    if isinstance(day, str):
+        # A date field assigned as ISO text (as Django accepts) keeps the text until reloaded.
+        day = datetime.date.fromisoformat(day)
     return formats.date_format(day, "SHORT_DATE_FORMAT")
 
 

@@ -432,10 +432,14 @@ class RegisterFormView(RegisterView):
             data, files, instance=instance, initial=initial, user=self.request.user
         )
         if instance is None:
-            form.initial = {
-                **{name: form.initial[name] for name in form.initial if name not in initial},
-                **initial_from_query(form, self.request.GET),
+            # What the form derived itself (an impact assessment's values from its system)
+            # stays; the query's own values are kept only as far as the fields accept them.
+            derived = {
+                name: value
+                for name, value in form.initial.items()
+                if name not in initial or value != initial[name]
             }
+            form.initial = {**initial_from_query(form, self.request.GET), **derived}
         return form
 
     def next_url(self):

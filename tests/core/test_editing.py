@@ -252,7 +252,9 @@ def test_overlong_values_get_field_errors_and_change_nothing(client, editor, reg
     assert set(limited) <= set(response.context["form"].errors)
     after = register.model.objects.get(pk=obj.pk)
     assert after.version == before.version
-    assert all(getattr(after, n) == getattr(before, n) for n in limited)
+    # A form's own fields (a new supplier's name) are checked through the errors above.
+    stored = {f.name for f in register.model._meta.concrete_fields}
+    assert all(getattr(after, n) == getattr(before, n) for n in limited if n in stored)
 
 
 @pytest.mark.parametrize(
