@@ -247,6 +247,12 @@ PORTAL_URL = env("AIMS_PORTAL_URL", "http://127.0.0.1:8000")
 # Celery: Redis when REDIS_URL is set; otherwise kombu's filesystem transport, a real broker
 # that needs no server (queues are folders under var/celery), so `make run` works anywhere.
 REDIS_URL = env("REDIS_URL")
+# The cache counts failed API token attempts per address (aims/core/api/tokens.py): in Redis
+# when REDIS_URL is set, so that every web process sees the same count; otherwise in memory.
+if REDIS_URL:
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+    }
 CELERY_BROKER_URL = REDIS_URL or "filesystem://localhost//"
 if not REDIS_URL:
     _queue = VAR_DIR / "celery" / "queue"
