@@ -1,12 +1,17 @@
 """Base models for every register: history, version for stale-edit detection, restricted
 querysets, human-readable references, and guardian's direct foreign-key permission tables."""
 
+import hashlib
+import hmac
 import re
+import secrets
+import string
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import IntegrityError, models, transaction
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 from simple_history.models import HistoricalRecords
@@ -525,3 +530,142 @@ class SearchEntry(models.Model):
 
     def __str__(self):
         return f"{self.reference} {self.title}".strip()
+
+
+def random_text(alphabet, length):
+    return "".join(secrets.choice(alphabet) for _position in range(length))
+
+
+class ApiTokenQuerySet(models.QuerySet):
+    def of(self, user):
+        """A user's own tokens: nobody sees or revokes another user's in the portal."""
+        return self.filter(user=user) if user.is_authenticated else self.none()
+
+    def active(self, now=None):
+        now = now or timezone.now()
+        return self.filter(revoked_at__isnull=True, expires_at__gt=now)
+
+
+class ApiToken(models.Model):
+    """A personal API token: `aims_<key id>_<secret>`, shown to its user once at creation.
+
+    Only the SHA-256 of the whole token is kept. The secret holds 256 random bits, so a fast
+    hash is enough: no dictionary or brute force reaches it, unlike a password. The key id is
+    public (lists show it) and finds the row; the prefix lets secret scanners recognise a
+    leaked token.
+    """
+
+    PREFIX = "aims"
+    KEY_ID_LENGTH = 8
+    KEY_ID_ALPHABET = string.ascii_lowercase + string.digits
+    SECRET_LENGTH = 43  # 43 base62 characters: 256 bits
+    SECRET_ALPHABET = string.ascii_letters + string.digits
+    FORMAT = re.compile(
+        rf"{PREFIX}_(?P<key_id>[a-z0-9]{{{KEY_ID_LENGTH}}})_[A-Za-z0-9]{{{SECRET_LENGTH}}}"
+    )
+
+    class Status(models.TextChoices):
+        ACTIVE = "active", _("active")
+        EXPIRED = "expired", _("expired")
+        REVOKED = "revoked", _("revoked")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.CASCADE,
+        related_name="api_tokens",
+    )
+    name = models.CharField(_("name"), max_length=100)
+    key_id = models.CharField(_("key ID"), max_length=KEY_ID_LENGTH, unique=True, editable=False)
+    digest = models.CharField(_("SHA-256 of the token"), max_length=64, editable=False)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    last_used_at = models.DateTimeField(_("last used"), null=True, blank=True, editable=False)
+    expires_at = models.DateTimeField(_("expires"))
+    revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
+
+    # Use is not a change of the token: last_used_at is written without a history row.
+    history = HistoricalRecords(excluded_fields=["digest", "last_used_at"])
+    objects = ApiTokenQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("API token")
+        verbose_name_plural = _("API tokens")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self):
+        return f"{self.name} ({self.key_id})"
+
+    @staticmethod
+    def hash(token):
+        return hashlib.sha256(token.encode()).hexdigest()
+
+    @classmethod
+    def issue(cls, *, user, name, expires_at):
+        """A new token for `user`: the saved row and the token text, which is not kept."""
+        secret = random_text(cls.SECRET_ALPHABET, cls.SECRET_LENGTH)
+        while True:
+            key_id = random_text(cls.KEY_ID_ALPHABET, cls.KEY_ID_LENGTH)
+            text = f"{cls.PREFIX}_{key_id}_{secret}"
+            try:
+                with transaction.atomic():
+                    token = cls.objects.create(
+                        user=user,
+                        name=name,
+                        key_id=key_id,
+                        digest=cls.hash(text),
+                        expires_at=expires_at,
+                    )
+            except IntegrityError:  # the key id is taken (one in 36**8): draw another
+                if not cls.objects.filter(key_id=key_id).exists():
+                    raise
+                continue
+            return token, text
+
+    @classmethod
+    def key_id_of(cls, text):
+        """The key id of a text in the token format, or None."""
+        match = cls.FORMAT.fullmatch(text)
+        return match["key_id"] if match else None
+
+    def matches(self, text):
+        return hmac.compare_digest(self.digest, self.hash(text))
+
+    def status(self, now=None):
+        if self.revoked_at is not None:
+            return self.Status.REVOKED
+        if self.expires_at <= (now or timezone.now()):
+            return self.Status.EXPIRED
+        return self.Status.ACTIVE
+
+    def revoke(self):
+        """Revoke the token for good (a history row names who did it)."""
+        if self.revoked_at is None:
+            self.revoked_at = timezone.now()
+            self.save(update_fields=["revoked_at"])
+
+
+class SingleSignOnIdentity(models.Model):
+    """A user's account at the OpenID provider: the issuer and the subject it names the user by.
+    Log-ins are matched on these, which never change, never on names or e-mail addresses, which
+    can (aims/core/sso.py)."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.CASCADE,
+        related_name="sso_identities",
+    )
+    issuer = models.CharField(_("issuer"), max_length=255)
+    subject = models.CharField(_("subject"), max_length=255)
+    created_at = models.DateTimeField(_("first log-in"), auto_now_add=True)
+    last_login_at = models.DateTimeField(_("last log-in"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("single sign-on identity")
+        verbose_name_plural = _("single sign-on identities")
+        constraints = [
+            models.UniqueConstraint(fields=["issuer", "subject"], name="one_user_per_sso_subject")
+        ]
+
+    def __str__(self):
+        return f"{self.user} ({self.issuer})"
