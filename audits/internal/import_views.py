@@ -9,12 +9,11 @@ from functools import wraps
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, redirect
 from django.urls import path
 from django.utils.translation import gettext as _
 
-from aims.core.imports import parsing, services, views
+from aims.core.imports import parsing, views
 from aims.core.uploads import limit_upload
 from audits.internal.imports import CHECKLIST
 from audits.models import Audit, ChecklistImport
@@ -45,20 +44,14 @@ def checklist_import_upload(request, spec):
     audit = importable_audit(request.user, int(pk))
     if refusal := closed_refusal(request, audit):
         return refusal
-    form = views.UploadForm(request.POST or None, request.FILES or None)
     if request.method == "GET":
         messages.info(request, _("The checklist goes into %(audit)s.") % {"audit": audit})
-    if request.method == "POST" and form.is_valid():
-        try:
-            record = services.import_start(
-                spec=spec, upload=form.cleaned_data["file"], user=request.user
-            )
-        except (ValidationError, parsing.ImportFileError) as refused:
-            form.add_error("file", " ".join(getattr(refused, "messages", [str(refused)])))
-        else:
-            ChecklistImport.objects.filter(pk=record.pk).update(audit=audit)
-            return redirect(views.step_url(request, "import_status", record))
-    return render(request, "core/import_upload.html", {"form": form, "spec": spec})
+
+    def started(record):
+        ChecklistImport.objects.filter(pk=record.pk).update(audit=audit)
+        return redirect(views.step_url(request, "import_status", record))
+
+    return views.upload_step(request, spec, started)
 
 
 def for_changeable_audit(view, *, open_only=True):

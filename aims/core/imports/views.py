@@ -112,6 +112,26 @@ def elsewhere(request, record):
 @limit_upload(lambda: parsing.MAX_BYTES)
 def import_upload(request, spec):
     require_importer(request, spec)
+
+    def started(record):
+        earlier = services.imported_before(spec, record)
+        if earlier and not spec.update_by:
+            messages.warning(
+                request,
+                _(
+                    "This very file was imported before (%(import)s). Importing it again "
+                    "creates the %(items)s a second time."
+                )
+                % {"import": earlier, "items": spec.verbose_name_plural},
+            )
+        return redirect(step_url(request, "import_status", record))
+
+    return upload_step(request, spec, started)
+
+
+def upload_step(request, spec, started):
+    """The upload form: a valid file starts the import and `started(record)` answers; a refused
+    one is named at the file field."""
     form = UploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -121,17 +141,7 @@ def import_upload(request, spec):
         except (ValidationError, parsing.ImportFileError) as refused:
             form.add_error("file", " ".join(getattr(refused, "messages", [str(refused)])))
         else:
-            earlier = services.imported_before(spec, record)
-            if earlier and not spec.update_by:
-                messages.warning(
-                    request,
-                    _(
-                        "This very file was imported before (%(import)s). Importing it again "
-                        "creates the %(items)s a second time."
-                    )
-                    % {"import": earlier, "items": spec.verbose_name_plural},
-                )
-            return redirect(step_url(request, "import_status", record))
+            return started(record)
     return render(request, "core/import_upload.html", {"form": form, "spec": spec})
 
 
