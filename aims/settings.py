@@ -162,6 +162,11 @@ AXES_RESET_ON_SUCCESS = True
 AIMS_PROXY_COUNT = int(env("AIMS_PROXY_COUNT", "0"))
 AXES_CLIENT_IP_CALLABLE = "aims.core.throttling.client_address"
 AXES_VERBOSE = False  # no banner on every start; lock-outs are logged by aims.core.throttling
+# API tokens (aims/core/api/tokens.py): after AIMS_API_TOKEN_FAILURE_LIMIT refused token attempts
+# from one address, every token attempt from it answers 429 until the window (counted from the
+# first failure) of AIMS_API_TOKEN_FAILURE_WINDOW_MINUTES has passed.
+AIMS_API_TOKEN_FAILURE_LIMIT = int(env("AIMS_API_TOKEN_FAILURE_LIMIT", "10"))
+AIMS_API_TOKEN_FAILURE_WINDOW = int(env("AIMS_API_TOKEN_FAILURE_WINDOW_MINUTES", "10")) * 60
 
 # Spreadsheet imports read at most this many data rows and filled cells
 # (aims/core/imports/parsing.py).
