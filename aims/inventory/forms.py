@@ -125,6 +125,7 @@ class ModelVersionForm(RegisterForm):
             "release_date",
             "training_data_snapshot",
             "key_metrics",
+            "run_url",
             "release_approved_by",
             "release_approved_on",
             "change_summary",

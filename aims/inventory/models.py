@@ -195,6 +195,12 @@ class ModelVersion(TrackedModel):
         help_text=_("Identifier or date of the data the model was trained on."),
     )
     key_metrics = models.TextField(_("key metrics"), max_length=LONG_TEXT, blank=True)
+    run_url = models.URLField(
+        _("training run"),
+        max_length=500,
+        blank=True,
+        help_text=_("Link to the run in the ML platform that produced this version."),
+    )
     release_approved_by = models.CharField(
         _("release approved by"), max_length=SHORT_TEXT, blank=True
     )

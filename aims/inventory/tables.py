@@ -47,7 +47,7 @@ class ModelVersionTable(RegisterTable):
 
     class Meta(RegisterTable.Meta):
         model = ModelVersion
-        fields = ("system", "version_label", "release_date", "training_data_snapshot")
+        fields = ("system", "version_label", "release_date", "training_data_snapshot", "run_url")
 
 
 class DatasetTable(RegisterTable):
