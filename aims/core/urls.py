@@ -1,6 +1,6 @@
 from django.urls import path
 
-from aims.core import activity, mfa, pickers, preferences, saved_views, search, work
+from aims.core import activity, api_tokens, mfa, pickers, preferences, saved_views, search, work
 from aims.core.views import DashboardView, notifications, notifications_read
 
 app_name = "core"
@@ -22,4 +22,10 @@ urlpatterns = [
     path("i18n/setlang/", preferences.set_language, name="set_language"),
     path("account/second-factor/", mfa.mfa_setup, name="mfa_setup"),
     path("account/second-factor/verify/", mfa.mfa_verify, name="mfa_verify"),
+    path("account/api-tokens/", api_tokens.api_tokens, name="api_tokens"),
+    path(
+        "account/api-tokens/<int:pk>/revoke/",
+        api_tokens.api_token_revoke,
+        name="api_token_revoke",
+    ),
 ]
