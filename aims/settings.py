@@ -14,6 +14,7 @@ from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
+from aims.core import sso_config
 from aims.core.env import env, env_bool, env_list, env_required, local_secret_key
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -127,6 +128,8 @@ AIMS_SYSTEM_MODEL = "inventory.AISystem"
 AUTHENTICATION_BACKENDS = [
     # First: refuses a locked-out log-in before any password is checked.
     "axes.backends.AxesStandaloneBackend",
+    # Refuses every password when AIMS_PASSWORD_LOGIN=0 (single sign-on only).
+    "aims.core.sso.PasswordLoginSwitch",
     "django.contrib.auth.backends.ModelBackend",
     "guardian.backends.ObjectPermissionBackend",
 ]
@@ -182,6 +185,26 @@ SESSION_COOKIE_AGE = int(env("AIMS_SESSION_MAX_HOURS", "12")) * 3600
 # named here (e.g. "AI Officer,Administrator") must set one up before they reach anything else.
 AIMS_REQUIRE_MFA_ROLES = env_list("AIMS_REQUIRE_MFA_ROLES", "")
 OTP_TOTP_ISSUER = env("AIMS_TOTP_ISSUER", "AIMS portal")
+
+# Single sign-on with OpenID Connect (aims/core/sso.py), on when AIMS_OIDC_ISSUER is set: the
+# provider's endpoints and keys come from <issuer>/.well-known/openid-configuration, the client
+# secret only from a file. Roles follow the provider's AIMS_OIDC_ROLE_CLAIM through
+# AIMS_OIDC_ROLE_MAP ("aims-auditors=Auditor,..."). AIMS_PASSWORD_LOGIN=0 refuses passwords
+# everywhere (log-in page, admin, password reset): the provider is then the only way in.
+AIMS_OIDC_ISSUER = (env("AIMS_OIDC_ISSUER") or "").rstrip("/")
+AIMS_OIDC_CLIENT_ID = env("AIMS_OIDC_CLIENT_ID")
+AIMS_OIDC_CLIENT_SECRET_FILE = env("AIMS_OIDC_CLIENT_SECRET_FILE")
+AIMS_OIDC_ROLE_CLAIM = env("AIMS_OIDC_ROLE_CLAIM", "groups")
+AIMS_OIDC_ROLE_MAP = sso_config.role_map(env("AIMS_OIDC_ROLE_MAP", ""))
+AIMS_OIDC_LABEL = env("AIMS_OIDC_LABEL")  # the button's text; unset: a translated default
+AIMS_PASSWORD_LOGIN = env_bool("AIMS_PASSWORD_LOGIN", True)
+sso_config.check(
+    issuer=AIMS_OIDC_ISSUER,
+    client_id=AIMS_OIDC_CLIENT_ID,
+    secret_file=AIMS_OIDC_CLIENT_SECRET_FILE,
+    password_login=AIMS_PASSWORD_LOGIN,
+    debug=DEBUG,
+)
 
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("de", _("German"))]
@@ -319,6 +342,9 @@ CONTENT_SECURITY_POLICY = {
         "object-src": [NONE],
     }
 }
+if AIMS_OIDC_ISSUER:
+    # Log-out goes on to the provider's end_session_endpoint: a redirect after a form's POST.
+    CONTENT_SECURITY_POLICY["DIRECTIVES"]["form-action"].append(sso_config.origin(AIMS_OIDC_ISSUER))
 # Browser features no page of the portal uses (aims.core.headers).
 PERMISSIONS_POLICY = {
     feature: []
