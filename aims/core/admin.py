@@ -1,4 +1,4 @@
-"""Administrators manage user accounts and their roles (groups) here; nothing else.
+"""Administrators manage user accounts, their roles (groups) and API tokens here; nothing else.
 
 Registers are edited in the portal only, where versions, four-eyes and history apply. Role
 changes follow the rules of aims.core.role_grants: recorded, told to the compliance officers, no
@@ -13,9 +13,10 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponseRedirect
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from aims.core import role_grants
-from aims.core.models import RoleChange, RoleGrantRequest, User
+from aims.core.models import ApiToken, RoleChange, RoleGrantRequest, User
 from aims.core.roles import COMPLIANCE_OFFICER, has_role
 
 # Fields that would let an administrator lift themselves above the role model.
@@ -167,3 +168,61 @@ class RoleGrantRequestAdmin(admin.ModelAdmin):
                     _("%(user)s now holds the %(role)s role.")
                     % {"user": grant.user, "role": role_grants.role_label(grant.role)},
                 )
+
+
+@admin.register(ApiToken)
+class ApiTokenAdmin(admin.ModelAdmin):
+    """Every user's API tokens, for administrators: read only but for revoking, which is final
+    (an action, so that a revocation can be neither undone nor dated ahead). The token's hash
+    is never shown."""
+
+    list_display = (
+        "name",
+        "user",
+        "key_id",
+        "created_at",
+        "last_used_at",
+        "expires_at",
+        "revoked_at",
+        "status",
+    )
+    list_filter = (("revoked_at", admin.EmptyFieldListFilter),)
+    search_fields = ("name", "key_id", "user__username")
+    list_select_related = ("user",)
+    fields = ("user", "name", "key_id", "created_at", "last_used_at", "expires_at", "revoked_at")
+    readonly_fields = fields
+    actions = ["revoke"]
+
+    @admin.display(description=_("status"))
+    def status(self, obj):
+        return obj.status().label
+
+    def has_module_permission(self, request):
+        return role_grants.is_administrator(request.user)
+
+    def has_view_permission(self, request, obj=None):
+        return role_grants.is_administrator(request.user)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def has_revoke_permission(self, request):
+        return role_grants.is_administrator(request.user)
+
+    @admin.action(description=_("Revoke the selected API tokens"), permissions=["revoke"])
+    def revoke(self, request, queryset):
+        revoked = 0
+        for token in queryset.filter(revoked_at__isnull=True):
+            token.revoke()
+            revoked += 1
+        messages.success(
+            request,
+            ngettext("%(count)d API token revoked.", "%(count)d API tokens revoked.", revoked)
+            % {"count": revoked},
+        )
