@@ -4,7 +4,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from aims.core import passwords
+from aims.core import passwords, sso_views
 
 urlpatterns = [
     path("", include("aims.core.urls")),
@@ -18,35 +18,45 @@ urlpatterns = [
     path("communication/", include("aims.communication.urls")),
     path("documents/", include("aims.documents.urls")),
     path("audits/", include("audits.urls")),
-    path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
-    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/login/", sso_views.LoginView.as_view(), name="login"),
+    path("accounts/logout/", sso_views.LogoutView.as_view(), name="logout"),
+    # Single sign-on (OpenID Connect): the redirect URI to register at the provider is
+    # https://<host>/oidc/callback/.
+    path("oidc/login/", sso_views.sso_login, name="sso_login"),
+    path("oidc/callback/", sso_views.sso_callback, name="sso_callback"),
     path(
         "accounts/password/change/",
-        passwords.PasswordChangeView.as_view(),
+        sso_views.passwords_allowed(passwords.PasswordChangeView.as_view()),
         name="password_change",
     ),
     path(
         "accounts/password/change/done/",
-        auth_views.PasswordChangeDoneView.as_view(),
+        sso_views.passwords_allowed(auth_views.PasswordChangeDoneView.as_view()),
         name="password_change_done",
     ),
-    path("accounts/password/reset/", passwords.PasswordResetView.as_view(), name="password_reset"),
+    path(
+        "accounts/password/reset/",
+        sso_views.passwords_allowed(passwords.PasswordResetView.as_view()),
+        name="password_reset",
+    ),
     path(
         "accounts/password/reset/sent/",
-        auth_views.PasswordResetDoneView.as_view(),
+        sso_views.passwords_allowed(auth_views.PasswordResetDoneView.as_view()),
         name="password_reset_done",
     ),
     path(
         "accounts/password/reset/<uidb64>/<token>/",
-        passwords.PasswordResetConfirmView.as_view(),
+        sso_views.passwords_allowed(passwords.PasswordResetConfirmView.as_view()),
         name="password_reset_confirm",
     ),
     path(
         "accounts/password/reset/done/",
-        auth_views.PasswordResetCompleteView.as_view(),
+        sso_views.passwords_allowed(auth_views.PasswordResetCompleteView.as_view()),
         name="password_reset_complete",
     ),
     path("i18n/", include("django.conf.urls.i18n")),
+    # Without passwords the admin, too, is entered through the portal's log-in.
+    path("admin/login/", sso_views.admin_login),
     path("admin/", admin.site.urls),
 ]
 

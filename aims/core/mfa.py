@@ -22,6 +22,7 @@ from django_otp import login as otp_login
 from django_otp import user_has_device
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from aims.core import sso
 from aims.core.roles import role_names
 
 # Set at log-in for users with a confirmed device: the portal then asks for a code, without a
@@ -69,7 +70,12 @@ class SecondFactorMiddleware:
 
     def __call__(self, request):
         user = request.user
-        if user.is_authenticated and not request.path.startswith(_exempt_paths()):
+        # A single sign-on session was authenticated by the provider, its second factor included.
+        if (
+            user.is_authenticated
+            and not sso.signed_in_by_provider(request)
+            and not request.path.startswith(_exempt_paths())
+        ):
             target = None
             if request.session.get(SESSION_KEY) or must_have_device(user):
                 if user.is_verified():
