@@ -117,6 +117,14 @@ class AISystemForm(RegisterForm):
 
 
 class ModelVersionForm(RegisterForm):
+    run_url = forms.URLField(
+        label=ModelVersion._meta.get_field("run_url").verbose_name,
+        max_length=500,
+        required=False,
+        assume_scheme="https",
+        help_text=ModelVersion._meta.get_field("run_url").help_text,
+    )
+
     class Meta:
         model = ModelVersion
         fields = [
