@@ -1,6 +1,7 @@
 from django.urls import path
 
 from aims.core import activity, api_tokens, mfa, pickers, preferences, saved_views, search, work
+from aims.core.archive.views import archive_export
 from aims.core.views import DashboardView, notifications, notifications_read
 
 app_name = "core"
@@ -23,6 +24,7 @@ urlpatterns = [
     path("account/second-factor/", mfa.mfa_setup, name="mfa_setup"),
     path("account/second-factor/verify/", mfa.mfa_verify, name="mfa_verify"),
     path("account/api-tokens/", api_tokens.api_tokens, name="api_tokens"),
+    path("export-everything/", archive_export, name="archive_export"),
     path(
         "account/api-tokens/<int:pk>/revoke/",
         api_tokens.api_token_revoke,

@@ -66,9 +66,10 @@ class HashingWriter:
 
 @contextmanager
 def consistent_reads():
-    """On PostgreSQL, every model read from one snapshot. SQLite (development) reads without a
-    transaction: the portal's IMMEDIATE transactions would lock out every writer meanwhile."""
-    if connection.vendor != "postgresql":
+    """On PostgreSQL, every model read from one snapshot (inside a transaction already, its
+    snapshot). SQLite (development) reads without a transaction: the portal's IMMEDIATE
+    transactions would lock out every writer meanwhile."""
+    if connection.vendor != "postgresql" or connection.in_atomic_block:
         yield
         return
     with transaction.atomic():
