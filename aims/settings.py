@@ -51,6 +51,8 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     "axes",
     "csp",
+    "rest_framework",
+    "drf_spectacular",
     "aims.core",
     "aims.context",
     "aims.inventory",
@@ -317,6 +319,28 @@ AIMS_REMINDER_GRACE_DAYS = int(env("AIMS_REMINDER_GRACE_DAYS", "14"))
 
 DJANGO_TABLES2_TEMPLATE = "components/table.html"
 REGISTER_PAGE_SIZE = 25
+
+# The REST API (aims/core/api): the browser's session (with CSRF) and the API's own
+# authentication; JSON only, no browsable HTML pages; the register views set their own pagination.
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework.authentication.SessionAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "AIMS portal API",
+    "DESCRIPTION": "The registers of the AI management system (ISO/IEC 42001), read and "
+    "written with the same permissions, validation and history as the portal's pages.",
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    "COMPONENT_SPLIT_REQUEST": True,
+    # Choices stay inline at their field: many registers share field names with other choices.
+    "POSTPROCESSING_HOOKS": [],
+}
 
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True

@@ -18,6 +18,7 @@ urlpatterns = [
     path("communication/", include("aims.communication.urls")),
     path("documents/", include("aims.documents.urls")),
     path("audits/", include("audits.urls")),
+    path("api/", include("aims.core.api.urls")),
     path("accounts/login/", sso_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", sso_views.LogoutView.as_view(), name="logout"),
     # Single sign-on (OpenID Connect): the redirect URI to register at the provider is
