@@ -12,7 +12,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.signals import user_logged_in
 from django.db import transaction
-from django.http import HttpResponseRedirect
+from django.http import HttpResponseRedirect, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
@@ -23,6 +23,7 @@ from django_otp import user_has_device
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from aims.core import sso
+from aims.core.api import is_api_request
 from aims.core.roles import role_names
 
 # Set at log-in for users with a confirmed device: the portal then asks for a code, without a
@@ -85,6 +86,10 @@ class SecondFactorMiddleware:
                     target = "core:mfa_verify"
                 else:
                     target = "core:mfa_setup"
+            if target and is_api_request(request):
+                # The browser's session calls the API only once the code was given.
+                detail = _("Confirm your log-in with a code from your authenticator app first.")
+                return JsonResponse({"detail": str(detail)}, status=403)
             if target:
                 query = urlencode({"next": request.get_full_path()})
                 return HttpResponseRedirect(f"{reverse(target)}?{query}")

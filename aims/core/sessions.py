@@ -15,9 +15,11 @@ from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.signals import user_logged_in
 from django.contrib.auth.views import redirect_to_login
-from django.http import HttpResponse
+from django.http import HttpResponse, JsonResponse
 from django.urls import reverse
 from django.utils.translation import gettext as _
+
+from aims.core.api import is_api_request
 
 LAST_ACTIVITY = "aims_last_activity"
 LOGGED_IN_AT = "aims_logged_in_at"
@@ -82,6 +84,8 @@ class IdleSessionMiddleware:
     @staticmethod
     def logged_out(request, reason):
         logout(request)
+        if is_api_request(request):
+            return JsonResponse({"detail": reason}, status=401)
         messages.warning(request, reason)
         if request.headers.get("HX-Request"):
             # A fragment request: the whole page goes to the log-in, not the fragment's target.
