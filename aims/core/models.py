@@ -656,7 +656,7 @@ class SingleSignOnIdentity(models.Model):
         related_name="sso_identities",
     )
     issuer = models.CharField(_("issuer"), max_length=255)
-    subject = models.CharField(_("subject"), max_length=255)
+    subject = models.CharField(_("subject identifier"), max_length=255)
     created_at = models.DateTimeField(_("first log-in"), auto_now_add=True)
     last_login_at = models.DateTimeField(_("last log-in"), null=True, blank=True)
 

@@ -22,7 +22,7 @@ class Migration(migrations.Migration):
                     ),
                 ),
                 ("issuer", models.CharField(max_length=255, verbose_name="issuer")),
-                ("subject", models.CharField(max_length=255, verbose_name="subject")),
+                ("subject", models.CharField(max_length=255, verbose_name="subject identifier")),
                 (
                     "created_at",
                     models.DateTimeField(auto_now_add=True, verbose_name="first log-in"),
