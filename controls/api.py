@@ -1,0 +1,79 @@
+"""The Statement of Applicability in the API: issue the current statement as a version, and
+decide on an issued version, as the SoA list and the decide page do."""
+
+from django.core.exceptions import ValidationError
+from django.urls import path
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers, status
+from rest_framework.exceptions import PermissionDenied
+
+from aims.core.api.workflow import (
+    FIELD_ERRORS,
+    REFUSALS,
+    WorkflowAPIView,
+    conflict,
+    decision_path,
+    decision_request,
+    field_errors,
+    record_response,
+    record_serializer,
+    register_route,
+    route_name,
+    tags,
+)
+from aims.core.permissions import can
+from controls import services
+from controls.approvals import SOA_VERSION
+from controls.forms import SoAIssueForm
+from controls.models import SoAFramework, SoAVersion
+
+
+class IssueRequest(serializers.Serializer):
+    framework = serializers.ChoiceField(choices=SoAFramework.values, default=SoAFramework.ISO42001)
+    note = serializers.CharField(required=False, allow_blank=True, max_length=10_000)
+
+
+class IssueView(WorkflowAPIView):
+    @extend_schema(
+        operation_id="controls_soaversion_issue",
+        summary="Issue the Statement of Applicability as its next version, awaiting approval",
+        tags=tags(SoAVersion),
+        request=IssueRequest,
+        responses={201: record_serializer(SoAVersion), 400: FIELD_ERRORS, **REFUSALS},
+    )
+    def post(self, request):
+        if not can(request.user, "add", SoAVersion):
+            raise PermissionDenied
+        body = IssueRequest(data=request.data)
+        body.is_valid(raise_exception=True)
+        form = SoAIssueForm({"note": body.validated_data.get("note", "")})
+        if not form.is_valid():
+            return field_errors(form.errors.as_data())
+        try:
+            version = services.soa_version_issue(
+                user=request.user,
+                note=form.cleaned_data["note"],
+                framework=body.validated_data["framework"],
+            )
+        except ValidationError as error:
+            # Not started, a version awaiting approval, entries without a justification, no
+            # one left to decide: each is the statement's state.
+            return conflict(error)
+        return record_response(version, request, status.HTTP_201_CREATED)
+
+
+SoAVersionDecisionRequest = decision_request(SOA_VERSION, "SoAVersionDecisionRequest")
+
+urlpatterns = [
+    path(
+        f"{register_route(SoAVersion)}/issue/",
+        IssueView.as_view(),
+        name=route_name(SoAVersion, "issue"),
+    ),
+    decision_path(
+        SOA_VERSION,
+        "decide",
+        request_serializer=SoAVersionDecisionRequest,
+        summary="Approve or reject an issued version of the Statement of Applicability",
+    ),
+]
