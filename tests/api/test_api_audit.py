@@ -106,14 +106,16 @@ def test_the_same_change_through_a_page_and_the_api_leaves_the_same_history(
     response = api.put(api_url(register, by_api), body, format="json")
     assert response.status_code == 200, response.content.decode()[:2000]
 
+    # The entries after each risk's creation (whose references differ) are the same.
     through_page, through_api = (
-        history_tab(client, register, by_page),
-        history_tab(client, register, by_api),
+        history_tab(client, register, obj)[:-1] for obj in (by_page, by_api)
     )
     assert through_api == through_page
-    change = through_api[0]
-    assert change[:2] == ("~", compliance_officer)
-    assert [str(label) for label, _old, _new in change[2]] == ["title", "controls"]
+    by_user = [changes for kind, who, changes in through_api if who == compliance_officer]
+    assert {str(label) for changes in by_user for label, _old, _new in changes} == {
+        "title",
+        "linked controls",
+    }
     by_page.refresh_from_db()
     by_api.refresh_from_db()
     assert by_page.version == by_api.version == 2
