@@ -21,7 +21,7 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.contrib.auth.backends import BaseBackend
+from django.contrib.auth.backends import ModelBackend
 from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
@@ -203,9 +203,12 @@ def end_session_url(request, id_token):
     return f"{endpoint}{'&' if '?' in endpoint else '?'}{urlencode(query)}"
 
 
-class PasswordLoginSwitch(BaseBackend):
+class PasswordLoginSwitch(ModelBackend):
     """Refuses every password when AIMS_PASSWORD_LOGIN=0: placed before ModelBackend, it stops
-    `authenticate()` for the log-in page, the admin and anything else that takes a password."""
+    `authenticate()` for the log-in page, the admin and anything else that takes a password.
+    Otherwise it leaves passwords to ModelBackend. It is a ModelBackend itself so that a
+    session naming it (the first backend able to load users, as `force_login` picks) finds
+    its user."""
 
     def authenticate(self, request, username=None, password=None, **kwargs):
         if password is not None and not password_login():
