@@ -1,4 +1,4 @@
-"""Spreadsheets shaped like the public registers testers imported (issue 16), made in code.
+"""Spreadsheets shaped like the registers organisations publish and upload, made in code.
 
 Never real files: each builder writes a small CSV or XLSX with the shape that mattered — a cover
 sheet before the data, title rows, IDs, agency columns, blank cells, formulas, duplicates,
@@ -68,6 +68,42 @@ def csv_bytes(rows, delimiter=";", bom=True):
     out = io.StringIO()
     csv.writer(out, delimiter=delimiter, lineterminator="\r\n").writerows(rows)
     return ("\ufeff" if bom else "").encode() + out.getvalue().encode()
+
+
+REGISTER_HEADER = ["ID", "Name", "Purpose", "Owner", "Lifecycle stage", "Next review"]
+
+
+def register_rows(count):
+    """`count` AI systems as a register lists them: every fifth without an owner, every
+    seventh without a review date, the last one a duplicate of the first."""
+    rows = [
+        [
+            f"AIS-{n:03d}",
+            f"System {n}",
+            f"Sorts case {n}",
+            "" if n % 5 == 0 else "IT",
+            "In Betrieb" if n % 2 else "Pilot",
+            "" if n % 7 == 0 else "01.07.2027",
+        ]
+        for n in range(1, count)
+    ]
+    return rows + [list(rows[0])] if rows else rows
+
+
+def cover_notes_register(rows):
+    """A workbook whose first sheet is a cover page, the second notes on the columns, the third
+    the register under two title rows; `rows` as `register_rows` gives them."""
+    cover = [
+        ["AI inventory of Example GmbH"],
+        ["Version", "3.2"],
+        ["Approved by", "T. Keller"],
+        ["Systems", "=COUNTA(Register!B4:B1000)"],
+    ]
+    notes = [["Column", "Meaning"]] + [
+        [header, f"What the column {header} holds"] for header in REGISTER_HEADER
+    ]
+    register = [["AI system inventory – as of 10/2026"], [], REGISTER_HEADER, *rows]
+    return workbook(("Cover", cover), ("Notes", notes), ("Register", register))
 
 
 def cover_sheet_inventory():
@@ -227,6 +263,51 @@ def risk_repository(count=9):
                     ("AI Risk Database", [REPOSITORY_HEADER, *rows]))  # fmt: skip
 
 
+def upload(client, namespace, record_model, content, name="register.xlsx"):
+    """The upload step as the user posts it; the new import's record."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.urls import reverse
+
+    response = client.post(
+        reverse(f"{namespace}:import_upload"), {"file": SimpleUploadedFile(name, content)}
+    )
+    assert response.status_code == 302, response.content.decode()[:3000]
+    return record_model.objects.latest("pk")
+
+
+def accept_values(client, namespace, record):
+    """Post the value step as proposed (where the import asks about values); the preview's
+    URL."""
+    from django.urls import reverse
+
+    values_url = reverse(f"{namespace}:import_values", args=[record.pk])
+    page = client.get(values_url)
+    if page.status_code == 200:
+        client.post(
+            values_url,
+            {
+                f"value-{group['code']}-{position}": value or ""
+                for group in page.context["groups"]
+                for position, _text, value in group["values"]
+            },
+        )
+    return reverse(f"{namespace}:import_preview", args=[record.pk])
+
+
+def post_proposals(client, namespace, record, **changes):
+    """Post the columns as proposed (`changes`: column index → field code, "" to ignore),
+    remembered, and the values as proposed; the preview's URL."""
+    from django.urls import reverse
+
+    columns_url = reverse(f"{namespace}:import_columns", args=[record.pk])
+    page = client.get(columns_url)
+    data = {f"column-{c['index']}": c["field"] for c in page.context["columns"]}
+    data.update({f"column-{index}": code for index, code in changes.items()})
+    response = client.post(columns_url, {**data, "remember": "1"})
+    assert response.status_code == 302, response.content.decode()[:3000]
+    return accept_values(client, namespace, record)
+
+
 def run_wizard(
     client, namespace, record_model, content, name, columns=None, sheet=None, transposed=False
 ):
@@ -234,14 +315,9 @@ def run_wizard(
     (`transposed`, which the wizard must offer) and accept what it proposes (the columns, or
     `columns`: index → field, and the values); the record, the proposed columns and the preview
     page's context."""
-    from django.core.files.uploadedfile import SimpleUploadedFile
     from django.urls import reverse
 
-    response = client.post(
-        reverse(f"{namespace}:import_upload"), {"file": SimpleUploadedFile(name, content)}
-    )
-    assert response.status_code == 302, response.content.decode()[:2000]
-    record = record_model.objects.latest("pk")
+    record = upload(client, namespace, record_model, content, name)
     columns_url = reverse(f"{namespace}:import_columns", args=[record.pk])
     page = client.get(columns_url)
     if sheet and sheet != page.context["record"].sheet:
@@ -255,18 +331,7 @@ def run_wizard(
     chosen = proposed if columns is None else columns
     data = {f"column-{index}": code for index, code in chosen.items()}
     assert client.post(columns_url, data).status_code == 302
-    values_url = reverse(f"{namespace}:import_values", args=[record.pk])
-    page = client.get(values_url)
-    if page.status_code == 200:
-        client.post(
-            values_url,
-            {
-                f"value-{group['code']}-{position}": value or ""
-                for group in page.context["groups"]
-                for position, _text, value in group["values"]
-            },
-        )
-    preview = client.get(reverse(f"{namespace}:import_preview", args=[record.pk]))
+    preview = client.get(accept_values(client, namespace, record))
     record.refresh_from_db()
     return record, proposed, preview.context
 

@@ -5,12 +5,11 @@ import csv
 import io
 
 import pytest
-from openpyxl import Workbook
 
 from aims.inventory.models import SystemImport
 from risks.models import RiskImport
-from tests.core.import_sheet_fixtures import post_proposals, upload, xlsx
 from tests.factories import active_criteria
+from tests.import_fixtures import post_proposals, upload, workbook
 
 pytestmark = pytest.mark.usefixtures("tasks_in_process")
 
@@ -59,13 +58,18 @@ def test_a_wrong_value_gives_one_error_on_its_field(client, compliance_officer):
 
 def test_a_score_off_the_scale_names_its_field(client, compliance_officer):
     active_criteria()
-    book = Workbook()
-    sheet = book.active
-    sheet.append(["Risk", "Category", "Likelihood", "Impact"])
-    sheet.append(["Prompt injection", "Security", 7, 3])
-    sheet.append(["Drift", "Security", 2, 3])
+    content = workbook(
+        (
+            "Risks",
+            [
+                ["Risk", "Category", "Likelihood", "Impact"],
+                ["Prompt injection", "Security", 7, 3],
+                ["Drift", "Security", 2, 3],
+            ],
+        )
+    )
     client.force_login(compliance_officer)
-    record = upload(client, "risks", RiskImport, xlsx(book), name="risks.xlsx")
+    record = upload(client, "risks", RiskImport, content, name="risks.xlsx")
     preview_url = post_proposals(client, "risks", record)
     page = client.get(preview_url)
     assert page.context["preview"].errors == [

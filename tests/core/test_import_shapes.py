@@ -1,4 +1,4 @@
-"""Shapes of real registers (issue 16), read and guessed without the wizard: proposals from a
+"""Shapes of real registers, read and guessed without the wizard: proposals from a
 column's content, value proposals by meaning, blank yes/no cells, transposed registers, formula
 cells and the fingerprint of a file's content."""
 

@@ -9,12 +9,7 @@ from aims.core.imports import parsing
 from aims.core.models import SavedColumnMapping
 from aims.inventory.imports import AI_SYSTEMS
 from aims.inventory.models import AISystem, SystemImport
-from tests.core.import_sheet_fixtures import (
-    cover_notes_register,
-    post_proposals,
-    register_rows,
-    upload,
-)
+from tests.import_fixtures import cover_notes_register, post_proposals, register_rows, upload
 
 pytestmark = pytest.mark.usefixtures("tasks_in_process")
 

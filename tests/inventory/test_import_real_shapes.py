@@ -1,4 +1,4 @@
-"""AI-system registers shaped like the public ones testers imported (issue 16), through the
+"""AI-system registers shaped like the public ones organisations publish, through the
 wizard as a user does: proposals accepted as offered, then the rows proposed, valid and
 imported asserted exactly."""
 

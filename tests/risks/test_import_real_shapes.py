@@ -1,4 +1,4 @@
-"""Risk registers shaped like the public ones testers imported (issue 16): a filled ISO/IEC
+"""Risk registers shaped like published ones: a filled ISO/IEC
 42001 risk register template and a published AI risk repository, through the wizard with the
 proposals accepted as offered."""
 
