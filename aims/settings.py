@@ -323,7 +323,11 @@ REGISTER_PAGE_SIZE = 25
 # The REST API (aims/core/api): the browser's session (with CSRF) and the API's own
 # authentication; JSON only, no browsable HTML pages; the register views set their own pagination.
 REST_FRAMEWORK = {
-    "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework.authentication.SessionAuthentication"],
+    # A personal token first (scripts, pipelines), the browser's session with CSRF second.
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "aims.core.api.tokens.ApiTokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
