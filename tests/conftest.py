@@ -141,6 +141,15 @@ def private_files(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "private"
 
 
+@pytest.fixture(autouse=True)
+def no_refused_api_tokens_counted():
+    """Refused API token attempts are counted in the cache (Redis in CI), which outlives a
+    test's database: every test starts without a count for the test client's address."""
+    from aims.core.api.tokens import forget_failures
+
+    forget_failures("127.0.0.1")
+
+
 @pytest.fixture
 def ai_act_obligations(db):
     """The shipped obligations (a migration loads them; transactional tests flush them)."""
