@@ -1,9 +1,14 @@
 """Single sign-on settings are checked when the portal starts (aims/core/sso_config.py)."""
 
+import os
+import subprocess
+import sys
+
 import pytest
+from django.conf import settings as django_settings
 from django.core.exceptions import ImproperlyConfigured
 
-from aims.core import roles, sso_config
+from aims.core import roles, sso, sso_config
 
 
 def test_the_role_map_names_only_roles_of_the_portal():
@@ -39,3 +44,36 @@ def test_the_settings_need_a_client_and_a_readable_secret(tmp_path):
     (tmp_path / "secret").write_text("s3cret")
     check(secret_file=str(tmp_path / "secret"))
     check(issuer="", client_id=None, secret_file=None)
+
+
+def test_a_role_map_naming_no_role_stops_the_start(tmp_path):
+    secret = tmp_path / "secret"
+    secret.write_text("s3cret")
+    env = {
+        **os.environ,
+        "AIMS_OIDC_ISSUER": "https://login.example.org/realms/aims",
+        "AIMS_OIDC_CLIENT_ID": "aims-portal",
+        "AIMS_OIDC_CLIENT_SECRET_FILE": str(secret),
+        "AIMS_OIDC_ROLE_MAP": "aims-auditors=Auditor,aims-boss=Chief",
+    }
+    start = subprocess.run(
+        [sys.executable, "manage.py", "check"],
+        cwd=django_settings.BASE_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+
+    assert start.returncode != 0
+    assert "AIMS_OIDC_ROLE_MAP: 'Chief' (for 'aims-boss') is not a role of the portal" in (
+        start.stderr
+    )
+
+
+def test_a_string_claim_is_one_group(settings):
+    settings.AIMS_OIDC_ROLE_CLAIM = "roles"
+    settings.AIMS_OIDC_ROLE_MAP = sso_config.role_map("aims-auditors=Auditor,aims-x=AI Officer")
+
+    assert sso.mapped_roles({"roles": "aims-auditors"}) == {roles.AUDITOR}
+    assert sso.mapped_roles({"roles": ["aims-x", "other"]}) == {roles.AI_OFFICER}
+    assert sso.mapped_roles({"groups": ["aims-x"]}) == set()
