@@ -15,6 +15,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import include, path, reverse
 from django.utils import timezone
+from django_otp.plugins.otp_totp.models import TOTPDevice
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -22,7 +23,7 @@ from rest_framework.views import APIView
 from aims.core.api import tokens
 from aims.core.api.tokens import ApiTokenAuthentication
 from aims.core.models import ApiToken
-from tests.factories import UserFactory
+from tests.factories import RiskFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -41,14 +42,6 @@ class WhoAmI(APIView):
 
 
 urlpatterns = [path("whoami/", WhoAmI.as_view()), path("", include("aims.urls"))]
-
-
-@pytest.fixture(autouse=True)
-def fresh_failure_count():
-    """Counts live in the cache (Redis in CI), outside the test's database transaction."""
-    tokens.forget_failures(ADDRESS)
-    yield
-    tokens.forget_failures(ADDRESS)
 
 
 @pytest.fixture
@@ -215,6 +208,49 @@ def test_token_authentication_costs_the_pinned_queries(whoami):
     with CaptureQueriesContext(connection) as queries:
         assert whoami(text).status_code == 200
     assert len(queries) == PINNED["api:token_authentication"]
+
+
+# Through the whole portal: the real API, its settings and every middleware.
+
+
+def risks_via_api(text, address=ADDRESS):
+    return Client().get(
+        reverse("api:risks.risk-list"), HTTP_AUTHORIZATION=f"Bearer {text}", REMOTE_ADDR=address
+    )
+
+
+def test_a_token_reads_the_api_with_its_users_roles(db):
+    RiskFactory.create_batch(2)
+    _, officer = issue(UserFactory(role="Compliance Officer"))
+    response = risks_via_api(officer)
+    assert response.status_code == 200
+    assert response.json()["count"] == 2
+    _, no_role = issue(UserFactory())
+    assert risks_via_api(no_role).status_code == 403
+
+
+def test_a_token_is_not_held_up_by_the_sessions_second_factor(db, settings):
+    settings.AIMS_REQUIRE_MFA_ROLES = ["Compliance Officer"]
+    without_device = UserFactory(role="Compliance Officer")
+    with_device = UserFactory(role="Compliance Officer")
+    TOTPDevice.objects.create(user=with_device, name="app", confirmed=True)
+    for user in (without_device, with_device):
+        _, text = issue(user)
+        assert risks_via_api(text).status_code == 200
+
+
+def test_the_api_refuses_revoked_tokens_and_throttles_failures(db, settings):
+    settings.AIMS_API_TOKEN_FAILURE_LIMIT = 2
+    token, text = issue(UserFactory(role="Compliance Officer"))
+    token.revoke()
+    response = risks_via_api(text)
+    assert response.status_code == 401
+    assert response["WWW-Authenticate"] == "Bearer"
+    assert risks_via_api("aims_wrong").status_code == 401
+    _, valid = issue(UserFactory(role="Compliance Officer"))
+    throttled = risks_via_api(valid)
+    assert throttled.status_code == 429
+    assert 0 < int(throttled["Retry-After"]) <= settings.AIMS_API_TOKEN_FAILURE_WINDOW
 
 
 # The account page.
@@ -417,6 +453,7 @@ def test_the_list_costs_the_same_queries_for_one_token_and_many(client, owner):
             assert client.get(reverse("core:api_tokens")).status_code == 200
         return len(captured)
 
+    queries()  # fills the process's caches (content types)
     one = queries()
     for number in range(20):
         issue(owner, name=f"token {number}")
