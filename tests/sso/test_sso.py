@@ -90,6 +90,19 @@ def test_a_second_log_in_is_the_same_user_and_follows_the_groups(
     assert (roles.COMPLIANCE_OFFICER, RoleChange.Action.GRANTED) in changes
 
 
+def test_a_role_claim_missing_from_the_id_token_is_asked_of_the_userinfo_endpoint(
+    provider, browser, settings
+):
+    settings.AIMS_OIDC_ROLE_CLAIM = "member_of"
+    provider.user("maria", groups=["aims-compliance"])
+
+    browser.sign_in("maria")
+
+    user = portal_user(browser)
+    assert user.username == "maria"
+    assert set(user.groups.values_list("name", flat=True)) == {roles.COMPLIANCE_OFFICER}
+
+
 def test_a_deactivated_user_is_refused(provider, browser):
     provider.user("erik", groups=["aims-auditors"])
     browser.sign_in("erik")

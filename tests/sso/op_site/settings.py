@@ -43,3 +43,4 @@ SITE_URL = os.environ.get("OP_SITE_URL", "http://127.0.0.1")
 OIDC_IDTOKEN_INCLUDE_CLAIMS = True
 OIDC_USERINFO = "tests.sso.op_site.claims.userinfo"
 OIDC_IDTOKEN_PROCESSING_HOOK = "tests.sso.op_site.claims.with_groups"
+OIDC_EXTRA_SCOPE_CLAIMS = "tests.sso.op_site.claims.MemberOf"
