@@ -12,6 +12,7 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from aims.context.models import AIPolicy, ContextIssue
+from aims.core.api import tokens
 from aims.core.models import ApiToken
 from aims.core.registry import registry
 from aims.inventory.models import AISystem, ModelVersion
@@ -32,6 +33,7 @@ from tests.factories import (
     EvidenceFactory,
     ModelVersionFactory,
     RiskFactory,
+    ThirdPartyFactory,
     UserFactory,
 )
 
@@ -212,6 +214,62 @@ def test_a_key_outside_the_users_scope_is_refused_at_its_field(signed_in, owner,
     assert ModelVersion.objects.get(pk=response.json()["id"]).system == mine
 
 
+def test_a_link_to_entries_outside_the_users_scope_is_refused_at_its_field(signed_in, owner, rival):
+    mine, theirs = AISystemFactory(owner=owner), AISystemFactory(owner=rival)
+    risk = RiskFactory(owner=owner, controls=[])
+    risk.ai_systems.set([mine])
+    api = signed_in(owner)
+    before = state(Risk)
+    for systems in ([mine.pk, theirs.pk], [2**63], ["x"]):
+        patch = {"version": 1, "ai_systems": systems}
+        response = api.patch(api_url(registry[Risk], risk), patch, format="json")
+        assert response.status_code == 400, systems
+        assert set(response.json()) == {"ai_systems"}, response.json()
+    assert state(Risk) == before
+    assert list(risk.ai_systems.all()) == [mine]
+
+
+def test_a_link_the_user_may_not_set_is_ignored(signed_in, owner):
+    """Suppliers are the third parties' keepers' to name: disabled for an owner, as on the page."""
+    system, supplier = AISystemFactory(owner=owner), ThirdPartyFactory()
+    api = signed_in(owner)
+    patch = {"version": 1, "suppliers": [supplier.pk], "purpose": "Triage claims."}
+    response = api.patch(api_url(SYSTEMS, system), patch, format="json")
+    assert response.status_code == 200, response.content.decode()
+    system.refresh_from_db()
+    assert system.purpose == "Triage claims."
+    assert not supplier.systems.exists()
+
+
+def test_an_owners_partial_update_keeps_links_they_cannot_see(signed_in, owner):
+    """The owner of a risk sees no controls; changing its title leaves its controls linked."""
+    risk = RiskFactory(owner=owner)
+    controls = set(risk.controls.all())
+    assert controls
+    api = signed_in(owner)
+    patch = {"version": 1, "title": "Prompt injection via e-mail"}
+    response = api.patch(api_url(registry[Risk], risk), patch, format="json")
+    assert response.status_code == 200, response.content.decode()
+    risk.refresh_from_db()
+    assert risk.title == "Prompt injection via e-mail"
+    assert set(risk.controls.all()) == controls
+
+
+def test_a_body_that_is_not_a_json_object_is_refused(compliance_officer):
+    register = registry[ContextIssue]
+    issue = ContextIssueFactory()
+    api = with_session(compliance_officer)
+    before = state(ContextIssue)
+    for body in ([], ["title"], "title", 1, None):
+        assert api.post(api_url(register), body, format="json").status_code == 400, body
+        assert api.put(api_url(register, issue), body, format="json").status_code == 400, body
+    broken = api.generic("POST", api_url(register), "{", content_type="application/json")
+    assert broken.status_code == 400
+    form = api.post(api_url(register), {"title": "As a form"})  # multipart, not JSON
+    assert form.status_code == 415
+    assert state(ContextIssue) == before
+
+
 def test_read_only_fields_in_a_create_are_ignored(compliance_officer, make_user):
     api = with_session(compliance_officer)
     other, approver = AIPolicyFactory(), make_user("ai_officer")
@@ -368,7 +426,15 @@ def test_methods_a_url_does_not_offer_answer_405(compliance_officer):
     assert state(ContextIssue) == before
 
 
-def test_a_wrong_token_answers_401(owner):
+@pytest.fixture
+def fresh_failure_count():
+    """Refused token attempts are counted per address in the cache, outside the database."""
+    tokens.forget_failures("127.0.0.1")
+    yield
+    tokens.forget_failures("127.0.0.1")
+
+
+def test_a_wrong_token_answers_401(owner, fresh_failure_count):
     AISystemFactory(owner=owner)
     api = APIClient()
     for header in ("Bearer nonsense", "Bearer ", "Token abc", "Basic b3duZXI6cGFzcw=="):
