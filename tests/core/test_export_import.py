@@ -7,6 +7,7 @@ aims_archive_<pid> on the same server, created and dropped here; migrate, import
 in it as separate processes, as on a new machine."""
 
 import hashlib
+import io
 import json
 import os
 import shutil
@@ -121,13 +122,13 @@ def sha256(path):
 
 @pytest.fixture
 def demo(db):
-    call_command("seed_demo", verbosity=0)
+    call_command("seed_demo", stdout=io.StringIO())
 
 
 @pytest.fixture
 def archive(demo, tmp_path):
     path = tmp_path / "aims.zip"
-    call_command("export_aims", str(path), verbosity=0)
+    call_command("export_aims", str(path), stdout=io.StringIO())
     return path
 
 

@@ -62,7 +62,7 @@ def archive_stream(user):
 def archive_export(request):
     if not has_role(request.user, ADMINISTRATOR):
         raise PermissionDenied
-    form = ArchiveConfirmForm(request.POST or None)
+    form = ArchiveConfirmForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
         response = StreamingHttpResponse(
