@@ -167,6 +167,7 @@ class ArchiveWriter:
                 writer = HashingWriter(target)
                 for data in chunks(source):
                     writer.write(data)
+                    yield
             written[path] = {
                 "name": name,
                 "sha256": writer.sha256.hexdigest(),

@@ -15,6 +15,8 @@ many-to-many links arrive as rows of their through tables, so no `m2m_changed` f
 import hashlib
 import io
 import json
+import shutil
+import tempfile
 import zipfile
 from dataclasses import dataclass, field
 
@@ -41,6 +43,7 @@ from aims.core.archive.contents import (
 )
 
 CHUNK_ROWS = 500
+CHUNK_BYTES = 1024 * 1024
 
 
 class ArchiveRefused(Exception):
@@ -134,9 +137,9 @@ def check_entries(archive, manifest):
             )
     for entry in manifest.get("files", []):
         model = known_model(entry.get("model"))
-        stored = model._meta.get_field(entry.get("field", ""))
+        stored = next((f for f in file_fields(model) if f.name == entry.get("field")), None)
         name = entry.get("name", "")
-        if not safe_name(name) or entry["path"] != file_path(model, stored, name):
+        if stored is None or not safe_name(name) or entry["path"] != file_path(model, stored, name):
             raise ArchiveRefused(
                 _("The archive names an unsafe file: %(name)s") % {"name": name or entry["path"]}
             )
@@ -233,8 +236,12 @@ def restore_files(archive, manifest, written):
         name = entry["name"]
         if storage.exists(name) and same_bytes(storage, name, entry["sha256"]):
             continue
-        with archive.open(entry["path"]) as content:
-            stored = storage.save(name, File(content, name=name))
+        # Copied out first: storages (S3) ask for the size and seek, which archive entries do
+        # not answer reliably.
+        with archive.open(entry["path"]) as content, tempfile.TemporaryFile() as spool:
+            shutil.copyfileobj(content, spool, CHUNK_BYTES)
+            spool.seek(0)
+            stored = storage.save(name, File(spool, name=name))
         written.append((storage, stored))
         if stored != name:
             names[(entry["model"], str(entry["pk"]), entry["field"])] = stored
