@@ -13,7 +13,8 @@ from rest_framework import serializers, status
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 
-from aims.core.api.workflow import FIELD_ERRORS, REFUSALS, WorkflowAPIView, field_errors
+from aims.core.api.views import MAX_KEY
+from aims.core.api.workflow import DESCRIBED, WorkflowAPIView, answers, field_errors, key, parsed
 from aims.core.roles import REQUEST_AUDIT_PACK
 from audits.models import AuditPack
 from audits.packs import services
@@ -24,9 +25,9 @@ from audits.packs.views import visible_packs
 TAGS = ["audits: audit packs"]
 
 
-class PackRequest(serializers.Serializer):
+class AuditPackOrder(serializers.Serializer):
     systems = serializers.ListField(
-        child=serializers.IntegerField(),
+        child=serializers.IntegerField(min_value=1, max_value=MAX_KEY),
         required=False,
         help_text="Ids of the AI systems; none for a pack of the whole AIMS.",
     )
@@ -41,7 +42,7 @@ class PackRequest(serializers.Serializer):
     archival = serializers.BooleanField(default=False)
 
 
-class PackStatus(serializers.Serializer):
+class AuditPackStatus(serializers.Serializer):
     id = serializers.IntegerField(source="pk")
     reference = serializers.CharField()
     status = serializers.ChoiceField(choices=AuditPack.Status.choices)
@@ -68,11 +69,11 @@ class PackStatus(serializers.Serializer):
 
 
 def pack_json(pack, request, code=status.HTTP_200_OK):
-    return Response(PackStatus(pack, context={"request": request}).data, status=code)
+    return Response(AuditPackStatus(pack, context={"request": request}).data, status=code)
 
 
 def pack_for(request, pk):
-    pack = get_object_or_404(visible_packs(request.user), pk=pk)
+    pack = get_object_or_404(visible_packs(request.user), pk=key(pk))
     services.pack_expire_stalled(pack=pack)
     return pack
 
@@ -82,15 +83,13 @@ class PackRequestView(WorkflowAPIView):
         operation_id="audits_auditpack_request",
         tags=TAGS,
         summary="Request an audit pack; the worker renders it",
-        request=PackRequest,
-        responses={202: PackStatus, 400: FIELD_ERRORS, 403: REFUSALS[403]},
+        request=AuditPackOrder,
+        responses=answers({202: AuditPackStatus}, 400, 401, 403, 415),
     )
     def post(self, request):
         if not request.user.has_perm(REQUEST_AUDIT_PACK):
             raise PermissionDenied
-        body = PackRequest(data=request.data)
-        body.is_valid(raise_exception=True)
-        data = dict(body.validated_data)
+        data = parsed(AuditPackOrder, request)
         if not data.get("sections"):
             data["sections"] = [section.key for section in all_sections()]
         form = PackRequestForm(data, user=request.user)
@@ -100,12 +99,12 @@ class PackRequestView(WorkflowAPIView):
         return pack_json(pack, request, status.HTTP_202_ACCEPTED)
 
 
-class PackStatusView(WorkflowAPIView):
+class AuditPackStatusView(WorkflowAPIView):
     @extend_schema(
         operation_id="audits_auditpack_status",
         tags=TAGS,
         summary="An audit pack's status and progress",
-        responses={200: PackStatus, 404: REFUSALS[404]},
+        responses=answers({200: AuditPackStatus}, 401, 404),
     )
     def get(self, request, pk):
         return pack_json(pack_for(request, pk), request)
@@ -119,9 +118,10 @@ class PackDownloadView(WorkflowAPIView):
         responses={
             (200, "application/pdf"): OpenApiResponse(OpenApiTypes.BINARY),
             (200, "application/zip"): OpenApiResponse(OpenApiTypes.BINARY),
-            404: REFUSALS[404],
+            401: DESCRIBED[401],
+            404: DESCRIBED[404],
             409: OpenApiResponse(
-                REFUSALS[409].response, description="Queued, rendering or failed."
+                DESCRIBED[409].response, description="Queued, rendering or failed."
             ),
         },
     )
@@ -146,7 +146,7 @@ class PackDownloadView(WorkflowAPIView):
 
 urlpatterns = [
     path("audits/packs/", PackRequestView.as_view(), name="audits.auditpack-request"),
-    path("audits/packs/<int:pk>/", PackStatusView.as_view(), name="audits.auditpack-detail"),
+    path("audits/packs/<int:pk>/", AuditPackStatusView.as_view(), name="audits.auditpack-detail"),
     path(
         "audits/packs/<int:pk>/download/",
         PackDownloadView.as_view(),

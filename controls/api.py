@@ -8,13 +8,13 @@ from rest_framework import serializers, status
 from rest_framework.exceptions import PermissionDenied
 
 from aims.core.api.workflow import (
-    FIELD_ERRORS,
-    REFUSALS,
     WorkflowAPIView,
+    answers,
     conflict,
     decision_path,
     decision_request,
     field_errors,
+    parsed,
     record_response,
     record_serializer,
     register_route,
@@ -28,32 +28,34 @@ from controls.forms import SoAIssueForm
 from controls.models import SoAFramework, SoAVersion
 
 
-class IssueRequest(serializers.Serializer):
+class SoAIssue(serializers.Serializer):
     framework = serializers.ChoiceField(choices=SoAFramework.values, default=SoAFramework.ISO42001)
     note = serializers.CharField(required=False, allow_blank=True, max_length=10_000)
 
 
 class IssueView(WorkflowAPIView):
+    """Refused (409) while a version awaits approval, while applicable controls lack a
+    justification for inclusion, or while no one may approve it."""
+
     @extend_schema(
         operation_id="controls_soaversion_issue",
         summary="Issue the Statement of Applicability as its next version, awaiting approval",
         tags=tags(SoAVersion),
-        request=IssueRequest,
-        responses={201: record_serializer(SoAVersion), 400: FIELD_ERRORS, **REFUSALS},
+        request=SoAIssue,
+        responses=answers({201: record_serializer(SoAVersion)}, 400, 401, 403, 409, 415),
     )
     def post(self, request):
         if not can(request.user, "add", SoAVersion):
             raise PermissionDenied
-        body = IssueRequest(data=request.data)
-        body.is_valid(raise_exception=True)
-        form = SoAIssueForm({"note": body.validated_data.get("note", "")})
+        body = parsed(SoAIssue, request)
+        form = SoAIssueForm({"note": body.get("note", "")})
         if not form.is_valid():
             return field_errors(form.errors.as_data())
         try:
             version = services.soa_version_issue(
                 user=request.user,
                 note=form.cleaned_data["note"],
-                framework=body.validated_data["framework"],
+                framework=body["framework"],
             )
         except ValidationError as error:
             # Not started, a version awaiting approval, entries without a justification, no
@@ -62,7 +64,7 @@ class IssueView(WorkflowAPIView):
         return record_response(version, request, status.HTTP_201_CREATED)
 
 
-SoAVersionDecisionRequest = decision_request(SOA_VERSION, "SoAVersionDecisionRequest")
+SoAVersionDecisionRequest = decision_request(SOA_VERSION, "SoAVersionDecision")
 
 urlpatterns = [
     path(

@@ -6,10 +6,10 @@ from rest_framework import serializers
 from aims.core.api.workflow import decision_path, decision_request
 from risks.approvals import ACCEPTANCE, CRITERIA, PLAN
 
-PlanApprovalRequest = decision_request(PLAN, "TreatmentPlanApprovalRequest")
+PlanApprovalRequest = decision_request(PLAN, "TreatmentPlanDecision")
 AcceptanceRequest = decision_request(
     ACCEPTANCE,
-    "RiskAcceptanceRequest",
+    "RiskAcceptanceDecision",
     justification=serializers.CharField(
         max_length=10_000, help_text="Why the organization can live with the residual risk."
     ),
@@ -17,7 +17,7 @@ AcceptanceRequest = decision_request(
         help_text="After this date the risk goes back into review (three years at most)."
     ),
 )
-CriteriaActivationRequest = decision_request(CRITERIA, "RiskCriteriaActivationRequest")
+CriteriaActivationRequest = decision_request(CRITERIA, "RiskCriteriaDecision")
 
 urlpatterns = [
     decision_path(

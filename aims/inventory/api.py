@@ -15,10 +15,11 @@ from rest_framework import serializers, status
 from rest_framework.response import Response
 
 from aims.core.api.workflow import (
-    FIELD_ERRORS,
-    REFUSALS,
     WorkflowAPIView,
+    answers,
     field_errors,
+    key,
+    parsed,
     register_route,
     tags,
 )
@@ -54,7 +55,7 @@ class MetricsField(serializers.DictField):
         return metrics
 
 
-class ModelVersionRequest(serializers.Serializer):
+class ModelVersionRegistration(serializers.Serializer):
     version = serializers.CharField(
         max_length=50, help_text="The version's label, unique for the system."
     )
@@ -127,18 +128,20 @@ def triggered(system, request):
 
 
 class ModelVersionHookView(WorkflowAPIView):
+    """For whoever may change the system (its owner, the compliance officer). A new version is
+    a material change: the system's latest decided impact assessment becomes due for
+    re-assessment; `triggered` says what was set off."""
+
     @extend_schema(
         operation_id="inventory_aisystem_model_versions",
         tags=tags(AISystem),
         summary="Register a new model version of an AI system (ML pipeline hook)",
-        request=ModelVersionRequest,
-        responses={201: RegisteredModelVersion, 400: FIELD_ERRORS, **REFUSALS},
+        request=ModelVersionRegistration,
+        responses=answers({201: RegisteredModelVersion}, 400, 401, 403, 404, 415),
     )
     def post(self, request, pk):
-        system = get_or_refuse(AISystem.objects, request.user, "change", pk)
-        body = ModelVersionRequest(data=request.data)
-        body.is_valid(raise_exception=True)
-        data = body.validated_data
+        system = get_or_refuse(AISystem.objects, request.user, "change", key(pk))
+        data = parsed(ModelVersionRegistration, request)
         metrics = data.get("metrics", {})
         form = ModelVersionForm(
             data={

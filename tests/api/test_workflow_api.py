@@ -246,6 +246,18 @@ def test_a_condition_due_in_the_past_is_named_at_its_field(author, decider, syst
     assert not assessment.decisions.exists()
 
 
+def test_a_condition_of_the_wrong_shape_is_named_at_its_key(author, decider):
+    assessment = submitted_by(author)
+    conditions = [{"text": "Add an appeal route.", "owner": "someone", "due_date": "2099-01-31"}]
+    response = api_client(decider).post(
+        decide_url(assessment),
+        {"outcome": Outcome.APPROVED_WITH_CONDITIONS, "conditions": conditions},
+        format="json",
+    )
+    assert response.status_code == 400
+    assert response.json() == {"conditions[0].owner": ["A valid integer is required."]}
+
+
 def test_a_rejection_needs_its_reasons(author, decider):
     assessment = submitted_by(author)
     response = api_client(decider).post(

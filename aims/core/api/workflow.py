@@ -10,6 +10,7 @@ with the record as its register's endpoint shows it.
 from functools import cache
 
 from django.core.exceptions import ValidationError
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.urls import path
 from drf_spectacular.utils import OpenApiResponse, extend_schema
@@ -22,7 +23,7 @@ from rest_framework.views import APIView
 
 from aims.core import approvals as machinery
 from aims.core.api.serializers import VALIDATION_ERRORS, Refusal, output_serializer
-from aims.core.api.views import refusal_response
+from aims.core.api.views import MAX_KEY, refusal_response
 from aims.core.approvals import DecisionForm
 from aims.core.forbidden import Forbidden
 from aims.core.registry import registry
@@ -44,12 +45,24 @@ def tags(model):
     return [f"{register.app_label}: {register.verbose_name_plural}"]
 
 
-FIELD_ERRORS = OpenApiResponse(VALIDATION_ERRORS, description="The messages per field.")
-REFUSALS = {
-    403: OpenApiResponse(Refusal, description="The user may not take this step."),
-    404: OpenApiResponse(Refusal, description="Not found, or outside the user's scope."),
-    409: OpenApiResponse(Refusal, description="The record's state does not allow the step."),
+def refusal(description):
+    return OpenApiResponse(Refusal, description=description)
+
+
+DESCRIBED = {
+    400: OpenApiResponse(VALIDATION_ERRORS, description="The messages per field."),
+    401: refusal("No valid credentials."),
+    403: refusal("The user may not take this step."),
+    404: refusal("Not found, or outside the user's scope."),
+    409: refusal("The record's state does not allow the step."),
+    415: refusal("The body is not in a supported format."),
 }
+
+
+def answers(ok, *codes):
+    """The documented answers of a workflow endpoint: `ok` ({status: schema}) and the
+    refusals of `codes`."""
+    return {**ok, **{code: DESCRIBED[code] for code in codes}}
 
 
 class WorkflowAPIView(APIView):
@@ -66,6 +79,42 @@ class WorkflowAPIView(APIView):
         if isinstance(exc, Forbidden):
             return refusal_response(exc)
         return super().handle_exception(exc)
+
+
+def key(pk):
+    """A key from the URL that a database column can hold; a larger one is no record (and
+    would overflow the lookup)."""
+    if pk > MAX_KEY:
+        raise Http404
+    return pk
+
+
+def flat_errors(errors, prefix=""):
+    """A serializer's errors, nested ones too (`conditions[0].owner`, `metrics.accuracy`), as
+    lists of messages per key."""
+    if isinstance(errors, dict):
+        flat = {}
+        for name, nested in errors.items():
+            if isinstance(name, int):
+                path = f"{prefix}[{name}]"
+            else:
+                path = f"{prefix}.{name}" if prefix else str(name)
+            flat.update(flat_errors(nested, path))
+        return flat
+    if all(isinstance(error, str) for error in errors):
+        return {prefix or "non_field_errors": [str(error) for error in errors]}
+    flat = {}
+    for index, nested in enumerate(errors):
+        flat.update(flat_errors(nested, f"{prefix}[{index}]"))
+    return flat
+
+
+def parsed(serializer_class, request):
+    """The request body as `serializer_class` reads it; 400 with the messages per key."""
+    body = serializer_class(data=request.data)
+    if not body.is_valid():
+        raise serializers.ValidationError(flat_errors(body.errors))
+    return dict(body.validated_data)
 
 
 def messages_of(error):
@@ -159,7 +208,7 @@ class DecisionView(WorkflowAPIView):
 
     def get_record(self, request, pk):
         model = self.approval.model
-        return get_object_or_404(model._default_manager.restrict(request.user), pk=pk)
+        return get_object_or_404(model._default_manager.restrict(request.user), pk=key(pk))
 
     def get(self, request, pk):
         obj = self.get_record(request, pk)
@@ -174,8 +223,7 @@ class DecisionView(WorkflowAPIView):
     def post(self, request, pk):
         approval, user = self.approval, request.user
         obj = self.get_record(request, pk)
-        body = self.request_serializer(data=request.data)
-        body.is_valid(raise_exception=True)
+        data = parsed(self.request_serializer, request)
         if not approval.is_awaiting(obj):
             return Response(
                 {"detail": approval.not_awaiting_message(obj)}, status=status.HTTP_409_CONFLICT
@@ -184,7 +232,6 @@ class DecisionView(WorkflowAPIView):
             raise PermissionDenied(approval.role_refusal_message(obj))
         if reason := machinery.four_eyes_refusal(approval, user, obj):
             raise PermissionDenied(reason)
-        data = dict(body.validated_data)
         data.setdefault("seen", machinery.content_sha256(approval, obj))
         form_class = approval.form_class or DecisionForm
         form = form_class(self.form_data(data), approval=approval, user=user)
@@ -206,20 +253,29 @@ class DecisionView(WorkflowAPIView):
 def decision_path(approval, action, *, request_serializer, view=DecisionView, summary=""):
     """The URL pattern of one kind of decision: `<register>/<pk>/<action>/`."""
     model = approval.model
+    description = " ".join(
+        [
+            " ".join((type(approval).__doc__ or "").split()),
+            "GET tells whether you may decide now and gives content_sha256; POST it as `seen` "
+            "to bind the decision to what you read.",
+        ]
+    ).strip()
     operation = route_name(model, action).replace(".", "_").replace("-", "_")
     schema = {
         "get": extend_schema(
             operation_id=f"{operation}_pending",
             summary=f"{summary}: what is decided",
             tags=tags(model),
-            responses={200: PendingDecision, 404: REFUSALS[404]},
+            description=description,
+            responses=answers({200: PendingDecision}, 401, 404),
         ),
         "post": extend_schema(
             operation_id=operation,
             summary=summary,
             tags=tags(model),
             request=request_serializer,
-            responses={200: record_serializer(model), 400: FIELD_ERRORS, **REFUSALS},
+            description=description,
+            responses=answers({200: record_serializer(model)}, 400, 401, 403, 404, 409, 415),
         ),
     }
     attrs = {"approval": approval, "request_serializer": request_serializer}
