@@ -6,6 +6,8 @@ document.addEventListener("DOMContentLoaded", () => {
     url: root.dataset.schemaUrl,
     dom_id: "#swagger-ui",
     deepLinking: true,
+    // Tags closed at first: hundreds of operations open at once take long to draw.
+    docExpansion: "none",
     presets: [SwaggerUIBundle.presets.apis],
     requestInterceptor: (request) => {
       request.headers["X-CSRFToken"] = root.dataset.csrfToken;

@@ -4,6 +4,7 @@ Request bodies describe what the register's form accepts; responses every answer
 give, so that generated clients and schema-driven tests see the API as it behaves.
 """
 
+from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse
@@ -23,6 +24,16 @@ ACTIONS = {
     ("entry", "PATCH"): "partial_update",
     ("entry", "DELETE"): "destroy",
 }
+
+
+class ApiTokenScheme(OpenApiAuthenticationExtension):
+    """Personal API tokens in the schema: `Authorization: Bearer <token>`."""
+
+    target_class = "aims.core.api.tokens.ApiTokenAuthentication"
+    name = "apiToken"
+
+    def get_security_definition(self, auto_schema):
+        return {"type": "http", "scheme": "bearer"}
 
 
 def refusal(description):

@@ -31,11 +31,23 @@ class RegisterSerializer(serializers.ModelSerializer):
     def get_url(self, obj):
         return obj.get_absolute_url()
 
+    def get_fields(self):
+        # Read-only once built: built as writable, the fields keep what the schema must say
+        # of stored values (blank and null allowed), which DRF drops for read-only fields.
+        fields = super().get_fields()
+        for serializer_field in fields.values():
+            serializer_field.read_only = True
+        return fields
+
     def build_standard_field(self, field_name, model_field):
         if isinstance(model_field, core_fields.MultipleChoiceField):
             choices = [code for code, _label in model_field.options]
             return CodeList, {"child": serializers.ChoiceField(choices=choices)}
-        return super().build_standard_field(field_name, model_field)
+        field_class, kwargs = super().build_standard_field(field_name, model_field)
+        if isinstance(model_field, models.EmailField | models.URLField) and model_field.blank:
+            # An empty address is stored as "", which is no e-mail address or URL.
+            field_class = serializers.CharField
+        return field_class, kwargs
 
 
 def output_fields(model):
@@ -65,7 +77,6 @@ def _output_serializer(model):
         {
             "model": register.model,
             "fields": output_fields(register.model),
-            "read_only_fields": output_fields(register.model),
         },
     )
     return type(f"{register.model.__name__}Serializer", (RegisterSerializer,), {"Meta": meta})
