@@ -63,7 +63,24 @@ class RegisterForm(forms.ModelForm):
         for name, value in cleaned.items():
             if isinstance(value, str) and "\r\n" in value:
                 cleaned[name] = value.replace("\r\n", "\n")  # browsers send CRLF
+        self.keep_unseen_links(cleaned)
         return cleaned
+
+    def keep_unseen_links(self, cleaned):
+        """Links to entries the user may not see are not among a field's choices, so the form
+        cannot show or send them; they stay on save instead of being removed unnoticed."""
+        if not self.instance.pk:
+            return
+        links = {field.name for field in self._meta.model._meta.many_to_many}
+        for name, form_field in self.fields.items():
+            if name not in cleaned or name not in links:
+                continue
+            if not isinstance(form_field.queryset, RestrictedQuerySet) or self.user.has_perm(
+                perm_name(form_field.queryset.model, "view")
+            ):
+                continue
+            unseen = getattr(self.instance, name).exclude(pk__in=form_field.queryset.values("pk"))
+            cleaned[name] = [*cleaned[name], *unseen]
 
     def clean_loaded_version(self):
         version = self.cleaned_data.get("loaded_version")

@@ -7,8 +7,9 @@ from aims.context.forms import InterestedPartyForm, PartyRequirementForm
 from aims.context.models import ContextIssue, ContextIssueUserObjectPermission, InterestedParty
 from aims.core.registry import registry
 from aims.core.services import OutOfScope, register_entry_save
+from risks.models import Risk
 from tests.conftest import form_payload
-from tests.factories import ContextIssueFactory, InterestedPartyFactory, UserFactory
+from tests.factories import ContextIssueFactory, InterestedPartyFactory, RiskFactory, UserFactory
 
 
 def test_system_owner_edits_the_issue_they_own(client, system_owner):
@@ -100,3 +101,23 @@ def test_a_save_that_would_leave_the_users_scope_is_refused(make_user):
         register_entry_save(form=form, user=outsider)
     party.refresh_from_db()
     assert (party.name, party.owner) == ("Works council", outsider)
+
+
+def test_an_owners_edit_keeps_the_links_they_cannot_see(client, db):
+    """A risk's owner without a role sees no controls, so the edit form offers none and posts
+    none; saving the title leaves the risk's controls linked."""
+    owner = UserFactory(username="owner")
+    risk = RiskFactory(owner=owner)
+    controls = set(risk.controls.all())
+    assert controls
+    client.force_login(owner)
+    edit = client.get(reverse("risks:risk_edit", args=[risk.pk]))
+    assert not edit.context["form"].fields["controls"].queryset.exists()
+    data = form_payload(registry[Risk], risk, owner)
+    del data["controls"]  # offered none, the browser sends none
+    data["title"] = "Prompt injection via e-mail"
+    response = client.post(reverse("risks:risk_edit", args=[risk.pk]), data)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    risk.refresh_from_db()
+    assert risk.title == "Prompt injection via e-mail"
+    assert set(risk.controls.all()) == controls
