@@ -82,6 +82,7 @@ class RegisterSchema(AutoSchema):
         responses = {
             401: refusal("No valid credentials."),
             403: refusal("The role may not do this in this register, or on this entry."),
+            429: refusal("Too many refused token attempts from this address."),
         }
         if self.view.kind == "entry":
             responses[404] = refusal("No such entry in the user's scope.")
