@@ -84,7 +84,7 @@ class PackRequestView(WorkflowAPIView):
         tags=TAGS,
         summary="Request an audit pack; the worker renders it",
         request=AuditPackOrder,
-        responses=answers({202: AuditPackStatus}, 400, 401, 403, 415),
+        responses=answers({202: AuditPackStatus}, 400, 403, 415),
     )
     def post(self, request):
         if not request.user.has_perm(REQUEST_AUDIT_PACK):
@@ -104,7 +104,7 @@ class AuditPackStatusView(WorkflowAPIView):
         operation_id="audits_auditpack_status",
         tags=TAGS,
         summary="An audit pack's status and progress",
-        responses=answers({200: AuditPackStatus}, 401, 404),
+        responses=answers({200: AuditPackStatus}, 404),
     )
     def get(self, request, pk):
         return pack_json(pack_for(request, pk), request)
@@ -120,6 +120,7 @@ class PackDownloadView(WorkflowAPIView):
             (200, "application/zip"): OpenApiResponse(OpenApiTypes.BINARY),
             401: DESCRIBED[401],
             404: DESCRIBED[404],
+            429: DESCRIBED[429],
             409: OpenApiResponse(
                 DESCRIBED[409].response, description="Queued, rendering or failed."
             ),

@@ -42,7 +42,7 @@ class IssueView(WorkflowAPIView):
         summary="Issue the Statement of Applicability as its next version, awaiting approval",
         tags=tags(SoAVersion),
         request=SoAIssue,
-        responses=answers({201: record_serializer(SoAVersion)}, 400, 401, 403, 409, 415),
+        responses=answers({201: record_serializer(SoAVersion)}, 400, 403, 409, 415),
     )
     def post(self, request):
         if not can(request.user, "add", SoAVersion):

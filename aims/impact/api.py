@@ -73,7 +73,7 @@ class SubmitView(WorkflowAPIView):
         summary="Submit a draft impact assessment for the AI officer's decision",
         tags=tags(ImpactAssessment),
         request=None,
-        responses=answers({200: record_serializer(ImpactAssessment)}, 400, 401, 403, 404, 409),
+        responses=answers({200: record_serializer(ImpactAssessment)}, 400, 403, 404, 409),
     )
     def post(self, request, pk):
         assessment = get_or_refuse(ImpactAssessment.objects, request.user, "change", key(pk))

@@ -137,7 +137,7 @@ class ModelVersionHookView(WorkflowAPIView):
         tags=tags(AISystem),
         summary="Register a new model version of an AI system (ML pipeline hook)",
         request=ModelVersionRegistration,
-        responses=answers({201: RegisteredModelVersion}, 400, 401, 403, 404, 415),
+        responses=answers({201: RegisteredModelVersion}, 400, 403, 404, 415),
     )
     def post(self, request, pk):
         system = get_or_refuse(AISystem.objects, request.user, "change", key(pk))

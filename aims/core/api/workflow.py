@@ -56,13 +56,14 @@ DESCRIBED = {
     404: refusal("Not found, or outside the user's scope."),
     409: refusal("The record's state does not allow the step."),
     415: refusal("The body is not in a supported format."),
+    429: refusal("Too many refused token attempts from the client's address."),
 }
 
 
 def answers(ok, *codes):
-    """The documented answers of a workflow endpoint: `ok` ({status: schema}) and the
-    refusals of `codes`."""
-    return {**ok, **{code: DESCRIBED[code] for code in codes}}
+    """The documented answers of a workflow endpoint: `ok` ({status: schema}), the refusals
+    of `codes`, and those of authentication (401, 429)."""
+    return {**ok, **{code: DESCRIBED[code] for code in (*codes, 401, 429)}}
 
 
 class WorkflowAPIView(APIView):
@@ -267,7 +268,7 @@ def decision_path(approval, action, *, request_serializer, view=DecisionView, su
             summary=f"{summary}: what is decided",
             tags=tags(model),
             description=description,
-            responses=answers({200: PendingDecision}, 401, 404),
+            responses=answers({200: PendingDecision}, 404),
         ),
         "post": extend_schema(
             operation_id=operation,
@@ -275,7 +276,7 @@ def decision_path(approval, action, *, request_serializer, view=DecisionView, su
             tags=tags(model),
             request=request_serializer,
             description=description,
-            responses=answers({200: record_serializer(model)}, 400, 401, 403, 404, 409, 415),
+            responses=answers({200: record_serializer(model)}, 400, 403, 404, 409, 415),
         ),
     }
     attrs = {"approval": approval, "request_serializer": request_serializer}
