@@ -61,11 +61,6 @@ class RegisterAPIView(GenericAPIView):
         # authentication is configured.
         return super().get_authenticate_header(request) or 'Bearer realm="api"'
 
-    def initial(self, request, *args, **kwargs):
-        super().initial(request, *args, **kwargs)
-        if not can(request.user, "view", self.model):
-            raise Forbidden(self.model, "view")
-
     def handle_exception(self, exc):
         if isinstance(exc, Forbidden):
             return refusal_response(exc)
@@ -127,6 +122,10 @@ class RegisterListAPIView(RegisterAPIView):
     kind = "list"
 
     def get(self, request):
+        # A register the role may not use: 403. Entries answer from the user's scope (404
+        # outside it), as the pages do; adders who see nothing yet still add (`post`).
+        if not can(request.user, "view", self.model):
+            raise Forbidden(self.model, "view")
         params = request.query_params
         filterset = self.register.filterset(params, queryset=self.scoped(), request=request)
         if not filterset.is_valid():
