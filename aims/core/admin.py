@@ -16,15 +16,35 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from aims.core import role_grants
-from aims.core.models import ApiToken, RoleChange, RoleGrantRequest, User
+from aims.core.models import ApiToken, RoleChange, RoleGrantRequest, SingleSignOnIdentity, User
 from aims.core.roles import COMPLIANCE_OFFICER, has_role
 
 # Fields that would let an administrator lift themselves above the role model.
 SUPERUSER_ONLY = ("is_superuser", "user_permissions")
 
 
+class SingleSignOnIdentityInline(admin.TabularInline):
+    """Which provider account a user logs in with; written by the log-in only."""
+
+    model = SingleSignOnIdentity
+    fields = readonly_fields = ("issuer", "subject", "created_at", "last_login_at")
+    extra = 0
+    can_delete = False
+
+    def has_view_permission(self, request, obj=None):
+        return True  # shown on the user's page, which only user administrators reach
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(User)
 class PortalUserAdmin(UserAdmin):
+    inlines = [SingleSignOnIdentityInline]
+
     def get_fieldsets(self, request, obj=None):
         fieldsets = super().get_fieldsets(request, obj)
         if request.user.is_superuser:

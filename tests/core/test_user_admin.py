@@ -19,6 +19,8 @@ def change_form_post(client, user, **changes):
         "last_login_1": "",
         "date_joined_0": "2026-01-01",
         "date_joined_1": "08:00:00",
+        "sso_identities-TOTAL_FORMS": str(user.sso_identities.count()),
+        "sso_identities-INITIAL_FORMS": str(user.sso_identities.count()),
         **changes,
     }
     return client.post(reverse("admin:core_user_change", args=[user.pk]), data)
@@ -52,3 +54,16 @@ def test_an_administrator_cannot_change_a_superuser(client, db):
     assert response.status_code == 403
     root.refresh_from_db()
     assert root.email != "taken@example.test"
+
+
+def test_the_user_page_shows_the_single_sign_on_identity_read_only(client, db):
+    admin = UserFactory(role="Administrator", is_staff=True)
+    colleague = UserFactory()
+    colleague.sso_identities.create(issuer="https://login.example.com/tenant", subject="abc-123")
+    client.force_login(admin)
+    page = client.get(reverse("admin:core_user_change", args=[colleague.pk]))
+    assert "https://login.example.com/tenant" in page.content.decode()
+    assert 'name="sso_identities-0-subject"' not in page.content.decode()
+    response = change_form_post(client, colleague, first_name="Renamed")
+    assert response.status_code == 302
+    assert colleague.sso_identities.get().subject == "abc-123"
