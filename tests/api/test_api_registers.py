@@ -5,6 +5,8 @@ stale version and lock, a protected delete, the history and activity log of API 
 import re
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from aims.context.models import ContextIssue
@@ -366,3 +368,20 @@ def test_an_idle_session_gets_401_not_a_redirect(db, make_user):
 
     assert response.status_code == 401
     assert response.json()["detail"]
+
+
+@pytest.mark.parametrize("register", REGISTERS, ids=REGISTER_IDS)
+def test_a_list_takes_as_many_queries_for_many_entries_as_for_one(db, api_as, register):
+    client = api_as("compliance_officer")
+    factory = REGISTER_FACTORIES[register.model]
+    factory()
+
+    def queries():
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(api_url(register), {"page_size": 500}).status_code == 200
+        return len(captured)
+
+    one = queries()
+    for _ in range(4):
+        factory()
+    assert queries() == one
