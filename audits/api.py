@@ -1,4 +1,5 @@
-"""Audit packs in the API: request a pack, follow its status, download the file when ready.
+"""The audits app in the API: request an audit pack, follow its status, download the file
+when ready; decide on an audit programme and on a management review.
 
 The same scope as the pack pages: a pack is its requester's, readers of every register see all
 packs; anyone else gets 404.
@@ -14,13 +15,24 @@ from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 
 from aims.core.api.views import MAX_KEY
-from aims.core.api.workflow import DESCRIBED, WorkflowAPIView, answers, field_errors, key, parsed
+from aims.core.api.workflow import (
+    DESCRIBED,
+    WorkflowAPIView,
+    answers,
+    decision_path,
+    decision_request,
+    field_errors,
+    key,
+    parsed,
+)
 from aims.core.roles import REQUEST_AUDIT_PACK
+from audits.internal.approvals import PROGRAMME
 from audits.models import AuditPack
 from audits.packs import services
 from audits.packs.forms import PackRequestForm
 from audits.packs.sections import all_sections
 from audits.packs.views import visible_packs
+from audits.review.approvals import REVIEW
 
 TAGS = ["audits: audit packs"]
 
@@ -152,5 +164,17 @@ urlpatterns = [
         "audits/packs/<int:pk>/download/",
         PackDownloadView.as_view(),
         name="audits.auditpack-download",
+    ),
+    decision_path(
+        PROGRAMME,
+        "decide",
+        request_serializer=decision_request(PROGRAMME, "AuditProgrammeDecision"),
+        summary="Approve a draft audit programme",
+    ),
+    decision_path(
+        REVIEW,
+        "decide",
+        request_serializer=decision_request(REVIEW, "ManagementReviewDecision"),
+        summary="Decide on a submitted management review",
     ),
 ]

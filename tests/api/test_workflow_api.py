@@ -21,6 +21,8 @@ from controls.models import SoAVersion
 from risks.models import Risk, RiskAcceptance
 from tests.factories import (
     AISystemFactory,
+    AuditFactory,
+    AuditProgrammeFactory,
     RiskFactory,
     TreatmentActionFactory,
     UserFactory,
@@ -455,6 +457,22 @@ def test_a_rejection_of_a_version_needs_its_reasons(author, decider):
     assert response.status_code == 400
     assert response.json() == {"comment": ["Give the reasons for the rejection."]}
     assert api_client(author).post(url, {"outcome": "approve"}, format="json").status_code == 403
+
+
+# Audit programme ---------------------------------------------------------------------------------
+
+
+def test_the_ai_officer_approves_an_audit_programme(author, decider):
+    programme = AuditProgrammeFactory()
+    AuditFactory(programme=programme)
+    url = step("audits.auditprogramme", "decide", programme)
+    assert api_client(author).post(url, {}, format="json").status_code == 403
+    response = api_client(decider).post(url, {}, format="json")
+    assert response.status_code == 200, response.json()
+    programme.refresh_from_db()
+    assert (programme.status, programme.approved_by) == ("approved", decider)
+    assert last_history(programme).history_user == decider
+    assert api_client(decider).post(url, {}, format="json").status_code == 409
 
 
 # Audit packs --------------------------------------------------------------------------------------
