@@ -44,6 +44,15 @@ class RegisterSerializer(serializers.ModelSerializer):
             choices = [code for code, _label in model_field.options]
             return CodeList, {"child": serializers.ChoiceField(choices=choices)}
         field_class, kwargs = super().build_standard_field(field_name, model_field)
+        if not model_field.editable:
+            # DRF builds fields no form edits without what they may hold; workflows store
+            # empty and null values in them as well.
+            if model_field.null:
+                kwargs["allow_null"] = True
+            if model_field.blank and issubclass(
+                field_class, serializers.CharField | serializers.ChoiceField
+            ):
+                kwargs["allow_blank"] = True
         if isinstance(model_field, models.EmailField | models.URLField) and model_field.blank:
             # An empty address is stored as "", which is no e-mail address or URL.
             field_class = serializers.CharField
