@@ -189,8 +189,7 @@ class RegisterEntryAPIView(RegisterAPIView):
             return Response({"version": [message]}, status=status.HTTP_400_BAD_REQUEST)
         start = None
         if partial:
-            unbound = self.register.form(instance=obj, user=request.user)
-            start = {name: unbound[name].value() for name in unbound.fields}
+            start = current_values(self.register.form(instance=obj, user=request.user))
         data = self.form_data(request.data, start)
         data["loaded_version"] = version
         return self.save(data, instance=obj)
@@ -208,6 +207,18 @@ class RegisterEntryAPIView(RegisterAPIView):
                 % {"blockers": "; ".join(blockers)}
             )
         return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+def current_values(form):
+    """An unbound form's values as a partial update starts from them. Links to entries the user
+    may not see are left out, as the page's form leaves them out: the form keeps them on save."""
+    values = {}
+    for name, form_field in form.fields.items():
+        value = form[name].value()
+        if isinstance(form_field, forms.ModelMultipleChoiceField) and value:
+            value = list(form_field.queryset.filter(pk__in=value).values_list("pk", flat=True))
+        values[name] = value
+    return values
 
 
 def not_found():
