@@ -207,7 +207,7 @@ def test_token_authentication_costs_the_pinned_queries(whoami):
     whoami(text)  # records the use
     with CaptureQueriesContext(connection) as queries:
         assert whoami(text).status_code == 200
-    assert len(queries) == PINNED["api:token_authentication"]
+    assert len(queries) == PINNED["token:authentication"]
 
 
 # Through the whole portal: the real API, its settings and every middleware.
