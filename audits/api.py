@@ -5,7 +5,6 @@ The same scope as the pack pages: a pack is its requester's, readers of every re
 packs; anyone else gets 404.
 """
 
-from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
 from drf_spectacular.types import OpenApiTypes
@@ -14,7 +13,7 @@ from rest_framework import serializers, status
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 
-from aims.core.api.views import MAX_KEY
+from aims.core.api.views import MAX_KEY, key
 from aims.core.api.workflow import (
     DESCRIBED,
     WorkflowAPIView,
@@ -22,7 +21,6 @@ from aims.core.api.workflow import (
     decision_path,
     decision_request,
     field_errors,
-    key,
     parsed,
 )
 from aims.core.roles import REQUEST_AUDIT_PACK
@@ -31,7 +29,7 @@ from audits.models import AuditPack
 from audits.packs import services
 from audits.packs.forms import PackRequestForm
 from audits.packs.sections import all_sections
-from audits.packs.views import visible_packs
+from audits.packs.views import pack_file, visible_packs
 from audits.review.approvals import REVIEW
 
 TAGS = ["audits: audit packs"]
@@ -106,7 +104,7 @@ class PackRequestView(WorkflowAPIView):
             data["sections"] = [section.key for section in all_sections()]
         form = PackRequestForm(data, user=request.user)
         if not form.is_valid():
-            return field_errors(form.errors.as_data())
+            return field_errors(form.errors)
         pack = services.pack_request(user=request.user, **form.cleaned_data)
         return pack_json(pack, request, status.HTTP_202_ACCEPTED)
 
@@ -143,18 +141,7 @@ class PackDownloadView(WorkflowAPIView):
         if pack.status != AuditPack.Status.READY:
             detail = pack.reason or AuditPack.Status(pack.status).label
             return Response({"detail": str(detail)}, status=status.HTTP_409_CONFLICT)
-        try:
-            stored = pack.file.open("rb")
-        except (FileNotFoundError, ValueError):
-            raise Http404 from None
-        response = FileResponse(
-            stored,
-            as_attachment=True,
-            filename=f"{pack.reference}.{pack.file_extension}",
-            content_type="application/zip" if pack.include_evidence else "application/pdf",
-        )
-        response["X-Content-Type-Options"] = "nosniff"
-        return response
+        return pack_file(pack)
 
 
 urlpatterns = [

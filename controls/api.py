@@ -5,15 +5,15 @@ from django.core.exceptions import ValidationError
 from django.urls import path
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
-from rest_framework.exceptions import PermissionDenied
 
+from aims.core.api.views import conflict
 from aims.core.api.workflow import (
     WorkflowAPIView,
     answers,
-    conflict,
     decision_path,
     decision_request,
     field_errors,
+    messages_of,
     parsed,
     record_response,
     record_serializer,
@@ -21,7 +21,6 @@ from aims.core.api.workflow import (
     route_name,
     tags,
 )
-from aims.core.permissions import can
 from controls import services
 from controls.approvals import SOA_VERSION
 from controls.forms import SoAIssueForm
@@ -45,12 +44,10 @@ class IssueView(WorkflowAPIView):
         responses=answers({201: record_serializer(SoAVersion)}, 400, 403, 409, 415),
     )
     def post(self, request):
-        if not can(request.user, "add", SoAVersion):
-            raise PermissionDenied
         body = parsed(SoAIssue, request)
         form = SoAIssueForm({"note": body.get("note", "")})
         if not form.is_valid():
-            return field_errors(form.errors.as_data())
+            return field_errors(form.errors)
         try:
             version = services.soa_version_issue(
                 user=request.user,
@@ -60,7 +57,7 @@ class IssueView(WorkflowAPIView):
         except ValidationError as error:
             # Not started, a version awaiting approval, entries without a justification, no
             # one left to decide: each is the statement's state.
-            return conflict(error)
+            return conflict(messages_of(error))
         return record_response(version, request, status.HTTP_201_CREATED)
 
 

@@ -48,16 +48,9 @@ class ApiTokenForm(forms.Form):
         help_text=_("With “Until a date”: the token works until the end of this day."),
     )
 
-    def __init__(self, *args, user, **kwargs):
+    def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.user = user
         style_widgets(self)
-
-    def clean_name(self):
-        name = self.cleaned_data["name"]
-        if name_in_use(self.user, name):
-            raise ValidationError(_("You already have an active token of this name."))
-        return name
 
     def clean(self):
         cleaned = super().clean()
@@ -104,7 +97,7 @@ def api_token_create(*, user, name, expires_at):
 @login_required
 @require_http_methods(["GET", "POST"])
 def api_tokens(request):
-    form = ApiTokenForm(request.POST or None, user=request.user)
+    form = ApiTokenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
             token, text = api_token_create(

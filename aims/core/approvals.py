@@ -310,7 +310,7 @@ def decide(approval, obj, *, user, data, seen=None):
         if reason := refusal(approval, user, obj):
             raise ValidationError(reason)
         if seen is not None and seen != content_sha256(approval, obj):
-            raise ValidationError(str(CHANGED))
+            raise ValidationError(str(CHANGED), code="changed")
         told = authors(approval, obj) | approval.subject_owner_ids(obj)
         result = approval.apply(obj, user, data)
         told |= approval.notify_ids(obj, result)

@@ -162,6 +162,13 @@ def linked(records, historical_model):
     return links
 
 
+def last_saved_by(current):
+    """Who saved `current` last and when ("A. Keller, 4 Dec 2026 20:35"); only when if unknown."""
+    last = current.history.select_related("history_user").first()
+    when = display_value(current._meta.get_field("updated_at"), current.updated_at)
+    return f"{last.history_user}, {when}" if last and last.history_user else when
+
+
 def fields_changed_since(current, version, names):
     """Labels of the fields among `names` that changed after `version` of `current`."""
     before = current.history.filter(version=version).order_by("-history_date", "-pk").first()

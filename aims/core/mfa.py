@@ -15,7 +15,7 @@ from django.db import transaction
 from django.http import HttpResponseRedirect, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme, urlencode
+from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods
 from django_otp import login as otp_login
@@ -24,6 +24,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from aims.core import sso
 from aims.core.api import is_api_request
+from aims.core.redirects import safe_next
 from aims.core.roles import role_names
 
 # Set at log-in for users with a confirmed device: the portal then asks for a code, without a
@@ -119,12 +120,9 @@ class CodeForm(forms.Form):
 
 
 def _next_url(request, default="core:dashboard"):
-    target = request.POST.get("next") or request.GET.get("next")
-    if target and url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return target
-    return reverse(default)
+    return safe_next(request, request.POST.get("next") or request.GET.get("next")) or reverse(
+        default
+    )
 
 
 def qr_svg(text):

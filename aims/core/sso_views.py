@@ -18,12 +18,13 @@ from django.contrib.auth import views as auth_views
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme, urlencode
+from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 from joserfc.errors import JoseError
 
 from aims.core import sso
+from aims.core.redirects import safe_next
 
 log = logging.getLogger(__name__)
 
@@ -60,20 +61,12 @@ class LogoutView(auth_views.LogoutView):
         return response
 
 
-def _safe_next(request, target):
-    if target and url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return target
-    return None
-
-
 @require_GET
 def sso_login(request):
     """Off to the provider, with a new state, nonce and PKCE verifier kept in the session."""
     if not sso.enabled():
         raise Http404
-    request.session[sso.NEXT_KEY] = _safe_next(request, request.GET.get("next"))
+    request.session[sso.NEXT_KEY] = safe_next(request, request.GET.get("next"))
     try:
         return sso.provider().authorize_redirect(
             request, request.build_absolute_uri(reverse("sso_callback"))
@@ -127,7 +120,8 @@ def sso_callback(request):
         "issuer": settings.AIMS_OIDC_ISSUER,
         "id_token": token.get("id_token"),
     }
-    return HttpResponseRedirect(_safe_next(request, target) or reverse(settings.LOGIN_REDIRECT_URL))
+    # Checked before it was kept in the session (sso_login).
+    return HttpResponseRedirect(target or reverse(settings.LOGIN_REDIRECT_URL))
 
 
 def _back_to_login(request, message):

@@ -21,7 +21,7 @@ from django.db.models import ProtectedError, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme, urlencode
+from django.utils.http import urlencode
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -32,6 +32,7 @@ from aims.core import display, exports, pdf, record_pdf
 from aims.core.forbidden import Forbidden, get_or_refuse
 from aims.core.forms import BulkEditForm
 from aims.core.permissions import can, perm_name
+from aims.core.redirects import safe_next
 from aims.core.registry import AREAS, registry
 from aims.core.saved_views import saved_views_for
 from aims.core.services import Locked, OutOfScope, StaleEdit, register_entry_save
@@ -445,11 +446,7 @@ class RegisterFormView(RegisterView):
     def next_url(self):
         """Where to return after saving (the page the user came from, e.g. the parent of a
         new entry), if it is one of the portal's own pages."""
-        target = self.request.GET.get("next", "")
-        safe = url_has_allowed_host_and_scheme(
-            target, allowed_hosts={self.request.get_host()}, require_https=self.request.is_secure()
-        )
-        return target if safe else ""
+        return safe_next(self.request, self.request.GET.get("next", ""))
 
     def save(self, form, obj=None):
         try:
@@ -570,9 +567,7 @@ def search(queryset, fields, query):
 
 
 def stale_message(current, form):
-    last = current.history.select_related("history_user").first()
-    when = display.display_value(current._meta.get_field("updated_at"), current.updated_at)
-    who = f"{last.history_user}, {when}" if last and last.history_user else when
+    who = display.last_saved_by(current)
     changed = display.fields_changed_since(
         current, form.cleaned_data["loaded_version"], form.fields
     )

@@ -8,15 +8,14 @@ from django.urls import path
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 
-from aims.core.api.views import MAX_KEY
+from aims.core.api.views import MAX_KEY, conflict, key
 from aims.core.api.workflow import (
     DecisionView,
     WorkflowAPIView,
     answers,
-    conflict,
     decision_path,
     decision_request,
-    key,
+    messages_of,
     record_response,
     record_serializer,
     register_route,
@@ -83,8 +82,7 @@ class SubmitView(WorkflowAPIView):
             # Fields still to fill in are the request's to fix; anything else is the state.
             if hasattr(error, "error_dict"):
                 return validation_failed(error)
-            return conflict(error)
-        assessment.refresh_from_db()
+            return conflict(messages_of(error))
         return record_response(assessment, request)
 
 

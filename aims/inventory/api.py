@@ -14,11 +14,11 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.response import Response
 
+from aims.core.api.views import key
 from aims.core.api.workflow import (
     WorkflowAPIView,
     answers,
     field_errors,
-    key,
     parsed,
     register_route,
     tags,
@@ -156,15 +156,18 @@ class ModelVersionHookView(WorkflowAPIView):
             user=request.user,
         )
         if not form.is_valid():
-            return field_errors(form.errors.as_data(), lambda name: FIELD_NAMES.get(name, name))
-        form.instance._history_user = request.user
+            return field_errors(form.errors, lambda name: FIELD_NAMES.get(name, name))
         try:
             version = register_entry_save(form=form, user=request.user)
         except IntegrityError:
-            # The same label registered by a concurrent call.
-            constraint = ModelVersion._meta.constraints[0]
+            # The same label registered by a concurrent call: answered as the form answers it.
+            (constraint,) = (
+                c
+                for c in ModelVersion._meta.constraints
+                if c.name == "one_version_label_per_system"
+            )
             return Response(
-                {"version": [str(constraint.violation_error_message)]},
+                {"non_field_errors": [str(constraint.violation_error_message)]},
                 status=status.HTTP_400_BAD_REQUEST,
             )
         version.metrics = metrics

@@ -71,16 +71,18 @@ def pack_download(request, pk):
     pack = get_object_or_404(visible_packs(request.user), pk=pk)
     if pack.status != AuditPack.Status.READY or not pack.file:
         raise Http404(_("The pack is not ready."))
+    return pack_file(pack)
+
+
+def pack_file(pack):
+    """A ready pack's file as a download (the page's and the API's)."""
     try:
         stored = pack.file.open("rb")
-    except FileNotFoundError:
+    except (FileNotFoundError, ValueError):
         raise Http404(_("The file is missing from storage.")) from None
-    content_type = "application/zip" if pack.include_evidence else "application/pdf"
-    response = FileResponse(
+    return FileResponse(
         stored,
         as_attachment=True,
         filename=f"{pack.reference}.{pack.file_extension}",
-        content_type=content_type,
+        content_type="application/zip" if pack.include_evidence else "application/pdf",
     )
-    response["X-Content-Type-Options"] = "nosniff"
-    return response

@@ -13,7 +13,7 @@ from rest_framework.test import APIClient
 from aims.core import roles
 from aims.core.approvals import WORKFLOW, approvals, content_sha256
 from aims.core.digests import canonical_sha256
-from aims.core.models import Notification
+from aims.core.models import ApiToken, Notification
 from aims.impact.approvals import snapshot
 from aims.impact.models import AssessmentDecision, DecisionCondition, ImpactAssessment
 from audits.models import AuditPack
@@ -41,6 +41,15 @@ def api_client(user):
     """A client logged in as `user` (the browser's session)."""
     client = APIClient()
     client.force_login(user, backend=BACKEND)
+    return client
+
+
+def token_client(user):
+    """A client calling with one of `user`'s personal API tokens, as a script does."""
+    expires_at = timezone.now() + timedelta(days=30)
+    _token, text = ApiToken.issue(user=user, name="pipeline", expires_at=expires_at)
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Bearer {text}")
     return client
 
 
@@ -163,9 +172,12 @@ def test_without_credentials_the_api_answers_401(author):
 # Impact assessments: decide ---------------------------------------------------------------------
 
 
-def test_the_ai_officer_approves_and_the_decision_binds_the_content_hash(author, decider):
+@pytest.mark.parametrize("signed_in", [api_client, token_client], ids=["session", "token"])
+def test_the_ai_officer_approves_and_the_decision_binds_the_content_hash(
+    author, decider, signed_in
+):
     assessment = submitted_by(author)
-    client = api_client(decider)
+    client = signed_in(decider)
     pending = client.get(decide_url(assessment)).json()
     expected = canonical_sha256(snapshot(assessment))
     assert pending == {
@@ -277,8 +289,7 @@ def test_an_unknown_outcome_is_refused(author, decider):
 
 
 def test_the_ai_officer_never_decides_on_their_own_work(decider):
-    give = UserFactory(role=roles.AI_OFFICER)  # someone else may decide: submission passes
-    assert give
+    UserFactory(role=roles.AI_OFFICER)  # someone else may decide: submission passes
     assessment = submitted_by(decider)
     response = api_client(decider).post(
         decide_url(assessment), {"outcome": Outcome.APPROVED}, format="json"

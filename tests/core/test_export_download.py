@@ -10,6 +10,7 @@ from django.urls import reverse
 
 from aims.core.archive import MANIFEST
 from tests.conftest import client_for
+from tests.factories import UserFactory
 
 URL = reverse("core:archive_export")
 
@@ -72,3 +73,10 @@ def test_an_administrator_downloads_the_whole_aims(client, administrator, system
         system_owner.username,
     }
     assert all(user["fields"]["password"] for user in users)
+
+
+def test_a_superuser_without_the_role_sees_the_link_and_gets_the_page(client, db):
+    # The first account of an installation is made with createsuperuser and has no role.
+    root = UserFactory(username="root", is_superuser=True, is_staff=True)
+    assert URL in client_for(client, root).get(reverse("core:dashboard")).content.decode()
+    assert client_for(client, root).get(URL).status_code == 200

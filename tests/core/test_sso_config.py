@@ -6,9 +6,11 @@ import sys
 
 import pytest
 from django.conf import settings as django_settings
+from django.contrib.auth import authenticate
 from django.core.exceptions import ImproperlyConfigured
 
 from aims.core import roles, sso, sso_config
+from tests.factories import UserFactory
 
 
 def test_the_role_map_names_only_roles_of_the_portal():
@@ -77,3 +79,24 @@ def test_a_string_claim_is_one_group(settings):
     assert sso.mapped_roles({"roles": "aims-auditors"}) == {roles.AUDITOR}
     assert sso.mapped_roles({"roles": ["aims-x", "other"]}) == {roles.AI_OFFICER}
     assert sso.mapped_roles({"groups": ["aims-x"]}) == set()
+
+
+@pytest.mark.django_db
+def test_with_passwords_off_no_password_authenticates(settings, rf):
+    user = UserFactory(username="keller")
+    user.set_password("correct horse battery")
+    user.save()
+    assert (
+        authenticate(
+            rf.post("/accounts/login/"), username="keller", password="correct horse battery"
+        )
+        == user
+    )
+    settings.AIMS_OIDC_ISSUER = "https://login.example.org/tenant/v2.0"
+    settings.AIMS_PASSWORD_LOGIN = False
+    assert (
+        authenticate(
+            rf.post("/accounts/login/"), username="keller", password="correct horse battery"
+        )
+        is None
+    )

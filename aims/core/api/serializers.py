@@ -199,7 +199,8 @@ class Refusal(serializers.Serializer):
     detail = serializers.CharField()
 
 
-def form_errors(errors):
-    """A form's errors as the API answers them."""
+def form_errors(errors, rename=lambda name: name):
+    """A form's errors (or a ValidationError's `message_dict`) as the API answers them, keyed
+    as the API names its fields."""
     renamed = {"__all__": "non_field_errors", "loaded_version": "version"}
-    return {renamed.get(name, name): list(messages) for name, messages in errors.items()}
+    return {renamed.get(name) or rename(name): list(messages) for name, messages in errors.items()}

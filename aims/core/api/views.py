@@ -13,6 +13,7 @@ from django.conf import settings
 from django.db import IntegrityError
 from django.db.models import ProtectedError
 from django.http import Http404
+from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from rest_framework import status
 from rest_framework.exceptions import ValidationError
@@ -27,6 +28,7 @@ from aims.core.api.schema import RegisterSchema, orderable_fields
 from aims.core.api.serializers import form_errors, form_fields, output_serializer
 from aims.core.forbidden import Forbidden, get_or_refuse, who_may
 from aims.core.permissions import can
+from aims.core.registry import registry
 from aims.core.services import Locked, OutOfScope, StaleEdit, register_entry_save
 from aims.core.views import search
 
@@ -44,27 +46,32 @@ class RegisterPagination(PageNumberPagination):
         return super().get_page_size(request)
 
 
-class RegisterAPIView(GenericAPIView):
-    register = None
-    kind = ""  # "list" or "entry"
-    permission_classes = [IsAuthenticated]
-    pagination_class = RegisterPagination
-    parser_classes = [JSONParser]
-    schema = RegisterSchema()
+class RefusalsAsJSON:
+    """What every API view shares: credentials required, 401 (not 403) without them, and a
+    refusal that knows who may act answered as the pages answer it."""
 
-    @property
-    def model(self):
-        return self.register.model
+    permission_classes = [IsAuthenticated]
+    parser_classes = [JSONParser]
 
     def get_authenticate_header(self, request):
-        # 401 rather than 403 for a request without credentials, also when only session
-        # authentication is configured.
+        # Also when only session authentication is configured.
         return super().get_authenticate_header(request) or 'Bearer realm="api"'
 
     def handle_exception(self, exc):
         if isinstance(exc, Forbidden):
             return refusal_response(exc)
         return super().handle_exception(exc)
+
+
+class RegisterAPIView(RefusalsAsJSON, GenericAPIView):
+    register = None
+    kind = ""  # "list" or "entry"
+    pagination_class = RegisterPagination
+    schema = RegisterSchema()
+
+    @property
+    def model(self):
+        return self.register.model
 
     def get_serializer_class(self):
         return output_serializer(self.register)
@@ -73,16 +80,10 @@ class RegisterAPIView(GenericAPIView):
         return self.model._default_manager.restrict(self.request.user, action)
 
     def get_queryset(self):
-        return self.with_relations(self.scoped())
-
-    def with_relations(self, queryset):
-        """Many-to-many keys in one query per relation, not one per row."""
-        many = [f.name for f in self.model._meta.many_to_many]
-        return queryset.prefetch_related(*many)
+        return with_relations(self.scoped())
 
     def output(self, obj, code=status.HTTP_200_OK):
-        obj = self.with_relations(self.model._default_manager.filter(pk=obj.pk)).get()
-        return Response(self.get_serializer(obj).data, status=code)
+        return record_response(obj, self.request, code)
 
     def save(self, data, instance=None):
         """Bind the register's form to `data` (with the files sent) and save it through the
@@ -131,7 +132,7 @@ class RegisterListAPIView(RegisterAPIView):
         if not filterset.is_valid():
             return Response(form_errors(filterset.errors), status=status.HTTP_400_BAD_REQUEST)
         queryset = search(filterset.qs, self.register.search_fields, params.get("search", ""))
-        queryset = self.with_relations(self.ordered(queryset, params.get("ordering", "")))
+        queryset = with_relations(self.ordered(queryset, params.get("ordering", "")))
         page = self.paginate_queryset(queryset)
         return self.get_paginated_response(self.get_serializer(page, many=True).data)
 
@@ -163,12 +164,10 @@ class RegisterEntryAPIView(RegisterAPIView):
     kind = "entry"
 
     def entry(self, pk, action="view"):
-        if pk > MAX_KEY:
-            raise Http404
         if action == "view":
-            return self.get_queryset().filter(pk=pk).first() or not_found()
+            return get_object_or_404(self.get_queryset(), pk=key(pk))
         # Seen but not changeable: 403 naming who may; outside the scope: 404.
-        return get_or_refuse(self.model._default_manager.all(), self.request.user, action, pk)
+        return get_or_refuse(self.model._default_manager.all(), self.request.user, action, key(pk))
 
     def get(self, request, pk):
         return Response(self.get_serializer(self.entry(pk)).data)
@@ -221,8 +220,25 @@ def current_values(form):
     return values
 
 
-def not_found():
-    raise Http404
+def key(pk):
+    """A key from the URL that a database column can hold; a larger one is no entry (and
+    would overflow the lookup)."""
+    if pk > MAX_KEY:
+        raise Http404
+    return pk
+
+
+def with_relations(queryset):
+    """Many-to-many keys in one query per relation, not one per row."""
+    return queryset.prefetch_related(*(f.name for f in queryset.model._meta.many_to_many))
+
+
+def record_response(obj, request, code=status.HTTP_200_OK):
+    """The entry as its register's endpoint shows it, read afresh."""
+    model = type(obj)
+    obj = with_relations(model._default_manager.filter(pk=obj.pk)).get()
+    serializer = output_serializer(registry[model])(obj, context={"request": request})
+    return Response(serializer.data, status=code)
 
 
 def conflict(detail, **extra):
@@ -243,9 +259,7 @@ def refusal_response(refusal):
 
 def stale_detail(current, form):
     """Who saved the entry since the client loaded it, when, and what they changed."""
-    last = current.history.select_related("history_user").first()
-    when = display.display_value(current._meta.get_field("updated_at"), current.updated_at)
-    who = f"{last.history_user}, {when}" if last and last.history_user else when
+    who = display.last_saved_by(current)
     message = _(
         "Someone else saved this entry after the version you sent (%(who)s). Nothing was "
         "saved. Load the entry again and send its current version."

@@ -7,25 +7,19 @@ changed since the `seen` hash), 400 with the messages per field. A step that suc
 with the record as its register's endpoint shows it.
 """
 
-from functools import cache
-
 from django.core.exceptions import ValidationError
-from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.urls import path
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers, status
 from rest_framework.exceptions import PermissionDenied
-from rest_framework.parsers import JSONParser
-from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from aims.core import approvals as machinery
-from aims.core.api.serializers import VALIDATION_ERRORS, Refusal, output_serializer
-from aims.core.api.views import MAX_KEY, refusal_response
+from aims.core.api.serializers import VALIDATION_ERRORS, Refusal, form_errors, output_serializer
+from aims.core.api.views import RefusalsAsJSON, conflict, key, record_response
 from aims.core.approvals import DecisionForm
-from aims.core.forbidden import Forbidden
 from aims.core.registry import registry
 
 
@@ -66,28 +60,8 @@ def answers(ok, *codes):
     return {**ok, **{code: DESCRIBED[code] for code in (*codes, 401, 429)}}
 
 
-class WorkflowAPIView(APIView):
+class WorkflowAPIView(RefusalsAsJSON, APIView):
     """JSON in, JSON out; refusals answered as the register endpoints answer them."""
-
-    permission_classes = [IsAuthenticated]
-    parser_classes = [JSONParser]
-
-    def get_authenticate_header(self, request):
-        # 401 rather than 403 for a request without credentials.
-        return super().get_authenticate_header(request) or 'Bearer realm="api"'
-
-    def handle_exception(self, exc):
-        if isinstance(exc, Forbidden):
-            return refusal_response(exc)
-        return super().handle_exception(exc)
-
-
-def key(pk):
-    """A key from the URL that a database column can hold; a larger one is no record (and
-    would overflow the lookup)."""
-    if pk > MAX_KEY:
-        raise Http404
-    return pk
 
 
 def flat_errors(errors, prefix=""):
@@ -122,43 +96,22 @@ def messages_of(error):
     return " ".join(getattr(error, "messages", [str(error)]))
 
 
-def conflict(error):
-    return Response({"detail": messages_of(error)}, status=status.HTTP_409_CONFLICT)
-
-
-def field_errors(error_dict, rename=lambda name: name):
-    """A form's (or a ValidationError's) errors keyed as the API names its fields."""
-    return Response(
-        {
-            "non_field_errors" if name == "__all__" else rename(name): [
-                message for error in errors for message in error.messages
-            ]
-            for name, errors in error_dict.items()
-        },
-        status=status.HTTP_400_BAD_REQUEST,
-    )
+def field_errors(errors, rename=lambda name: name):
+    """400 with a form's (or a ValidationError's `message_dict`) messages, keyed as the API
+    names its fields."""
+    return Response(form_errors(errors, rename), status=status.HTTP_400_BAD_REQUEST)
 
 
 def validation_failed(error):
     """400 with the messages of a ValidationError a service raised."""
     if hasattr(error, "error_dict"):
-        return field_errors(error.error_dict)
+        return field_errors(error.message_dict)
     return Response({"non_field_errors": error.messages}, status=status.HTTP_400_BAD_REQUEST)
 
 
-@cache
 def record_serializer(model):
-    """The register's serializer, made once: the schema names it once."""
+    """The register's output serializer (made once per model: the schema names it once)."""
     return output_serializer(registry[model])
-
-
-def record_response(obj, request, code=status.HTTP_200_OK):
-    """The record as its register's endpoint shows it."""
-    model = type(obj)
-    many = [f.name for f in model._meta.many_to_many]
-    obj = model._default_manager.prefetch_related(*many).get(pk=obj.pk)
-    serializer = record_serializer(model)(obj, context={"request": request})
-    return Response(serializer.data, status=code)
 
 
 def decision_request(approval, name, **fields):
@@ -237,16 +190,15 @@ class DecisionView(WorkflowAPIView):
         form_class = approval.form_class or DecisionForm
         form = form_class(self.form_data(data), approval=approval, user=user)
         if not form.is_valid():
-            return field_errors(form.errors.as_data(), self.error_key)
+            return field_errors(form.errors, self.error_key)
         cleaned = dict(form.cleaned_data)
         try:
             machinery.decide(approval, obj, user=user, data=cleaned, seen=cleaned.pop("seen"))
         except ValidationError as error:
             obj.refresh_from_db()
             # Decided meanwhile, or changed since the hash the client saw: the state refuses.
-            stale = messages_of(error) == str(machinery.CHANGED)
-            if stale or not approval.is_awaiting(obj):
-                return conflict(error)
+            if getattr(error, "code", None) == "changed" or not approval.is_awaiting(obj):
+                return conflict(messages_of(error))
             return validation_failed(error)
         return record_response(obj, request)
 

@@ -28,7 +28,7 @@ EXCLUDED = {
     # Celery keeps no results in the database (CELERY_TASK_IGNORE_RESULT): nothing to exclude.
 }
 # Emptied on import besides the archived models: they belong to the replaced data.
-DISCARDED_ON_IMPORT = ("sessions.Session", "core.SearchEntry")
+DISCARDED_ON_IMPORT = ("sessions.Session",)
 REBUILT = ("core.SearchEntry",)
 # Referred to by natural key: their ids are assigned by each database's `migrate`.
 NATURAL = (ContentType, Permission)
@@ -117,7 +117,8 @@ class RowSerializer(python_serializer.Serializer):
 
 
 def resolve_natural_keys(model, row, natural_keys):
-    """The row with natural keys replaced by this database's ids (None: unknown here)."""
+    """Replace the row's natural keys by this database's ids (None where unknown here); the
+    natural keys not found."""
     missing = []
     for field in model._meta.local_fields:
         value = row["fields"].get(field.name)

@@ -158,7 +158,7 @@ class ArchiveWriter:
                 continue
             try:
                 source = field.storage.open(name, "rb")
-            except (FileNotFoundError, OSError):
+            except OSError:
                 manifest["missing_files"].append(
                     {"model": model._meta.label, "pk": pk, "field": field.name, "name": name}
                 )

@@ -18,7 +18,7 @@ import json
 import shutil
 import tempfile
 import zipfile
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from django.apps import apps
 from django.contrib.auth import get_user_model
@@ -56,7 +56,6 @@ class ImportSummary:
     rows: int = 0
     history_rows: int = 0
     files: int = 0
-    rows_per_model: dict = field(default_factory=dict)
 
 
 def read_manifest(archive):
@@ -200,7 +199,6 @@ def load(archive, manifest, written):
         count = load_rows(archive, entry, model, natural_keys, names)
         summary.models += 1
         summary.rows += count
-        summary.rows_per_model[model._meta.label] = count
         if is_history(model):
             summary.history_rows += count
     summary.files = len({entry["path"] for entry in manifest.get("files", [])})

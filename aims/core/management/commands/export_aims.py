@@ -26,7 +26,6 @@ class Command(BaseCommand):
         try:
             with os.fdopen(handle, "wb") as out:
                 manifest = write_archive(out, by=f"manage.py export_aims ({getpass.getuser()})")
-            os.chmod(partial, 0o600)
             os.replace(partial, target)
         except BaseException:
             Path(partial).unlink(missing_ok=True)

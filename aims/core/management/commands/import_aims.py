@@ -24,8 +24,6 @@ class Command(BaseCommand):
             summary = import_archive(file, force=force)
         except ArchiveRefused as refused:
             raise CommandError(str(refused)) from None
-        except FileNotFoundError:
-            raise CommandError(f"No such file: {file}") from None
         self.stdout.write(
             self.style.SUCCESS(
                 f"Imported {summary.models} models, {summary.rows} rows "
