@@ -37,4 +37,7 @@ RUN mkdir -p /var/lib/aims && chown aims:aims /var/lib/aims
 
 USER aims
 EXPOSE 8000
-CMD ["gunicorn", "aims.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3"]
+# The same worker count and timeout as docker-compose.yml (README "Performance" gives the reasons).
+CMD ["gunicorn", "aims.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "5", \
+     "--timeout", "60", "--graceful-timeout", "30", "--max-requests", "1000", \
+     "--max-requests-jitter", "100"]
