@@ -1,310 +1,331 @@
-"""Time register pages on seeded scale data, against a baseline measured in the same run.
+"""`make bench`: one table of the portal's figures at scale, each beside its baseline measured
+in the same run, with PASS or FAIL for every budget (bench/budgets.py).
 
-The baseline is the bare ORM work a page cannot avoid (count + one page of rows, or all rows
-for an export); the figure to watch is the ratio, which does not depend on the machine.
+    python -m bench [--quick] [--seconds 3] [--workers 3] [--systems N --risks N ...]
+                    [--reuse] [--keep] [--imports]
 
-    python -m bench [--rows 5000] [--repeat 15] [--import-rows 20000] [--pack-systems 100]
-                   [--pack-risks 2000] [--pack-memory-mb 8192]
-
-The import part also reports the peak memory of reading a 2-million-cell workbook, which the
-cell limit (AIMS_IMPORT_MAX_CELLS) stops, against openpyxl loading it whole. The pack part
-(bench/pack.py) renders the audit pack of a scaled organisation against a plain single-table
-PDF of the same rows; bench/imports.py reads a large workbook once against once per wizard step.
+1. Seeds a scaled organisation (seed_scale's default sizes; `--quick`: a tenth) and a small one
+   into fresh databases (bench/databases.py).
+2. Counts each page's SQL queries and HTML size in both (bench/probe.py).
+3. Serves the scaled organisation with gunicorn (bench settings: the portal plus two baseline
+   pages, bench/urls.py) and loads every page with wrk at 10 connections; the bare 50-row list
+   is loaded again between the pages, and its median is the baseline of every page.
+4. Exports 10,000 risks, lays out the SoA and the audit pack, runs the reminder sweep.
+5. Prints the table in Markdown, for README "Performance".
 """
 
 import argparse
+import json
 import os
 import statistics
+import subprocess
+import sys
 import time
-import tracemalloc
+from pathlib import Path
 
-from bench.imports import run_import_steps
-from bench.pack import run_pack
+from bench import budgets, load
+from bench.budgets import MIB, Row
 
-
-def measure(function, repeat):
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        function()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
-
-
-def peak_memory(function):
-    tracemalloc.start()
-    function()
-    peak = tracemalloc.get_traced_memory()[1]
-    tracemalloc.stop()
-    return peak
+BASE_DIR = Path(__file__).resolve().parent.parent
+FOLDER = BASE_DIR / "var" / "bench"
+# The bare list is loaded again after this many pages: the machine's load changes over a run.
+BASELINE_EVERY = 15
 
 
 def main():
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bench.settings")
+    import django
+
+    django.setup()
+    from aims.core.scale import Sizes
+    from bench.databases import Databases
+
+    args = arguments(Sizes)
+    sizes = Sizes(
+        **{
+            name: getattr(args, name)
+            if getattr(args, name) is not None
+            else getattr(Sizes(), name) // (10 if args.quick else 1)
+            for name in Sizes.names()
+        }
+    )
+    seconds = args.seconds or (1 if args.quick else 3)
+    databases = Databases(FOLDER, reuse=args.reuse)
+    log = FOLDER / "bench.log"
+    log.write_text("")
+    started = time.perf_counter()
+    rows = []
+    try:
+        say(f"Seeding (log: {log}) …")
+        seeding = databases.prepare(sizes, log)
+        rows.append(seeding_row(sizes, seeding, databases))
+        say("Queries and HTML size per page, small and scaled …")
+        small = probe(databases, "small", "pages")
+        scaled = probe(databases, "scaled", "pages")
+        say(f"Loading every page with wrk, {seconds} s each …")
+        loads = load_pages(databases, scaled, seconds, args.workers, log)
+        rows += page_rows(small, scaled, loads)
+        say("Exports …")
+        rows += export_rows(probe(databases, "scaled", "exports"))
+        say("SoA PDF …")
+        soa = probe(databases, "scaled", "soa-pdf")
+        say("Audit pack …")
+        pack = probe(databases, "scaled", "pack", args.pack_seconds, args.pack_memory_mb)
+        rows += pdf_rows(soa, pack)
+        say("Reminder sweep …")
+        rows.append(
+            sweep_row(probe(databases, "scaled", "sweep"), probe(databases, "small", "sweep"))
+        )
+        if args.imports:
+            from bench.imports import import_rows
+
+            say("Imports …")
+            rows += import_rows(args.import_rows)
+    finally:
+        if not args.keep:
+            databases.drop()
+    print()
+    print(
+        f"Bench of {time.strftime('%Y-%m-%d')}: {os.cpu_count()} cores, "
+        f"{'PostgreSQL' if databases.postgres else 'SQLite'}, gunicorn {args.workers} workers, "
+        f"wrk -t2 -c10 -d{seconds}s per page; {time.perf_counter() - started:.0f} s in all."
+    )
+    print()
+    print(budgets.markdown(rows))
+    print()
+    print(budgets.summary(rows))
+
+
+def arguments(sizes):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--rows", type=int, default=5000)
-    parser.add_argument("--repeat", type=int, default=15)
+    parser.add_argument("--quick", action="store_true", help="a tenth of the sizes, 1 s per page")
+    parser.add_argument("--seconds", type=int, help="wrk's duration per page (default 3)")
+    parser.add_argument("--workers", type=int, default=3, help="gunicorn workers (as in compose)")
+    for name in sizes.names():
+        parser.add_argument(f"--{name}", type=int, metavar="N", help="seed_scale's size")
+    parser.add_argument("--reuse", action="store_true", help="use the databases of a --keep run")
+    parser.add_argument("--keep", action="store_true", help="keep the databases after the run")
     parser.add_argument(
-        "--import-rows", type=int, default=20000, help="register rows of the import-steps workbook"
-    )
-    parser.add_argument(
-        "--pack-systems", type=int, default=100, help="AI systems of the pack's organisation"
-    )
-    parser.add_argument(
-        "--pack-risks",
-        type=int,
-        default=2000,
-        help="risks of the pack's organisation; controls, evidence and audits follow from it",
+        "--pack-seconds", type=int, default=600, help="time limit of the audit pack's render"
     )
     parser.add_argument(
         "--pack-memory-mb",
         type=int,
-        default=8192,
-        help="address-space ceiling of the pack's layout child while measuring its peak",
+        default=4096,
+        help="memory ceiling of the audit pack's layout child (above 1 GiB: the budget fails)",
     )
-    args = parser.parse_args()
-
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "aims.settings")
-    import django
-
-    django.setup()
-    from django.conf import settings
-    from django.test.runner import DiscoverRunner
-    from django.test.utils import setup_test_environment
-
-    setup_test_environment()
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    runner = DiscoverRunner(verbosity=0)
-    databases = runner.setup_databases()
-    try:
-        # First: it seeds an empty database (and rolls back), and its layout child is the
-        # first child process, whose peak memory getrusage reports.
-        run_pack(args)
-        print()
-        run(args)
-        run_risks(args)
-        run_import(args)
-        run_import_steps(args, measure)
-        run_soa_pdf(args)
-    finally:
-        runner.teardown_databases(databases)
+    parser.add_argument("--imports", action="store_true", help="also time the import wizard")
+    parser.add_argument("--import-rows", type=int, default=20000)
+    return parser.parse_args()
 
 
-def run(args):
-    from django.test import Client
-    from django.urls import reverse
-
-    from aims.context.models import ContextIssue
-    from tests.factories import ContextIssueFactory, UserFactory
-
-    owner = UserFactory(role="System Owner")
-    ContextIssueFactory.create_batch(args.rows, owner=owner)
-    client = Client()
-    client.force_login(UserFactory(role="Compliance Officer"))
-    list_url = reverse("context:contextissue_list")
-    export_url = reverse("context:contextissue_export", args=["csv"])
-
-    def list_page():
-        assert client.get(list_url, {"page": 3, "sort": "title"}).status_code == 200
-
-    def list_baseline():
-        queryset = ContextIssue.objects.select_related("owner").order_by("title")
-        queryset.count()
-        list(queryset[50:75])
-
-    def export():
-        assert client.get(export_url).status_code == 200
-
-    def export_baseline():
-        list(ContextIssue.objects.select_related("owner").values_list())
-
-    print(f"Register benchmark: {args.rows} context issues, median of {args.repeat} runs")
-    print(f"{'what':<28}{'page ms':>10}{'baseline ms':>14}{'ratio':>8}{'peak MiB':>10}")
-    for name, page, baseline in (
-        ("list, page 3 sorted", list_page, list_baseline),
-        ("CSV export, all rows", export, export_baseline),
-    ):
-        page_time = measure(page, args.repeat)
-        base_time = measure(baseline, args.repeat)
-        memory = peak_memory(page) / 2**20
-        print(
-            f"{name:<28}{page_time * 1000:>10.1f}{base_time * 1000:>14.1f}"
-            f"{page_time / base_time:>8.1f}{memory:>10.1f}"
-        )
+def say(text):
+    print(f"[{time.strftime('%H:%M:%S')}] {text}", file=sys.stderr, flush=True)
 
 
-def run_risks(args):
-    """The risk list draws two heat maps over the filtered risks: what do they cost?"""
-    from django.test import Client
-    from django.urls import reverse
-
-    from risks.models import Risk
-    from tests.factories import UserFactory, active_criteria
-
-    criteria = active_criteria()
-    Risk.objects.bulk_create(
-        Risk(
-            reference=f"R-{n:05d}",
-            title=f"Risk {n}",
-            category="security",
-            criteria=criteria,
-            inherent_likelihood=n % 5 + 1,
-            inherent_impact=n // 5 % 5 + 1,
-            inherent_level=criteria.level(n % 5 + 1, n // 5 % 5 + 1),
-        )
-        for n in range(args.rows)
+def probe(databases, name, what, *options):
+    """The result of `python -m bench.probe what` in organisation `name`."""
+    result = subprocess.run(  # noqa: S603 - our own interpreter and module
+        [sys.executable, "-m", "bench.probe", what, *map(str, options)],
+        cwd=BASE_DIR,
+        env=databases.env(name),
+        capture_output=True,
+        text=True,
     )
-    client = Client()
-    client.force_login(UserFactory(role="Compliance Officer"))
-    list_url = reverse("risks:risk_list")
+    for line in result.stdout.splitlines():
+        if line.startswith("BENCH-RESULT "):
+            return json.loads(line.removeprefix("BENCH-RESULT "))
+    raise RuntimeError(f"bench.probe {what} ({name}) failed:\n{result.stderr[-3000:]}")
 
-    def list_page():
-        assert client.get(list_url, {"page": 3, "category": "security"}).status_code == 200
 
-    def list_baseline():
-        queryset = Risk.objects.filter(category="security").select_related("owner")
-        queryset.count()
-        list(queryset.prefetch_related("ai_systems")[50:75])
+def load_pages(databases, scaled, seconds, workers, log):
+    """wrk figures by page key, plus "bare" and "bare-list" (the median of its runs)."""
+    cookie = scaled["cookie"]
+    port = load.free_port()
+    with load.gunicorn(databases.env("scaled"), workers, port, log) as base:
+        loads = {"bare": load.wrk(f"{base}/bench/bare/", cookie, seconds)}
+        bare_lists = [load.wrk(f"{base}/bench/list/", cookie, seconds)]
+        pages = [page for page in scaled["pages"] if page["url"] and page["status"] == 200]
+        for number, page in enumerate(pages, start=1):
+            loads[page["key"]] = load.wrk(base + page["url"], cookie, seconds)
+            if number % BASELINE_EVERY == 0 or number == len(pages):
+                bare_lists.append(load.wrk(f"{base}/bench/list/", cookie, seconds))
+    loads["bare-list"] = {
+        name: statistics.median(run[name] for run in bare_lists)
+        for name in ("rps", "p50_ms", "p95_ms")
+    }
+    loads["bare-list"]["errors"] = sum(run["errors"] for run in bare_lists)
+    loads["bare-list"]["range"] = (
+        min(run["rps"] for run in bare_lists),
+        max(run["rps"] for run in bare_lists),
+        len(bare_lists),
+    )
+    return loads
 
-    page_time = measure(list_page, args.repeat)
-    base_time = measure(list_baseline, args.repeat)
-    memory = peak_memory(list_page) / 2**20
-    print(f"Risk register: {args.rows} risks, median of {args.repeat} runs")
-    print(
-        f"{'list + heat maps, page 3':<28}{page_time * 1000:>10.1f}{base_time * 1000:>14.1f}"
-        f"{page_time / base_time:>8.1f}{memory:>10.1f}"
+
+def seeding_row(sizes, seeding, databases):
+    figures = ", ".join(f"{getattr(sizes, name):,} {name}" for name in sizes.names())
+    if seeding["scaled"] is None:
+        return Row("Scaled organisation (reused)", figures=figures)
+    return Row(
+        "Scaled organisation",
+        figures=f"{figures}; seeded in {seeding['scaled']:.0f} s",
+        baseline=f"small organisation seeded in {seeding['small']:.0f} s",
     )
 
 
-def run_import(args):
-    """Import a spreadsheet of `--rows` AI systems through the wizard's services, against the
-    baseline of only reading the file."""
-    from django.core.files.uploadedfile import SimpleUploadedFile
-
-    from aims import celery_app
-    from aims.core.imports import parsing, services
-    from aims.inventory.imports import AI_SYSTEMS
-    from aims.inventory.models import AISystem, SystemImport
-    from tests.factories import UserFactory
-
-    user = UserFactory(role="Compliance Officer")
-    lines = ["Name;Purpose;Owner;Lifecycle stage;Next review;Personal data;AI Act role"]
-    lines += [
-        f"System {n};Purpose of system {n}\nsecond line;{user.username};In Betrieb;"
-        f"01.07.2027;Ja;Betreiber"
-        for n in range(args.rows)
+def page_rows(small, scaled, loads):
+    bare, bare_list = loads["bare"], loads["bare-list"]
+    low, high, runs = bare_list["range"]
+    rows = [
+        Row(
+            "Baseline: bare Django view",
+            rps=bare["rps"],
+            p50_ms=bare["p50_ms"],
+            p95_ms=bare["p95_ms"],
+        ),
+        Row(
+            "Baseline: bare 50-row select_related list",
+            rps=bare_list["rps"],
+            p50_ms=bare_list["p50_ms"],
+            p95_ms=bare_list["p95_ms"],
+            figures=f"median of {runs} runs between the pages: {low:.0f}–{high:.0f} req/s",
+        ),
     ]
-    content = "\r\n".join(
-        ";".join(f'"{cell}"' if "\n" in cell else cell for cell in line.split(";"))
-        for line in lines
-    ).encode("cp1252")
+    small_pages = {page["key"]: page for page in small["pages"]}
+    special = {
+        "risks.risk:list": "Risk register",
+        "controls.soaentry:list": "SoA",
+        "dashboard": "Dashboard",
+    }
+    ordered = sorted(
+        scaled["pages"],
+        key=lambda page: (page["key"] not in special, page["key"] != "risks.risk:list"),
+    )
+    for page in ordered:
+        rows.append(page_row(page, small_pages.get(page["key"], {}), loads, special))
+    return rows
 
-    def read_only():
-        parsing.read_table(content, "register.csv", aliases=AI_SYSTEMS.aliases)
 
-    def full_import():
-        AISystem.objects.filter(name__startswith="System ").delete()
-        upload = SimpleUploadedFile("register.csv", content)
-        record = services.import_start(spec=AI_SYSTEMS, upload=upload, user=user)
-        record.refresh_from_db()  # as read by the worker's task
-        table = services.import_read(AI_SYSTEMS, record)
-        mapping = services.proposed_columns(AI_SYSTEMS, table)
-        services.column_mapping_save(
-            spec=AI_SYSTEMS, record=record, table=table, mapping=mapping, remember=False
+def page_row(page, small, loads, special):
+    name = special.get(page["key"], page["name"])
+    if not page["url"]:
+        return Row(name, figures="no entry in the scaled organisation")
+    row = Row(name)
+    figures = {}
+    if small.get("status") == 200:
+        figures["queries_small"] = small["queries"]
+    if page["status"] == 200:
+        figures["queries_scaled"] = page["queries"]
+    row.queries = f"{small.get('queries', '–')} → {page['queries']}"
+    row.weight = f"{small.get('bytes', 0) / 1024:.0f} → {page['bytes'] / 1024:.0f}"
+    statuses = {small.get("status"), page["status"]} - {200}
+    if statuses:
+        row.figures = f"HTTP {', '.join(map(str, sorted(filter(None, statuses))))}"
+        figures["errors"] = 1
+    measured = loads.get(page["key"])
+    if measured:
+        figures.update(measured)
+        row.rps, row.p50_ms, row.p95_ms = measured["rps"], measured["p50_ms"], measured["p95_ms"]
+        if measured["errors"]:
+            row.figures = f"{measured['errors']} responses not 200"
+    bare_list = loads["bare-list"]
+    share = budgets.RISK_REGISTER_SHARE if page["key"] == "risks.risk:list" else budgets.PAGE_SHARE
+    row.baseline = f"{share * bare_list['rps']:.1f} req/s needed" if measured else ""
+    row.verdicts = budgets.page_verdicts(
+        figures, bare_list, risk_register=page["key"] == "risks.risk:list"
+    )
+    return row
+
+
+def export_rows(result):
+    rows = []
+    for fmt, writer in (("csv", "csv module"), ("xlsx", "openpyxl write-only")):
+        figures = result[fmt]
+        rows.append(
+            Row(
+                f"Export of {result['rows']:,} risks, {fmt.upper()}",
+                figures=(
+                    f"{figures['seconds']:.2f} s, peak {figures['peak'] / MIB:.1f} MiB, "
+                    f"{figures['bytes'] / MIB:.1f} MiB file"
+                ),
+                baseline=(
+                    f"{writer}: {figures['direct_seconds']:.2f} s, "
+                    f"peak {figures['direct_peak'] / MIB:.1f} MiB"
+                ),
+                verdicts=budgets.export_verdicts(
+                    figures["seconds"], figures["peak"], figures["direct_seconds"]
+                ),
+            )
         )
-        created = services.import_run(spec=AI_SYSTEMS, record=record, user=user, skip_invalid=False)
-        assert created == args.rows, created
+    return rows
 
-    repeat = max(1, args.repeat // 5)
-    # The worker reads the upload; here its task runs at once in this process.
-    celery_app.conf.task_always_eager = True
-    import_time = measure(full_import, repeat)
-    read_time = measure(read_only, repeat)
-    print()
-    print(f"Import benchmark: {args.rows} rows (CSV, Windows-1252), median of {repeat} runs")
-    print(f"{'what':<28}{'import s':>10}{'read-only s':>14}{'ratio':>8}")
-    print(
-        f"{'upload → map → import':<28}{import_time:>10.2f}{read_time:>14.2f}"
-        f"{import_time / read_time:>8.1f}"
+
+def pdf_rows(soa, pack):
+    table = pack["table"]
+    baseline = (
+        f"{table['rows']:,} rows as one plain table: {table['pages']} pages, "
+        f"{table['seconds']:.1f} s, {table['pages'] / table['seconds']:.1f} pages/s, "
+        f"max RSS {table['rss'] / MIB:.0f} MiB"
     )
-    assert SystemImport.objects.filter(status="imported").exists()
-    run_import_memory()
+    rows = [
+        Row(
+            f"SoA PDF, {soa['entries']:,} entries",
+            figures=pdf_figures(
+                soa["pages"], soa["seconds"], soa["peak"], "max RSS of the process"
+            ),
+            baseline=baseline,
+            verdicts=budgets.pdf_verdicts(soa["pages"], soa["seconds"], soa["peak"]),
+        )
+    ]
+    figures = pack["pack"]
+    if "failed" in figures:
+        rows.append(
+            Row(
+                "Audit pack",
+                figures=f"stopped: {figures['failed']} (layout child max RSS "
+                f"{figures['rss'] / MIB:.0f} MiB)",
+                baseline=baseline,
+                verdicts=budgets.pdf_verdicts(0, 0, figures["rss"], finished=False),
+            )
+        )
+    else:
+        rows.append(
+            Row(
+                "Audit pack",
+                figures=pdf_figures(
+                    figures["pages"],
+                    figures["seconds"],
+                    figures["rss"],
+                    "max RSS of the layout child",
+                )
+                + f", Python heap {figures['heap'] / MIB:.0f} MiB",
+                baseline=baseline,
+                verdicts=budgets.pdf_verdicts(figures["pages"], figures["seconds"], figures["rss"]),
+            )
+        )
+    return rows
 
 
-def run_import_memory():
-    """Peak memory of reading a workbook of 2 million cells, which the cell limit stops, against
-    the baseline of openpyxl loading it whole (as the wizard did before it streamed)."""
-    import io
-
-    from openpyxl import Workbook, load_workbook
-
-    from aims.core.imports import parsing
-
-    rows, columns = 100_000, 20
-    book = Workbook(write_only=True)
-    sheet = book.create_sheet("Register")
-    sheet.append([f"Column {c}" for c in range(columns)])
-    for n in range(rows):
-        sheet.append([f"R{n}C{c}" for c in range(columns)])
-    buffer = io.BytesIO()
-    book.save(buffer)
-    content = buffer.getvalue()
-    limits = parsing.Limits.configured()
-
-    def capped_read():
-        try:
-            parsing.read_table(content, "big.xlsx", limits=limits)
-        except parsing.ImportFileError:
-            return
-        raise AssertionError("the cell limit did not stop the reading")
-
-    def whole_workbook():
-        load_workbook(io.BytesIO(content), read_only=False).close()
-
-    read_time = measure(capped_read, 1)
-    base_time = measure(whole_workbook, 1)
-    read_peak = peak_memory(capped_read) / 2**20
-    base_peak = peak_memory(whole_workbook) / 2**20
-    print()
-    print(
-        f"Import memory: XLSX of {rows * columns:,} cells ({len(content) / 2**20:.1f} MiB), "
-        f"cell limit {limits.cells:,}"
+def pdf_figures(pages, seconds, peak, what):
+    return (
+        f"{pages} pages, {seconds:.1f} s, {pages / seconds:.1f} pages/s, "
+        f"{what} {peak / MIB:.0f} MiB"
     )
-    print(f"{'what':<28}{'s':>10}{'peak MiB':>14}{'baseline':>10}{'ratio':>8}")
-    print(
-        f"{'streamed read, capped':<28}{read_time:>10.2f}{read_peak:>14.1f}"
-        f"{base_peak:>10.1f}{read_peak / base_peak:>8.2f}"
-    )
-    print(f"{'(baseline: load whole)':<28}{base_time:>10.2f}")
 
 
-def run_soa_pdf(args):
-    """The SoA PDF of the 38 Annex A controls with filled-in justifications, against the
-    baseline of rendering its HTML only (what WeasyPrint's layout adds)."""
-    from django.template.loader import render_to_string
-
-    from aims.core import pdf
-    from controls.models import SoAEntry
-    from controls.services import soa_content
-    from controls.soa_document import soa_document
-
-    for entry in SoAEntry.objects.all():
-        entry.inclusion_justification = "Needed for the claims and recruiting systems. " * 6
-        entry.save()
-    entries = soa_content()["entries"]
-    repeat = max(3, args.repeat // 3)
-
-    def render():
-        return pdf.render_pdf("controls/soa_pdf.html", soa_document(None, entries))
-
-    def baseline():
-        render_to_string("controls/soa_pdf.html", soa_document(None, entries))
-
-    page_time, base_time = measure(render, repeat), measure(baseline, repeat)
-    memory = peak_memory(render) / 2**20
-    print(f"SoA PDF: {len(entries)} entries, {len(render()) // 1024} KiB, median of {repeat} runs")
-    print(
-        f"{'PDF vs. HTML only':<28}{page_time * 1000:>10.1f}{base_time * 1000:>14.1f}"
-        f"{page_time / base_time:>8.1f}{memory:>10.1f}"
+def sweep_row(scaled, small):
+    return Row(
+        "Reminder sweep",
+        queries=f"{small['queries']} → {scaled['queries']}",
+        figures=(
+            f"{scaled['seconds']:.2f} s; {scaled['due']:,} due, {scaled['reminders']:,} "
+            f"reminders, {scaled['digests']} digests"
+        ),
+        baseline=(
+            f"small: {small['seconds']:.2f} s; {small['due']:,} due, {small['digests']} digests"
+        ),
+        verdicts=budgets.sweep_verdicts(scaled["seconds"], scaled["queries"], small["queries"]),
     )
 
 

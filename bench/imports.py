@@ -1,4 +1,5 @@
-"""Reading an upload once against reading it at every step of the import wizard.
+"""Reading an upload once against reading it at every step of the import wizard
+(`python -m bench --imports`).
 
 A generated workbook shaped like a real register (a cover sheet, notes, the register on the
 third sheet under title rows, `--import-rows` rows) is read once as the worker does after the
@@ -8,6 +9,9 @@ step cost when it read the upload again (`parsing.read_table` on the file's byte
 """
 
 import io
+import statistics
+import time
+import tracemalloc
 
 STEPS = 4  # columns, values, preview, import: each needs the table
 
@@ -42,12 +46,23 @@ def register_workbook(rows):
     return buffer.getvalue()
 
 
-def run_import_steps(args, measure):
-    """`measure(function, repeat)`: the median seconds of `repeat` runs."""
+def measure(function, repeat):
+    """The median seconds of `repeat` runs."""
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        function()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def import_rows(rows, repeat=3):
+    """The bench's rows: a later wizard step on the kept sheets against reading the upload again,
+    and the peak memory of reading a workbook that the cell limit stops."""
     from aims.core.imports import parsing
     from aims.inventory.imports import AI_SYSTEMS
+    from bench.budgets import MIB, Row
 
-    rows = args.import_rows
     content = register_workbook(rows)
     aliases = AI_SYSTEMS.aliases
     kept = parsing.read_file(content, "register.xlsx", aliases).to_json()
@@ -62,23 +77,61 @@ def run_import_steps(args, measure):
     def step_reading_upload():
         parsing.read_table(content, "register.xlsx", aliases=aliases)
 
-    repeat = max(1, args.repeat // 5)
     once = measure(parse_once, repeat)
     step = measure(step_from_kept, repeat)
     baseline = measure(step_reading_upload, repeat)
-    print()
-    print(
-        f"Import steps: XLSX of 3 sheets, {rows} register rows ({len(content) / 2**20:.1f} MiB), "
-        f"median of {repeat} runs"
-    )
-    print(f"{'what':<34}{'s':>10}{'baseline s':>12}{'ratio':>8}")
-    print(f"{'parse once at upload':<34}{once:>10.2f}")
-    print(
-        f"{'one later step (kept sheets)':<34}{step:>10.2f}{baseline:>12.2f}{step / baseline:>8.2f}"
-    )
     total, total_base = once + STEPS * step, STEPS * baseline
-    print(
-        f"{f'upload + {STEPS} steps':<34}{total:>10.2f}{total_base:>12.2f}"
-        f"{total / total_base:>8.2f}"
-    )
-    print("(baseline: every step reads the upload again)")
+    memory = import_memory()
+    return [
+        Row(
+            f"Import wizard, XLSX of {rows:,} rows: upload + {STEPS} steps",
+            figures=f"{total:.2f} s (parse once {once:.2f} s, a later step {step:.2f} s)",
+            baseline=f"every step reads the upload again: {total_base:.2f} s",
+        ),
+        Row(
+            f"Import of {memory['cells']:,} cells, stopped by the cell limit",
+            figures=f"{memory['seconds']:.2f} s, peak {memory['peak'] / MIB:.0f} MiB",
+            baseline=(
+                f"openpyxl loads it whole: {memory['base_seconds']:.2f} s, "
+                f"peak {memory['base_peak'] / MIB:.0f} MiB"
+            ),
+        ),
+    ]
+
+
+def import_memory():
+    """Reading a workbook of 2 million cells, which the cell limit stops, against openpyxl
+    loading it whole (as the wizard did before it streamed)."""
+    from openpyxl import Workbook, load_workbook
+
+    from aims.core.imports import parsing
+
+    rows, columns = 100_000, 20
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet("Register")
+    sheet.append([f"Column {c}" for c in range(columns)])
+    for n in range(rows):
+        sheet.append([f"R{n}C{c}" for c in range(columns)])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    content = buffer.getvalue()
+    limits = parsing.Limits.configured()
+
+    def capped_read():
+        try:
+            parsing.read_table(content, "big.xlsx", limits=limits)
+        except parsing.ImportFileError:
+            return
+        raise AssertionError("the cell limit did not stop the reading")
+
+    def whole_workbook():
+        load_workbook(io.BytesIO(content), read_only=False).close()
+
+    figures = {"cells": rows * columns}
+    for name, function in (("", capped_read), ("base_", whole_workbook)):
+        figures[f"{name}seconds"] = measure(function, 1)
+        tracemalloc.start()
+        function()
+        figures[f"{name}peak"] = tracemalloc.get_traced_memory()[1]
+        tracemalloc.stop()
+    return figures

@@ -1,0 +1,111 @@
+"""HTTP load: gunicorn serving the portal (bench settings) and wrk loading one URL at a time.
+
+wrk prints its latency distribution at 50/75/90/99 %; a small Lua script adds the 95th
+percentile and counts every response that is not 200 (a redirect to the log-in page would
+otherwise pass as a fast page).
+"""
+
+import re
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from contextlib import contextmanager
+from pathlib import Path
+
+WRK_SCRIPT = """
+local threads = {}
+function setup(thread) table.insert(threads, thread) end
+function init(args) other = 0 end
+function response(status, headers, body) if status ~= 200 then other = other + 1 end end
+function done(summary, latency, requests)
+  local count = 0
+  for _, thread in ipairs(threads) do count = count + thread:get("other") end
+  io.write(string.format("bench p95 us: %d\\n", latency:percentile(95)))
+  io.write(string.format("bench not 200: %d\\n", count))
+end
+"""
+UNITS = {"us": 1e-3, "ms": 1.0, "s": 1e3, "m": 60e3}
+
+
+def free_port():
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@contextmanager
+def gunicorn(env, workers, port, log):
+    """gunicorn serving `bench.wsgi` on 127.0.0.1:`port` until the block ends."""
+    command = [
+        sys.executable,
+        "-m",
+        "gunicorn",
+        "bench.wsgi",
+        "--bind",
+        f"127.0.0.1:{port}",
+        "--workers",
+        str(workers),
+        "--timeout",
+        "120",
+        "--preload",
+    ]
+    with open(log, "ab") as output:
+        server = subprocess.Popen(command, env=env, stdout=output, stderr=output)  # noqa: S603
+    try:
+        wait_until_up(port, server, log)
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
+def wait_until_up(port, server, log, seconds=120):
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            raise RuntimeError(f"gunicorn ended; see {log}")
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/bench/bare/", timeout=5):  # noqa: S310
+                return
+        except OSError:
+            time.sleep(0.5)
+    raise RuntimeError(f"gunicorn did not answer within {seconds} s; see {log}")
+
+
+def wrk(url, cookie, seconds, connections=10, threads=2):
+    """req/s, p50 and p95 in ms, and the number of responses that were not 200."""
+    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
+        script.write(WRK_SCRIPT)
+    try:
+        command = ["wrk", f"-t{threads}", f"-c{connections}", f"-d{seconds}s", "--latency"]
+        command += ["--timeout", "60s", "-s", script.name]
+        if cookie:
+            command += ["-H", f"Cookie: {cookie}"]
+        result = subprocess.run(  # noqa: S603
+            [*command, url], capture_output=True, text=True, check=True
+        )
+    finally:
+        Path(script.name).unlink()
+    return parse_wrk(result.stdout)
+
+
+def parse_wrk(output):
+    """The figures of one wrk run (with --latency and WRK_SCRIPT) from its output."""
+    rps = re.search(r"^Requests/sec:\s+([\d.]+)", output, re.M)
+    p50 = re.search(r"^\s+50%\s+([\d.]+)(us|ms|s|m)\s*$", output, re.M)
+    p95 = re.search(r"^bench p95 us: (\d+)", output, re.M)
+    other = re.search(r"^bench not 200: (\d+)", output, re.M)
+    errors = re.search(
+        r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", output
+    )
+    if not (rps and p50 and p95 and other):
+        raise ValueError(f"unexpected wrk output:\n{output}")
+    return {
+        "rps": float(rps.group(1)),
+        "p50_ms": float(p50.group(1)) * UNITS[p50.group(2)],
+        "p95_ms": int(p95.group(1)) / 1000,
+        "errors": int(other.group(1)) + (sum(map(int, errors.groups())) if errors else 0),
+    }

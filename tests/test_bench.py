@@ -1,0 +1,138 @@
+"""The bench's instrument: its budgets judge numbers as the README states them, and it reads
+wrk's real output. (The bench itself measures; no test here times anything.)"""
+
+import pytest
+
+from bench import budgets
+from bench.load import parse_wrk
+
+# wrk 4.1 with --latency and the bench's Lua script, against a local server.
+WRK_OK = """Running 2s test @ http://127.0.0.1:18765/
+  2 threads and 10 connections
+  Thread Stats   Avg      Stdev     Max   +/- Stdev
+    Latency     8.77ms   11.67ms  76.76ms   88.53%
+    Req/Sec   447.73    302.64     1.38k    70.00%
+  Latency Distribution
+     50%    3.77ms
+     75%   10.25ms
+     90%   23.22ms
+     99%   53.68ms
+  1810 requests in 2.01s, 1.20MB read
+Requests/sec:    898.55
+Transfer/sec:    612.49KB
+bench p95 us: 34713
+bench not 200: 0
+"""
+WRK_NOT_FOUND = """Running 2s test @ http://127.0.0.1:18765/nothing
+  2 threads and 10 connections
+  Thread Stats   Avg      Stdev     Max   +/- Stdev
+    Latency    11.82ms   37.65ms 427.80ms   95.76%
+    Req/Sec   550.74    400.66     1.45k    74.19%
+  Latency Distribution
+     50%    2.01ms
+     75%    6.29ms
+     90%   27.87ms
+     99%  222.32ms
+  1725 requests in 2.06s, 0.86MB read
+  Non-2xx or 3xx responses: 1725
+Requests/sec:    835.53
+Transfer/sec:    424.38KB
+bench p95 us: 47074
+bench not 200: 1725
+"""
+
+
+def test_wrk_output_gives_throughput_percentiles_and_errors():
+    assert parse_wrk(WRK_OK) == {"rps": 898.55, "p50_ms": 3.77, "p95_ms": 34.713, "errors": 0}
+    assert parse_wrk(WRK_NOT_FOUND)["errors"] == 1725
+
+
+def test_wrk_latency_in_seconds_and_socket_errors():
+    slow = WRK_OK.replace("     50%    3.77ms", "     50%    1.70s").replace(
+        "  1810 requests", "  Socket errors: connect 0, read 2, write 0, timeout 3\n  1810 requests"
+    )
+    figures = parse_wrk(slow)
+    assert figures["p50_ms"] == pytest.approx(1700)
+    assert figures["errors"] == 5
+
+
+def test_wrk_output_without_the_script_lines_is_refused():
+    with pytest.raises(ValueError):
+        parse_wrk(WRK_OK.replace("bench p95 us: 34713\n", ""))
+
+
+def verdicts(row_verdicts):
+    return {verdict.budget: verdict.passed for verdict in row_verdicts}
+
+
+BARE_LIST = {"rps": 90.0, "p95_ms": 150.0, "errors": 0}
+
+
+def test_risk_register_needs_half_the_bare_list_and_p95_under_300_ms():
+    page = {"rps": 45.0, "p95_ms": 299.0, "errors": 0, "queries_small": 9, "queries_scaled": 9}
+    assert verdicts(budgets.page_verdicts(page, BARE_LIST, risk_register=True)) == {
+        "queries scaled ≤ small": True,
+        "req/s ≥ ½ bare list": True,
+        "p95 < 300 ms": True,
+    }
+    slow = {**page, "rps": 44.9, "p95_ms": 300.0, "queries_scaled": 10}
+    assert verdicts(budgets.page_verdicts(slow, BARE_LIST, risk_register=True)) == {
+        "queries scaled ≤ small": False,
+        "req/s ≥ ½ bare list": False,
+        "p95 < 300 ms": False,
+    }
+
+
+def test_other_pages_need_a_third_of_the_bare_list():
+    page = {"rps": 30.0, "p95_ms": 900.0, "errors": 0}
+    assert verdicts(budgets.page_verdicts(page, BARE_LIST)) == {"req/s ≥ ⅓ bare list": True}
+    assert verdicts(budgets.page_verdicts({**page, "rps": 29.9}, BARE_LIST)) == {
+        "req/s ≥ ⅓ bare list": False
+    }
+
+
+def test_a_page_answering_other_than_200_fails():
+    page = {"rps": 800.0, "p95_ms": 5.0, "errors": 3}
+    assert verdicts(budgets.page_verdicts(page, BARE_LIST))["every response 200"] is False
+
+
+def test_export_within_three_times_the_direct_writer_and_under_100_mib():
+    assert all(v.passed for v in budgets.export_verdicts(3.0, 100 * budgets.MIB - 1, 1.0))
+    assert verdicts(budgets.export_verdicts(3.1, 100 * budgets.MIB, 1.0)) == {
+        "≤ 3× direct writer": False,
+        "peak < 100 MiB": False,
+    }
+
+
+def test_pdf_at_ten_pages_per_second_under_one_gib():
+    assert all(v.passed for v in budgets.pdf_verdicts(100, 10.0, 2**30 - 1))
+    assert verdicts(budgets.pdf_verdicts(204, 33.0, 450 * budgets.MIB)) == {
+        "≥ 10 pages/s": False,
+        "peak < 1 GiB": True,
+    }
+    assert not any(v.passed for v in budgets.pdf_verdicts(0, 0, 0, finished=False))
+
+
+def test_sweep_under_ten_seconds_with_flat_queries():
+    assert all(v.passed for v in budgets.sweep_verdicts(9.9, 40, 40))
+    assert verdicts(budgets.sweep_verdicts(10.0, 41, 40)) == {
+        "< 10 s": False,
+        "queries scaled ≤ small": False,
+    }
+
+
+def test_table_and_summary_count_every_budget():
+    rows = [
+        budgets.Row("Risk register", queries="9 → 9", rps=45.0, p50_ms=120.5, p95_ms=250.0),
+        budgets.Row("Export", figures="1.00 s", verdicts=budgets.export_verdicts(4.0, 1, 1.0)),
+    ]
+    rows[0].verdicts = budgets.page_verdicts(
+        {"rps": 45.0, "p95_ms": 250.0, "errors": 0}, BARE_LIST, risk_register=True
+    )
+    table = budgets.markdown(rows).splitlines()
+    assert table[2] == (
+        "| Risk register | 9 → 9 | – | 45.0 | 120 | 250 | – | – "
+        "| PASS req/s ≥ ½ bare list; PASS p95 < 300 ms |"
+    )
+    assert "FAIL ≤ 3× direct writer; PASS peak < 100 MiB" in table[3]
+    assert budgets.summary(rows) == "3 of 4 budgets PASS, 1 FAIL"
