@@ -5,11 +5,12 @@ PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 # Debian packages the portal needs: gettext (translations), Pango and HarfBuzz (PDF
-# rendering); the tests also need Chromium (browser journeys).
+# rendering); the tests also need Chromium (browser journeys), the bench the HTTP load tool wrk.
 DEBIAN_PACKAGES := gettext libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core
 TEST_DEBIAN_PACKAGES := $(DEBIAN_PACKAGES) chromium
+BENCH_DEBIAN_PACKAGES := $(DEBIAN_PACKAGES) wrk
 
-.PHONY: run test install install-dev system-packages test-system-packages messages migrate lint bench clean
+.PHONY: run test install install-dev system-packages test-system-packages bench-system-packages messages migrate lint bench clean
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -26,8 +27,8 @@ install: $(VENV)/.installed system-packages messages
 install-dev: $(VENV)/.installed-dev test-system-packages messages
 
 # Installs missing Debian packages when run as root (CI, containers); otherwise says what to do.
-system-packages test-system-packages:
-	@missing=$$(for p in $(if $(filter test-%,$@),$(TEST_DEBIAN_PACKAGES),$(DEBIAN_PACKAGES)); do dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "ok installed" || echo $$p; done); \
+system-packages test-system-packages bench-system-packages:
+	@missing=$$(for p in $(if $(filter test-%,$@),$(TEST_DEBIAN_PACKAGES),$(if $(filter bench-%,$@),$(BENCH_DEBIAN_PACKAGES),$(DEBIAN_PACKAGES))); do dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "ok installed" || echo $$p; done); \
 	if [ -n "$$missing" ]; then \
 		if [ "$$(id -u)" = 0 ]; then \
 			echo "Installing Debian packages: $$missing"; \
@@ -62,8 +63,8 @@ test: install-dev
 lint: install-dev
 	$(VENV)/bin/ruff check . && $(VENV)/bin/ruff format --check .
 
-bench: install-dev
-	$(PY) -m bench
+bench: install bench-system-packages
+	$(PY) -m bench $(BENCH_OPTIONS)
 
 clean:
 	rm -rf $(VENV) var staticfiles
