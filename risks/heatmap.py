@@ -1,6 +1,7 @@
 """The risk heat map: counts per matrix cell of the active criteria, drawn as SVG on the server
 so that the page and a PDF share one drawing. Each cell links to the list filtered to it."""
 
+from collections import Counter
 from dataclasses import dataclass
 
 from django.db.models import Count
@@ -28,20 +29,34 @@ class Cell:
     y: int
 
 
-def heat_map(criteria, risks, stage, list_url, query):
-    """The drawing's data for one stage ("inherent" or "residual").
-
-    `risks` is the (filtered) list the user sees; only risks scored under `criteria` count,
-    since other versions may have other scales. `query` is the list's QueryDict.
-    """
-    likelihood, impact = f"{stage}_likelihood", f"{stage}_impact"
-    counts = {
-        (row[likelihood], row[impact]): row["n"]
-        for row in risks.filter(criteria=criteria, **{f"{likelihood}__isnull": False})
+def stage_counts(criteria, risks):
+    """Risks per cell for each stage, from one query grouped by all four scores (at most
+    levels⁴ rows). `risks` is the (filtered) list the user sees; only risks scored under
+    `criteria` count, since other versions may have other scales."""
+    columns = [f"{stage}_{axis}" for stage in STAGES for axis in ("likelihood", "impact")]
+    counts = {stage: Counter() for stage in STAGES}
+    rows = (
+        risks.filter(criteria=criteria)
         .order_by()
-        .values(likelihood, impact)
+        .values(*columns)
         .annotate(n=Count("pk", distinct=True))
-    }
+    )
+    for row in rows:
+        for stage, cells in counts.items():
+            if row[f"{stage}_likelihood"] is not None:
+                cells[row[f"{stage}_likelihood"], row[f"{stage}_impact"]] += row["n"]
+    return counts
+
+
+def heat_maps(criteria, risks, list_url, query):
+    """The drawings' data for both stages; `query` is the list's QueryDict."""
+    counts = stage_counts(criteria, risks)
+    return [heat_map(criteria, counts[stage], stage, list_url, query) for stage in STAGES]
+
+
+def heat_map(criteria, counts, stage, list_url, query):
+    """The drawing's data for one stage ("inherent" or "residual") from its cell counts."""
+    likelihood, impact = f"{stage}_likelihood", f"{stage}_impact"
     base = query.copy()
     for name in CELL_PARAMS:
         base.pop(name, None)
@@ -83,5 +98,5 @@ def heat_map(criteria, risks, stage, list_url, query):
 
 def heat_maps_html(criteria, risks, list_url, query):
     """Inherent and residual side by side, as one HTML fragment."""
-    maps = [heat_map(criteria, risks, stage, list_url, query) for stage in STAGES]
+    maps = heat_maps(criteria, risks, list_url, query)
     return render_to_string("risks/heat_maps.html", {"maps": maps, "criteria": criteria})

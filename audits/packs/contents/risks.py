@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from audits.packs.sections import section
 from controls.models import Control
-from risks.heatmap import FILLS, STAGES, heat_map
+from risks.heatmap import FILLS, heat_maps
 from risks.models import Risk, RiskAcceptance, RiskCriteria, RiskLevel, TreatmentAction
 
 
@@ -75,5 +75,5 @@ def risk_register(scope):
     maps = []
     if criteria is not None:
         list_url = reverse("risks:risk_list")
-        maps = [heat_map(criteria, risks, stage, list_url, QueryDict()) for stage in STAGES]
+        maps = heat_maps(criteria, risks, list_url, QueryDict())
     return {"risks": shown, "criteria": criteria, "maps": maps}
