@@ -5,20 +5,35 @@ from datetime import date, datetime
 import django_tables2 as tables
 from django.core.exceptions import FieldDoesNotExist
 from django.core.paginator import EmptyPage
+from django.template.defaultfilters import date as date_filter
 from django.utils import timezone
-from django.utils.html import format_html
+from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import SafeData
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from django_tables2.columns import library
 
 from aims.core.fields import MultipleChoiceField
+from aims.core.table_rows import CompiledRows
+
+
+class FormattedDateMixin:
+    """Writes what django-tables2's date columns render from the template
+    `{{ value|date:format|default:default }}`, without parsing that template for every cell."""
+
+    def render(self, value, bound_column):
+        text = date_filter(timezone.template_localtime(value), self.date_format)
+        return conditional_escape(text or bound_column.default)
 
 
 @library.register
-class LocalDateColumn(tables.DateColumn):
+class LocalDateColumn(FormattedDateMixin, tables.DateColumn):
     """Shows a date in the reader's format; exports the date itself, which the export writes
     in the same format (CSV) or as a date cell (XLSX)."""
+
+    def __init__(self, format=None, short=True, **kwargs):
+        super().__init__(format, short, **kwargs)
+        self.date_format = format or ("SHORT_DATE_FORMAT" if short else "DATE_FORMAT")
 
     def value(self, value, **kwargs):
         if isinstance(value, date):
@@ -28,9 +43,13 @@ class LocalDateColumn(tables.DateColumn):
 
 # Registered after LocalDateColumn so that it wins for DateTimeField, a DateField subclass.
 @library.register
-class LocalDateTimeColumn(tables.DateTimeColumn):
+class LocalDateTimeColumn(FormattedDateMixin, tables.DateTimeColumn):
     """Shows a timestamp in the reader's format; exports it in the portal's time zone (not
     in UTC), as the page shows it."""
+
+    def __init__(self, format=None, short=True, **kwargs):
+        super().__init__(format, short, **kwargs)
+        self.date_format = format or ("SHORT_DATETIME_FORMAT" if short else "DATETIME_FORMAT")
 
     def value(self, value, **kwargs):
         if isinstance(value, datetime):
@@ -78,6 +97,8 @@ class RegisterTable(tables.Table):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        # Cells from a plan compiled once per table class (aims/core/table_rows.py).
+        self.rows = CompiledRows(data=self.data, table=self, pinned_data=self.pinned_data)
         # Headers are the verbose names capitalised, also where a column names its own
         # (django-tables2 capitalises only those it takes from the model).
         for bound_column in self.columns.iterall():

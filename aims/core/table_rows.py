@@ -1,0 +1,294 @@
+"""Register rows drawn from a plan made once per table class, not worked out per cell.
+
+For every cell django-tables2 reads the signature of the render or value method
+(`inspect.signature`), walks the column's accessor with an exception per attribute and looks
+the model field up again; at thousands of cells per page or export that is most of the time
+spent. Here each column of a table class is compiled once: the accessor's parts, the callable
+that renders and the one that exports it, and which cell arguments each takes. Rows then call
+those directly. The cells are django-tables2's own, value for value: `BoundRow` is the
+reference the tests hold them against.
+"""
+
+from functools import partialmethod
+from inspect import getattr_static
+
+from django.db import models
+from django.templatetags.l10n import localize as localize_filter
+from django.templatetags.l10n import unlocalize
+from django.utils.encoding import force_str
+from django.utils.formats import localize
+from django.utils.hashable import make_hashable
+from django.utils.html import conditional_escape, format_html
+from django.utils.safestring import mark_safe
+from django.utils.timezone import template_localtime
+from django_tables2 import Column, ManyToManyColumn
+from django_tables2.columns.linkcolumn import BaseLinkColumn
+from django_tables2.rows import BoundRow, BoundRows
+from django_tables2.utils import AttributeDict, computed_values, signature
+
+# What django-tables2 offers a render or value method, by keyword.
+CELL_ARGUMENTS = frozenset(("value", "record", "column", "bound_column", "bound_row", "table"))
+
+
+class Call:
+    """Calls a function with the cell arguments it declares, as django-tables2's
+    `call_with_appropriate` does, with the declaration read once."""
+
+    def __init__(self, fn):
+        names, catch_all = signature(fn)
+        self.names = None if catch_all else names
+        # A parameter no cell argument answers: django-tables2 then returns None uncalled.
+        self.unanswerable = not catch_all and not CELL_ARGUMENTS.issuperset(names)
+
+    def __call__(self, fn, arguments):
+        if self.names is None:
+            return fn(**arguments)
+        if self.unanswerable:
+            return None
+        return fn(**{name: arguments[name] for name in self.names})
+
+
+class ColumnPlan:
+    """What a column of a table class needs for each cell."""
+
+    def __init__(self, bound_column):
+        column = bound_column.column
+        accessor = bound_column.accessor
+        # Accessors with call arguments are rare; django-tables2 resolves those itself.
+        self.simple = not (accessor.callable_args or accessor.callable_kwargs)
+        path, _separator, self.remainder = accessor.rpartition(accessor.SEPARATOR)
+        self.path = tuple(path.split(accessor.SEPARATOR)) if path else ()
+        self.display_name = f"get_{self.remainder}_display"
+        self.accessor = accessor
+        self.fields = {}  # record class -> the model field the accessor ends at
+        self.labels = {}  # model class -> (attribute, choice labels) of its get_<x>_display
+        self.many = isinstance(column, ManyToManyColumn)
+        self.text_link = isinstance(column, BaseLinkColumn)
+        self.render = Call(bound_column.render)
+        # Column.value only calls the column's own render with every argument it declares.
+        self.exports_render = getattr(bound_column.value, "__func__", None) is Column.value
+        self.value = Call(column.render if self.exports_render else bound_column.value)
+        link = bound_column.link
+        self.url = Call(link.url) if link is not None and callable(link.url) else None
+
+    def field(self, record):
+        model = type(record)
+        if model not in self.fields:
+            self.fields[model] = self.accessor.get_field(record)
+        return self.fields[model]
+
+    def display(self, instance):
+        """The instance's `get_<x>_display()`. Django's own builds and hashes the field's
+        choices (a translation per lazy label) on every call: read them once here."""
+        model = type(instance)
+        if model not in self.labels:
+            self.labels[model] = choice_labels(model, self.display_name)
+        labels = self.labels[model]
+        if labels is None:
+            return getattr(instance, self.display_name)()
+        attname, choices = labels
+        value = getattr(instance, attname)
+        return force_str(choices.get(make_hashable(value), value), strings_only=True)
+
+
+def choice_labels(model, display_name):
+    """(attribute, {value: label}) behind Django's generated `get_<x>_display`, or None for a
+    method the model defines itself or choices that a callable computes."""
+    method = getattr_static(model, display_name, None)
+    if not (isinstance(method, partialmethod) and method.func is models.Model._get_FIELD_display):
+        return None
+    field = method.keywords["field"]
+    if not isinstance(field.choices, (list, tuple)):
+        return None
+    return field.attname, dict(make_hashable(field.flatchoices))
+
+
+PLANS = {}
+
+
+def plan_for(table, bound_column):
+    column = bound_column.column
+    key = (type(table), bound_column.name, type(column), str(bound_column.accessor))
+    plan = PLANS.get(key)
+    if plan is None:
+        plan = PLANS[key] = ColumnPlan(bound_column)
+    return plan
+
+
+class Cell:
+    """A column of one table instance with its plan and the attributes of its <td>."""
+
+    def __init__(self, table, bound_column):
+        self.bound_column = bound_column
+        self.column = bound_column.column
+        self.plan = plan_for(table, bound_column)
+        attrs = {**table.attrs, **self.column.attrs}
+        # Attributes computed from the cell are worked out per cell, as django-tables2 does.
+        self.td_html = (
+            None
+            if has_callables(attrs.get("td", attrs.get("cell", {})))
+            else bound_column.attrs["td"].as_html()
+        )
+        self.localize = bound_column.localize
+
+    def export_function(self):
+        return self.column.render if self.plan.exports_render else self.bound_column.value
+
+
+def has_callables(attrs):
+    return any(
+        callable(value) or (isinstance(value, dict) and has_callables(value))
+        for value in attrs.values()
+    )
+
+
+def cells_of(table):
+    """The table's cells by column name, made on first use (after the columns are settled)."""
+    cells = table.__dict__.get("_cells")
+    if cells is None:
+        cells = table._cells = {
+            bound_column.name: Cell(table, bound_column) for bound_column in table.columns.iterall()
+        }
+        table._shown_cells = [cells[bound_column.name] for bound_column in table.columns]
+    return cells
+
+
+def walk(current, bits):
+    """Accessor.resolve without its handling of failure: the first of dictionary, attribute
+    and index lookup that answers, callables called, stopping at None; raises otherwise."""
+    for bit in bits:
+        if hasattr(type(current), "__getitem__"):
+            try:
+                current = current[bit]
+            except (TypeError, AttributeError, KeyError):
+                try:
+                    current = getattr(current, bit)
+                except (TypeError, AttributeError):
+                    current = current[int(bit)]
+        else:
+            current = getattr(current, bit)
+        if callable(current):
+            if getattr(current, "alters_data", False):
+                raise ValueError(f"Refusing to call {current.__name__}()")
+            if not getattr(current, "do_not_call_in_templates", False):
+                current = current()
+        if current is None:
+            break
+    return current
+
+
+class LookupFailed(Exception):
+    pass
+
+
+def shown(value, localize_mode):
+    """A cell as the table template writes it: `{{ cell }}`, or through the `localize` or
+    `unlocalize` filter when the column says so."""
+    if localize_mode is None:
+        value = localize(template_localtime(value))
+        return conditional_escape(value if isinstance(value, str) else str(value))
+    return conditional_escape((localize_filter if localize_mode else unlocalize)(value))
+
+
+class CompiledRow(BoundRow):
+    """A row whose cells come from the table class's compiled plan."""
+
+    def get_cell(self, name):
+        return self._cell(cells_of(self._table)[name], exporting=False)
+
+    def get_cell_value(self, name):
+        return self._cell(cells_of(self._table)[name], exporting=True)
+
+    @property
+    def cells_html(self):
+        """The row's <td> elements, as the library's per-cell template loop writes them."""
+        cells_of(self._table)
+        parts = []
+        for cell in self._table._shown_cells:
+            content = self._cell(cell, exporting=False)
+            td_html = cell.td_html
+            if td_html is None:
+                cell.bound_column.current_value = content
+                cell.bound_column.current_record = self._record
+                td_html = cell.bound_column.attrs["td"].as_html()
+            parts.append(f"<td {td_html}>{shown(content, cell.localize)}</td>")
+        return mark_safe("".join(parts))  # noqa: S308 - attributes and cells escaped above
+
+    def _cell(self, cell, exporting):
+        """BoundRow._get_and_render_with from the plan: a choice field shows its label, an
+        empty value the default (on the page; None in exports)."""
+        record = self._record
+        plan = cell.plan
+        default = None if exporting else cell.bound_column.default
+        if not (plan.simple and isinstance(record, models.Model)):
+            library_render = self._call_value if exporting else self._call_render
+            return self._get_and_render_with(cell.bound_column, library_render, default)
+        render = self._export if exporting else self._render
+        remainder = plan.remainder
+        value = None
+        try:
+            penultimate, failed = walk(record, plan.path), False
+        except Exception:
+            penultimate, failed = None, True
+        if (
+            isinstance(penultimate, models.Model)
+            and getattr(plan.field(record), "choices", ())
+            and hasattr(penultimate, plan.display_name)
+        ):
+            value = plan.display(penultimate)
+            remainder = None
+        if remainder:
+            try:
+                if failed:
+                    raise LookupFailed
+                # The full path stops where its first part did, at None or at an error.
+                value = None if penultimate is None else walk(penultimate, (remainder,))
+            except Exception:
+                if plan.text_link and cell.column.text is not None:
+                    return render(cell, None)
+        if value in cell.column.empty_values or (plan.many and not value.exists()):
+            return default
+        return render(cell, value)
+
+    def _arguments(self, cell, value):
+        return {
+            "value": value,
+            "record": self._record,
+            "column": cell.column,
+            "bound_column": cell.bound_column,
+            "bound_row": self,
+            "table": self._table,
+        }
+
+    def _render(self, cell, value):
+        arguments = self._arguments(cell, value)
+        content = cell.plan.render(cell.bound_column.render, arguments)
+        link = cell.bound_column.link
+        if not link:
+            return content
+        if cell.plan.url is None:
+            return link(content, **arguments)
+        # LinkTransform with a callable URL, its signature read once.
+        attrs = AttributeDict(computed_values(link.attrs or {}, kwargs=arguments))
+        attrs["href"] = cell.plan.url(link.url, arguments)
+        if attrs["href"] is None:
+            return content
+        return format_html("<a {}>{}</a>", attrs.as_html(), content)
+
+    def _export(self, cell, value):
+        return cell.plan.value(cell.export_function(), self._arguments(cell, value))
+
+
+class CompiledRows(BoundRows):
+    """The table's rows as `CompiledRow`s, also when sliced into pages."""
+
+    def __iter__(self):
+        yield from self.generator_pinned_row(self.pinned_data.get("top"))
+        for record in self.data:
+            yield CompiledRow(record, table=self.table)
+        yield from self.generator_pinned_row(self.pinned_data.get("bottom"))
+
+    def __getitem__(self, key):
+        if isinstance(key, slice):
+            return CompiledRows(data=self.data[key], table=self.table, pinned_data=self.pinned_data)
+        return CompiledRow(record=self.data[key], table=self.table)
