@@ -5,7 +5,7 @@ import csv
 from django import forms
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy
 from aims.competence.matrix import gaps, matrix, with_records, with_scope
 from aims.competence.models import CompetenceRequirement, Person
 from aims.context.models import AIMSRole
+from aims.core import pickers
 from aims.core.exports import neutralize
 from aims.core.forms import style_widgets
 from aims.core.permissions import can
@@ -20,6 +21,7 @@ from aims.inventory.models import AISystem
 
 
 class MatrixFilter(forms.Form):
+    picker_route = ("core:pick_form", ["competence-matrix"])  # long dropdowns search there
     role = forms.ModelChoiceField(
         AIMSRole.objects.none(), required=False, label=gettext_lazy("AIMS role")
     )
@@ -37,6 +39,15 @@ class MatrixFilter(forms.Form):
             (unit, unit) for unit in sorted(set(units))
         ]
         style_widgets(self)
+
+
+@pickers.form_source("competence-matrix")
+def matrix_filter(request):
+    try:
+        check_view(request.user)
+    except PermissionDenied:
+        raise Http404 from None
+    return MatrixFilter(user=request.user)
 
 
 def filtered(request):

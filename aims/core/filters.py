@@ -1,11 +1,13 @@
-"""Base filter set for register lists: restricted dropdowns, styled widgets, and "awaiting my
-decision" on every register whose entries are decided through the approval machinery."""
+"""Base filter set for register lists: restricted dropdowns, styled widgets (long ones searched
+through the list's filter set), and "awaiting my decision" on every register whose entries are
+decided through the approval machinery."""
 
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
 from aims.core.approvals import approvals, awaiting_decision
 from aims.core.forms import restrict_choices, style_widgets
+from aims.core.registry import registry
 
 AWAITING = "awaiting_my_decision"
 
@@ -38,5 +40,9 @@ class RegisterFilterSet(django_filters.FilterSet):
         if not hasattr(self, "_form"):
             form = super().form
             restrict_choices(form.fields, self.request.user)
+            register = registry.get(self._meta.model)
+            if register is not None and register.filterset is type(self):
+                # Long dropdowns search through the list's filter set (pickers.pick_filter).
+                form.picker_route = ("core:pick_filter", [register.label])
             style_widgets(form)
         return self._form

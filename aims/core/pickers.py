@@ -1,10 +1,13 @@
 """Pickers: object dropdowns that scale. Every Select of an object field (single or multiple)
 becomes a `Picker` (see `attach`, called by `style_widgets` for every form of the portal). A
 picker with few choices stays a plain dropdown; with more than SEARCH_FROM it gets a search box
-(static/js/pickers.js, Tom Select); with more than REMOTE_FROM, and when the form is a
-register's own form, the page holds only the chosen options and the rest comes from `pick`,
-which builds the same form for the same user and searches that field's choices, so a picker
-never offers what the form would not accept.
+(static/js/pickers.js, Tom Select); with more than REMOTE_FROM the page holds only the chosen
+options and the rest comes from a search endpoint, which builds the same form for the same user
+and searches that field's choices, so a picker never offers what the form would not accept:
+`pick` for a register's own form (and its bulk edit form, which copies its fields),
+`pick_filter` for the filter form of a register's list, and `pick_form` for the other forms of
+the portal, which name a builder registered with `form_source` (`picker_route` on the form).
+A picker whose form has no endpoint keeps every option in the page.
 
 A register may declare how its entries are grouped and searched in pickers (`PickerSpec` in
 aims/core/registry.py), e.g. controls by catalogue and objective.
@@ -12,6 +15,7 @@ aims/core/registry.py), e.g. controls by catalogue and objective.
 
 from itertools import groupby
 
+import django_filters.fields
 from django import forms
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
@@ -29,6 +33,22 @@ SEARCH_FROM = 20  # more choices than this: a search box
 REMOTE_FROM = 50  # more than this: only the chosen options in the page, the rest on search
 PAGE_SIZE = 30
 USER_SEARCH_FIELDS = ("username", "first_name", "last_name", "email")
+# The iterators whose choices are the queryset's objects, so that the page can hold a few.
+OBJECT_ITERATORS = (ModelChoiceIterator, django_filters.fields.ModelChoiceIterator)
+# Forms outside the register machinery whose pickers search remotely: key → build(request),
+# the form as its page builds it for this user (Http404 when the user may not use it).
+SOURCES = {}
+
+
+def form_source(key):
+    """Register `build(request)` as the form behind `pick_form(key, …)`; the form's class names
+    it with `picker_route = ("core:pick_form", [key])`."""
+
+    def register(build):
+        SOURCES[key] = build
+        return build
+
+    return register
 
 
 def spec_for(model):
@@ -53,6 +73,8 @@ def entries(iterator, objects):
     objects (under their group labels for a grouped iterator)."""
     if iterator.field.empty_label is not None:
         yield ("", iterator.field.empty_label)
+    if getattr(iterator.field, "null_label", None) is not None:  # a filter's "none" choice
+        yield (iterator.field.null_value, iterator.field.null_label)
     if isinstance(iterator, GroupedChoiceIterator):
         group = spec_for(iterator.queryset.model).group
         for label, members in groupby(objects, key=group):
@@ -64,53 +86,86 @@ def entries(iterator, objects):
 class Picker:
     """Mixed into a Select or SelectMultiple of an object field by `attach`."""
 
-    search_url = ""  # the form's search endpoint for this field; "" outside register forms
+    search_url = ""  # the form's search endpoint for this field; "" for forms without one
+    decided = None  # (choices, size, remote) already worked out for this rendering
+
+    def narrowed(self, value):
+        """(the choices the page holds, how many choices there are, whether the rest come from
+        the endpoint), or None when every choice belongs in the page."""
+        iterator = self.choices
+        if not (self.search_url and type(iterator) in (*OBJECT_ITERATORS, GroupedChoiceIterator)):
+            return None
+        queryset = iterator.queryset
+        if isinstance(iterator, GroupedChoiceIterator):
+            queryset = spec_for(queryset.model).arrange(queryset)
+        # One query, as the plain dropdown had: the first objects tell whether the list is
+        # long, and are the options of a short one.
+        shown = list(queryset[: REMOTE_FROM + 1])
+        size = len(shown)
+        remote = size > REMOTE_FROM
+        if remote:  # only the chosen options go into the page
+            shown = chosen(iterator.field, queryset, self.format_value(value))
+        return list(entries(iterator, shown)), size, remote
 
     def get_context(self, name, value, attrs):
         iterator = self.choices
-        remote = False
-        if self.search_url and type(iterator) in (ModelChoiceIterator, GroupedChoiceIterator):
-            queryset = iterator.queryset
-            if isinstance(iterator, GroupedChoiceIterator):
-                queryset = spec_for(queryset.model).arrange(queryset)
-            # One query, as the plain dropdown had: the first objects tell whether the list
-            # is long, and are the options of a short one.
-            shown = list(queryset[: REMOTE_FROM + 1])
-            size = len(shown)
-            if size > REMOTE_FROM:  # only the chosen options go into the page
-                remote = True
-                shown = chosen(iterator.field, queryset, self.format_value(value))
-            self.choices = list(entries(iterator, shown))
-            try:
-                context = super().get_context(name, value, attrs)
-            finally:
-                self.choices = iterator
-        else:  # every option in the page, searched there
+        decided = self.decided or self.narrowed(value)
+        if decided is None:  # every option in the page, searched there
             context = super().get_context(name, value, attrs)
             size = sum(
                 option["value"] != ""
                 for _group, options, _index in context["widget"]["optgroups"]
                 for option in options
             )
-        widget_attrs = context["widget"]["attrs"]
-        if size > SEARCH_FROM:
-            widget_attrs.update(
-                {
-                    "data-picker": "search",
-                    "data-picker-placeholder": _("Type to search…"),
-                    "data-picker-no-results": _("No results"),
-                }
-            )
-        if remote:
-            widget_attrs.update(
-                {
-                    "data-picker": "remote",
-                    "data-picker-url": self.search_url,
-                    "data-picker-loading-more": _("Loading more results…"),
-                    "data-picker-no-more": _("No more results"),
-                }
-            )
+            remote = False
+        else:
+            self.choices, size, remote = decided
+            try:
+                context = super().get_context(name, value, attrs)
+            finally:
+                self.choices = iterator
+        if isinstance(self, forms.Select):
+            mark(context["widget"]["attrs"], self.search_url, size, remote)
         return context
+
+
+class CheckboxPicker(Picker):
+    """Mixed into a list of checkboxes of an object field by `attach`: short, it stays a list of
+    checkboxes; long, it renders as a remote picker holding the checked ones."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        decided = self.narrowed(value)
+        widget = self
+        if decided is not None and decided[2]:
+            css = self.attrs.get("class", "").replace("form-check-input", "form-select")
+            widget = picker_class(forms.SelectMultiple)(attrs={**self.attrs, "class": css})
+            widget.search_url = self.search_url
+        widget.decided = decided
+        try:
+            return super(Picker, widget).render(name, value, attrs, renderer)
+        finally:
+            widget.decided = None
+
+
+def mark(widget_attrs, url, size, remote):
+    """The attributes that make static/js/pickers.js turn a <select> into a picker."""
+    if size > SEARCH_FROM:
+        widget_attrs.update(
+            {
+                "data-picker": "search",
+                "data-picker-placeholder": _("Type to search…"),
+                "data-picker-no-results": _("No results"),
+            }
+        )
+    if remote:
+        widget_attrs.update(
+            {
+                "data-picker": "remote",
+                "data-picker-url": url,
+                "data-picker-loading-more": _("Loading more results…"),
+                "data-picker-no-more": _("No more results"),
+            }
+        )
 
 
 def chosen(field, queryset, values):
@@ -136,17 +191,19 @@ _PICKERS = {}
 
 def picker_class(widget_class):
     if widget_class not in _PICKERS:
-        _PICKERS[widget_class] = type(f"Picker{widget_class.__name__}", (Picker, widget_class), {})
+        mixin = CheckboxPicker if issubclass(widget_class, forms.CheckboxSelectMultiple) else Picker
+        _PICKERS[widget_class] = type(f"Picker{widget_class.__name__}", (mixin, widget_class), {})
     return _PICKERS[widget_class]
 
 
 def attach(form):
-    """Make the dropdowns of the form's object fields pickers (once: a field copied from
-    another form keeps its search URL)."""
+    """Make the dropdowns and checkbox lists of the form's object fields pickers (once: a field
+    copied from another form keeps its search URL)."""
     for name, form_field in form.fields.items():
         widget = form_field.widget
         if not (
-            isinstance(form_field, forms.ModelChoiceField) and isinstance(widget, forms.Select)
+            isinstance(form_field, forms.ModelChoiceField)
+            and isinstance(widget, forms.Select | forms.CheckboxSelectMultiple)
         ) or isinstance(widget, Picker):
             continue
         widget.__class__ = picker_class(type(widget))
@@ -157,7 +214,11 @@ def attach(form):
 
 
 def search_url(form, name):
-    """The endpoint that searches this field of a register's own form (and of its entry)."""
+    """The endpoint that searches this field: the one the form names (filter forms and other
+    forms with a `form_source`), or that of a register's own form (and of its entry)."""
+    route = getattr(form, "picker_route", None)
+    if route:
+        return reverse(route[0], args=[*route[1], name])
     model = getattr(getattr(form, "_meta", None), "model", None)
     register = registry.get(model)
     if register is None or register.form is not type(form):
@@ -171,9 +232,9 @@ def search_url(form, name):
 def pick(request, label, name):
     """The choices of one field of a register's form matching `q`, one page at a time:
     {"results": [{"value", "label", "optgroup"}], "more": bool}."""
-    register = next((r for r in registry if r.label == label), None)
+    register = register_for(label)
     user = request.user
-    if register is None or register.form is None:
+    if register.form is None:
         raise Http404
     model = register.model
     instance = None
@@ -184,9 +245,47 @@ def pick(request, label, name):
         instance = get_object_or_404(model._default_manager.restrict(user, "change"), pk=pk)
     elif not (can(user, "add", model) or can(user, "change", model)):  # add or bulk edit
         raise Http404
-    form = register.form(instance=instance, user=user)
+    return answer(request, register.form(instance=instance, user=user), name)
+
+
+@login_required
+@require_GET
+def pick_filter(request, label, name):
+    """The choices of one filter of a register's list, as `pick` answers: the list's filter set
+    built for this user, so the search offers exactly what the filter accepts."""
+    register = register_for(label)
+    model = register.model
+    if not can(request.user, "view", model):
+        raise Http404
+    scoped = model._default_manager.restrict(request.user, "view")
+    return answer(request, register.filterset(None, queryset=scoped, request=request).form, name)
+
+
+@login_required
+@require_GET
+def pick_form(request, key, name):
+    """The choices of one field of another form of the portal, as `pick` answers."""
+    build = SOURCES.get(key)
+    if build is None:
+        raise Http404
+    return answer(request, build(request), name)
+
+
+def register_for(label):
+    register = next((r for r in registry if r.label == label), None)
+    if register is None:
+        raise Http404
+    return register
+
+
+def answer(request, form, name):
+    """One page of the matches of `q` among the choices of the form's field `name`."""
     field = form.fields.get(name)
-    if not isinstance(field, forms.ModelChoiceField) or field.disabled:
+    if (
+        not isinstance(field, forms.ModelChoiceField)
+        or field.disabled
+        or not isinstance(field.widget, Picker)
+    ):
         raise Http404
     page = request.GET.get("page", "1")
     page = int(page) if page.isascii() and page.isdigit() and len(page) < 6 else 1

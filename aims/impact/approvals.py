@@ -5,10 +5,12 @@ import json
 from django import forms
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
+from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from aims.core import pickers
 from aims.core.approvals import (
     Approval,
     DecisionForm,
@@ -20,6 +22,7 @@ from aims.core.approvals import (
 from aims.core.dates import add_months
 from aims.core.digests import canonical_sha256
 from aims.core.forms import DATE, restrict_choices, single_line, style_widgets
+from aims.core.permissions import can
 from aims.impact.models import (
     AssessmentDecision,
     DecisionCondition,
@@ -58,6 +61,8 @@ def snapshot(assessment):
 
 
 class AssessmentDecisionForm(DecisionForm):
+    picker_route = ("core:pick_form", ["impact-decision"])  # long dropdowns search there
+
     def __init__(self, *args, approval, user, **kwargs):
         super().__init__(*args, approval=approval, user=user, **kwargs)
         users = get_user_model().objects.filter(is_active=True)
@@ -102,6 +107,14 @@ class AssessmentDecisionForm(DecisionForm):
             (self[f"condition_{row}"], self[f"condition_{row}_owner"], self[f"condition_{row}_due"])
             for row in range(CONDITION_ROWS)
         ]
+
+
+@pickers.form_source("impact-decision")
+def decision_form(request):
+    if not can(request.user, "view", ImpactAssessment):
+        raise Http404
+    approval = approvals.get(ImpactAssessmentApproval.key)
+    return AssessmentDecisionForm(approval=approval, user=request.user)
 
 
 class ImpactAssessmentApproval(Approval):

@@ -2,10 +2,13 @@
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.http import Http404
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from aims.core import pickers
 from aims.core.forms import DATE, RegisterForm, style_widgets
+from aims.core.permissions import can
 from aims.impact.models import (
     FRIA_FIELDS,
     FRIA_REQUIRED,
@@ -165,6 +168,7 @@ class ImpactForm(RegisterForm):
 
 
 class ConditionMetForm(forms.Form):
+    picker_route = ("core:pick_form", ["condition-met"])  # long dropdowns search there
     met_on = forms.DateField(label=_("met on"), widget=DATE)
     evidence = forms.ModelChoiceField(
         label=_("evidence"), queryset=Evidence.objects.none(), required=False
@@ -180,3 +184,10 @@ class ConditionMetForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["evidence"].queryset = Evidence.objects.restrict(user)
         style_widgets(self)
+
+
+@pickers.form_source("condition-met")
+def condition_met_form(request):
+    if not can(request.user, "view", Evidence):
+        raise Http404
+    return ConditionMetForm(user=request.user)
