@@ -25,7 +25,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from aims.core import display, exports
+from aims.core import display, exports, pickers
 from aims.core.forms import DATE, restrict_choices, style_widgets
 from aims.core.permissions import restrict_history
 from aims.core.registry import registry
@@ -82,6 +82,7 @@ def of_system(history, model, system):
 
 
 class ActivityFilterForm(forms.Form):
+    picker_route = ("core:pick_form", ["activity"])  # long dropdowns search there
     date_from = forms.DateField(label=gettext_lazy("From"), required=False, widget=DATE)
     date_to = forms.DateField(label=gettext_lazy("To"), required=False, widget=DATE)
     user = forms.ModelChoiceField(
@@ -112,6 +113,13 @@ class ActivityFilterForm(forms.Form):
         if data.get("date_from") and data.get("date_to") and data["date_from"] > data["date_to"]:
             raise forms.ValidationError(_("The period ends before it starts."))
         return data
+
+
+@pickers.form_source("activity")
+def activity_filter(request):
+    if not request.user.has_perm(READ_ACTIVITY):
+        raise Http404
+    return ActivityFilterForm(user=request.user)
 
 
 def register_rows(index, register, user, filters):
