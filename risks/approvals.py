@@ -13,9 +13,11 @@ from aims.core.approvals import (
     Approval,
     DecisionForm,
     approvals,
+    authors_by_record,
     field_content,
     make_current,
     part_authors,
+    part_authors_by_parent,
     workflow_save,
 )
 from aims.core.dates import add_years
@@ -121,6 +123,9 @@ class TreatmentPlanApproval(Approval):
         # The plan is its actions: whoever wrote or changed one, here or before a move.
         return part_authors(TreatmentAction, "risk", risk.pk)
 
+    def awaiting_authors(self):
+        return part_authors_by_parent(TreatmentAction, "risk", self.awaiting().values("pk"))
+
     def apply(self, risk, user, data):
         risk.plan_approved_by = user
         risk.plan_approved_on = timezone.localdate()
@@ -174,8 +179,13 @@ class RiskAcceptanceApproval(Approval):
         return (
             Risk.objects.exclude(residual_level="")
             .exclude(status__in=(Risk.Status.ACCEPTED, Risk.Status.CLOSED))
-            .select_related("criteria")
+            # The few criteria once, not their scales decoded on every risk's row.
+            .prefetch_related("criteria")
         )
+
+    def decidable(self, user):
+        # Besides the AI officer, only a risk's own owner accepts it.
+        return self.awaiting() if may_approve(user) else self.awaiting().filter(owner=user)
 
     def is_awaiting(self, risk):
         return bool(risk.residual_level) and risk.status not in (
@@ -211,6 +221,10 @@ class RiskAcceptanceApproval(Approval):
 
     def content(self, risk):
         return field_content(risk, ACCEPTED_FIELDS)
+
+    def awaiting_authors(self):
+        # `authors` is the base one: the risk's own history.
+        return authors_by_record(Risk.history.filter(id__in=self.awaiting().values("pk")))
 
     def subject_owner_ids(self, risk):
         return {risk.owner_id} if risk.needs_ai_officer and risk.owner_id else set()

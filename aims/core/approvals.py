@@ -79,6 +79,35 @@ def part_authors(model, parent_field, parent_pk):
     return content_authors(model.history.filter(id__in=ever_included))
 
 
+def authors_by_record(history, key="id"):
+    """`content_authors` for many records at once: {record pk: user ids}, in one query. `key`
+    names the history column holding the record's pk."""
+    by_record = {}
+    for pk, user_id in (
+        history.exclude(history_change_reason__startswith=WORKFLOW)
+        .exclude(history_user_id=None)
+        .values_list(key, "history_user_id")
+        .distinct()
+    ):
+        by_record.setdefault(pk, set()).add(user_id)
+    return by_record
+
+
+def part_authors_by_parent(model, parent_field, parents):
+    """`part_authors` for many parents at once ({parent pk: user ids}), in two queries;
+    `parents` is a queryset of the parents' pks."""
+    included = model.history.filter(**{f"{parent_field}_id__in": parents})
+    parents_of = {}
+    for part, parent in included.values_list("id", f"{parent_field}_id").distinct():
+        parents_of.setdefault(part, set()).add(parent)
+    by_parent = {}
+    ever_included = model.history.filter(id__in=included.values("id"))
+    for part, ids in authors_by_record(ever_included).items():
+        for parent in parents_of[part]:
+            by_parent.setdefault(parent, set()).update(ids)
+    return by_parent
+
+
 def plain(value):
     """A field value as canonical JSON data."""
     if isinstance(value, datetime.date | datetime.datetime):
@@ -120,6 +149,11 @@ class Approval:
         """Records awaiting a decision of this kind (a queryset of `model`)."""
         raise NotImplementedError
 
+    def decidable(self, user):
+        """The records awaiting a decision of this kind that the user's role may take,
+        narrowed in SQL where the kind can (`may_decide` still decides on each)."""
+        return self.awaiting()
+
     def is_awaiting(self, obj):
         return self.awaiting().filter(pk=obj.pk).exists()
 
@@ -134,6 +168,11 @@ class Approval:
     def authors(self, obj):
         """User ids of whoever wrote or changed any part of the content (default: the record)."""
         return content_authors(obj.history.all())
+
+    def awaiting_authors(self):
+        """`authors` of every record awaiting a decision, in a few queries ({pk: user ids}),
+        for kinds with many records awaiting; None: `authors` is asked record by record."""
+        return None
 
     def not_awaiting_message(self, obj):
         return str(self.not_awaiting)
@@ -201,20 +240,21 @@ def content_sha256(approval, obj):
     return canonical_sha256(approval.content(obj))
 
 
-def authors(approval, obj):
-    ids = set(approval.authors(obj))
+def authors(approval, obj, author_ids=None):
+    ids = set(approval.authors(obj) if author_ids is None else author_ids)
     if submitter := approval.submitter_id(obj):
         ids.add(submitter)
     return ids
 
 
-def four_eyes_refusal(approval, user, obj):
-    """Why the user may not decide on `obj` as a person ("" when they may)."""
+def four_eyes_refusal(approval, user, obj, author_ids=None):
+    """Why the user may not decide on `obj` as a person ("" when they may). `author_ids`:
+    the record's `authors` when known already."""
     if user.pk in approval.subject_owner_ids(obj):
         return _(
             "You own %(subject)s or what it is about; someone else must decide on it (four-eyes)."
         ) % {"subject": approval.verbose_name}
-    if user.pk in authors(approval, obj):
+    if user.pk in authors(approval, obj, author_ids):
         return _(
             "You wrote, changed or submitted %(subject)s; someone else must decide on it "
             "(four-eyes)."
@@ -328,8 +368,12 @@ def awaiting_decision(user, approval=None):
     """(approval, record) pairs awaiting a decision the user may take now."""
     pairs = []
     for kind in [approval] if approval else approvals:
-        for obj in kind.awaiting().restrict(user):
-            if kind.may_decide(user, obj) and not four_eyes_refusal(kind, user, obj):
+        records = kind.decidable(user).restrict(user)
+        deciding = [obj for obj in records if kind.may_decide(user, obj)]
+        by_record = kind.awaiting_authors() if deciding else None
+        for obj in deciding:
+            author_ids = None if by_record is None else by_record.get(obj.pk, set())
+            if not four_eyes_refusal(kind, user, obj, author_ids):
                 pairs.append((kind, obj))
     return pairs
 
