@@ -49,7 +49,7 @@ def main():
             for name in Sizes.names()
         }
     )
-    seconds = args.seconds or (1 if args.quick else 3)
+    seconds = args.seconds or (2 if args.quick else 3)
     databases = Databases(FOLDER, reuse=args.reuse)
     log = FOLDER / "bench.log"
     log.write_text("")
@@ -58,6 +58,7 @@ def main():
     try:
         say(f"Seeding (log: {log}) …")
         seeding = databases.prepare(sizes, log)
+        databases.run(["manage.py", "collectstatic", "--no-input", "-v0"], "scaled", log)
         rows.append(seeding_row(sizes, seeding, databases))
         say("Queries and HTML size per page, small and scaled …")
         small = probe(databases, "small", "pages")
@@ -98,7 +99,7 @@ def main():
 
 def arguments(sizes):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--quick", action="store_true", help="a tenth of the sizes, 1 s per page")
+    parser.add_argument("--quick", action="store_true", help="a tenth of the sizes, 2 s per page")
     parser.add_argument("--seconds", type=int, help="wrk's duration per page (default 3)")
     parser.add_argument("--workers", type=int, default=3, help="gunicorn workers (as in compose)")
     for name in sizes.names():
@@ -146,14 +147,19 @@ def load_pages(databases, scaled, seconds, workers, log):
         loads = {"bare": load.wrk(f"{base}/bench/bare/", cookie, seconds)}
         bare_lists = [load.wrk(f"{base}/bench/list/", cookie, seconds)]
         pages = [page for page in scaled["pages"] if page["url"] and page["status"] == 200]
+        refused = {}
+        for page in pages:
+            refused[page["key"]] = load.warm_up(base + page["url"], cookie)
         for number, page in enumerate(pages, start=1):
             loads[page["key"]] = load.wrk(base + page["url"], cookie, seconds)
+            loads[page["key"]]["refused"] = sorted(refused[page["key"]])
             if number % BASELINE_EVERY == 0 or number == len(pages):
                 bare_lists.append(load.wrk(f"{base}/bench/list/", cookie, seconds))
-    loads["bare-list"] = {
-        name: statistics.median(run[name] for run in bare_lists)
-        for name in ("rps", "p50_ms", "p95_ms")
-    }
+    answered = [run for run in bare_lists if run["requests"]] or [{"p50_ms": None, "p95_ms": None}]
+    loads["bare-list"] = {"rps": statistics.median(run["rps"] for run in bare_lists)}
+    for name in ("p50_ms", "p95_ms"):
+        values = [run[name] for run in answered if run[name] is not None]
+        loads["bare-list"][name] = statistics.median(values) if values else None
     loads["bare-list"]["errors"] = sum(run["errors"] for run in bare_lists)
     loads["bare-list"]["range"] = (
         min(run["rps"] for run in bare_lists),
@@ -192,7 +198,7 @@ def page_rows(small, scaled, loads):
             figures=f"median of {runs} runs between the pages: {low:.0f}–{high:.0f} req/s",
         ),
     ]
-    small_pages = {page["key"]: page for page in small["pages"]}
+    small_pages = {page["key"]: page for page in small["pages"] if page["url"]}
     special = {
         "risks.risk:list": "Risk register",
         "controls.soaentry:list": "SoA",
@@ -218,17 +224,27 @@ def page_row(page, small, loads, special):
     if page["status"] == 200:
         figures["queries_scaled"] = page["queries"]
     row.queries = f"{small.get('queries', '–')} → {page['queries']}"
-    row.weight = f"{small.get('bytes', 0) / 1024:.0f} → {page['bytes'] / 1024:.0f}"
-    statuses = {small.get("status"), page["status"]} - {200}
+    small_kib = f"{small['bytes'] / 1024:.0f}" if small else "–"
+    row.weight = f"{small_kib} → {page['bytes'] / 1024:.0f}"
+    notes = []
+    if not small:
+        notes.append("no entry in the small organisation")
+    statuses = {small.get("status", 200), page["status"]} - {200}
     if statuses:
-        row.figures = f"HTTP {', '.join(map(str, sorted(filter(None, statuses))))}"
+        notes.append(f"HTTP {', '.join(map(str, sorted(statuses)))}")
         figures["errors"] = 1
     measured = loads.get(page["key"])
     if measured:
         figures.update(measured)
         row.rps, row.p50_ms, row.p95_ms = measured["rps"], measured["p50_ms"], measured["p95_ms"]
+        if measured["refused"]:
+            notes.append(f"gunicorn answered HTTP {measured['refused']}")
+            figures["errors"] = 1
         if measured["errors"]:
-            row.figures = f"{measured['errors']} responses not 200"
+            notes.append(f"{measured['errors']} responses not 200")
+        if not measured["requests"]:
+            notes.append("no response within the run")
+    row.figures = "; ".join(notes)
     bare_list = loads["bare-list"]
     share = budgets.RISK_REGISTER_SHARE if page["key"] == "risks.risk:list" else budgets.PAGE_SHARE
     row.baseline = f"{share * bare_list['rps']:.1f} req/s needed" if measured else ""

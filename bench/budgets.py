@@ -62,8 +62,11 @@ def page_verdicts(page, bare_list, *, risk_register=False):
         return verdicts
     if risk_register:
         verdicts.append(Verdict("req/s ≥ ½ bare list", rps >= RISK_REGISTER_SHARE * base))
+        p95 = page.get("p95_ms")  # None: no response within the run
         verdicts.append(
-            Verdict(f"p95 < {RISK_REGISTER_P95_MS} ms", page["p95_ms"] < RISK_REGISTER_P95_MS)
+            Verdict(
+                f"p95 < {RISK_REGISTER_P95_MS} ms", p95 is not None and p95 < RISK_REGISTER_P95_MS
+            )
         )
     else:
         verdicts.append(Verdict("req/s ≥ ⅓ bare list", rps >= PAGE_SHARE * base))

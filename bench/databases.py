@@ -70,13 +70,13 @@ class Databases:
         if self.reuse and all(self.exists(name) for name in NAMES):
             return {name: None for name in NAMES}
         self.drop()
-        self._run(["manage.py", "migrate", "--no-input", "-v0"], "template", log)
+        self.run(["manage.py", "migrate", "--no-input", "-v0"], "template", log)
         seconds = {}
         for name, scale in (("small", SMALL), ("scaled", sizes)):
             self._copy_template(name)
             options = [f"--{field}={getattr(scale, field)}" for field in Sizes.names()]
             start = time.perf_counter()
-            self._run(["manage.py", "seed_scale", *options], name, log)
+            self.run(["manage.py", "seed_scale", *options], name, log)
             seconds[name] = time.perf_counter() - start
         self._drop_one("template")
         return seconds
@@ -85,7 +85,8 @@ class Databases:
         for name in (*NAMES, "template"):
             self._drop_one(name)
 
-    def _run(self, arguments, name, log):
+    def run(self, arguments, name, log):
+        """`manage.py` (or another script of the project) in organisation `name`."""
         with open(log, "ab") as output:
             subprocess.run(  # noqa: S603 - our own interpreter and manage.py
                 [sys.executable, *arguments],

@@ -11,6 +11,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.error
 import urllib.request
 from contextlib import contextmanager
 from pathlib import Path
@@ -94,6 +95,7 @@ def wrk(url, cookie, seconds, connections=10, threads=2):
 
 def parse_wrk(output):
     """The figures of one wrk run (with --latency and WRK_SCRIPT) from its output."""
+    completed = re.search(r"^\s+(\d+) requests in ", output, re.M)
     rps = re.search(r"^Requests/sec:\s+([\d.]+)", output, re.M)
     p50 = re.search(r"^\s+50%\s+([\d.]+)(us|ms|s|m)\s*$", output, re.M)
     p95 = re.search(r"^bench p95 us: (\d+)", output, re.M)
@@ -101,11 +103,30 @@ def parse_wrk(output):
     errors = re.search(
         r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", output
     )
-    if not (rps and p50 and p95 and other):
+    if not (completed and rps and p50 and p95 and other):
         raise ValueError(f"unexpected wrk output:\n{output}")
+    # No response within the run: wrk reports latencies of 0, which are none.
+    answered = int(completed.group(1)) > 0
     return {
+        "requests": int(completed.group(1)),
         "rps": float(rps.group(1)),
-        "p50_ms": float(p50.group(1)) * UNITS[p50.group(2)],
-        "p95_ms": int(p95.group(1)) / 1000,
+        "p50_ms": float(p50.group(1)) * UNITS[p50.group(2)] if answered else None,
+        "p95_ms": int(p95.group(1)) / 1000 if answered else None,
         "errors": int(other.group(1)) + (sum(map(int, errors.groups())) if errors else 0),
     }
+
+
+def warm_up(url, cookie, times=3):
+    """Requests `url` `times` in a row (each gunicorn worker compiles its templates and fills
+    its caches on its first requests); returns the statuses that were not 200."""
+    statuses = set()
+    for _ in range(times):
+        request = urllib.request.Request(url, headers={"Cookie": cookie})  # noqa: S310
+        try:
+            with urllib.request.urlopen(request, timeout=120) as response:  # noqa: S310
+                response.read()
+                if response.status != 200 or response.url != url:  # a redirect was followed
+                    statuses.add(response.status if response.url == url else 302)
+        except urllib.error.HTTPError as refused:
+            statuses.add(refused.code)
+    return statuses

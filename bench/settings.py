@@ -3,3 +3,6 @@
 from aims.settings import *  # noqa: F403
 
 ROOT_URLCONF = "bench.urls"
+# Production serves collected static files (a manifest of hashed names); the bench collects
+# its own copy here.
+STATIC_ROOT = BASE_DIR / "var" / "bench" / "static"  # noqa: F405

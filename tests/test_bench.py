@@ -41,10 +41,41 @@ bench p95 us: 47074
 bench not 200: 1725
 """
 
+# A server that accepts connections and never answers.
+WRK_NO_RESPONSE = """Running 1s test @ http://127.0.0.1:18766/
+  2 threads and 10 connections
+  Thread Stats   Avg      Stdev     Max   +/- Stdev
+    Latency     0.00us    0.00us   0.00us    -nan%
+    Req/Sec     0.00      0.00     0.00      -nan%
+  Latency Distribution
+     50%    0.00us
+     75%    0.00us
+     90%    0.00us
+     99%    0.00us
+  0 requests in 1.00s, 0.00B read
+Requests/sec:      0.00
+Transfer/sec:       0.00B
+bench p95 us: 0
+bench not 200: 0
+"""
+
 
 def test_wrk_output_gives_throughput_percentiles_and_errors():
-    assert parse_wrk(WRK_OK) == {"rps": 898.55, "p50_ms": 3.77, "p95_ms": 34.713, "errors": 0}
+    assert parse_wrk(WRK_OK) == {
+        "requests": 1810,
+        "rps": 898.55,
+        "p50_ms": 3.77,
+        "p95_ms": 34.713,
+        "errors": 0,
+    }
     assert parse_wrk(WRK_NOT_FOUND)["errors"] == 1725
+
+
+def test_no_response_within_the_run_has_no_latency():
+    figures = parse_wrk(WRK_NO_RESPONSE)
+    assert figures == {"requests": 0, "rps": 0.0, "p50_ms": None, "p95_ms": None, "errors": 0}
+    verdict = budgets.page_verdicts(figures, BARE_LIST, risk_register=True)
+    assert [v.passed for v in verdict] == [False, False]
 
 
 def test_wrk_latency_in_seconds_and_socket_errors():
