@@ -24,7 +24,7 @@ from django.utils.timezone import template_localtime
 from django_tables2 import Column, ManyToManyColumn
 from django_tables2.columns.linkcolumn import BaseLinkColumn
 from django_tables2.rows import BoundRow, BoundRows
-from django_tables2.utils import AttributeDict, computed_values, signature
+from django_tables2.utils import A, AttributeDict, computed_values, signature
 
 # What django-tables2 offers a render or value method, by keyword.
 CELL_ARGUMENTS = frozenset(("value", "record", "column", "bound_column", "bound_row", "table"))
@@ -70,6 +70,12 @@ class ColumnPlan:
         self.value = Call(column.render if self.exports_render else bound_column.value)
         link = bound_column.link
         self.url = Call(link.url) if link is not None and callable(link.url) else None
+        # linkify=True: the object named by the column (or the record) links to its own page.
+        self.link_path = (
+            tuple(A(link.accessor or bound_column.name).bits)
+            if link is not None and self.url is None and not (link.url or link.reverse_args)
+            else None
+        )
 
     def field(self, record):
         model = type(record)
@@ -266,14 +272,26 @@ class CompiledRow(BoundRow):
         link = cell.bound_column.link
         if not link:
             return content
-        if cell.plan.url is None:
+        # LinkTransform.__call__ with the URL callable's signature and the accessor read once.
+        if cell.plan.url is not None:
+            href = cell.plan.url(link.url, arguments)
+        elif cell.plan.link_path is not None:
+            href = self._own_page(cell.plan.link_path)
+        else:
             return link(content, **arguments)
-        # LinkTransform with a callable URL, its signature read once.
         attrs = AttributeDict(computed_values(link.attrs or {}, kwargs=arguments))
-        attrs["href"] = cell.plan.url(link.url, arguments)
-        if attrs["href"] is None:
+        attrs["href"] = href
+        if href is None:
             return content
         return format_html("<a {}>{}</a>", attrs.as_html(), content)
+
+    def _own_page(self, path):
+        target = walk(self._record, path)
+        if not hasattr(target, "get_absolute_url"):
+            if not hasattr(self._record, "get_absolute_url"):
+                raise TypeError(f"for linkify=True, '{target}' must have a method get_absolute_url")
+            target = self._record
+        return target.get_absolute_url()
 
     def _export(self, cell, value):
         return cell.plan.value(cell.export_function(), self._arguments(cell, value))
