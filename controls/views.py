@@ -9,7 +9,7 @@ from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import translation
 from django.utils.html import format_html, format_html_join
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
@@ -22,6 +22,9 @@ from aims.core.forbidden import get_or_refuse
 from aims.core.permissions import can
 from aims.core.uploads import limit_upload
 from aims.core.views import refused
+from audits.models import AuditPack
+from audits.packs.documents import printed_in_request
+from audits.packs.services import document_queue
 from controls import services
 from controls.approvals import SOA_VERSION
 from controls.coverage import coverage
@@ -34,6 +37,8 @@ from controls.soa_document import (
     soa_rows,
     soa_workbook,
 )
+from controls.soa_printed import TEMPLATE as SOA_TEMPLATE
+from controls.soa_printed import soa_file_name, soa_framework, soa_title, statement_source
 from risks.models import Risk
 
 
@@ -55,14 +60,6 @@ def catalogue_note(request, filtered):
         '<p class="small text-muted">{}</p>',
         _("ISO/IEC 27001 controls have no German title here; their titles are shown in English."),
     )
-
-
-def soa_framework(value):
-    """The SoA named in a URL or a form (404 for anything else)."""
-    try:
-        return SoAFramework(value)
-    except ValueError:
-        raise Http404 from None
 
 
 def soa_summary(request, filtered):
@@ -232,27 +229,25 @@ def soa_compare(request):
 
 
 def soa_source(request, number, framework):
-    """The entries to print: the framework's current SoA, or an issued version of it the user
-    may see."""
-    framework = soa_framework(framework)
-    if number is None:
-        if not can(request.user, "view", SoAEntry):
-            raise PermissionDenied
-        if not services.soa_started(framework):
-            raise Http404(services.not_started_message(framework))
-        content = services.soa_content(framework)
-        return None, content["entries"]
-    version = get_object_or_404(
-        SoAVersion.objects.restrict(request.user), framework=framework, number=number
-    )
-    return version, version.entries
+    return statement_source(request.user, number, framework)
 
 
 @login_required
 def soa_pdf(request, number=None, framework=SoAFramework.ISO42001):
+    """The statement as a PDF download; a statement of more entries than a request may print
+    goes to the worker, and the user to the page that offers it when it is ready."""
     version, entries = soa_source(request, number, framework)
+    if not printed_in_request(len(entries)):
+        job = document_queue(
+            user=request.user,
+            document=AuditPack.Document.SOA,
+            parameters={"number": number, "framework": SoAFramework(framework).value},
+            title=soa_title(version, framework),
+            file_name=soa_file_name(version, framework),
+        )
+        return redirect(job)
     document = soa_document(version, entries, framework, reader=request.user)
-    content = pdf.render_pdf("controls/soa_pdf.html", document)
+    content = pdf.render_pdf(SOA_TEMPLATE, document)
     return pdf.pdf_response(content, soa_file_name(version, framework))
 
 
@@ -267,16 +262,6 @@ def soa_xlsx(request, number=None, framework=SoAFramework.ISO42001):
     filename = soa_file_name(version, framework)
     response["Content-Disposition"] = f'attachment; filename="{filename}.xlsx"'
     return response
-
-
-def soa_file_name(version, framework=SoAFramework.ISO42001):
-    # The ISO 42001 statement keeps its file names; the ISO 27001 one says which it is.
-    prefix = "statement-of-applicability"
-    if SoAFramework(framework) == SoAFramework.ISO27001:
-        prefix = f"{prefix}-iso27001"
-    if version is None:
-        return f"{prefix}-current-{timezone.localdate()}"
-    return f"{prefix}-v{version.number}"
 
 
 @login_required

@@ -15,7 +15,9 @@ from aims.context.models import ScopeStatement
 from aims.core import pdf
 from aims.inventory.models import AISystem
 from audits.internal import independence
-from audits.models import Audit, AuditResult, Improvement, Nonconformity
+from audits.models import Audit, AuditPack, AuditResult, Improvement, Nonconformity
+from audits.packs.documents import printed_in_request
+from audits.packs.services import document_queue
 
 logger = logging.getLogger(__name__)
 
@@ -118,19 +120,44 @@ def audit_report(audit, *, reader):
     }
 
 
+TEMPLATE = "audits/audit_report_pdf.html"
+
+
+def readable_audits(user):
+    return Audit.objects.restrict(user).select_related(
+        "programme", "lead_auditor", "independence_override_by"
+    )
+
+
+def report_printed(user, *, audit):
+    """(template, context) of the report of audit `audit` (its pk) as `user` may read it; the
+    worker's builder of a large report (audits/packs/documents.py)."""
+    return TEMPLATE, audit_report(get_object_or_404(readable_audits(user), pk=audit), reader=user)
+
+
+def report_title(audit):
+    return f"{_('Audit report')} · {audit.reference} {audit.title}"
+
+
 @login_required
 def audit_report_pdf(request, pk):
-    """The audit report of an audit the user may view, as a download; a render that fails
-    goes back to the audit with the reason instead of an error page."""
-    audit = get_object_or_404(
-        Audit.objects.restrict(request.user).select_related(
-            "programme", "lead_auditor", "independence_override_by"
-        ),
-        pk=pk,
-    )
+    """The audit report of an audit the user may view, as a download; a report of more checklist
+    items than a request may print goes to the worker, and the user to the page that offers it
+    when ready. A render that fails goes back to the audit with the reason instead of an error
+    page."""
+    audit = get_object_or_404(readable_audits(request.user), pk=pk)
+    if not printed_in_request(audit.checklist.count()):
+        job = document_queue(
+            user=request.user,
+            document=AuditPack.Document.AUDIT_REPORT,
+            parameters={"audit": audit.pk},
+            title=report_title(audit),
+            file_name=f"{audit.reference}-audit-report",
+        )
+        return redirect(job)
     try:
         context = audit_report(audit, reader=request.user)
-        content = pdf.render_pdf("audits/audit_report_pdf.html", context)
+        content = pdf.render_pdf(TEMPLATE, context)
     except Exception:  # WeasyPrint's and the template's errors vary; the user needs the page
         logger.exception("Audit report of %s not rendered", audit.reference)
         messages.error(

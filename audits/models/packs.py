@@ -1,6 +1,10 @@
 """Audit packs: one PDF (or a ZIP with the evidence files) of the AIMS for an auditor, requested
 on a page and rendered by the worker. The record keeps who asked for what, how far the render
-got, and the file with its size and SHA-256."""
+got, and the file with its size and SHA-256.
+
+The same record is the worker's job for any other printed document too large to render within a
+request (a Statement of Applicability, an audit report of many checklist items): its `document`
+names which, and `parameters` what the document's builder needs (audits/packs/documents.py)."""
 
 from django.conf import settings
 from django.db import models
@@ -28,12 +32,25 @@ class AuditPack(ReferencedModel):
         READY = "ready", _("Ready")
         FAILED = "failed", _("Failed")
 
+    class Document(models.TextChoices):
+        PACK = "pack", _("Audit pack")
+        SOA = "soa", _("Statement of Applicability")
+        AUDIT_REPORT = "audit_report", _("Audit report")
+
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("requested by"),
         on_delete=models.PROTECT,
         related_name="+",
     )
+    document = models.CharField(
+        _("document"), max_length=20, choices=Document.choices, default=Document.PACK
+    )
+    # A printed document's: which one (a version, an audit), its title and file name as the
+    # requester asked for it.
+    parameters = models.JSONField(_("parameters"), default=dict, blank=True)
+    title = models.CharField(_("title"), max_length=200, blank=True)
+    file_name = models.CharField(_("file name"), max_length=200, blank=True)
     # Parameters: what the pack covers.
     systems = models.ManyToManyField(
         "inventory.AISystem",
@@ -94,8 +111,16 @@ class AuditPack(ReferencedModel):
         return int(90 * self.section_number / self.section_count)
 
     @property
+    def is_pack(self):
+        return self.document == self.Document.PACK
+
+    @property
     def file_extension(self):
         return "zip" if self.include_evidence else "pdf"
+
+    @property
+    def download_name(self):
+        return f"{self.file_name or self.reference}.{self.file_extension}"
 
     @property
     def lock_reason(self):

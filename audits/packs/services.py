@@ -1,5 +1,6 @@
-"""Audit pack workflows: request a pack, retry a failed one, and (in the worker) render a
-pack into its record with progress, ending as ready with the file or failed with the reason."""
+"""Audit pack workflows: request a pack (or queue a large printed document, which runs as the
+same job: audits/packs/documents.py), retry a failed one, and (in the worker) render it into its
+record with progress, ending as ready with the file or failed with the reason."""
 
 import hashlib
 import logging
@@ -16,12 +17,20 @@ from audits.models import AuditPack
 from audits.packs.build import RenderFailed, render_pack
 from audits.packs.bundle import write_bundle
 from audits.packs.contents.evidence import evidence_files
+from audits.packs.documents import document_render
 from audits.packs.sections import PackScope
 
 logger = logging.getLogger(__name__)
 
 NOT_QUEUED = _("The pack could not be handed to the worker. Try again in a moment.")
 STALLED = _("The worker stopped while it rendered the pack.")
+# The same for a printed document (audits/packs/documents.py).
+DOCUMENT_NOT_QUEUED = _(
+    "The document is too large to print at once and could not be handed to the worker, which "
+    "prints it in the background. Try again in a moment; if it fails again, tell the "
+    "administrator."
+)
+DOCUMENT_STALLED = _("The worker stopped while it rendered the document.")
 # How long past its time limit a render may run before it counts as stalled: the time the
 # worker needs to store the file and record the result.
 STALL_MARGIN = timedelta(minutes=2)
@@ -45,6 +54,25 @@ def pack_request(*, user, systems, since, until, sections, include_evidence, arc
     return pack
 
 
+def document_queue(*, user, document, parameters, title, file_name):
+    """A printed document too large for a request, queued for the worker once the request
+    commits (its dates are the day it was asked for)."""
+    today = timezone.localdate()
+    with transaction.atomic():
+        job = AuditPack.objects.create(
+            requested_by=user,
+            document=document,
+            parameters=parameters,
+            title=title[:200],
+            file_name=file_name[:200],
+            since=today,
+            until=today,
+            language=translation.get_language() or "en",
+        )
+        transaction.on_commit(lambda: queue(job))
+    return job
+
+
 def pack_retry(*, pack):
     """Queue a failed pack again with its parameters; anything else stays as it is."""
     claimed = AuditPack.objects.filter(pk=pack.pk, status=AuditPack.Status.FAILED).update(
@@ -62,7 +90,7 @@ def queue(pack):
         render_audit_pack.delay(pack.pk)
     except Exception:  # the broker's errors vary with the transport
         logger.exception("Audit pack %s not queued", pack.pk)
-        fail(pack, NOT_QUEUED)
+        fail(pack, NOT_QUEUED if pack.is_pack else DOCUMENT_NOT_QUEUED)
 
 
 def fail(pack, reason):
@@ -81,7 +109,11 @@ def pack_expire_stalled(*, pack):
     with translation.override(pack.language):
         expired = AuditPack.objects.filter(
             pk=pack.pk, status=AuditPack.Status.RENDERING, started_at__lt=stalled_since
-        ).update(status=AuditPack.Status.FAILED, reason=str(STALLED), finished_at=timezone.now())
+        ).update(
+            status=AuditPack.Status.FAILED,
+            reason=str(STALLED if pack.is_pack else DOCUMENT_STALLED),
+            finished_at=timezone.now(),
+        )
     if expired:
         pack.refresh_from_db()
 
@@ -124,6 +156,8 @@ def render(pack):
             section_number=number, section_count=count, section_title=str(title)[:200]
         )
 
+    if not pack.is_pack:
+        return None, document_render(pack, progress)
     scope = scope_of(pack)
     return scope, render_pack(
         scope, progress, sections=pack.sections or None, archival=pack.archival

@@ -1,14 +1,16 @@
 """Audit pack pages: request a pack and see the earlier ones, follow a pack's progress (the
 fragment the page polls), retry a failed pack, download a ready one as an attachment.
 
-A pack is its requester's; those who may read every register see all packs. Anybody else
-gets 404, as for any object outside their scope.
+A pack is its requester's; those who may read every register see all packs. A printed document
+the worker renders (audits/packs/documents.py) is its requester's alone, printed for their scope.
+Anybody else gets 404, as for any object outside their scope.
 """
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.db.models import Q
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -28,9 +30,16 @@ def reads_everything(user):
     return all(user.has_perm(perm_name(register.model, "view")) for register in registry)
 
 
+def visible_jobs(user):
+    """The packs and printed documents whose pages `user` may open."""
+    jobs = AuditPack.objects.select_related("requested_by").order_by("-created_at", "-pk")
+    if reads_everything(user):
+        return jobs.filter(Q(document=AuditPack.Document.PACK) | Q(requested_by=user))
+    return jobs.filter(requested_by=user)
+
+
 def visible_packs(user):
-    packs = AuditPack.objects.select_related("requested_by").order_by("-created_at", "-pk")
-    return packs if reads_everything(user) else packs.filter(requested_by=user)
+    return visible_jobs(user).filter(document=AuditPack.Document.PACK)
 
 
 @login_required
@@ -50,7 +59,7 @@ def pack_list(request):
 @login_required
 def pack_detail(request, pk):
     """The pack's page, or (asked by htmx) its progress fragment, polled while it runs."""
-    pack = get_object_or_404(visible_packs(request.user), pk=pk)
+    pack = get_object_or_404(visible_jobs(request.user), pk=pk)
     services.pack_expire_stalled(pack=pack)
     if request.headers.get("HX-Request"):
         return render(request, "audits/pack_progress.html", {"pack": pack})
@@ -60,7 +69,7 @@ def pack_detail(request, pk):
 @login_required
 @require_POST
 def pack_retry(request, pk):
-    pack = get_object_or_404(visible_packs(request.user), pk=pk, requested_by=request.user)
+    pack = get_object_or_404(visible_jobs(request.user), pk=pk, requested_by=request.user)
     if services.pack_retry(pack=pack):
         messages.info(request, _("The pack is queued again."))
     return redirect(pack)
@@ -68,7 +77,7 @@ def pack_retry(request, pk):
 
 @login_required
 def pack_download(request, pk):
-    pack = get_object_or_404(visible_packs(request.user), pk=pk)
+    pack = get_object_or_404(visible_jobs(request.user), pk=pk)
     if pack.status != AuditPack.Status.READY or not pack.file:
         raise Http404(_("The pack is not ready."))
     return pack_file(pack)
@@ -83,6 +92,6 @@ def pack_file(pack):
     return FileResponse(
         stored,
         as_attachment=True,
-        filename=f"{pack.reference}.{pack.file_extension}",
+        filename=pack.download_name,
         content_type="application/zip" if pack.include_evidence else "application/pdf",
     )
