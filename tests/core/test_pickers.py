@@ -10,10 +10,17 @@ from django.urls import reverse
 from aims.core import pickers
 from aims.core.forms import style_widgets
 from aims.core.registry import registry
+from aims.inventory.models import AISystem
 from controls.models import Control, Evidence
 from controls.models.catalogue import Framework
 from risks.forms import RiskForm
-from tests.factories import ControlFactory, EvidenceFactory, RiskFactory, UserFactory
+from tests.factories import (
+    AISystemFactory,
+    ControlFactory,
+    EvidenceFactory,
+    RiskFactory,
+    UserFactory,
+)
 
 
 def pick(client, label, name, **params):
@@ -212,3 +219,133 @@ def test_the_search_costs_a_fixed_number_of_queries(
     with django_assert_num_queries(6):
         response = pick(client, "risks.treatmentaction", "risk", q="risk")
     assert len(response.json()["results"]) == 1
+
+
+# Filter forms of the register lists and the other forms of the portal ---------------------------
+
+
+def pick_filter(client, label, name, **params):
+    return client.get(reverse("core:pick_filter", args=[label, name]), params)
+
+
+def many_systems(count=pickers.REMOTE_FROM + 1):
+    return AISystem.objects.bulk_create(
+        AISystem(reference=f"AIS-S{n:03}", name=f"Scaled system {n:03}", purpose="Sorts claims.")
+        for n in range(count)
+    )
+
+
+def test_a_long_filter_renders_only_the_chosen_system_with_its_label(client, compliance_officer):
+    many_systems()
+    system = AISystemFactory(name='Claims <b>triage</b> & "routing"')
+    client.force_login(compliance_officer)
+    url = reverse("controls:evidence_list")
+    html = client.get(url, {"ai_systems": system.pk}).content.decode()
+    select, shown = options(html, "ai_systems")
+    assert shown == [str(system.pk)]
+    assert "Claims &lt;b&gt;triage&lt;/b&gt; &amp; &quot;routing&quot;" in select
+    assert "<b>" not in select
+    assert 'data-picker="remote"' in select
+    assert 'data-picker-url="/pick/filter/controls.evidence/ai_systems/"' in select
+    assert options(client.get(url).content.decode(), "ai_systems")[1] == []
+    data = pick_filter(client, "controls.evidence", "ai_systems", q="triage").json()
+    assert data["results"] == [
+        {"value": str(system.pk), "label": f"{system.reference} {system.name}", "optgroup": ""}
+    ]
+
+
+def test_a_filter_search_offers_what_the_filter_accepts(client, system_owner):
+    EvidenceFactory(uploaded_by=system_owner)  # owners see the list of what they added
+    client.force_login(system_owner)
+    act = Control.objects.filter(framework=Framework.EU_AI_ACT).first()
+    iso = Control.objects.get(code="A.6.2.4")
+    # The evidence list filters by the controls evidence is kept for: not the AI Act's.
+    assert pick_filter(client, "controls.evidence", "controls", q=act.code).json() == {
+        "results": [],
+        "more": False,
+    }
+    found = pick_filter(client, "controls.evidence", "controls", q="A.6.2.4").json()["results"]
+    assert [r["value"] for r in found] == [str(iso.pk)]
+    assert found[0]["optgroup"] == "ISO/IEC 42001 Annex A · A.6 AI system life cycle"
+
+
+def test_a_filter_search_pages_through_every_choice(client, compliance_officer):
+    systems = many_systems(pickers.PAGE_SIZE * 2 + 5)
+    client.force_login(compliance_officer)
+    results, page = [], 1
+    while True:
+        data = pick_filter(client, "risks.risk", "ai_systems", q="scaled", page=page).json()
+        results += data["results"]
+        if not data["more"]:
+            break
+        page += 1
+    assert page == 3
+    assert sorted(int(r["value"]) for r in results) == sorted(s.pk for s in systems)
+
+
+def test_inactive_users_are_never_offered_by_a_filter(client, compliance_officer):
+    UserFactory(username="gone", last_name="Departed", is_active=False)
+    here = UserFactory(username="here", last_name="Departed")
+    client.force_login(compliance_officer)
+    results = pick_filter(client, "risks.risk", "owner", q="Departed").json()["results"]
+    assert [r["value"] for r in results] == [str(here.pk)]
+
+
+def test_filters_of_lists_the_user_may_not_open_answer_404(client, make_user):
+    client.force_login(make_user("no_role"))
+    assert pick_filter(client, "risks.risk", "owner").status_code == 404
+    client.force_login(make_user("auditor"))  # reads the evidence list, adds none
+    assert pick_filter(client, "controls.evidence", "ai_systems").status_code == 200
+
+
+def test_unknown_filters_answer_404(client, compliance_officer):
+    client.force_login(compliance_officer)
+    assert pick_filter(client, "controls.nothing", "owner").status_code == 404
+    assert pick_filter(client, "controls.evidence", "nothing").status_code == 404
+    assert pick_filter(client, "controls.evidence", "validity").status_code == 404  # no objects
+    assert pick_filter(client, "controls.evidence", "awaiting_my_decision").status_code == 404
+    response = client.get(reverse("core:pick_form", args=["nothing", "user"]))
+    assert response.status_code == 404
+
+
+def test_the_filter_endpoint_needs_a_login(client):
+    assert pick_filter(client, "risks.risk", "owner").status_code == 302
+
+
+def test_a_long_checkbox_list_becomes_a_picker_of_the_checked(client, compliance_officer):
+    client.force_login(compliance_officer)
+    few = AISystemFactory.create_batch(3)
+    html = client.get(reverse("risks:risk_add")).content.decode()
+    assert html.count('type="checkbox" name="ai_systems"') == len(few)
+    many_systems()
+    risk = RiskFactory()
+    risk.ai_systems.set(few[:1])
+    html = client.get(reverse("risks:risk_edit", args=[risk.pk])).content.decode()
+    assert 'type="checkbox" name="ai_systems"' not in html
+    select, shown = options(html, "ai_systems")
+    assert shown == [str(few[0].pk)] and "multiple" in select
+    assert f'data-picker-url="/pick/risks.risk/ai_systems/?pk={risk.pk}"' in select
+    found = pick(client, "risks.risk", "ai_systems", q=few[1].reference).json()["results"]
+    assert [r["value"] for r in found] == [str(few[1].pk)]
+
+
+def test_the_activity_log_searches_its_people(client, compliance_officer, make_user):
+    UserFactory.create_batch(pickers.REMOTE_FROM, last_name="Colleague")
+    client.force_login(compliance_officer)
+    html = client.get(reverse("core:activity")).content.decode()
+    select, shown = options(html, "user")
+    assert shown == [] and 'data-picker-url="/pick/form/activity/user/"' in select
+    response = client.get(reverse("core:pick_form", args=["activity", "user"]), {"q": "colleague"})
+    assert len(response.json()["results"]) == pickers.PAGE_SIZE
+    client.force_login(make_user("no_role"))  # may not read the activity log
+    response = client.get(reverse("core:pick_form", args=["activity", "user"]))
+    assert response.status_code == 404
+
+
+def test_a_form_search_never_offers_another_owners_evidence(client, system_owner):
+    mine = EvidenceFactory(uploaded_by=system_owner, title="Bias test report")
+    EvidenceFactory(title="Bias test report of another owner")
+    client.force_login(system_owner)
+    url = reverse("core:pick_form", args=["condition-met", "evidence"])
+    results = client.get(url, {"q": "bias"}).json()["results"]
+    assert [r["value"] for r in results] == [str(mine.pk)]
