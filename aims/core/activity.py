@@ -335,22 +335,23 @@ def activity_log(request, fmt=None):
 
 
 def export(rows, user, fmt):
-    headers = [_("When"), _("Who"), _("What"), _("Register"), _("Entry"), _("Changes")]
-    table = [headers]
+    return exports.export_rows(export_lines(rows, user), fmt, "activity-log")
+
+
+def export_lines(rows, user):
+    """The header row, then one row per change, read a chunk at a time as the file streams."""
+    yield [_("When"), _("Who"), _("What"), _("Register"), _("Entry"), _("Changes")]
     total = rows.count() if rows is not None else 0
     for start in range(0, total, EXPORT_CHUNK):
         for entry in describe(list(rows[start : start + EXPORT_CHUNK]), user):
             changes = "; ".join(
                 f"{capfirst(label)}: {old} → {new}" for label, old, new in entry["changes"]
             )
-            table.append(
-                [
-                    entry["when"],
-                    entry["who"],
-                    entry["action"],
-                    entry["register"],
-                    entry["entry"],
-                    changes,
-                ]
-            )
-    return exports.export_rows(table, fmt, "activity-log")
+            yield [
+                entry["when"],
+                entry["who"],
+                entry["action"],
+                entry["register"],
+                entry["entry"],
+                changes,
+            ]

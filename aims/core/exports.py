@@ -1,15 +1,19 @@
-"""CSV and XLSX export of a register table, safe to open in a spreadsheet."""
+"""CSV and XLSX export of a register table, safe to open in a spreadsheet, streamed row by
+row: memory stays flat however long the register, and a CSV file's first bytes leave at once."""
 
 import csv
 import io
+import tempfile
 from datetime import date, datetime
 
 import django_tables2 as tables
 from django.core.exceptions import FieldDoesNotExist
-from django.http import HttpResponse
-from django.utils import formats, timezone
+from django.db.models import QuerySet
+from django.http import FileResponse, StreamingHttpResponse
+from django.utils import formats, timezone, translation
 from django.utils.encoding import force_str
 from django.utils.text import capfirst
+from django_tables2.rows import BoundRow
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 
@@ -17,6 +21,10 @@ from aims.core.permissions import perm_name
 
 # A cell starting with one of these is run as a formula by spreadsheet programs.
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+# Records read (and their relations prefetched) per query while an export streams.
+CHUNK_SIZE = 1000
+CSV_CHUNK_BYTES = 64 * 1024
+XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def as_text(value):
@@ -38,38 +46,42 @@ def neutralize(value):
 def export_table(table, fmt, filename, user=None):
     """The table as a download; with `user`, the cells name related objects only as far as
     the user may view them (the rows are the user's already)."""
-    rows = list(table.as_values()) if user is None else scoped_values(table, user)
-    # A header is the field's verbose name, capitalised as the list page shows it.
-    rows[0] = [capfirst(force_str(header)) for header in rows[0]]
-    return export_rows(rows, fmt, filename)
+    return export_rows(table_rows(table, user), fmt, filename)
 
 
-def scoped_values(table, user):
-    """`table.as_values()` for `user`: a many-to-many column lists only the objects the user
-    may view, and a cell showing one related object (a foreign key) stays empty when the user
-    may not view it, as the object's own page would answer 404."""
+def table_rows(table, user=None):
+    """`table.as_values()` read from the database in chunks, a header row first, each header
+    the field's verbose name capitalised as the list page shows it. With `user`, a
+    many-to-many column lists only the objects the user may view, and a cell showing one
+    related object (a foreign key) stays empty when the user may not view it, as the object's
+    own page would answer 404."""
     columns = [
         column for column in table.columns.iterall() if not column.column.exclude_from_export
     ]
-    for column in columns:
-        if isinstance(column.column, tables.ManyToManyColumn):
-            # The table's columns are its own copies: changing one changes no other table.
-            column.column.filter = scoped_filter(column.column.filter, user)
     model = getattr(table._meta, "model", None)
-    keys = {column.name: related_field(model, column.accessor) for column in columns}
-    visible = VisibleObjects(user)
-    values = [[force_str(column.header, strings_only=True) for column in columns]]
-    for row in table.rows:
-        values.append(
-            [
-                ""
-                if keys[column.name] is not None
-                and not visible.may_view(row.record, keys[column.name])
-                else force_str(row.get_cell_value(column.name), strings_only=True)
-                for column in columns
-            ]
-        )
-    return values
+    keys = {column.name: None for column in columns}
+    if user is not None:
+        visible = VisibleObjects(user)
+        for column in columns:
+            if isinstance(column.column, tables.ManyToManyColumn):
+                # The table's columns are its own copies: changing one changes no other table.
+                column.column.filter = scoped_filter(column.column.filter, visible)
+        keys = {column.name: related_field(model, column.accessor) for column in columns}
+    yield [capfirst(force_str(column.header)) for column in columns]
+    for record in records(table):
+        row = BoundRow(record, table=table)
+        yield [
+            ""
+            if keys[column.name] is not None and not visible.may_view_key(record, keys[column.name])
+            else force_str(row.get_cell_value(column.name), strings_only=True)
+            for column in columns
+        ]
+
+
+def records(table):
+    """The table's records, fetched (and prefetched) a chunk at a time rather than all at once."""
+    data = table.data.data
+    return data.iterator(chunk_size=CHUNK_SIZE) if isinstance(data, QuerySet) else iter(data)
 
 
 def related_field(model, accessor):
@@ -85,56 +97,96 @@ def related_field(model, accessor):
     return field if hasattr(field.related_model._default_manager, "restrict") else None
 
 
-def scoped_filter(original, user):
+def scoped_filter(original, visible):
     def scoped(related_manager):
-        queryset = original(related_manager)
-        visible = queryset.model._default_manager.restrict(user)
-        return queryset.filter(pk__in=visible.values("pk"))
+        # Filtered in Python: the prefetched objects, without a query per row.
+        return [item for item in original(related_manager) if visible.may_view(type(item), item.pk)]
 
     return scoped
 
 
 class VisibleObjects:
-    """Which related objects the user may view, asked once per model and object."""
+    """Which related objects the user may view: all of a model they may view as a whole, else
+    those in their scope, asked once per model, however many rows an export has."""
 
     def __init__(self, user):
         self.user = user
-        self.answers = {}
+        self.scopes = {}
 
-    def may_view(self, record, field):
-        pk = getattr(record, field.attname, None)
+    def may_view_key(self, record, field):
+        return self.may_view(field.related_model, getattr(record, field.attname, None))
+
+    def may_view(self, model, pk):
         if pk is None:
             return True  # an empty cell names nothing
-        model = field.related_model
-        if self.user.has_perm(perm_name(model, "view")):
-            return True
-        if (model, pk) not in self.answers:
-            visible = model._default_manager.restrict(self.user)
-            self.answers[model, pk] = visible.filter(pk=pk).exists()
-        return self.answers[model, pk]
+        if model not in self.scopes:
+            self.scopes[model] = (
+                None
+                if self.user.has_perm(perm_name(model, "view"))
+                else set(model._default_manager.restrict(self.user).values_list("pk", flat=True))
+            )
+        scope = self.scopes[model]
+        return scope is None or pk in scope
 
 
 def export_rows(rows, fmt, filename):
-    """Rows (the first one the headers) as a CSV or XLSX download."""
+    """Rows (the first one the headers) as a CSV or XLSX download, read one at a time: a CSV
+    file streams while the rows are read, an XLSX file is written to a temporary file first
+    (a ZIP archive is complete only at its end) and streamed from there."""
     if fmt == "csv":
-        buffer = io.StringIO()
-        writer = csv.writer(buffer)
-        writer.writerows([neutralize(v) for v in row] for row in rows)
-        # The BOM lets Excel detect UTF-8 (umlauts) when the file is opened directly.
-        content = "\ufeff" + buffer.getvalue()
-        content_type = "text/csv; charset=utf-8"
+        response = StreamingHttpResponse(
+            in_request_locale(csv_chunks(rows)), content_type="text/csv; charset=utf-8"
+        )
     else:
-        workbook = Workbook(write_only=True)
-        sheet = workbook.create_sheet()
-        for row in rows:
-            sheet.append([text_cell(sheet, v) for v in row])
-        buffer = io.BytesIO()
-        workbook.save(buffer)
-        content = buffer.getvalue()
-        content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    response = HttpResponse(content, content_type=content_type)
+        response = FileResponse(xlsx_file(rows), content_type=XLSX_CONTENT_TYPE)
+        response.block_size = CSV_CHUNK_BYTES
     response["Content-Disposition"] = f'attachment; filename="{filename}.{fmt}"'
     return response
+
+
+def csv_chunks(rows):
+    """UTF-8 CSV text of about CSV_CHUNK_BYTES a piece; the header row leaves on its own."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    # The BOM lets Excel detect UTF-8 (umlauts) when the file is opened directly.
+    buffer.write("\ufeff")
+    for number, row in enumerate(rows):
+        writer.writerow([neutralize(value) for value in row])
+        if number == 0 or buffer.tell() >= CSV_CHUNK_BYTES:
+            yield buffer.getvalue().encode()
+            buffer.seek(0)
+            buffer.truncate()
+    if buffer.tell():
+        yield buffer.getvalue().encode()
+
+
+def in_request_locale(chunks):
+    """`chunks` advanced in the language and time zone of the request, which are no longer
+    active while a streamed response is sent, after the view has returned."""
+    language, zone = translation.get_language(), timezone.get_current_timezone()
+
+    def advanced():
+        while True:
+            with translation.override(language), timezone.override(zone):
+                chunk = next(chunks, None)
+            if chunk is None:
+                return
+            yield chunk
+
+    return advanced()
+
+
+def xlsx_file(rows):
+    """The rows as an XLSX workbook in a temporary file, at its start. openpyxl's write-only
+    mode keeps no row in memory once it is appended."""
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet()
+    for row in rows:
+        sheet.append([text_cell(sheet, value) for value in row])
+    file = tempfile.TemporaryFile()  # noqa: SIM115 (the response closes it, which deletes it)
+    workbook.save(file)
+    file.seek(0)
+    return file
 
 
 def text_cell(sheet, value):

@@ -185,8 +185,8 @@ def export_of(client, fmt, **params):
     )
     assert response.status_code == 200
     if fmt == "csv":
-        return list(csv.reader(io.StringIO(response.content.decode("utf-8").lstrip("\ufeff"))))
-    sheet = load_workbook(io.BytesIO(response.content)).active
+        return list(csv.reader(io.StringIO(response.getvalue().decode("utf-8").lstrip("\ufeff"))))
+    sheet = load_workbook(io.BytesIO(response.getvalue())).active
     return [[cell.value for cell in row] for row in sheet.iter_rows()]
 
 

@@ -45,7 +45,7 @@ def pdf_text(response):
 
 def xlsx_text(response):
     assert response.status_code == 200
-    workbook = load_workbook(io.BytesIO(response.content))
+    workbook = load_workbook(io.BytesIO(response.getvalue()))
     return " ".join(
         str(cell.value)
         for sheet in workbook.worksheets
@@ -250,7 +250,7 @@ def test_the_system_owners_evidence_export_holds_only_their_evidence(
     evidence, system_owner, compliance_officer, fmt
 ):
     url = reverse("controls:evidence_export", args=[fmt])
-    read = xlsx_text if fmt == "xlsx" else lambda r: r.content.decode("utf-8-sig")
+    read = xlsx_text if fmt == "xlsx" else lambda r: r.getvalue().decode("utf-8-sig")
     owners = read(client_of(system_owner).get(url))
     assert OWN in owners
     assert HIDDEN not in owners
@@ -277,7 +277,7 @@ class ConditionTable(tables.Table):
 
 
 def exported(table, user):
-    return export_table(table, "csv", "export", user=user).content.decode("utf-8-sig")
+    return export_table(table, "csv", "export", user=user).getvalue().decode("utf-8-sig")
 
 
 def test_an_export_lists_only_the_related_objects_the_reader_may_view(
@@ -304,7 +304,7 @@ def test_an_export_for_the_reader_changes_no_other_copy_of_the_table(evidence, s
     controls = Control.objects.filter(code="A.6.2.4")
     exported(ControlEvidenceTable(controls), system_owner)
     other = ControlEvidenceTable(controls)
-    assert HIDDEN in export_table(other, "csv", "export").content.decode("utf-8-sig")
+    assert HIDDEN in export_table(other, "csv", "export").getvalue().decode("utf-8-sig")
 
 
 def test_a_user_without_scope_gets_no_evidence_in_an_export(evidence):

@@ -30,7 +30,7 @@ def test_csv_export_has_headers_rows_and_neutralized_formulas(client, auditor):
     response = client.get(reverse("context:contextissue_export", args=["csv"]))
     assert response["Content-Type"].startswith("text/csv")
     assert "attachment;" in response["Content-Disposition"]
-    text = response.content.decode("utf-8")
+    text = response.getvalue().decode("utf-8")
     assert text.startswith("\ufeff")
     rows = list(csv.reader(io.StringIO(text.lstrip("\ufeff"))))
     assert rows[0][:3] == ["Reference", "Title", "Internal or external"]
@@ -56,7 +56,7 @@ def test_csv_export_neutralizes_every_formula_start(client, auditor, title):
     client.force_login(auditor)
     response = client.get(reverse("context:contextissue_export", args=["csv"]))
     assert response.status_code == 200
-    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8").lstrip("\ufeff"))))
+    rows = list(csv.reader(io.StringIO(response.getvalue().decode("utf-8").lstrip("\ufeff"))))
     assert [row[1] for row in rows[1:]] == ["'" + title]
 
 
@@ -65,7 +65,7 @@ def test_csv_export_leaves_text_that_starts_harmlessly_alone(client, auditor, ti
     ContextIssueFactory(title=title)
     client.force_login(auditor)
     response = client.get(reverse("context:contextissue_export", args=["csv"]))
-    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8").lstrip("\ufeff"))))
+    rows = list(csv.reader(io.StringIO(response.getvalue().decode("utf-8").lstrip("\ufeff"))))
     assert [row[1] for row in rows[1:]] == [title]
 
 
@@ -73,7 +73,7 @@ def test_xlsx_export_stores_formulas_as_text(client, auditor):
     ContextIssueFactory(title=FORMULA)
     client.force_login(auditor)
     response = client.get(reverse("context:contextissue_export", args=["xlsx"]))
-    sheet = load_workbook(io.BytesIO(response.content)).active
+    sheet = load_workbook(io.BytesIO(response.getvalue())).active
     cell = sheet.cell(row=2, column=2)
     assert cell.value == FORMULA
     assert cell.data_type == "s"
@@ -85,7 +85,7 @@ def test_export_follows_the_search_and_filters(client, auditor):
     ContextIssueFactory(title="Energy", kind="internal")
     client.force_login(auditor)
     url = reverse("context:contextissue_export", args=["csv"])
-    text = client.get(url, {"q": "supplier", "kind": "internal"}).content.decode()
+    text = client.get(url, {"q": "supplier", "kind": "internal"}).getvalue().decode()
     rows = list(csv.reader(io.StringIO(text.lstrip("\ufeff"))))
     assert [row[1] for row in rows[1:]] == ["Supplier skills"]
 
@@ -101,7 +101,7 @@ def test_timestamps_are_exported_in_local_time(client, auditor, settings):
         updated_at=datetime(2026, 7, 1, 10, 30, tzinfo=UTC)
     )
     client.force_login(auditor)
-    text = client.get(reverse("context:contextissue_export", args=["csv"])).content.decode()
+    text = client.get(reverse("context:contextissue_export", args=["csv"])).getvalue().decode()
     rows = list(csv.reader(io.StringIO(text.lstrip("\ufeff"))))
     assert rows[1][-1] == "1 Jul 2026 12:30"  # Berlin summer time, in the reader's format
 
@@ -113,9 +113,11 @@ def test_invalid_filter_values_show_nothing_and_say_why(client, auditor):
     page = response.content.decode()
     assert "These filter values are not valid" in page
     assert "<b>zzz</b>" not in page
-    text = client.get(
-        reverse("context:contextissue_export", args=["csv"]), {"kind": "zzz"}
-    ).content.decode()
+    text = (
+        client.get(reverse("context:contextissue_export", args=["csv"]), {"kind": "zzz"})
+        .getvalue()
+        .decode()
+    )
     assert len(list(csv.reader(io.StringIO(text.lstrip("\ufeff"))))) == 1  # headers only
 
 
@@ -145,8 +147,8 @@ def export_of(client, register, fmt="csv", **headers):
     response = client.get(reverse(register.url_name("export"), args=[fmt]), **headers)
     assert response.status_code == 200
     if fmt == "csv":
-        return list(csv.reader(io.StringIO(response.content.decode("utf-8").lstrip("\ufeff"))))
-    sheet = load_workbook(io.BytesIO(response.content)).active
+        return list(csv.reader(io.StringIO(response.getvalue().decode("utf-8").lstrip("\ufeff"))))
+    sheet = load_workbook(io.BytesIO(response.getvalue())).active
     return [[cell.value or "" for cell in row] for row in sheet.iter_rows()]
 
 

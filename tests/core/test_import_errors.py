@@ -35,7 +35,7 @@ def test_six_hundred_invalid_rows_are_all_listed_paginated_and_downloadable(
 
     download = client.get(preview_url, {"errors": "csv"})
     assert download["Content-Type"] == "text/csv; charset=utf-8"
-    lines = list(csv.reader(io.StringIO(download.content.decode("utf-8-sig"))))
+    lines = list(csv.reader(io.StringIO(download.getvalue().decode("utf-8-sig"))))
     assert lines[0] == ["Row", "Column", "Value", "Problem"]
     assert len(lines) == 601
     assert lines[1] == [
@@ -77,6 +77,6 @@ def test_a_score_off_the_scale_names_its_field(client, compliance_officer):
     ]
     assert "Inherent likelihood" in page.content.decode()
     lines = list(
-        csv.reader(io.StringIO(client.get(preview_url, {"errors": "csv"}).content.decode()))
+        csv.reader(io.StringIO(client.get(preview_url, {"errors": "csv"}).getvalue().decode()))
     )
     assert lines[1] == ["2", "Likelihood", "7", "“7” is not on the scale 1–5."]

@@ -52,7 +52,7 @@ def test_a_csv_export_writes_dates_and_times_in_the_readers_style(client, audito
         updated_at=datetime(2026, 7, 1, 10, 30, tzinfo=UTC)
     )
     url = reverse("context:contextissue_export", args=["csv"])
-    text = get(client, auditor, url, language).content.decode().lstrip("\ufeff")
+    text = get(client, auditor, url, language).getvalue().decode().lstrip("\ufeff")
     rows = list(csv.reader(io.StringIO(text)))
     assert rows[1][-1] == STYLES[language]["moment"]  # in Berlin time
 
@@ -62,7 +62,9 @@ def test_an_xlsx_export_holds_date_cells_in_the_readers_style(
     client, compliance_officer, system, language
 ):
     url = reverse("inventory:aisystem_export", args=["xlsx"])
-    sheet = load_workbook(io.BytesIO(get(client, compliance_officer, url, language).content)).active
+    sheet = load_workbook(
+        io.BytesIO(get(client, compliance_officer, url, language).getvalue())
+    ).active
     rows = list(sheet.iter_rows())
     column = [cell.value for cell in rows[0]].index(
         "Nächste Überprüfung" if language == "de" else "Next review"

@@ -179,7 +179,7 @@ def test_formulas_and_html_are_stored_as_text_and_exported_safely(client, compli
     assert AISystem.objects.get(name="Essay").purpose == long_text.strip()
     page = client.get(system.get_absolute_url()).content.decode()
     assert "<script>alert(1)</script>" not in page and "&lt;script&gt;" in page
-    export = client.get(reverse("inventory:aisystem_export", args=["csv"])).content.decode()
+    export = client.get(reverse("inventory:aisystem_export", args=["csv"])).getvalue().decode()
     names = [row[1] for row in csv.reader(io.StringIO(export.lstrip("\ufeff")))]
     assert "'" + formula in names
 

@@ -227,7 +227,7 @@ def export_rows(client, query=""):
     response = client.get(f"{reverse('risks:risk_export', args=['csv'])}?{query}")
     assert response.status_code == 200
     assert response["Content-Type"] == "text/csv; charset=utf-8"
-    return list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    return list(csv.reader(io.StringIO(response.getvalue().decode("utf-8-sig"))))
 
 
 def test_the_csv_export_holds_the_risks_with_their_level_labels(client, auditor, register):
@@ -274,7 +274,7 @@ def test_the_library_lists_every_shipped_entry(client, auditor):
     response = client.get(LIBRARY)
     assert list_total(response) == 55
     export = client.get(reverse("risks:libraryrisk_export", args=["csv"]))
-    rows = list(csv.reader(io.StringIO(export.content.decode("utf-8-sig"))))
+    rows = list(csv.reader(io.StringIO(export.getvalue().decode("utf-8-sig"))))
     assert len(rows) == 1 + 55
     titles = {row[0] for row in rows[1:]}
     assert titles == set(LibraryRisk.objects.values_list("title", flat=True))
