@@ -16,11 +16,13 @@ from django.http import Http404
 from django.template.loader import render_to_string
 from django.utils.translation import gettext_lazy as _
 
+from aims.core.pdf import html_to_document
 from audits.models import AuditPack
 from audits.packs.build import PackResult
 from audits.packs.layout import RenderFailed, layout
+from controls.models import SoAFramework
 
-__all__ = ["document_render", "printed_in_request"]
+__all__ = ["document_html", "document_render", "largest_pdf", "printed_in_request"]
 
 COLLECTING = _("Collecting the content")
 LAYING_OUT = _("Laying out the pages")
@@ -39,11 +41,7 @@ def document_render(job, progress):
     time_limit = settings.AIMS_PACK_TIME_LIMIT
     deadline = time.monotonic() + time_limit
     progress(1, 2, COLLECTING)
-    try:
-        template, context = builder(job.document)(job.requested_by, **job.parameters)
-    except (PermissionDenied, Http404):
-        raise RenderFailed(NO_LONGER_VISIBLE) from None
-    html = render_to_string(template, context)
+    html = document_html(job.document, job.requested_by, job.parameters)
     progress(2, 2, LAYING_OUT)
     pdf, pages = layout(
         html,
@@ -52,6 +50,26 @@ def document_render(job, progress):
         time_limit=time_limit,
     )
     return PackResult(pdf=pdf, pages=pages, sections=())
+
+
+def document_html(document, user, parameters):
+    """The document's HTML as `user` may read it; RenderFailed if they no longer may."""
+    try:
+        template, context = builder(document)(user, **parameters)
+    except (PermissionDenied, Http404):
+        raise RenderFailed(NO_LONGER_VISIBLE) from None
+    return render_to_string(template, context)
+
+
+def largest_pdf(user):
+    """(pages, PDF bytes) of the largest document an installation prints, the current ISO/IEC
+    42001 Statement of Applicability, laid out in this process as the worker's child does (for
+    the benchmark, which measures its time and memory)."""
+    html = document_html(
+        AuditPack.Document.SOA, user, {"number": None, "framework": SoAFramework.ISO42001.value}
+    )
+    document = html_to_document(html)
+    return len(document.pages), document.write_pdf()
 
 
 def builder(document):
