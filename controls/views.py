@@ -138,8 +138,12 @@ def soa_entry_context(entry, user):
     control, as far as the user may see them."""
     risks = Risk.objects.restrict(user)
     evidence = Evidence.objects.restrict(user).exclude(soa_entries=entry)
+    # `SoAEntry.driver_risks` in SQL: for an override it would load every risk's systems.
+    drivers = Risk.objects.filter(controls=entry.control_id)
+    if entry.ai_system_id:
+        drivers = drivers.filter(ai_systems=entry.ai_system_id)
     return {
-        "driver_risks": risks.filter(pk__in=[risk.pk for risk in entry.driver_risks]),
+        "driver_risks": risks.filter(pk__in=drivers.values("pk")),
         "control_evidence": evidence.filter(controls=entry.control_id)
         if entry.ai_system_id is None
         else evidence.none(),
