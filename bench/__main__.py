@@ -152,7 +152,7 @@ def load_pages(databases, scaled, seconds, workers, log):
             refused[page["key"]] = load.warm_up(base + page["url"], cookie)
         for number, page in enumerate(pages, start=1):
             loads[page["key"]] = load.wrk(base + page["url"], cookie, seconds)
-            loads[page["key"]]["refused"] = sorted(refused[page["key"]])
+            loads[page["key"]]["refused"] = sorted(map(str, refused[page["key"]]))
             if number % BASELINE_EVERY == 0 or number == len(pages):
                 bare_lists.append(load.wrk(f"{base}/bench/list/", cookie, seconds))
     answered = [run for run in bare_lists if run["requests"]] or [{"p50_ms": None, "p95_ms": None}]
@@ -238,7 +238,7 @@ def page_row(page, small, loads, special):
         figures.update(measured)
         row.rps, row.p50_ms, row.p95_ms = measured["rps"], measured["p50_ms"], measured["p95_ms"]
         if measured["refused"]:
-            notes.append(f"gunicorn answered HTTP {measured['refused']}")
+            notes.append(f"gunicorn answered: {', '.join(measured['refused'])}")
             figures["errors"] = 1
         if measured["errors"]:
             notes.append(f"{measured['errors']} responses not 200")
