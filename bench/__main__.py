@@ -147,12 +147,12 @@ def load_pages(databases, scaled, seconds, workers, log):
         loads = {"bare": load.wrk(f"{base}/bench/bare/", cookie, seconds)}
         bare_lists = [load.wrk(f"{base}/bench/list/", cookie, seconds)]
         pages = [page for page in scaled["pages"] if page["url"] and page["status"] == 200]
-        refused = {}
-        for page in pages:
-            refused[page["key"]] = load.warm_up(base + page["url"], cookie)
+        warmed = {page["key"]: load.warm_up(base + page["url"], cookie) for page in pages}
         for number, page in enumerate(pages, start=1):
+            refused, single = warmed[page["key"]]
             loads[page["key"]] = load.wrk(base + page["url"], cookie, seconds)
-            loads[page["key"]]["refused"] = sorted(map(str, refused[page["key"]]))
+            loads[page["key"]]["refused"] = sorted(map(str, refused))
+            load.drain(single, workers)
             if number % BASELINE_EVERY == 0 or number == len(pages):
                 bare_lists.append(load.wrk(f"{base}/bench/list/", cookie, seconds))
     answered = [run for run in bare_lists if run["requests"]] or [{"p50_ms": None, "p95_ms": None}]

@@ -120,9 +120,11 @@ def parse_wrk(output):
 
 def warm_up(url, cookie, times=3):
     """Requests `url` `times` in a row (each gunicorn worker compiles its templates and fills
-    its caches on its first requests); returns the statuses that were not 200."""
+    its caches on its first requests); returns the statuses that were not 200 and the seconds
+    of the last request."""
     statuses = set()
     for _ in range(times):
+        start = time.perf_counter()
         request = urllib.request.Request(url, headers={"Cookie": cookie})  # noqa: S310
         try:
             with urllib.request.urlopen(request, timeout=120) as response:  # noqa: S310
@@ -133,4 +135,12 @@ def warm_up(url, cookie, times=3):
             statuses.add(refused.code)
         except TimeoutError:
             statuses.add("no answer within 120 s")
-    return statuses
+    return statuses, time.perf_counter() - start
+
+
+def drain(seconds_per_request, workers, connections=10):
+    """Waits until the requests wrk left queued are served (wrk stops at its duration; the
+    workers go on serving what they accepted), so that they do not slow the next page."""
+    backlog = connections * seconds_per_request / workers
+    if backlog > 0.5:
+        time.sleep(min(backlog, 180))
