@@ -139,13 +139,15 @@ def soa_document(version, entries, framework=SoAFramework.ISO42001, reader=None)
         o.code: o.localized_title
         for o in ControlObjective.objects.filter(framework__in=framework.catalogues)
     }
-    groups = []
+    # One group per objective, in the order objectives first appear: own controls numbered
+    # across objectives would otherwise repeat an objective's heading for every run of entries.
+    groups = {}
     for row in rows:
         key = row["objective"] or row["catalogue"]
-        if not groups or groups[-1]["key"] != key:
+        if key not in groups:
             title = titles.get(row["objective"]) or row["catalogue_label"]
-            groups.append({"key": key, "title": f"{row['objective']} {title}".strip(), "rows": []})
-        groups[-1]["rows"].append(row)
+            groups[key] = {"key": key, "title": f"{row['objective']} {title}".strip(), "rows": []}
+        groups[key]["rows"].append(row)
     yes, no = _("yes"), _("no")
     headers = [
         _("Control"),
@@ -182,7 +184,7 @@ def soa_document(version, entries, framework=SoAFramework.ISO42001, reader=None)
         "version": version,
         "framework": framework,
         "standard": f"{framework.label} · {framework.clause}",
-        "groups": groups,
+        "groups": list(groups.values()),
         "headers": headers,
         "table": table,
         "applicable": sum(1 for row in rows if row["applicable"]),
