@@ -145,7 +145,8 @@ def test_no_page_grows_with_the_catalogues_its_choices_come_from(client, db):
         "controls.Evidence",
     }
     assert set(small) == set(large)
-    assert len(small) >= 3 * len(list(registry))  # nearly every page renders for the superuser
+    # Nearly every page renders for the superuser (a few pages refuse an entry in its state).
+    assert len(small) >= len(urls) * 9 // 10, sorted({name for name, _url in urls} - set(small))
     grown = {
         name: (small[name], large[name]) for name in small if large[name] - small[name] > SLACK
     }
