@@ -23,12 +23,12 @@ PINNED = json.loads((Path(__file__).parent / "query_counts.json").read_text())
 SMALL = {
     "systems": 2,
     "risks": 40,
-    "controls": 1,
-    "evidence": 1,
-    "soa": 40,
-    "audits": 1,
-    "checklist": 10,
-    "history": 5,
+    "controls": 2,
+    "evidence": 2,
+    "soa": 42,
+    "audits": 2,
+    "checklist": 20,
+    "history": 20,
 }
 
 
