@@ -13,7 +13,6 @@ from django.http import FileResponse, StreamingHttpResponse
 from django.utils import formats, timezone, translation
 from django.utils.encoding import force_str
 from django.utils.text import capfirst
-from django_tables2.rows import BoundRow
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 
@@ -68,20 +67,23 @@ def table_rows(table, user=None):
                 column.column.filter = scoped_filter(column.column.filter, visible)
         keys = {column.name: related_field(model, column.accessor) for column in columns}
     yield [capfirst(force_str(column.header)) for column in columns]
-    for record in records(table):
-        row = BoundRow(record, table=table)
+    for row in streamed_rows(table):
         yield [
             ""
-            if keys[column.name] is not None and not visible.may_view_key(record, keys[column.name])
+            if keys[column.name] is not None
+            and not visible.may_view_key(row.record, keys[column.name])
             else force_str(row.get_cell_value(column.name), strings_only=True)
             for column in columns
         ]
 
 
-def records(table):
-    """The table's records, fetched (and prefetched) a chunk at a time rather than all at once."""
+def streamed_rows(table):
+    """`table.rows` (of the table's own row class) over the records fetched, and their
+    relations prefetched, a chunk at a time rather than all at once."""
     data = table.data.data
-    return data.iterator(chunk_size=CHUNK_SIZE) if isinstance(data, QuerySet) else iter(data)
+    records = data.iterator(chunk_size=CHUNK_SIZE) if isinstance(data, QuerySet) else data
+    rows = table.rows
+    return type(rows)(data=records, table=table, pinned_data=rows.pinned_data)
 
 
 def related_field(model, accessor):
