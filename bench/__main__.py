@@ -142,19 +142,19 @@ def probe(databases, name, what, *options):
 def load_pages(databases, scaled, seconds, workers, log):
     """wrk figures by page key, plus "bare" and "bare-list" (the median of its runs)."""
     cookie = scaled["cookie"]
-    port = load.free_port()
-    with load.gunicorn(databases.env("scaled"), workers, port, log) as base:
-        loads = {"bare": load.wrk(f"{base}/bench/bare/", cookie, seconds)}
-        bare_lists = [load.wrk(f"{base}/bench/list/", cookie, seconds)]
-        pages = [page for page in scaled["pages"] if page["url"] and page["status"] == 200]
-        warmed = {page["key"]: load.warm_up(base + page["url"], cookie) for page in pages}
+    pages = [page for page in scaled["pages"] if page["url"] and page["status"] == 200]
+    loads, bare_lists = {}, []
+    with load.Gunicorn(databases.env("scaled"), workers, log) as server:
+        loads["bare"] = load.wrk(f"{server.url}/bench/bare/", cookie, seconds)
+        bare_lists.append(load.wrk(f"{server.url}/bench/list/", cookie, seconds))
         for number, page in enumerate(pages, start=1):
-            refused, single = warmed[page["key"]]
-            loads[page["key"]] = load.wrk(base + page["url"], cookie, seconds)
+            refused, single = load.warm_up(server.url + page["url"], cookie)
+            loads[page["key"]] = load.wrk(server.url + page["url"], cookie, seconds)
             loads[page["key"]]["refused"] = sorted(map(str, refused))
-            load.drain(single, workers)
+            if server.backlog(single) > 1:
+                server.restart()
             if number % BASELINE_EVERY == 0 or number == len(pages):
-                bare_lists.append(load.wrk(f"{base}/bench/list/", cookie, seconds))
+                bare_lists.append(load.wrk(f"{server.url}/bench/list/", cookie, seconds))
     answered = [run for run in bare_lists if run["requests"]] or [{"p50_ms": None, "p95_ms": None}]
     loads["bare-list"] = {"rps": statistics.median(run["rps"] for run in bare_lists)}
     for name in ("p50_ms", "p95_ms"):

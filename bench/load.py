@@ -5,7 +5,9 @@ percentile and counts every response that is not 200 (a redirect to the log-in p
 otherwise pass as a fast page).
 """
 
+import os
 import re
+import signal
 import socket
 import subprocess
 import sys
@@ -13,7 +15,6 @@ import tempfile
 import time
 import urllib.error
 import urllib.request
-from contextlib import contextmanager
 from pathlib import Path
 
 WRK_SCRIPT = """
@@ -37,34 +38,40 @@ def free_port():
         return probe.getsockname()[1]
 
 
-@contextmanager
-def gunicorn(env, workers, port, log):
-    """gunicorn serving `bench.wsgi` on 127.0.0.1:`port` until the block ends."""
-    command = [
-        sys.executable,
-        "-m",
-        "gunicorn",
-        "bench.wsgi",
-        "--bind",
-        f"127.0.0.1:{port}",
-        "--workers",
-        str(workers),
-        "--timeout",
-        "120",
-        "--preload",
-    ]
-    with open(log, "ab") as output:
-        server = subprocess.Popen(command, env=env, stdout=output, stderr=output)  # noqa: S603
-    try:
-        wait_until_up(port, server, log)
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        server.terminate()
-        try:
-            server.wait(timeout=60)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait()
+class Gunicorn:
+    """gunicorn serving `bench.wsgi` on 127.0.0.1 (`with Gunicorn(...) as server:`)."""
+
+    def __init__(self, env, workers, log):
+        self.env, self.workers, self.log = env, workers, log
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.process = None
+
+    def __enter__(self):
+        command = [sys.executable, "-m", "gunicorn", "bench.wsgi", "--bind"]
+        command += [f"127.0.0.1:{self.port}", "--workers", str(self.workers)]
+        command += ["--timeout", "120", "--preload"]
+        with open(self.log, "ab") as output:
+            self.process = subprocess.Popen(  # noqa: S603 - our own interpreter and module
+                command, env=self.env, stdout=output, stderr=output, start_new_session=True
+            )
+        wait_until_up(self.port, self.process, self.log)
+        return self
+
+    def __exit__(self, *exc):
+        # The master and its workers, at once: a worker would finish its request first.
+        os.killpg(self.process.pid, signal.SIGKILL)
+        self.process.wait()
+
+    def restart(self):
+        """Drops the requests that wrk left queued (wrk stops at its duration; the workers would
+        go on serving what they accepted and slow the next page down)."""
+        self.__exit__()
+        self.__enter__()
+
+    def backlog(self, seconds_per_request, connections=10):
+        """Seconds the workers need for what a run of `connections` leaves queued."""
+        return connections * seconds_per_request / self.workers
 
 
 def wait_until_up(port, server, log, seconds=120):
@@ -136,11 +143,3 @@ def warm_up(url, cookie, times=3):
         except TimeoutError:
             statuses.add("no answer within 120 s")
     return statuses, time.perf_counter() - start
-
-
-def drain(seconds_per_request, workers, connections=10):
-    """Waits until the requests wrk left queued are served (wrk stops at its duration; the
-    workers go on serving what they accepted), so that they do not slow the next page."""
-    backlog = connections * seconds_per_request / workers
-    if backlog > 0.5:
-        time.sleep(min(backlog, 180))
