@@ -258,9 +258,15 @@ class RegisterPage:
             self.previous[record.history_id] = last.get(record.id)
             last[record.id] = record
         self.fields = display.tracked_fields(model)
-        changed = [self.records[i] for i in ids if self.records[i].history_type == "~"]
+        # A change whose earlier state is gone (history pruned, or an entry dated back before
+        # its creation) has nothing to compare with.
+        changed = [
+            self.records[i]
+            for i in ids
+            if self.records[i].history_type == "~" and self.previous[i] is not None
+        ]
         self.links = display.linked(
-            changed + [p for r in changed if (p := self.previous[r.history_id])], history
+            changed + [self.previous[r.history_id] for r in changed], history
         )
         for record in changed:
             for field, old, new in self.differences(record):
@@ -279,8 +285,6 @@ class RegisterPage:
 
     def differences(self, record):
         previous = self.previous[record.history_id]
-        if previous is None:
-            return []
         return [
             (field, old, new)
             for field in self.fields
@@ -289,13 +293,13 @@ class RegisterPage:
 
     def changes(self, row, values):
         record = self.records[row["log_history"]]
-        if record.history_type != "~":
+        previous = self.previous[record.history_id]
+        if record.history_type != "~" or previous is None:
             return []
         changes = [
             (field.verbose_name, values.readable(field, old), values.readable(field, new))
             for field, old, new in self.differences(record)
         ]
-        previous = self.previous[record.history_id]
         for field in getattr(type(record), "_history_m2m_fields", ()):
             old, new = self.links[field.name, previous.pk], self.links[field.name, record.pk]
             if old != new:

@@ -262,3 +262,29 @@ def test_who_may_open_the_log(client, make_user, auditor):
         client.get(URL, {"date_from": "2025-12-01", "date_to": "2025-11-01"}).context["page"]
         is None
     )
+
+
+@pytest.mark.parametrize("fmt", [None, "csv", "xlsx"])
+def test_a_change_whose_earlier_state_is_gone_is_listed_without_differences(client, auditor, fmt):
+    """The first change row of an entry whose links are kept in its history, after its creation
+    row was pruned: listed as changed without differences; the page and exports answer."""
+    system = AISystemFactory(name="Claims triage")
+    risk = RiskFactory(title="Biased triage")
+    risk.ai_systems.add(system)  # the first change row
+    risk.title = "Biased claims triage"
+    risk.save()
+    risk.history.filter(history_type="+").delete()
+    client.force_login(auditor)
+    if fmt is None:
+        response = client.get(URL, {"register": "risks.risk"})
+        assert response.status_code == 200
+        latest, first = response.context["page"]
+        assert (str(latest["action"]), str(first["action"])) == ("changed", "changed")
+        assert [tuple(map(str, change)) for change in latest["changes"]] == [
+            ("title", "Biased triage", "Biased claims triage")
+        ]
+        assert first["changes"] == []
+    else:
+        header, latest, first = export_of(client, fmt, register="risks.risk")
+        assert "Biased triage → Biased claims triage" in " ".join(map(str, latest))
+        assert "→" not in " ".join(map(str, first))
