@@ -165,7 +165,8 @@ class SelectColumn(tables.Column):
 def optimize(queryset, table_class):
     """select_related / prefetch_related exactly the relations the table's columns show (and
     the table's `prefetch`, for a column computed from several), so the number of queries does
-    not grow with the number of rows."""
+    not grow with the number of rows. A table's `annotate(queryset)`, if any, adds what its
+    columns compute in SQL."""
     select = set(getattr(table_class, "select", ()))
     prefetch = set(getattr(table_class, "prefetch", ()))
     for name, column in table_class.base_columns.items():
@@ -173,6 +174,8 @@ def optimize(queryset, table_class):
         if path:
             (prefetch if many else select).add(path)
     queryset = queryset.select_related(*select).prefetch_related(*prefetch)
+    if annotate := getattr(table_class, "annotate", None):
+        queryset = annotate(queryset)
     ordering = getattr(table_class, "ordering", ())
     return queryset.order_by(*ordering) if ordering else queryset
 
