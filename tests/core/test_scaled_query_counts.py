@@ -65,12 +65,7 @@ def test_list_queries_at_scale(officer, register):
     assert page_queries(officer, url) == PINNED[register.model_name]
 
 
-# The management review's inputs need one query more at scale than on the small organisation
-# (40, not 39), the same from 600 to 10,000 risks: a section that queries only when it has rows.
-DETAIL_REGISTERS = marked(REGISTERS, "managementreview", "one input section more at scale")
-
-
-@pytest.mark.parametrize("register", DETAIL_REGISTERS, ids=REGISTER_IDS)
+@pytest.mark.parametrize("register", REGISTERS, ids=REGISTER_IDS)
 def test_detail_queries_at_scale(officer, register):
     assert detail_queries(officer, register) == PINNED[f"page:{register.model_name}"]
 
