@@ -1,7 +1,7 @@
 """`make bench`: one table of the portal's figures at scale, each beside its baseline measured
 in the same run, with PASS or FAIL for every budget (bench/budgets.py).
 
-    python -m bench [--quick] [--seconds 3] [--workers 3] [--systems N --risks N ...]
+    python -m bench [--quick] [--seconds 3] [--workers 5] [--systems N --risks N ...]
                     [--reuse] [--keep] [--imports]
 
 1. Seeds a scaled organisation (seed_scale's default sizes; `--quick`: a tenth) and a small one
@@ -101,7 +101,7 @@ def arguments(sizes):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="a tenth of the sizes, 2 s per page")
     parser.add_argument("--seconds", type=int, help="wrk's duration per page (default 3)")
-    parser.add_argument("--workers", type=int, default=3, help="gunicorn workers (as in compose)")
+    parser.add_argument("--workers", type=int, default=5, help="gunicorn workers (as in compose)")
     for name in sizes.names():
         parser.add_argument(f"--{name}", type=int, metavar="N", help="seed_scale's size")
     parser.add_argument("--reuse", action="store_true", help="use the databases of a --keep run")

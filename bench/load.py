@@ -50,7 +50,7 @@ class Gunicorn:
     def __enter__(self):
         command = [sys.executable, "-m", "gunicorn", "bench.wsgi", "--bind"]
         command += [f"127.0.0.1:{self.port}", "--workers", str(self.workers)]
-        command += ["--timeout", "120", "--preload"]
+        command += ["--timeout", "60", "--preload"]  # as in docker-compose.yml
         with open(self.log, "ab") as output:
             self.process = subprocess.Popen(  # noqa: S603 - our own interpreter and module
                 command, env=self.env, stdout=output, stderr=output, start_new_session=True
