@@ -5,7 +5,8 @@ from django.apps import apps
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Case, Count, Exists, IntegerField, OuterRef, Q, Subquery, Value, When
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
 from aims.core.digests import canonical_sha256
@@ -49,15 +50,42 @@ class SoAFramework(models.TextChoices):
 # The links of an entry that justify including its control. Risks are drivers too, but their
 # link lives on the risk (`Risk.controls`): an entry's driver risks are derived from it.
 DRIVERS = ("impact_assessments", "requirements", "legal_requirements")
-# What to prefetch to count an entry's drivers without a query per entry.
+# What to prefetch to list an entry's drivers without a query per entry.
 DRIVER_PREFETCH = (*DRIVERS, "control__risks__ai_systems")
 
 
+def driver_risk_queries():
+    """The driver risks of an outer entry (see `SoAEntry.driver_risks`): of an
+    organization-wide entry, and of an override."""
+    risks = apps.get_model("risks", "Risk").objects.filter(controls=OuterRef("control_id"))
+    return risks, risks.filter(ai_systems=OuterRef("ai_system_id"))
+
+
+def count_of(queryset):
+    """The number of distinct rows of a subquery on the outer row, 0 when none."""
+    counted = queryset.order_by().values(one=Value(1)).annotate(n=Count("pk", distinct=True))
+    return Coalesce(Subquery(counted.values("n")), 0)
+
+
 class SoAEntryQuerySet(RestrictedQuerySet):
+    def with_driver_count(self):
+        """Annotate `driver_total`, the `driver_count` of each entry, in one query for all
+        entries instead of loading every risk linked to their controls."""
+        risks, about_system = driver_risk_queries()
+        linked = [
+            count_of(getattr(SoAEntry, name).through.objects.filter(soaentry=OuterRef("pk")))
+            for name in DRIVERS
+        ]
+        risk_count = Case(
+            When(ai_system__isnull=True, then=count_of(risks)),
+            default=count_of(about_system),
+            output_field=IntegerField(),
+        )
+        return self.annotate(driver_total=sum(linked, risk_count))
+
     def without_driver(self):
         """Included entries that link no risk, assessment or requirement to justify them."""
-        risks = apps.get_model("risks", "Risk").objects.filter(controls=OuterRef("control_id"))
-        about_system = risks.filter(ai_systems=OuterRef("ai_system_id"))
+        risks, about_system = driver_risk_queries()
         return self.filter(applicable=True, **{f"{name}__isnull": True for name in DRIVERS}).filter(
             (Q(ai_system__isnull=True) & ~Exists(risks))
             | (Q(ai_system__isnull=False) & ~Exists(about_system))
@@ -224,6 +252,9 @@ class SoAEntry(TrackedModel):
 
     @property
     def driver_count(self):
+        """Read from `with_driver_count` if annotated."""
+        if hasattr(self, "driver_total"):
+            return self.driver_total
         return len(self.driver_risks) + sum(len(getattr(self, name).all()) for name in DRIVERS)
 
     @property

@@ -41,21 +41,7 @@ def officer(organisation, db, client):
     return client
 
 
-def marked(registers, model_name, reason):
-    """`registers` with the one known to exceed its pin at scale as a strict expected failure:
-    it fails the run once it meets the pin."""
-    return [
-        pytest.param(register, marks=pytest.mark.xfail(strict=True, reason=reason))
-        if register.model_name == model_name
-        else register
-        for register in registers
-    ]
-
-
-# The SoA list needs 20 queries at scale against 19 at small size: not explained yet.
-@pytest.mark.parametrize(
-    "register", marked(REGISTERS, "soaentry", "one query more at scale"), ids=REGISTER_IDS
-)
+@pytest.mark.parametrize("register", REGISTERS, ids=REGISTER_IDS)
 def test_list_queries_at_scale(officer, register):
     # A register the scaled organisation leaves empty gets a row: an empty list skips the
     # queries of its rows.
