@@ -34,6 +34,7 @@ from aims.core.forms import BulkEditForm
 from aims.core.permissions import can, perm_name
 from aims.core.redirects import safe_next
 from aims.core.registry import AREAS, registry
+from aims.core.related_lists import FirstEntries
 from aims.core.saved_views import saved_views_for
 from aims.core.services import Locked, OutOfScope, StaleEdit, register_entry_save
 from aims.core.tables import SelectColumn, configure, optimize
@@ -370,15 +371,17 @@ class RegisterDetailView(RegisterView):
             self.object_context(
                 obj,
                 rows=display.detail_rows(obj, request.user),
-                related=self.related_sections(obj),
+                related=self.related_sections(obj, cut=True),
                 **self.register.extra_context(obj, request.user),
             ),
         )
 
-    def related_sections(self, obj):
+    def related_sections(self, obj, cut=False):
         """The entries of the registers listed in `Register.related` that point to `obj`, as
         far as the user may view them, each with an "Add" link that opens the child's form
-        with `obj` filled in and returns here after saving (none while `obj` is locked)."""
+        with `obj` filled in and returns here after saving (none while `obj` is locked).
+        `cut`: only the first entries, with their total and the child's list filtered to
+        `obj` (when the child's filters have `parent_field`), so the page stays light."""
         user = self.request.user
         related = []
         for accessor, parent_field in self.register.related:
@@ -395,10 +398,15 @@ class RegisterDetailView(RegisterView):
                 # parent the user may change.
                 may_add = self.scoped("change").filter(pk=obj.pk).exists()
             query = {parent_field: obj.pk, "next": obj.get_absolute_url()}
+            objects = getattr(obj, accessor).restrict(user, "view")
+            if cut:
+                filtered = parent_field in child.filterset.base_filters
+                list_url = child.urls()["list"] + f"?{urlencode({parent_field: obj.pk})}"
+                objects = FirstEntries(objects, list_url if filtered else "")
             related.append(
                 {
                     "register": child,
-                    "objects": getattr(obj, accessor).restrict(user, "view"),
+                    "objects": objects,
                     "parent_field": parent_field,
                     "can_add": may_add,
                     "add_url": f"{add_url}?{urlencode(query)}" if may_add else "",
