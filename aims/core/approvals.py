@@ -152,6 +152,10 @@ class Approval:
     def decidable(self, user):
         """The records awaiting a decision of this kind that the user's role may take,
         narrowed in SQL where the kind can (`may_decide` still decides on each)."""
+        # The default `may_decide` goes by role alone: without the role, none of the records
+        # need loading to be refused one by one.
+        if type(self).may_decide is Approval.may_decide and not self.may_decide(user, None):
+            return self.awaiting().none()
         return self.awaiting()
 
     def is_awaiting(self, obj):
