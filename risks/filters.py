@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from aims.core.filters import RegisterFilterSet
 from aims.inventory.models import AISystem
+from controls.models import Control
 from risks.models import (
     LibraryRisk,
     Risk,
@@ -47,6 +48,10 @@ class RiskFilterSet(RegisterFilterSet):
     )
     criteria = django_filters.ModelChoiceFilter(
         queryset=RiskCriteria.objects.all(), widget=forms.HiddenInput
+    )
+    # The risks a control treats, linked from the control's and its SoA entries' pages.
+    controls = django_filters.ModelChoiceFilter(
+        queryset=Control.objects.all(), widget=forms.HiddenInput
     )
     inherent_likelihood = cell_filter()
     inherent_impact = cell_filter()
