@@ -2,9 +2,12 @@
 active criteria, treatment actions, acceptance and the one-step risk from the library."""
 
 from django import forms
+from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 
+from aims.core import pickers
 from aims.core.forms import DATE, RegisterForm, single_line, style_widgets
+from aims.core.permissions import can
 from aims.core.reviews import NEXT_REVIEW_HELP
 from aims.inventory.models import AISystem
 from risks.models import (
@@ -230,6 +233,7 @@ class TreatmentActionForm(RegisterForm):
 
 
 class RiskFromLibraryForm(forms.Form):
+    picker_route = ("core:pick_form", ["risk-from-library"])  # long lists search there
     ai_systems = forms.ModelMultipleChoiceField(
         label=_("AI systems"),
         queryset=AISystem.objects.all(),
@@ -241,3 +245,10 @@ class RiskFromLibraryForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["ai_systems"].queryset = AISystem.objects.restrict(user).order_by("reference")
         style_widgets(self)
+
+
+@pickers.form_source("risk-from-library")
+def risk_from_library_form(request):
+    if not can(request.user, "add", Risk):
+        raise Http404
+    return RiskFromLibraryForm(user=request.user)
