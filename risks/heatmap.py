@@ -3,9 +3,14 @@ so that the page and a PDF share one drawing. Each cell links to the list filter
 
 from collections import Counter
 from dataclasses import dataclass
+from urllib.parse import urlencode
 
 from django.db.models import Count
 from django.template.loader import render_to_string
+from django.utils.html import conditional_escape, format_html
+from django.utils.safestring import mark_safe
+from django.utils.text import Truncator
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 CELL, LABEL_WIDTH, AXIS = 54, 118, 40
@@ -60,24 +65,25 @@ def heat_map(criteria, counts, stage, list_url, query):
     base = query.copy()
     for name in CELL_PARAMS:
         base.pop(name, None)
+    # The kept parameters are encoded once; each cell appends its own.
+    prefix = f"{list_url}?{base.urlencode()}&" if base else f"{list_url}?"
     rows = criteria.likelihood_levels
     cells = []
     for row in range(1, rows + 1):
         for column in range(1, criteria.impact_levels + 1):
-            params = base.copy()
-            params.update({"criteria": criteria.pk, likelihood: row, impact: column})
+            cell_params = {"criteria": criteria.pk, likelihood: row, impact: column}
             cells.append(
                 Cell(
                     likelihood=row,
                     impact=column,
                     fill=FILLS[criteria.level(row, column)],
                     count=counts.get((row, column), 0),
-                    url=f"{list_url}?{params.urlencode()}",
+                    url=prefix + urlencode(cell_params),
                     x=LABEL_WIDTH + (column - 1) * CELL,
                     y=(rows - row) * CELL,
                 )
             )
-    return {
+    drawing = {
         "stage": stage,
         "title": STAGES[stage],
         "cells": cells,
@@ -94,6 +100,62 @@ def heat_map(criteria, counts, stage, list_url, query):
         "height": rows * CELL + AXIS,
         "cell_size": CELL,
     }
+    drawing["svg"] = heat_map_svg(drawing)
+    return drawing
+
+
+def heat_map_svg(drawing):
+    """The SVG of one drawing, written directly: a template render per cell cost more than
+    the query behind the whole map."""
+    stage, size = drawing["stage"], drawing["cell_size"]
+    total = drawing["total"]
+    title = ngettext("%(total)s risk", "%(total)s risks", total) % {"total": total}
+    parts = [
+        format_html(
+            '<svg xmlns="http://www.w3.org/2000/svg" class="heat-map" width="{0}" height="{1}" '
+            'viewBox="0 0 {0} {1}" role="group" aria-labelledby="heat-map-{2}-title">\n'
+            '<title id="heat-map-{2}-title">{3}: {4}</title>\n',
+            drawing["width"],
+            drawing["height"],
+            stage,
+            drawing["title"],
+            title,
+        )
+    ]
+    for cell in drawing["cells"]:
+        count = cell.count
+        weight, opacity = (700, "") if count else (400, ' fill-opacity="0.45"')
+        label = ngettext(
+            "Likelihood %(likelihood)s, impact %(impact)s: %(count)s risk",
+            "Likelihood %(likelihood)s, impact %(impact)s: %(count)s risks",
+            count,
+        ) % {"likelihood": cell.likelihood, "impact": cell.impact, "count": count}
+        parts.append(
+            f'<a href="{conditional_escape(cell.url)}" class="heat-cell" '
+            f'data-likelihood="{cell.likelihood}" data-impact="{cell.impact}" '
+            f'data-count="{count}"><title>{label}</title>'
+            f'<rect x="{cell.x}" y="{cell.y}" width="{size}" height="{size}" '
+            f'fill="{cell.fill}" stroke="#ffffff" stroke-width="2"/>'
+            f'<text x="{cell.x + 27}" y="{cell.y + 32}" text-anchor="middle" font-size="16" '
+            f'font-weight="{weight}" fill="#212529"{opacity}>{count}</text></a>\n'
+        )
+    for x, y, text in drawing["likelihood_labels"]:
+        parts.append(
+            f'<text x="{x}" y="{y}" text-anchor="end" dominant-baseline="middle" font-size="11" '
+            f'fill="#212529">{conditional_escape(Truncator(text).chars(18))}</text>\n'
+        )
+    for x, y, text in drawing["impact_labels"]:
+        parts.append(
+            f'<text x="{x}" y="{y}" text-anchor="middle" font-size="10" '
+            f'fill="#212529">{conditional_escape(Truncator(text).chars(9))}</text>\n'
+        )
+    parts.append(
+        f'<text x="{drawing["width"] - 4}" y="{drawing["height"] - 4}" text-anchor="end" '
+        f'font-size="11" fill="#6c757d">{conditional_escape(gettext("Impact →"))}</text>\n'
+        f'<text x="4" y="12" font-size="11" fill="#6c757d">'
+        f"{conditional_escape(gettext('Likelihood ↑'))}</text>\n</svg>\n"
+    )
+    return mark_safe("".join(parts))  # noqa: S308 - every value above is escaped or numeric
 
 
 def heat_maps_html(criteria, risks, list_url, query):
