@@ -82,14 +82,9 @@ class SoAEntryForm(RegisterForm):
             changeable = changeable.filter(ai_systems=self.instance.ai_system_id)
         self.fields["risks"].queryset = changeable
         if self.instance.pk:
+            drivers = self.instance.driver_risk_queryset().values("pk")
             self.initial.setdefault(
-                "risks",
-                [
-                    risk.pk
-                    for risk in changeable.filter(
-                        pk__in=[risk.pk for risk in self.instance.driver_risks]
-                    )
-                ],
+                "risks", list(changeable.filter(pk__in=drivers).values_list("pk", flat=True))
             )
         if self.instance.pk:
             # What an entry is about stays; a different scope is another entry.

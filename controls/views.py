@@ -139,11 +139,9 @@ def soa_entry_context(entry, user):
     risks = Risk.objects.restrict(user)
     evidence = Evidence.objects.restrict(user).exclude(soa_entries=entry)
     # `SoAEntry.driver_risks` in SQL: for an override it would load every risk's systems.
-    drivers = Risk.objects.filter(controls=entry.control_id)
-    if entry.ai_system_id:
-        drivers = drivers.filter(ai_systems=entry.ai_system_id)
+    drivers = entry.driver_risk_queryset().values("pk")
     return {
-        "driver_risks": risks.filter(pk__in=drivers.values("pk")),
+        "driver_risks": risks.filter(pk__in=drivers),
         "control_evidence": evidence.filter(controls=entry.control_id)
         if entry.ai_system_id is None
         else evidence.none(),

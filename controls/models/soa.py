@@ -250,6 +250,11 @@ class SoAEntry(TrackedModel):
             risks = [r for r in risks if any(s.pk == self.ai_system_id for s in r.ai_systems.all())]
         return sorted(risks, key=lambda risk: risk.reference)
 
+    def driver_risk_queryset(self):
+        """`driver_risks` as a query, for whoever needs them filtered rather than listed."""
+        risks = apps.get_model("risks", "Risk").objects.filter(controls=self.control_id)
+        return risks.filter(ai_systems=self.ai_system_id) if self.ai_system_id else risks
+
     @property
     def driver_count(self):
         """Read from `with_driver_count` if annotated."""
