@@ -1,0 +1,84 @@
+"""Detail pages list at most a few related entries, with their total and a link to the related
+register's list filtered to the entry, so a page weighs the same with 3 or 300 of them."""
+
+import re
+
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from aims.core.related_lists import SHOWN
+from controls.models import Control, SoAEntry
+from risks.models import Risk
+from tests.conftest import client_for
+from tests.factories import ControlFactory, RiskFactory
+
+SLACK = 1536  # bytes: up to SHOWN rows and the "show all" line, never the rest
+
+
+def link_risks(control, count):
+    RiskFactory.create_batch(count, controls=[control.code])
+
+
+def show_all(html):
+    match = re.search(r'<a href="([^"]+)">Show all (\d+) in the list</a>', html)
+    return (match[1].replace("&amp;", "&"), int(match[2])) if match else (None, None)
+
+
+def risk_links(html):
+    return len(re.findall(r'href="/risks/register/\d+/"', html))
+
+
+def test_control_page_weight_does_not_grow_with_its_risks(client, compliance_officer):
+    client = client_for(client, compliance_officer)
+    control = ControlFactory()
+    url = reverse("controls:control_detail", args=[control.pk])
+    link_risks(control, 3)
+    few = client.get(url).content.decode()
+    link_risks(control, 297)
+    many = client.get(url).content.decode()
+
+    assert risk_links(few) == 3 and show_all(few) == (None, None)
+    assert risk_links(many) == SHOWN
+    assert len(many) - len(few) < SLACK
+    list_url, total = show_all(many)
+    assert total == 300
+    listed = client.get(list_url)
+    assert listed.context["table"].page.paginator.count == 300
+    assert set(listed.context["table"].page.paginator.object_list.values_list("pk", flat=True)) == (
+        set(Risk.objects.filter(controls=control).values_list("pk", flat=True))
+    )
+
+
+def test_soa_entry_page_cuts_its_driver_risks(client, compliance_officer):
+    client = client_for(client, compliance_officer)
+    entry = SoAEntry.objects.filter(ai_system=None).select_related("control").first()
+    url = reverse("controls:soaentry_detail", args=[entry.pk])
+    link_risks(entry.control, 3)
+    few = client.get(url).content.decode()
+    link_risks(entry.control, 297)
+    other = ControlFactory()
+    link_risks(other, 2)  # not this entry's drivers: never counted
+    many = client.get(url).content.decode()
+
+    assert risk_links(few) == 3
+    assert risk_links(many) == SHOWN
+    assert len(many) - len(few) < SLACK
+    list_url, total = show_all(many)
+    assert total == Risk.objects.filter(controls=entry.control).count() == 300
+    assert client.get(list_url).context["table"].page.paginator.count == 300
+
+
+def test_control_page_query_count_does_not_grow_with_its_risks(
+    client, compliance_officer, django_assert_max_num_queries
+):
+    client = client_for(client, compliance_officer)
+    control = Control.objects.get(code="A.6.2.4")
+    url = reverse("controls:control_detail", args=[control.pk])
+    link_risks(control, 2)
+    client.get(url)
+    with CaptureQueriesContext(connection) as few:
+        client.get(url)
+    link_risks(control, 30)
+    with django_assert_max_num_queries(len(few)):
+        client.get(url)
