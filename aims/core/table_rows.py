@@ -15,16 +15,20 @@ from inspect import getattr_static
 from django.db import models
 from django.templatetags.l10n import localize as localize_filter
 from django.templatetags.l10n import unlocalize
+from django.urls import NoReverseMatch, reverse
 from django.utils.encoding import force_str
 from django.utils.formats import localize
 from django.utils.hashable import make_hashable
 from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import mark_safe
 from django.utils.timezone import template_localtime
+from django.utils.translation import get_language
 from django_tables2 import Column, ManyToManyColumn
 from django_tables2.columns.linkcolumn import BaseLinkColumn
 from django_tables2.rows import BoundRow, BoundRows
 from django_tables2.utils import A, AttributeDict, computed_values, signature
+
+from aims.core.models import TrackedModel
 
 # What django-tables2 offers a render or value method, by keyword.
 CELL_ARGUMENTS = frozenset(("value", "record", "column", "bound_column", "bound_row", "table"))
@@ -61,7 +65,8 @@ class ColumnPlan:
         self.display_name = f"get_{self.remainder}_display"
         self.accessor = accessor
         self.fields = {}  # record class -> the model field the accessor ends at
-        self.labels = {}  # model class -> (attribute, choice labels) of its get_<x>_display
+        # (model class, language) -> (attribute, translated choice labels) of get_<x>_display
+        self.labels = {}
         self.many = isinstance(column, ManyToManyColumn)
         self.text_link = isinstance(column, BaseLinkColumn)
         self.render = Call(bound_column.render)
@@ -85,28 +90,36 @@ class ColumnPlan:
 
     def display(self, instance):
         """The instance's `get_<x>_display()`. Django's own builds and hashes the field's
-        choices (a translation per lazy label) on every call: read them once here."""
-        model = type(instance)
-        if model not in self.labels:
-            self.labels[model] = choice_labels(model, self.display_name)
-        labels = self.labels[model]
+        choices (a translation per lazy label) on every call: read them once per language."""
+        key = (type(instance), get_language())
+        if key not in self.labels:
+            self.labels[key] = choice_labels(key[0], self.display_name)
+        labels = self.labels[key]
         if labels is None:
             return getattr(instance, self.display_name)()
         attname, choices = labels
         value = getattr(instance, attname)
-        return force_str(choices.get(make_hashable(value), value), strings_only=True)
+        label = choices.get(make_hashable(value), NO_LABEL)
+        return force_str(value, strings_only=True) if label is NO_LABEL else label
+
+
+NO_LABEL = object()
 
 
 def choice_labels(model, display_name):
-    """(attribute, {value: label}) behind Django's generated `get_<x>_display`, or None for a
-    method the model defines itself or choices that a callable computes."""
+    """(attribute, {value: label in the active language}) behind Django's generated
+    `get_<x>_display`, or None for a method the model defines itself or choices that a
+    callable computes."""
     method = getattr_static(model, display_name, None)
     if not (isinstance(method, partialmethod) and method.func is models.Model._get_FIELD_display):
         return None
     field = method.keywords["field"]
     if not isinstance(field.choices, (list, tuple)):
         return None
-    return field.attname, dict(make_hashable(field.flatchoices))
+    return field.attname, {
+        make_hashable(value): force_str(label, strings_only=True)
+        for value, label in field.flatchoices
+    }
 
 
 PLANS = {}
@@ -291,10 +304,33 @@ class CompiledRow(BoundRow):
             if not hasattr(self._record, "get_absolute_url"):
                 raise TypeError(f"for linkify=True, '{target}' must have a method get_absolute_url")
             target = self._record
-        return target.get_absolute_url()
+        return own_page_url(self._table, target)
 
     def _export(self, cell, value):
         return cell.plan.value(cell.export_function(), self._arguments(cell, value))
+
+
+# A primary key no detail URL holds otherwise: reversed once, then replaced by each row's.
+PK_MARK = "7319046528"
+
+
+def own_page_url(table, target):
+    """`target.get_absolute_url()`; TrackedModel's detail URL is reversed once per table and
+    model (the table lives for one request, so its URL configuration and language hold)."""
+    model = type(target)
+    if model.get_absolute_url is not TrackedModel.get_absolute_url:
+        return target.get_absolute_url()
+    urls = table.__dict__.setdefault("_detail_urls", {})
+    if model not in urls:
+        name = f"{model._meta.app_label}:{model._meta.model_name}_detail"
+        try:
+            urls[model] = reverse(name, args=[PK_MARK]).split(PK_MARK)
+        except NoReverseMatch:  # a key that is not a number
+            urls[model] = ()
+    if len(urls[model]) != 2:
+        return target.get_absolute_url()
+    before, after = urls[model]
+    return f"{before}{target.pk}{after}"
 
 
 class CompiledRows(BoundRows):
