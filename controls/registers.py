@@ -56,7 +56,15 @@ registry.register(
         "status",
         "next_review",
     ),
-    due=(Due("next_review", to="owner", label=_("SoA entry review"), only={"applicable": True}),),
+    due=(
+        Due(
+            "next_review",
+            to="owner",
+            label=_("SoA entry review"),
+            only={"applicable": True},
+            related=("control", "ai_system"),
+        ),
+    ),
 )
 registry.register(
     SoAVersion,

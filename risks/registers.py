@@ -71,6 +71,7 @@ registry.register(
             to="owner",
             label=_("Treatment action"),
             only={"status__in": TreatmentAction.OPEN},
+            related=("risk",),
         ),
     ),
 )

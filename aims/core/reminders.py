@@ -103,6 +103,8 @@ class Due:
     hours:    a deadline counted in hours (a DateTimeField date): due soon from this many hours
               before its moment, overdue from the moment itself; each of its reminders is also
               e-mailed at once (once), as it cannot wait for the next day's digest.
+    related:  the relations `title` or `str(obj)` reads ("risk", "control"), fetched in the same
+              query so that the sweep's queries do not grow with the number of objects due.
     """
 
     date: str
@@ -117,6 +119,7 @@ class Due:
     escalate: bool = True
     title: object = None
     hours: int | None = None
+    related: tuple = ()
 
     def key(self, register):
         """Names this declaration in stored reminders: "risks.risk:next_review"."""
@@ -159,8 +162,9 @@ def counted(register, due):
         queryset = queryset.filter(due.only)
     elif due.only is not None:
         queryset = due.only(queryset)
-    if due.parent:
-        queryset = queryset.select_related(due.parent)  # the link of every row
+    related = (due.parent, *due.related) if due.parent else due.related
+    if related:
+        queryset = queryset.select_related(*related)  # the link and title of every row
     # Across a relation one object may have several dates: the earliest is the one due.
     date_of = Min(due.date) if "__" in due.date else F(due.date)
     return queryset.annotate(_due_at=date_of).filter(_due_at__isnull=False)
@@ -255,6 +259,23 @@ def queue_deadline_mail(due, reminders):
         )
 
 
+def unwritten(rows, key, content_type):
+    """The rows not stored by an earlier sweep: read in one query, so that a sweep over dates
+    reminded before writes nothing (inserts are batched by the database's parameter limit)."""
+    if not rows:
+        return rows
+    written = set(
+        Reminder.objects.filter(
+            key=key, content_type=content_type, due_on__gte=min(row.due_on for row in rows)
+        ).values_list("object_id", "due_on", "stage", "recipient_id")
+    )
+    return [
+        row
+        for row in rows
+        if (row.object_id, row.due_on, row.stage, row.recipient_id) not in written
+    ]
+
+
 def remind(register, due, today, recipients):
     """Write the declaration's new reminders and run its `on_due` hook; return how many objects
     are due."""
@@ -287,7 +308,8 @@ def remind(register, due, today, recipients):
             )
             for user_id, user_stage in recipients_at.items()
         ]
-    # Made before, or by another sweep at the same time: the unique constraint keeps one.
+    rows = unwritten(rows, key, content_type)
+    # Made by another sweep at the same time: the unique constraint keeps one.
     Reminder.objects.bulk_create(rows, ignore_conflicts=True)
     if due.hours:
         queue_deadline_mail(due, rows)

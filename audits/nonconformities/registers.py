@@ -39,6 +39,7 @@ registry.register(
             to=("owner", "nonconformity__owner"),
             label=_("Corrective action"),
             only={"status__in": CorrectiveAction.OPEN},
+            related=("nonconformity",),
         ),
     ),
 )

@@ -53,6 +53,7 @@ registry.register(
             to=("owner", "review__chair"),
             label=_("Management review action"),
             only={"status__in": ReviewAction.OPEN},
+            related=("review",),
         ),
     ),
 )
