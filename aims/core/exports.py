@@ -5,6 +5,7 @@ import csv
 import io
 import tempfile
 from datetime import date, datetime
+from functools import lru_cache
 
 import django_tables2 as tables
 from django.core.exceptions import FieldDoesNotExist
@@ -33,8 +34,15 @@ def as_text(value):
     if isinstance(value, datetime):
         return formats.date_format(timezone.localtime(value), "SHORT_DATETIME_FORMAT")
     if isinstance(value, date):
-        return formats.date_format(value, "SHORT_DATE_FORMAT")
+        return short_date(value, translation.get_language())
     return str(value)
+
+
+@lru_cache(maxsize=4096)
+def short_date(value, language):
+    """A date in the reader's short format (`language` is the active one, keying the cache):
+    a register's rows repeat few dates, and formatting one costs more than the rest of a cell."""
+    return formats.date_format(value, "SHORT_DATE_FORMAT")
 
 
 def neutralize(value):
