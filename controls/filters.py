@@ -1,6 +1,7 @@
 """Filters of the controls registers (the search box is the machinery's own)."""
 
 import django_filters
+from django import forms
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -32,6 +33,10 @@ class SoAEntryFilterSet(RegisterFilterSet):
     )
     ai_system = django_filters.ModelChoiceFilter(
         label=_("AI system"), queryset=AISystem.objects.all()
+    )
+    # A control's entries, linked from the control's page.
+    control = django_filters.ModelChoiceFilter(
+        queryset=Control.objects.all(), widget=forms.HiddenInput
     )
     no_driver = django_filters.ChoiceFilter(
         label=_("Included without a linked driver"), choices=YES, method="filter_no_driver"
