@@ -69,6 +69,9 @@ def content_authors(history):
         history.exclude(history_change_reason__startswith=WORKFLOW)
         .exclude(history_user_id=None)
         .values_list("history_user_id", flat=True)
+        # Unordered: history's own ordering would add its columns to the DISTINCT and sort.
+        .order_by()
+        .distinct()
     )
 
 
@@ -87,6 +90,8 @@ def authors_by_record(history, key="id"):
         history.exclude(history_change_reason__startswith=WORKFLOW)
         .exclude(history_user_id=None)
         .values_list(key, "history_user_id")
+        # Unordered: history's own ordering would add its columns to the DISTINCT and sort.
+        .order_by()
         .distinct()
     ):
         by_record.setdefault(pk, set()).add(user_id)
@@ -98,7 +103,7 @@ def part_authors_by_parent(model, parent_field, parents):
     `parents` is a queryset of the parents' pks."""
     included = model.history.filter(**{f"{parent_field}_id__in": parents})
     parents_of = {}
-    for part, parent in included.values_list("id", f"{parent_field}_id").distinct():
+    for part, parent in included.values_list("id", f"{parent_field}_id").order_by().distinct():
         parents_of.setdefault(part, set()).add(parent)
     by_parent = {}
     ever_included = model.history.filter(id__in=included.values("id"))
