@@ -272,16 +272,10 @@ class RegisterPage:
             for field, old, new in self.differences(record):
                 values.want(field, old)
                 values.want(field, new)
-        names = {f.name for f in model._meta.concrete_fields}
         visible = model._default_manager.restrict(user).filter(
             pk__in={r["log_entry"] for r in rows}
         )
-        if not names & {"reference", "title", "name"}:
-            # Named by what their __str__ shows (an SoA entry: its control and system).
-            visible = visible.select_related(
-                *[f.name for f in model._meta.concrete_fields if f.many_to_one]
-            )
-        self.visible = {entry.pk: entry for entry in visible}
+        self.visible = {entry.pk: entry for entry in display.named(visible)}
 
     def differences(self, record):
         previous = self.previous[record.history_id]

@@ -40,7 +40,7 @@ def detail_rows(obj, user=None, exclude=(), links=True):
     rows = []
     for f in fields:
         if f.many_to_many:
-            items = visible(getattr(obj, f.name).all(), user)
+            items = visible(named(getattr(obj, f.name).all()), user)
             value = format_html_join(", ", "{}", ((name(item),) for item in items)) or "—"
         elif f.many_to_one and getattr(obj, f.name) is not None:
             related = getattr(obj, f.name)
@@ -67,6 +67,16 @@ def shown_fields(obj, exclude=()):
     ]
     fields.sort(key=lambda f: f.name in RECORD_FIELDS)
     return fields
+
+
+def named(queryset):
+    """`queryset` with what its entries' names read: an entry without a reference, title or
+    name is named by its links (an SoA entry: its control and system), joined in the same
+    query instead of one query per entry."""
+    model = queryset.model
+    if {f.name for f in model._meta.concrete_fields} & {"reference", "title", "name"}:
+        return queryset
+    return queryset.select_related(*[f.name for f in model._meta.concrete_fields if f.many_to_one])
 
 
 def visible(queryset, user):

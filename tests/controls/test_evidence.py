@@ -12,13 +12,15 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.storage import storages
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, ManagementUtility, call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
 from controls import services
 from controls.evidence_files import ALLOWED
 from controls.models import Control, Evidence, EvidenceRevision
-from tests.factories import EvidenceFactory
+from tests.factories import AISystemFactory, EvidenceFactory, SoAEntryFactory
 
 PDF = b"%PDF-1.7\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
 PDF_REVISED = b"%PDF-1.7\n% revised after the second test run\n%%EOF\n"
@@ -691,3 +693,26 @@ def test_expired_evidence_needs_the_compliance_officers_attention(client, compli
     assert ("2 evidence items have expired.", link) in response.context["attention"]
     assert f'<a href="{link}">2 evidence items have expired.</a>' in response.content.decode()
     assert listed(client.get(link)) == {evidence.reference for evidence in expired}
+
+
+def test_the_detail_page_costs_the_same_queries_for_one_linked_soa_entry_and_five(
+    client, compliance_officer
+):
+    """An SoA entry is named by its control and system: read with the links, not one by one."""
+    evidence = EvidenceFactory()
+    client.force_login(compliance_officer)
+    url = reverse("controls:evidence_detail", args=[evidence.pk])
+
+    def queries_with(entries):
+        evidence.soa_entries.set(entries)
+        client.get(url)  # per-process caches filled
+        with CaptureQueriesContext(connection) as captured:
+            response = client.get(url)
+        assert response.status_code == 200
+        for entry in entries:
+            assert str(entry) in response.content.decode()
+        return len(captured)
+
+    systems = AISystemFactory.create_batch(5)
+    entries = [SoAEntryFactory(ai_system=system) for system in systems]
+    assert queries_with(entries[:1]) == queries_with(entries)
