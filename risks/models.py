@@ -33,7 +33,11 @@ class RiskLevel(models.TextChoices):
 
     @classmethod
     def rank(cls, level):
-        return cls.values.index(level) if level in cls.values else -1
+        return LEVEL_RANKS.get(level, -1)
+
+
+# Positions computed once: `RiskLevel.values` builds a new list on every call.
+LEVEL_RANKS = {level: position for position, level in enumerate(RiskLevel.values)}
 
 
 class Category(models.TextChoices):
