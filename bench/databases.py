@@ -20,8 +20,10 @@ import dj_database_url
 from aims.core.scale import Sizes
 
 BASE_DIR = Path(__file__).resolve().parent.parent
+# Three audits with 30 checklist items: enough for findings, so that the small organisation
+# has nonconformities too and their pages are compared.
 SMALL = Sizes(
-    systems=10, risks=50, controls=10, evidence=10, soa=10, audits=1, checklist=10, history=50
+    systems=10, risks=50, controls=10, evidence=10, soa=10, audits=3, checklist=30, history=50
 )
 NAMES = ("scaled", "small")
 
