@@ -56,7 +56,7 @@ def soa_title(version, framework):
         if version
         else _("current, not issued")
     )
-    return f"{_('Statement of Applicability')} · {SoAFramework(framework).label} · {which}"
+    return " · ".join([_("Statement of Applicability"), str(SoAFramework(framework).label), which])
 
 
 def soa_printed(user, *, number, framework):

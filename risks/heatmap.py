@@ -149,11 +149,13 @@ def heat_map_svg(drawing):
             f'<text x="{x}" y="{y}" text-anchor="middle" font-size="10" '
             f'fill="#212529">{conditional_escape(Truncator(text).chars(9))}</text>\n'
         )
+    # Outside the f-string: makemessages does not find strings inside one.
+    impact, likelihood = gettext("Impact →"), gettext("Likelihood ↑")
     parts.append(
         f'<text x="{drawing["width"] - 4}" y="{drawing["height"] - 4}" text-anchor="end" '
-        f'font-size="11" fill="#6c757d">{conditional_escape(gettext("Impact →"))}</text>\n'
+        f'font-size="11" fill="#6c757d">{conditional_escape(impact)}</text>\n'
         f'<text x="4" y="12" font-size="11" fill="#6c757d">'
-        f"{conditional_escape(gettext('Likelihood ↑'))}</text>\n</svg>\n"
+        f"{conditional_escape(likelihood)}</text>\n</svg>\n"
     )
     return mark_safe("".join(parts))  # noqa: S308 - every value above is escaped or numeric
 

@@ -136,7 +136,7 @@ def report_printed(user, *, audit):
 
 
 def report_title(audit):
-    return f"{_('Audit report')} · {audit.reference} {audit.title}"
+    return _("Audit report") + f" · {audit.reference} {audit.title}"
 
 
 @login_required

@@ -43,7 +43,7 @@ class NonconformityTable(RegisterTable):
         action = self.next_open_action(record)
         if action is None:
             return ""
-        overdue = f" {_('overdue')}" if action.overdue else ""
+        overdue = " " + str(_("overdue")) if action.overdue else ""
         return f"{action.title} ({action.due_date}){overdue}"
 
 

@@ -2,6 +2,7 @@
 
 import re
 import subprocess
+import tokenize
 from pathlib import Path
 
 from django.utils import translation
@@ -41,3 +42,20 @@ def test_every_translated_literal_of_every_template_is_in_the_catalogue():
         not in msgids
     }
     assert missing == set()
+
+
+def test_no_translated_string_is_written_inside_an_f_string():
+    """makemessages does not read inside an f-string: a `gettext("…")` there never reaches the
+    catalogue and stays English in German pages (as the heat map's axis labels once did)."""
+    root = PO.parents[3]
+    call = re.compile(r"""\{[^{}]*\b(?:_|gettext|gettext_lazy|ngettext|pgettext)\(\s*["']""")
+    hidden = []
+    for path in root.rglob("*.py"):
+        if {".venv", "var", "tests"} & set(path.relative_to(root).parts):
+            continue
+        with path.open("rb") as source:
+            for token in tokenize.tokenize(source.readline):
+                prefix = token.string[:2].lower()
+                if token.type == tokenize.STRING and "f" in prefix and call.search(token.string):
+                    hidden.append(f"{path.relative_to(root)}:{token.start[0]}")
+    assert hidden == []
