@@ -135,12 +135,15 @@ def unjustified_message(entries, framework):
 
 def soa_entry_context(entry, user):
     """The entry's driver risks (the risks' own link to the control) and the evidence of its
-    control, as far as the user may see them."""
+    control, as far as the user may see them, and whether it misses a driver."""
     risks = Risk.objects.restrict(user)
     evidence = Evidence.objects.restrict(user).exclude(soa_entries=entry)
     # `SoAEntry.driver_risks` in SQL: for an override it would load every risk's systems.
     drivers = entry.driver_risk_queryset().values("pk")
     return {
+        # `SoAEntry.missing_driver` in one query: the property loads every risk of the control.
+        "missing_driver": entry.applicable
+        and SoAEntry.objects.filter(pk=entry.pk).without_driver().exists(),
         "driver_risks": risks.filter(pk__in=drivers),
         "control_evidence": evidence.filter(controls=entry.control_id)
         if entry.ai_system_id is None
