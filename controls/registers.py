@@ -46,8 +46,6 @@ registry.register(
     related=(("evidence", "soa_entries"),),
     extra_context=soa_entry_context,
     above_table=soa_summary,
-    # The whole catalogue on one page, read as one document under its objectives.
-    per_page=None,
     bulk_fields=(
         "applicable",
         "inclusion_justification",

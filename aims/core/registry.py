@@ -10,7 +10,6 @@ Apps declare their registers in `registers.py` (autodiscovered by core):
 
 from dataclasses import dataclass, field
 
-from django.conf import settings
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -70,9 +69,6 @@ class Register:
     # Form fields that may be set on many selected entries at once (bulk edit); none: no bulk
     # edit. Each must be a field of `form` holding one value (no many-to-many).
     bulk_fields: tuple = ()
-    # Rows per list page: 0 for the portal's REGISTER_PAGE_SIZE, None for all on one page (a
-    # catalogue-sized register read as one document, such as the SoA).
-    per_page: int | None = 0
     # The entry's due dates, one `aims.core.reminders.Due` each: the reminder engine's hourly
     # sweep reminds the people they name (see that module).
     due: tuple = ()
@@ -126,11 +122,6 @@ class Register:
     @property
     def bulk_editable(self):
         return self.form is not None and bool(self.bulk_fields)
-
-    @property
-    def page_size(self):
-        """Rows per list page; None: the whole list on one page."""
-        return settings.REGISTER_PAGE_SIZE if self.per_page == 0 else self.per_page
 
     @property
     def object_actions(self):

@@ -199,14 +199,11 @@ def relation_path(model, accessor):
 
 def configure(table, request, per_page):
     """Sort and paginate from the request. Unlike django-tables2's RequestConfig, the page size
-    is ours, not the visitor's: `?per_page=` must not dump a whole register into one page.
-    `per_page=None` puts every row on one page."""
+    is ours, not the visitor's: `?per_page=` must not dump a whole register into one page."""
     table.request = request
     order_by = request.GET.getlist(table.prefixed_order_by_field)
     if order_by:
         table.order_by = order_by
-    if per_page is None:
-        per_page = max(len(table.data), 1)
     try:
         page = int(request.GET.get(table.prefixed_page_field, 1))
     except ValueError:

@@ -122,7 +122,7 @@ class RegisterListView(RegisterView):
             else {}
         )
         table, filterset = self.filtered_table(**options)
-        configure(table, request, per_page=self.register.page_size)
+        configure(table, request, per_page=settings.REGISTER_PAGE_SIZE)
         if bulk and not request.user.has_perm(perm_name(self.model, "change")):
             # Owners change some entries only: a checkbox on those of this page.
             shown = [row.record.pk for row in table.page.object_list]

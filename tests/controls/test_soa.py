@@ -650,3 +650,19 @@ def test_an_impact_assessment_alone_justifies_an_included_control(client, compli
     client.force_login(compliance_officer)
     assert NO_DRIVER_WARNING not in client.get(entry.get_absolute_url()).content.decode()
     assert not SoAEntry.objects.without_driver().filter(pk=entry.pk).exists()
+
+
+def test_the_soa_list_is_paged_like_every_register_with_its_headings_on_each_page(
+    compliance_officer,
+):
+    client = client_of(compliance_officer)
+    pages = [client.get(reverse("controls:soaentry_list"), {"page": n}) for n in (1, 2)]
+    codes = [[row.record.control.code for row in p.context["table"].page] for p in pages]
+    assert [len(page) for page in codes] == [25, len(ANNEX_A_IDS) - 25]
+    assert codes[0] + codes[1] == ANNEX_A_IDS
+    # The second page opens under the objective of its first entry, as the first one does.
+    first = org_entry(codes[1][0]).control.objective
+    html = pages[1].content.decode()
+    opening = html[html.index("<tbody") : html.index(f">{codes[1][0]}</a>")]
+    assert re.findall(r'class="register-group register-group-\d+"', opening)
+    assert str(first.parent or first) in opening

@@ -94,7 +94,7 @@ def tables_of(register, request, reference, **options):
     )
     if reference:
         table.rows = BoundRows(data=table.data, table=table, pinned_data=table.pinned_data)
-    configure(table, request, per_page=None)
+    configure(table, request, per_page=max(len(table.data), 1))
     return table
 
 
