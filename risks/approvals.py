@@ -1,6 +1,9 @@
 """The risk register's decisions on the core approval machinery: activating risk criteria,
 approving a treatment plan, accepting a residual risk."""
 
+from functools import reduce
+from operator import or_
+
 from django import forms
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
@@ -13,18 +16,18 @@ from aims.core.approvals import (
     Approval,
     DecisionForm,
     approvals,
-    authors_by_record,
+    authored_by,
     field_content,
     make_current,
     part_authors,
-    part_authors_by_parent,
+    parts_authored_by,
     workflow_save,
 )
 from aims.core.dates import add_years
 from aims.core.forms import DATE
 from aims.core.permissions import can
 from aims.core.roles import ADMINISTRATOR, AI_OFFICER, COMPLIANCE_OFFICER, may_approve
-from risks.models import Risk, RiskAcceptance, RiskCriteria, TreatmentAction
+from risks.models import Risk, RiskAcceptance, RiskCriteria, RiskLevel, TreatmentAction
 
 CRITERIA_FIELDS = (
     "name",
@@ -46,6 +49,19 @@ ACCEPTED_FIELDS = (
 )
 
 
+def above_threshold():
+    """Risks whose residual level lies above their criteria's acceptance threshold, a Q:
+    `Risk.needs_ai_officer` in SQL."""
+    levels = RiskLevel.values
+    return reduce(
+        or_,
+        (
+            Q(criteria__acceptance_threshold=threshold, residual_level__in=levels[rank + 1 :])
+            for rank, threshold in enumerate(levels[:-1])
+        ),
+    )
+
+
 class RiskCriteriaActivation(Approval):
     """Whoever may change risk criteria activates a draft written by someone else."""
 
@@ -60,6 +76,7 @@ class RiskCriteriaActivation(Approval):
     )
     not_awaiting = gettext_lazy("Only a draft can be activated.")
     outcomes = (("activate", gettext_lazy("Activate")),)
+    decides_by_role = False  # `may_decide` asks the permissions
 
     def awaiting(self):
         return RiskCriteria.objects.filter(status=RiskCriteria.Status.DRAFT)
@@ -123,8 +140,8 @@ class TreatmentPlanApproval(Approval):
         # The plan is its actions: whoever wrote or changed one, here or before a move.
         return part_authors(TreatmentAction, "risk", risk.pk)
 
-    def awaiting_authors(self):
-        return part_authors_by_parent(TreatmentAction, "risk", self.awaiting().values("pk"))
+    def four_eyes(self, user):
+        return Q(pk__in=parts_authored_by(TreatmentAction, "risk", user))
 
     def apply(self, risk, user, data):
         risk.plan_approved_by = user
@@ -184,8 +201,12 @@ class RiskAcceptanceApproval(Approval):
         )
 
     def decidable(self, user):
-        # Besides the AI officer, only a risk's own owner accepts it.
-        return self.awaiting() if may_approve(user) else self.awaiting().filter(owner=user)
+        # Besides the AI officer, only a risk's own owner accepts it, at or below the threshold.
+        if may_approve(user):
+            return self.awaiting()
+        if not user.is_active:
+            return self.awaiting().none()
+        return self.awaiting().filter(owner=user).exclude(above_threshold())
 
     def is_awaiting(self, risk):
         return bool(risk.residual_level) and risk.status not in (
@@ -222,12 +243,12 @@ class RiskAcceptanceApproval(Approval):
     def content(self, risk):
         return field_content(risk, ACCEPTED_FIELDS)
 
-    def awaiting_authors(self):
-        # `authors` is the base one: the risk's own history.
-        return authors_by_record(Risk.history.filter(id__in=self.awaiting().values("pk")))
-
     def subject_owner_ids(self, risk):
         return {risk.owner_id} if risk.needs_ai_officer and risk.owner_id else set()
+
+    def four_eyes(self, user):
+        # `authors` is the base one: the risk's own history.
+        return Q(owner=user) & above_threshold() | Q(pk__in=authored_by(Risk.history, user))
 
     def apply(self, risk, user, data):
         if not data.get("justification", "").strip():

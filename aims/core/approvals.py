@@ -16,6 +16,7 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
+from django.db.models import OuterRef, Q, Subquery
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -24,7 +25,13 @@ from django.utils.translation import gettext_lazy
 from aims.core.digests import canonical_sha256
 from aims.core.forms import style_widgets
 from aims.core.notifications import notify
-from aims.core.roles import ADMINISTRATOR, AI_OFFICER, COMPLIANCE_OFFICER, role_names
+from aims.core.roles import (
+    ADMINISTRATOR,
+    AI_OFFICER,
+    COMPLIANCE_OFFICER,
+    load_role_names,
+    role_names,
+)
 
 # Saves the workflow makes itself (a status, a flag, an approver) carry a change reason that
 # starts with this word: they make no one an author of the content.
@@ -82,35 +89,41 @@ def part_authors(model, parent_field, parent_pk):
     return content_authors(model.history.filter(id__in=ever_included))
 
 
-def authors_by_record(history, key="id"):
-    """`content_authors` for many records at once: {record pk: user ids}, in one query. `key`
-    names the history column holding the record's pk."""
-    by_record = {}
-    for pk, user_id in (
-        history.exclude(history_change_reason__startswith=WORKFLOW)
-        .exclude(history_user_id=None)
-        .values_list(key, "history_user_id")
-        # Unordered: history's own ordering would add its columns to the DISTINCT and sort.
-        .order_by()
-        .distinct()
-    ):
-        by_record.setdefault(pk, set()).add(user_id)
-    return by_record
+def authored_by(history, user):
+    """The pks of the records in `history` whose content `user` wrote or changed (the SQL form
+    of `content_authors`)."""
+    return (
+        history.filter(history_user=user)
+        .exclude(history_change_reason__startswith=WORKFLOW)
+        .values("id")
+    )
 
 
-def part_authors_by_parent(model, parent_field, parents):
-    """`part_authors` for many parents at once ({parent pk: user ids}), in two queries;
-    `parents` is a queryset of the parents' pks."""
-    included = model.history.filter(**{f"{parent_field}_id__in": parents})
-    parents_of = {}
-    for part, parent in included.values_list("id", f"{parent_field}_id").order_by().distinct():
-        parents_of.setdefault(part, set()).add(parent)
-    by_parent = {}
-    ever_included = model.history.filter(id__in=included.values("id"))
-    for part, ids in authors_by_record(ever_included).items():
-        for parent in parents_of[part]:
-            by_parent.setdefault(parent, set()).update(ids)
-    return by_parent
+def parts_authored_by(model, parent_field, user):
+    """The parents that hold or held a part `user` wrote or changed, here or anywhere else
+    (the SQL form of `part_authors`)."""
+    parent = f"{parent_field}_id"
+    return (
+        model.history.filter(id__in=authored_by(model.history, user))
+        # A NULL among the values would keep NOT IN from ever being true.
+        .exclude(**{parent: None})
+        .values(parent)
+    )
+
+
+def last_submitted_by(model, user, status):
+    """The records whose latest save into `status` was `user`'s (the SQL form of a
+    `submitter_id` read from history)."""
+    latest = (
+        model.history.filter(id=OuterRef("pk"), status=status)
+        .order_by("-history_date", "-history_id")
+        .values("history_user_id")[:1]
+    )
+    return (
+        model._default_manager.annotate(submitter=Subquery(latest))
+        .filter(submitter=user.pk)
+        .values("pk")
+    )
 
 
 def plain(value):
@@ -142,6 +155,8 @@ class Approval:
     verbose_name = ""  # what is decided, for messages: "the treatment plan"
     decider_roles = (AI_OFFICER,)
     role_refusal = gettext_lazy("Only the AI officer decides on this.")
+    # Whether `may_decide` reads the user's roles: the candidates' roles are then read at once.
+    decides_by_role = True
     not_awaiting = gettext_lazy("This is not awaiting a decision: it has been decided already.")
     # (value, label) of the outcomes the decide page offers; the first is the approval.
     outcomes = (("approve", gettext_lazy("Approve")),)
@@ -155,13 +170,9 @@ class Approval:
         raise NotImplementedError
 
     def decidable(self, user):
-        """The records awaiting a decision of this kind that the user's role may take,
-        narrowed in SQL where the kind can (`may_decide` still decides on each)."""
-        # The default `may_decide` goes by role alone: without the role, none of the records
-        # need loading to be refused one by one.
-        if type(self).may_decide is Approval.may_decide and not self.may_decide(user, None):
-            return self.awaiting().none()
-        return self.awaiting()
+        """The records awaiting a decision of this kind on which `may_decide` holds for the
+        user, in SQL: a kind whose `may_decide` looks at the record says so here too."""
+        return self.awaiting() if self.may_decide(user, None) else self.awaiting().none()
 
     def is_awaiting(self, obj):
         return self.awaiting().filter(pk=obj.pk).exists()
@@ -178,10 +189,14 @@ class Approval:
         """User ids of whoever wrote or changed any part of the content (default: the record)."""
         return content_authors(obj.history.all())
 
-    def awaiting_authors(self):
-        """`authors` of every record awaiting a decision, in a few queries ({pk: user ids}),
-        for kinds with many records awaiting; None: `authors` is asked record by record."""
-        return None
+    def four_eyes(self, user):
+        """The records four-eyes keeps from the user, a Q on `model`: those of which `authors`,
+        `submitter_id` or `subject_owner_ids` name them (the SQL form of `four_eyes_refusal`).
+        A kind that declares any of the three declares this too."""
+        for name in ("authors", "submitter_id", "subject_owner_ids"):
+            if getattr(type(self), name) is not getattr(Approval, name):
+                raise NotImplementedError(f"{type(self).__name__} declares {name}: four_eyes")
+        return Q(pk__in=authored_by(self.model.history, user))
 
     def not_awaiting_message(self, obj):
         return str(self.not_awaiting)
@@ -196,6 +211,8 @@ class Approval:
         return set()
 
     def may_decide(self, user, obj):
+        """Whether the user's role lets them decide on `obj`; `decidable` asks it with None
+        unless the kind narrows the records itself."""
         return user.is_active and bool(set(self.decider_roles) & set(role_names(user)))
 
     def candidates(self, obj):
@@ -249,21 +266,21 @@ def content_sha256(approval, obj):
     return canonical_sha256(approval.content(obj))
 
 
-def authors(approval, obj, author_ids=None):
-    ids = set(approval.authors(obj) if author_ids is None else author_ids)
+def authors(approval, obj):
+    ids = set(approval.authors(obj))
     if submitter := approval.submitter_id(obj):
         ids.add(submitter)
     return ids
 
 
-def four_eyes_refusal(approval, user, obj, author_ids=None):
-    """Why the user may not decide on `obj` as a person ("" when they may). `author_ids`:
-    the record's `authors` when known already."""
+def four_eyes_refusal(approval, user, obj):
+    """Why the user may not decide on `obj` as a person ("" when they may); `four_eyes` says
+    the same in SQL for many records."""
     if user.pk in approval.subject_owner_ids(obj):
         return _(
             "You own %(subject)s or what it is about; someone else must decide on it (four-eyes)."
         ) % {"subject": approval.verbose_name}
-    if user.pk in authors(approval, obj, author_ids):
+    if user.pk in authors(approval, obj):
         return _(
             "You wrote, changed or submitted %(subject)s; someone else must decide on it "
             "(four-eyes)."
@@ -281,11 +298,19 @@ def refusal(approval, user, obj):
 
 
 def eligible_deciders(approval, obj):
-    return [
-        user
-        for user in approval.candidates(obj)
-        if approval.may_decide(user, obj) and not four_eyes_refusal(approval, user, obj)
-    ]
+    """The candidates who may decide on `obj`; their roles and the record's owners and
+    authors read once for all of them, the authors only when someone is left to check."""
+    candidates = list(approval.candidates(obj))
+    if approval.decides_by_role and candidates:
+        load_role_names(candidates)
+    deciders = [user for user in candidates if approval.may_decide(user, obj)]
+    if deciders:
+        owners = approval.subject_owner_ids(obj)
+        deciders = [user for user in deciders if user.pk not in owners]
+    if deciders:
+        author_ids = authors(approval, obj)
+        deciders = [user for user in deciders if user.pk not in author_ids]
+    return deciders
 
 
 def ensure_decider(approval, obj):
@@ -373,18 +398,33 @@ def decide(approval, obj, *, user, data, seen=None):
     return result
 
 
-def awaiting_decision(user, approval=None):
+def decisions_for(user, approval):
+    """The records awaiting a decision of `approval`'s kind that the user may take now: role,
+    visibility and four-eyes in SQL, so that counting them loads none."""
+    records = approval.decidable(user).restrict(user)
+    if records.query.is_empty():
+        return records
+    return records.exclude(approval.four_eyes(user))
+
+
+def awaiting_decision(user):
     """(approval, record) pairs awaiting a decision the user may take now."""
-    pairs = []
-    for kind in [approval] if approval else approvals:
-        records = kind.decidable(user).restrict(user)
-        deciding = [obj for obj in records if kind.may_decide(user, obj)]
-        by_record = kind.awaiting_authors() if deciding else None
-        for obj in deciding:
-            author_ids = None if by_record is None else by_record.get(obj.pk, set())
-            if not four_eyes_refusal(kind, user, obj, author_ids):
-                pairs.append((kind, obj))
-    return pairs
+    return [(kind, obj) for kind in approvals for obj in decisions_for(user, kind)]
+
+
+def awaiting_decision_of(user, model):
+    """The records of `model` awaiting a decision of any kind the user may take now (a
+    queryset; a record awaiting two decisions appears once)."""
+    kinds = [decisions_for(user, kind) for kind in approvals.for_model(model)]
+    kinds = [records for records in kinds if not records.query.is_empty()]
+    if not kinds:
+        return model._default_manager.none()
+    if len(kinds) == 1:
+        return kinds[0]
+    either = Q()
+    for records in kinds:
+        either |= Q(pk__in=records.values("pk"))
+    return model._default_manager.filter(either)
 
 
 class DecisionForm(forms.Form):

@@ -5,7 +5,7 @@ decided through the approval machinery."""
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
-from aims.core.approvals import approvals, awaiting_decision
+from aims.core.approvals import approvals, awaiting_decision_of
 from aims.core.forms import restrict_choices, style_widgets
 from aims.core.registry import registry
 
@@ -28,12 +28,8 @@ class RegisterFilterSet(django_filters.FilterSet):
         """The same query as the dashboard and My work: what this user may decide now."""
         if not value:
             return queryset
-        pks = {
-            obj.pk
-            for approval in approvals.for_model(self._meta.model)
-            for _kind, obj in awaiting_decision(self.request.user, approval)
-        }
-        return queryset.filter(pk__in=pks)
+        awaiting = awaiting_decision_of(self.request.user, self._meta.model)
+        return queryset.filter(pk__in=awaiting.values("pk"))
 
     @property
     def form(self):

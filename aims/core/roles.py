@@ -75,6 +75,18 @@ def role_names(user):
     return user._aims_roles
 
 
+def load_role_names(users):
+    """Cache the roles of many users in one query, where `role_names` would ask one by one."""
+    names = {user.pk: set() for user in users}
+    through = type(users[0]).groups.through
+    for user_id, name in through.objects.filter(user_id__in=names).values_list(
+        "user_id", "group__name"
+    ):
+        names[user_id].add(name)
+    for user in users:
+        user._aims_roles = frozenset(names[user.pk])
+
+
 def has_role(user, role):
     return role in role_names(user)
 

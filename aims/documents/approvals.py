@@ -7,6 +7,7 @@ does not decide on it either.
 """
 
 from django.core.exceptions import ValidationError
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -14,8 +15,10 @@ from django.utils.translation import gettext_lazy
 from aims.core.approvals import (
     Approval,
     approvals,
+    authored_by,
     content_authors,
     field_content,
+    last_submitted_by,
     make_current,
     workflow_save,
 )
@@ -111,6 +114,16 @@ class ControlledDocumentApproval(Approval):
 
     def subject_owner_ids(self, document):
         return {document.owner_id} - {None}
+
+    def four_eyes(self, user):
+        history = ControlledDocument.history
+        uploads = EvidenceRevision.objects.filter(uploaded_by=user).values("pk")
+        return (
+            Q(owner=user)
+            | Q(pk__in=authored_by(history, user))
+            | Q(pk__in=history.filter(revision_id__in=uploads).values("id"))
+            | Q(pk__in=last_submitted_by(ControlledDocument, user, Status.SUBMITTED))
+        )
 
     def apply(self, document, user, data):
         if data.get("outcome") == "reject":

@@ -5,6 +5,7 @@ import json
 from django import forms
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
+from django.db.models import Q
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -15,8 +16,11 @@ from aims.core.approvals import (
     Approval,
     DecisionForm,
     approvals,
+    authored_by,
     content_authors,
+    last_submitted_by,
     part_authors,
+    parts_authored_by,
     workflow_save,
 )
 from aims.core.dates import add_months
@@ -168,6 +172,15 @@ class ImpactAssessmentApproval(Approval):
 
     def subject_owner_ids(self, assessment):
         return {assessment.owner_id, assessment.system.owner_id} - {None}
+
+    def four_eyes(self, user):
+        return (
+            Q(owner=user)
+            | Q(system__owner=user)
+            | Q(pk__in=authored_by(ImpactAssessment.history, user))
+            | Q(pk__in=parts_authored_by(Impact, "assessment", user))
+            | Q(pk__in=last_submitted_by(ImpactAssessment, user, Status.SUBMITTED))
+        )
 
     def outcome_label(self, assessment, data):
         return Outcome(data["outcome"]).label

@@ -3,6 +3,7 @@ draft programme with its planned audits; four-eyes from the history of the progr
 every audit ever planned in it."""
 
 from django.core.exceptions import ValidationError
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -10,9 +11,11 @@ from django.utils.translation import gettext_lazy
 from aims.core.approvals import (
     Approval,
     approvals,
+    authored_by,
     content_authors,
     field_content,
     part_authors,
+    parts_authored_by,
     workflow_save,
 )
 from audits.models import Audit, AuditProgramme
@@ -86,6 +89,11 @@ class AuditProgrammeApproval(Approval):
         # before the audit moved into it.
         return content_authors(programme.history.all()) | part_authors(
             Audit, "programme", programme.pk
+        )
+
+    def four_eyes(self, user):
+        return Q(pk__in=authored_by(AuditProgramme.history, user)) | Q(
+            pk__in=parts_authored_by(Audit, "programme", user)
         )
 
     def apply(self, programme, user, data):

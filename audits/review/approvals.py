@@ -4,6 +4,7 @@ decisions and its actions); the approval freezes the compiled inputs and results
 review's record with its SHA-256."""
 
 from django.contrib.auth import get_user_model
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -11,9 +12,11 @@ from django.utils.translation import gettext_lazy
 from aims.core.approvals import (
     Approval,
     approvals,
+    authored_by,
     content_authors,
     field_content,
     part_authors,
+    parts_authored_by,
     workflow_save,
 )
 from aims.core.digests import canonical_sha256
@@ -86,6 +89,7 @@ class ManagementReviewApproval(Approval):
         ("return", gettext_lazy("Return to the minute-taker")),
     )
     comment_required_for = ("return",)
+    decides_by_role = False  # the chair decides, whatever their role
 
     def awaiting(self):
         return ManagementReview.objects.filter(status=ManagementReview.Status.SUBMITTED)
@@ -125,8 +129,22 @@ class ManagementReviewApproval(Approval):
         # The minute-taker writes the minutes: they never approve them.
         return {review.minute_taker_id}
 
+    def four_eyes(self, user):
+        return (
+            Q(submitted_by=user)
+            | Q(minute_taker=user)
+            | Q(pk__in=authored_by(ManagementReview.history, user))
+            | Q(pk__in=parts_authored_by(ReviewDecision, "review", user))
+            | Q(pk__in=parts_authored_by(ReviewAction, "review", user))
+        )
+
     def may_decide(self, user, review):
         return user.is_active and user.pk == review.chair_id
+
+    def decidable(self, user):
+        if not user.is_active:
+            return self.awaiting().none()
+        return self.awaiting().filter(chair=user)
 
     def candidates(self, review):
         return get_user_model().objects.filter(pk=review.chair_id, is_active=True)
