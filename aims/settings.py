@@ -109,6 +109,8 @@ TEMPLATES = [
         },
     },
 ]
+# Django's form renderer with dropdowns written without a template per option.
+FORM_RENDERER = "aims.core.renderers.FormRenderer"
 
 DATABASES = {
     "default": dj_database_url.parse(
