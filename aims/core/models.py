@@ -10,7 +10,6 @@ import string
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import IntegrityError, models, transaction
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
@@ -18,6 +17,7 @@ from simple_history.models import HistoricalRecords
 
 from aims.core.dates import short_datetime
 from aims.core.permissions import RestrictedQuerySet
+from aims.core.reversing import entry_url
 
 
 class User(AbstractUser):
@@ -91,7 +91,7 @@ class TrackedModel(models.Model):
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
-        return reverse(f"{self._meta.app_label}:{self._meta.model_name}_detail", args=[self.pk])
+        return entry_url(f"{self._meta.app_label}:{self._meta.model_name}_detail", self.pk)
 
     @property
     def lock_reason(self):

@@ -10,10 +10,11 @@ Apps declare their registers in `registers.py` (autodiscovered by core):
 
 from dataclasses import dataclass, field
 
-from django.urls import path, reverse
+from django.urls import path
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from aims.core.reversing import cached_reverse, entry_url
 from aims.core.roles import DEFAULT_RULES
 
 # Navigation areas in the order of the standard.
@@ -106,17 +107,17 @@ class Register:
     def urls(self, obj=None):
         """The register's URLs for templates; with `obj`, its object URLs too."""
         urls = {
-            "list": reverse(self.url_name("list")),
-            "csv": reverse(self.url_name("export"), args=["csv"]),
-            "xlsx": reverse(self.url_name("export"), args=["xlsx"]),
+            "list": cached_reverse(self.url_name("list")),
+            "csv": cached_reverse(self.url_name("export"), args=["csv"]),
+            "xlsx": cached_reverse(self.url_name("export"), args=["xlsx"]),
         }
         if self.form is not None:
-            urls["add"] = reverse(self.url_name("add"))
+            urls["add"] = cached_reverse(self.url_name("add"))
         if self.bulk_editable:
-            urls["bulk_edit"] = reverse(self.url_name("bulk_edit"))
+            urls["bulk_edit"] = cached_reverse(self.url_name("bulk_edit"))
         if obj is not None:
             for action in self.object_actions:
-                urls[action] = reverse(self.url_name(action), args=[obj.pk])
+                urls[action] = entry_url(self.url_name(action), obj.pk)
         return urls
 
     @property

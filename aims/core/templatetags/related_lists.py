@@ -2,10 +2,10 @@
 register's `related`): the first rows, the total and the link to the list holding them all."""
 
 from django import template
-from django.urls import reverse
 from django.utils.http import urlencode
 
 from aims.core.related_lists import FirstEntries
+from aims.core.reversing import cached_reverse
 
 register = template.Library()
 
@@ -15,4 +15,4 @@ def first_entries(queryset, list_name, **filters):
     """The first entries of `queryset`; `list_name` and `filters` (None values left out) name
     the list that shows all of them."""
     query = {name: value for name, value in filters.items() if value is not None}
-    return FirstEntries(queryset, f"{reverse(list_name)}?{urlencode(query)}")
+    return FirstEntries(queryset, f"{cached_reverse(list_name)}?{urlencode(query)}")
