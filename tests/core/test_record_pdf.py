@@ -147,8 +147,10 @@ def test_markup_in_a_text_field_prints_as_text_and_fetches_nothing(client, audit
     issue = ContextIssueFactory(title="Markup", description=typed)
     client.force_login(auditor)
     text = pdf_text(client.get(pdf_url(issue)))
-    assert '<img src="file:///etc/passwd">' in text
-    assert f"@import url({local}/x.css)" in text
+    # Without any white space: where a URL wraps (after a slash, a dot…) depends on the fonts.
+    unwrapped = "".join(text.split())
+    assert '<imgsrc="file:///etc/passwd">' in unwrapped
+    assert f"@importurl({local}/x.css)" in unwrapped
     assert "root:" not in text
     assert listener.connections == 0
 
