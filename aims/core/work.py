@@ -24,8 +24,9 @@ from django.utils.translation import gettext_lazy
 from aims.core import approvals as machinery
 from aims.core import display
 from aims.core.approvals import DecisionForm, approvals
-from aims.core.filters import AWAITING
+from aims.core.filters import AWAITING, AWAITING_KIND
 from aims.core.registry import registry
+from aims.core.related_lists import FirstEntries
 
 DECISIONS = gettext_lazy("Decisions awaiting you")
 CONDITIONS = gettext_lazy("Conditions you own")
@@ -61,13 +62,46 @@ def review_horizon():
     return timezone.localdate() + timedelta(days=settings.REVIEW_REMINDER_DAYS)
 
 
-def decision_items(user):
-    for approval, obj in machinery.awaiting_decision(user):
-        yield Item(
-            DECISIONS,
-            _("%(what)s: %(record)s") % {"what": approval.title, "record": obj},
-            approval.decide_url(obj),
+@dataclass(frozen=True)
+class DecisionKind:
+    """One kind of decision awaiting the user: how many, the first few, and the register's
+    list filtered to all of them."""
+
+    approval: object
+    entries: FirstEntries
+
+    @property
+    def items(self):
+        return [
+            Item(
+                DECISIONS,
+                _("%(what)s: %(record)s") % {"what": self.approval.title, "record": obj},
+                self.approval.decide_url(obj),
+            )
+            for obj in self.entries
+        ]
+
+
+def decisions_list_url(approval):
+    """The register's list filtered to exactly the records of this kind the user may decide."""
+    if len(approvals.for_model(approval.model)) > 1:
+        query = {AWAITING_KIND: approval.key}
+    else:
+        query = {AWAITING: "true"}
+    return f"{approval.list_url()}?{urlencode(query)}"
+
+
+def decision_kinds(user):
+    """The kinds with decisions awaiting the user, each counted by the database and cut to its
+    first entries: the AI officer of a large organisation may have thousands."""
+    kinds = (
+        DecisionKind(
+            approval,
+            FirstEntries(machinery.decisions_for(user, approval), decisions_list_url(approval)),
         )
+        for approval in approvals
+    )
+    return [kind for kind in kinds if kind.entries]
 
 
 def provided_items(user):
@@ -75,7 +109,8 @@ def provided_items(user):
 
 
 def work_items(user):
-    return [*decision_items(user), *provided_items(user)]
+    """What My work lists: the first decisions of each kind and everything provided."""
+    return [item for kind in decision_kinds(user) for item in kind.items] + provided_items(user)
 
 
 def grouped(items):
@@ -89,8 +124,21 @@ def grouped(items):
 
 @login_required
 def my_work(request):
-    items = work_items(request.user)
-    return render(request, "core/my_work.html", {"sections": grouped(items), "total": len(items)})
+    decisions = decision_kinds(request.user)
+    provided = provided_items(request.user)
+    shown = [item for kind in decisions for item in kind.items]
+    decisions_total = sum(kind.entries.total for kind in decisions)
+    return render(
+        request,
+        "core/my_work.html",
+        {
+            "decisions": decisions,
+            "decisions_section": DECISIONS,
+            "decisions_total": decisions_total,
+            "sections": grouped(shown + provided),
+            "total": decisions_total + len(provided),
+        },
+    )
 
 
 @login_required
