@@ -16,12 +16,14 @@ from django.utils.encoding import force_str
 from django.utils.text import capfirst
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ERROR_CODES
 
 from aims.core.permissions import perm_name
+from aims.core.table_rows import with_related_lists
 
 # A cell starting with one of these is run as a formula by spreadsheet programs.
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
-# Records read (and their relations prefetched) per query while an export streams.
+# Records read (and their other relations prefetched) per query while an export streams.
 CHUNK_SIZE = 1000
 CSV_CHUNK_BYTES = 64 * 1024
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -46,7 +48,7 @@ def short_date(value, language):
 
 
 def neutralize(value):
-    text = as_text(value)
+    text = value if type(value) is str else as_text(value)
     return "'" + text if text.startswith(FORMULA_TRIGGERS) else text
 
 
@@ -66,30 +68,31 @@ def table_rows(table, user=None):
         column for column in table.columns.iterall() if not column.column.exclude_from_export
     ]
     model = getattr(table._meta, "model", None)
-    keys = {column.name: None for column in columns}
+    keys = [(column.name, None) for column in columns]
     if user is not None:
         visible = VisibleObjects(user)
         for column in columns:
             if isinstance(column.column, tables.ManyToManyColumn):
                 # The table's columns are its own copies: changing one changes no other table.
                 column.column.filter = scoped_filter(column.column.filter, visible)
-        keys = {column.name: related_field(model, column.accessor) for column in columns}
+        keys = [(column.name, related_field(model, column.accessor)) for column in columns]
     yield [capfirst(force_str(column.header)) for column in columns]
     for row in streamed_rows(table):
+        record = row.record
         yield [
             ""
-            if keys[column.name] is not None
-            and not visible.may_view_key(row.record, keys[column.name])
-            else force_str(row.get_cell_value(column.name), strings_only=True)
-            for column in columns
+            if key is not None and not visible.may_view_key(record, key)
+            else force_str(row.get_cell_value(name), strings_only=True)
+            for name, key in keys
         ]
 
 
 def streamed_rows(table):
-    """`table.rows` (of the table's own row class) over the records fetched, and their
-    relations prefetched, a chunk at a time rather than all at once."""
+    """`table.rows` (of the table's own row class) over the records fetched a chunk at a time
+    rather than all at once, with the objects of many-to-many columns in lists."""
     data = table.data.data
-    records = data.iterator(chunk_size=CHUNK_SIZE) if isinstance(data, QuerySet) else data
+    is_query = isinstance(data, QuerySet)
+    records = with_related_lists(data, table, CHUNK_SIZE) if is_query else data
     rows = table.rows
     return type(rows)(data=records, table=table, pinned_data=rows.pinned_data)
 
@@ -200,8 +203,10 @@ def xlsx_file(rows):
 
 
 def text_cell(sheet, value):
-    """A date cell in the reader's date format for a date; otherwise a cell typed as text, so
-    that '=…' is stored as a string and never as a formula."""
+    """A date cell in the reader's date format for a date; otherwise text, typed as text where
+    openpyxl would take it for a formula ('=…') or an error code, so that it is stored as a
+    string. Other text is left to openpyxl as a plain string, which it stores as the same
+    cell without making one per value."""
     if isinstance(value, datetime):
         # A spreadsheet has no time zones: the local time the page shows.
         cell = WriteOnlyCell(sheet, value=timezone.localtime(value).replace(tzinfo=None))
@@ -211,6 +216,9 @@ def text_cell(sheet, value):
         cell = WriteOnlyCell(sheet, value=value)
         cell.number_format = formats.get_format("XLSX_DATE_FORMAT")
         return cell
-    cell = WriteOnlyCell(sheet, value=as_text(value))
+    text = as_text(value)
+    if not (text.startswith("=") or text in ERROR_CODES):
+        return text
+    cell = WriteOnlyCell(sheet, value=text)
     cell.data_type = "s"
     return cell

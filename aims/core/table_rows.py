@@ -12,7 +12,9 @@ reference the tests hold them against.
 from functools import partialmethod
 from inspect import getattr_static
 
+from django.core.exceptions import FieldDoesNotExist
 from django.db import models
+from django.db.models import Prefetch
 from django.templatetags.l10n import localize as localize_filter
 from django.templatetags.l10n import unlocalize
 from django.urls import NoReverseMatch, reverse
@@ -43,6 +45,8 @@ class Call:
         self.names = None if catch_all else names
         # A parameter no cell argument answers: django-tables2 then returns None uncalled.
         self.unanswerable = not catch_all and not CELL_ARGUMENTS.issuperset(names)
+        # The most common declaration, called without building the arguments.
+        self.value_only = self.names == ("value",)
 
     def __call__(self, fn, arguments):
         if self.names is None:
@@ -65,14 +69,24 @@ class ColumnPlan:
         self.display_name = f"get_{self.remainder}_display"
         self.accessor = accessor
         self.fields = {}  # record class -> the model field the accessor ends at
+        # (record class, penultimate's class) -> whether the cell shows a choice's label
+        self.labelled = {}
         # (model class, language) -> (attribute, translated choice labels) of get_<x>_display
         self.labels = {}
         self.many = isinstance(column, ManyToManyColumn)
+        # The record's attribute where `RelatedLists` puts the objects of a many-to-many column.
+        self.listed = (
+            LISTED.format(self.remainder) if self.many and self.simple and not path else None
+        )
         self.text_link = isinstance(column, BaseLinkColumn)
         self.render = Call(bound_column.render)
         # Column.value only calls the column's own render with every argument it declares.
         self.exports_render = getattr(bound_column.value, "__func__", None) is Column.value
         self.value = Call(column.render if self.exports_render else bound_column.value)
+        # Column.render returns the value as it is: so does the export.
+        self.exports_value = (
+            self.exports_render and getattr(column.render, "__func__", None) is Column.render
+        )
         link = bound_column.link
         self.url = Call(link.url) if link is not None and callable(link.url) else None
         # linkify=True: the object named by the column (or the record) links to its own page.
@@ -88,13 +102,32 @@ class ColumnPlan:
             self.fields[model] = self.accessor.get_field(record)
         return self.fields[model]
 
-    def display(self, instance):
-        """The instance's `get_<x>_display()`. Django's own builds and hashes the field's
-        choices (a translation per lazy label) on every call: read them once per language."""
-        key = (type(instance), get_language())
+    def shows_label(self, record, penultimate):
+        """Whether the cell is the label of a choice, `get_<x>_display()` of the penultimate
+        object of the accessor, as django-tables2 decides for each cell."""
+        key = (type(record), type(penultimate))
+        if key not in self.labelled:
+            self.labelled[key] = (
+                isinstance(penultimate, models.Model)
+                and bool(getattr(self.field(record), "choices", ()))
+                and hasattr(type(penultimate), self.display_name)
+            )
+        return self.labelled[key]
+
+    def choice_labels(self, model):
+        key = (model, get_language())
         if key not in self.labels:
-            self.labels[key] = choice_labels(key[0], self.display_name)
-        labels = self.labels[key]
+            self.labels[key] = choice_labels(model, self.display_name)
+        return self.labels[key]
+
+    def display(self, instance, labels):
+        """The instance's `get_<x>_display()`. Django's own builds and hashes the field's
+        choices (a translation per lazy label) on every call: read them once per language;
+        `labels` (the cell's) holds them for the table's language."""
+        model = type(instance)
+        if model not in labels:
+            labels[model] = self.choice_labels(model)
+        labels = labels[model]
         if labels is None:
             return getattr(instance, self.display_name)()
         attname, choices = labels
@@ -104,6 +137,7 @@ class ColumnPlan:
 
 
 NO_LABEL = object()
+LISTED = "_listed_{}"
 
 
 def choice_labels(model, display_name):
@@ -149,9 +183,11 @@ class Cell:
             else bound_column.attrs["td"].as_html()
         )
         self.localize = bound_column.localize
-
-    def export_function(self):
-        return self.column.render if self.plan.exports_render else self.bound_column.value
+        self.export_function = (
+            self.column.render if self.plan.exports_render else bound_column.value
+        )
+        # Choice labels by model in the language of the table, which lives for one request.
+        self.labels = {}
 
 
 def has_callables(attrs):
@@ -176,23 +212,29 @@ def walk(current, bits):
     """Accessor.resolve without its handling of failure: the first of dictionary, attribute
     and index lookup that answers, callables called, stopping at None; raises otherwise."""
     for bit in bits:
-        if hasattr(type(current), "__getitem__"):
-            try:
-                current = current[bit]
-            except (TypeError, AttributeError, KeyError):
-                try:
-                    current = getattr(current, bit)
-                except (TypeError, AttributeError):
-                    current = current[int(bit)]
-        else:
-            current = getattr(current, bit)
-        if callable(current):
-            if getattr(current, "alters_data", False):
-                raise ValueError(f"Refusing to call {current.__name__}()")
-            if not getattr(current, "do_not_call_in_templates", False):
-                current = current()
+        current = step(current, bit)
         if current is None:
             break
+    return current
+
+
+def step(current, bit):
+    """One part of `walk`."""
+    if hasattr(type(current), "__getitem__"):
+        try:
+            current = current[bit]
+        except (TypeError, AttributeError, KeyError):
+            try:
+                current = getattr(current, bit)
+            except (TypeError, AttributeError):
+                current = current[int(bit)]
+    else:
+        current = getattr(current, bit)
+    if callable(current):
+        if getattr(current, "alters_data", False):
+            raise ValueError(f"Refusing to call {current.__name__}()")
+        if not getattr(current, "do_not_call_in_templates", False):
+            current = current()
     return current
 
 
@@ -243,25 +285,26 @@ class CompiledRow(BoundRow):
             library_render = self._call_value if exporting else self._call_render
             return self._get_and_render_with(cell.bound_column, library_render, default)
         render = self._export if exporting else self._render
+        if plan.listed is not None and plan.listed in record.__dict__:
+            items = RelatedItems(record.__dict__[plan.listed])
+            return render(cell, items) if items else default
         remainder = plan.remainder
         value = None
-        try:
-            penultimate, failed = walk(record, plan.path), False
-        except Exception:
-            penultimate, failed = None, True
-        if (
-            isinstance(penultimate, models.Model)
-            and getattr(plan.field(record), "choices", ())
-            and hasattr(penultimate, plan.display_name)
-        ):
-            value = plan.display(penultimate)
+        penultimate, failed = record, False
+        if plan.path:
+            try:
+                penultimate = walk(record, plan.path)
+            except Exception:
+                penultimate, failed = None, True
+        if plan.shows_label(record, penultimate):
+            value = plan.display(penultimate, cell.labels)
             remainder = None
         if remainder:
             try:
                 if failed:
                     raise LookupFailed
                 # The full path stops where its first part did, at None or at an error.
-                value = None if penultimate is None else walk(penultimate, (remainder,))
+                value = None if penultimate is None else step(penultimate, remainder)
             except Exception:
                 if plan.text_link and cell.column.text is not None:
                     return render(cell, None)
@@ -307,7 +350,12 @@ class CompiledRow(BoundRow):
         return own_page_url(self._table, target)
 
     def _export(self, cell, value):
-        return cell.plan.value(cell.export_function(), self._arguments(cell, value))
+        plan = cell.plan
+        if plan.exports_value:
+            return value
+        if plan.value.value_only:
+            return cell.export_function(value=value)
+        return plan.value(cell.export_function, self._arguments(cell, value))
 
 
 # A primary key no detail URL holds otherwise: reversed once, then replaced by each row's.
@@ -346,3 +394,78 @@ class CompiledRows(BoundRows):
         if isinstance(key, slice):
             return CompiledRows(data=self.data[key], table=self.table, pinned_data=self.pinned_data)
         return CompiledRow(record=self.data[key], table=self.table)
+
+
+class RelatedItems(list):
+    """The related objects of a many-to-many cell in a list, answering what the column asks
+    of the related manager it otherwise gets."""
+
+    def all(self):
+        return self
+
+    def exists(self):
+        return bool(self)
+
+
+class RelatedLists:
+    """The objects of a table's many-to-many column for the records of a queryset, put in a
+    list on each record as it is read (where the rows' cells read them). One query reads the
+    pairs (record, related object) of all the records, in the order the related manager
+    gives, and another each related object once, shared by every row that names it: a few
+    numbers per row are held, not the rows. Prefetching builds an object per pair and, into the
+    related manager, a queryset per row and column (most of an export's time), and it holds a
+    chunk of rows at a time, which the garbage collector then walks again and again."""
+
+    def __init__(self, plan, field, queryset):
+        self.attribute = plan.listed
+        self.related = field.related_model._default_manager
+        # The relation seen from the related model, back to the records.
+        self.back = field.related_query_name() if field.concrete else field.field.name
+        self.records = queryset.values("pk")
+        self.lists = None
+
+    def attach(self, record):
+        if self.lists is None:
+            self.read()
+        record.__dict__[self.attribute] = [self.objects[pk] for pk in self.lists.get(record.pk, ())]
+
+    def read(self):
+        self.lists = {}
+        pairs = self.related.filter(**{f"{self.back}__in": self.records})
+        for record_pk, pk in pairs.values_list(self.back, "pk"):
+            self.lists.setdefault(record_pk, []).append(pk)
+        self.objects = self.related.in_bulk({pk for pks in self.lists.values() for pk in pks})
+
+
+def with_related_lists(queryset, table, chunk_size):
+    """The queryset's records, read `chunk_size` at a time, with the objects of the table's
+    many-to-many columns in lists (`RelatedLists`) rather than prefetched."""
+    # A relation prefetched with a queryset of its own (a filter, an order) keeps it.
+    custom = {
+        lookup.prefetch_through
+        for lookup in queryset._prefetch_related_lookups
+        if isinstance(lookup, Prefetch)
+    }
+    relations = {}
+    for bound_column in table.columns.iterall():
+        plan = plan_for(table, bound_column)
+        if plan.listed is None or plan.remainder in custom:
+            continue
+        try:
+            field = queryset.model._meta.get_field(plan.remainder)
+        except FieldDoesNotExist:
+            continue
+        if isinstance(field, (models.ManyToManyField, models.ManyToManyRel)):
+            relations[plan.remainder] = RelatedLists(plan, field, queryset)
+    if relations:
+        kept = [name for name in queryset._prefetch_related_lookups if name not in relations]
+        queryset = queryset.prefetch_related(None).prefetch_related(*kept)
+    records = queryset.iterator(chunk_size=chunk_size)
+    return listed(records, relations.values()) if relations else records
+
+
+def listed(records, relations):
+    for record in records:
+        for relation in relations:
+            relation.attach(record)
+        yield record
