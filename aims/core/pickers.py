@@ -98,13 +98,12 @@ class Picker:
         queryset = iterator.queryset
         if isinstance(iterator, GroupedChoiceIterator):
             queryset = spec_for(queryset.model).arrange(queryset)
-        # One query, as the plain dropdown had: the first objects tell whether the list is
-        # long, and are the options of a short one.
-        shown = list(queryset[: REMOTE_FROM + 1])
-        size = len(shown)
+        # One query, as the plain dropdown had: the first rows tell whether the list is long,
+        # and become the options of a short one (a long one's rows are never made objects).
+        size, build = read(queryset[: REMOTE_FROM + 1])
         remote = size > REMOTE_FROM
-        if remote:  # only the chosen options go into the page
-            shown = chosen(iterator.field, queryset, self.format_value(value))
+        # A long list puts only the chosen options into the page.
+        shown = chosen(iterator.field, queryset, self.format_value(value)) if remote else build()
         return list(entries(iterator, shown)), size, remote
 
     def get_context(self, name, value, attrs):
@@ -166,6 +165,18 @@ def mark(widget_attrs, url, size, remote):
                 "data-picker-no-more": _("No more results"),
             }
         )
+
+
+def read(queryset):
+    """Run the queryset's query: how many rows it read, and a function building their objects
+    from those rows as evaluating the queryset does (related objects, prefetches) without
+    running the query again."""
+    queryset = queryset.all()  # its own query, which alone hands out the rows read
+    compiler = queryset.query.get_compiler(using=queryset.db)
+    results = list(compiler.execute_sql())  # the rows in chunks, unconverted
+    compiler.execute_sql = lambda *args, **kwargs: results
+    queryset.query.get_compiler = lambda *args, **kwargs: compiler
+    return sum(map(len, results)), lambda: list(queryset)
 
 
 def chosen(field, queryset, values):
