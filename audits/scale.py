@@ -5,11 +5,13 @@ findings (see aims/core/scale.py)."""
 from django.contrib.auth.models import Permission
 
 from aims.core.roles import AI_OFFICER, INTERNAL_AUDITOR, OWNER_ACTIONS
+from audits import demo
 from audits.models import (
     Audit,
     AuditProgramme,
     AuditResult,
     AuditUserObjectPermission,
+    ChecklistImport,
     ChecklistItem,
     Clause,
     Nonconformity,
@@ -92,7 +94,26 @@ def seed(plan):
     audits = plan.create(Audit, audits, author=lead)
     grant_team(audits)
     seed_checklists(plan, audits)
+    if audits:
+        # The first audit's checklist was prepared in a spreadsheet.
+        plan.imported(
+            ChecklistImport,
+            "checklist.csv",
+            [("Clause or control", "Question")]
+            + [
+                (item.clause.code if item.clause else item.control.code, item.question)
+                for item in ChecklistItem.objects.filter(audit=audits[0]).exclude(
+                    clause=None, control=None
+                )[:20]
+            ],
+            author=lead,
+            days_ago=YEARS * 365,
+            audit=audits[0],
+        )
     plan.objects["audits"] = audits
+    # Incidents, corrective actions, improvements and a management review do not grow with
+    # the audits: the demo's, through the apps' services.
+    demo.seed(plan.demo_users())
 
 
 def grant_team(audits):

@@ -7,8 +7,12 @@ dates): the organisation-wide entries first, in catalogue order (each control of
 one), then per-system entries for the rest.
 """
 
+import contextlib
+
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from aims.core.roles import AI_OFFICER
+from controls import demo
 from controls.evidence_files import check_upload
 from controls.models import (
     Control,
@@ -18,7 +22,9 @@ from controls.models import (
     Framework,
     ImplementationStatus,
     SoAEntry,
+    SoAImport,
 )
+from controls.services import UnjustifiedEntries
 
 THEMES = (
     ("Governance", "Approve {topic} before use and review it yearly."),
@@ -64,7 +70,27 @@ def exists():
 def seed(plan):
     controls = seed_controls(plan)
     entries = seed_soa(plan)
+    # The Annex A assessment was first kept in a spreadsheet.
+    plan.imported(
+        SoAImport,
+        "statement-of-applicability.csv",
+        [("Control", "Applicable", "Justification")]
+        + [
+            (
+                e.control.code,
+                "yes" if e.applicable else "no",
+                e.inclusion_justification or e.exclusion_justification,
+            )
+            for e in entries[:20]
+        ],
+        author=plan.compliance,
+        days_ago=400,
+    )
     seed_evidence(plan, controls, entries)
+    # Version 1 of the SoA, issued and approved as the demo's is, where every applicable
+    # control is justified (with fewer assessed entries than controls the SoA is unfinished).
+    with contextlib.suppress(UnjustifiedEntries):
+        demo.seed_version(plan.compliance, plan.users[AI_OFFICER])
 
 
 def seed_controls(plan):

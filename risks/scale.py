@@ -5,7 +5,14 @@ risks (see aims/core/scale.py)."""
 from aims.core.roles import AI_OFFICER
 from controls.models import Control, Framework
 from risks.demo import five_by_five
-from risks.models import LibraryRisk, Risk, RiskAcceptance, RiskCriteria, TreatmentAction
+from risks.models import (
+    LibraryRisk,
+    Risk,
+    RiskAcceptance,
+    RiskCriteria,
+    RiskImport,
+    TreatmentAction,
+)
 
 STATUSES = (
     (Risk.Status.IDENTIFIED, 10),
@@ -128,6 +135,18 @@ def seed(plan):
     }
     plan.track(Risk, risks)
     seed_treatment(plan, risks, criteria)
+    # The first risks came from the ISMS risk register kept in a spreadsheet.
+    plan.imported(
+        RiskImport,
+        "isms-risk-register.csv",
+        [("ID", "Risk", "Likelihood", "Impact")]
+        + [
+            (r.reference, r.title, str(r.inherent_likelihood), str(r.inherent_impact))
+            for r in risks[:20]
+        ],
+        author=plan.compliance,
+        days_ago=450,
+    )
 
 
 def seed_treatment(plan, risks, criteria):

@@ -10,6 +10,7 @@ reference day, so a seed gives the same references, titles and dates on every ru
 """
 
 import copy
+import hashlib
 import random
 import sys
 from dataclasses import dataclass, field, fields
@@ -19,6 +20,7 @@ from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group
+from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.module_loading import autodiscover_modules
@@ -131,9 +133,39 @@ class Plan:
         grant_owner_permissions_in_bulk(model, created)
         return created
 
+    def imported(self, model, file_name, rows, *, author, days_ago, **fields):
+        """A finished spreadsheet import into a register: `rows` (the header first) as the CSV
+        file the user uploaded, stored as the import service stores uploads, and the counts of
+        what it read. The entries it brought in are among the seeded ones."""
+        content = "".join(";".join(row) + "\n" for row in rows).encode()
+        sha256 = hashlib.sha256(content).hexdigest()
+        count = len(rows) - 1
+        record = model(
+            uploaded_by=author,
+            file_name=file_name,
+            sha256=sha256,
+            status=model.Status.IMPORTED,
+            progress=100,
+            rows_total=count,
+            rows_imported=count,
+            imported_at=self.moment(days_ago),
+            **fields,
+        )
+        record.file.save(f"{sha256[:32]}.csv", ContentFile(content), save=False)
+        record._history_date = record.imported_at
+        return self.create(model, [record], author=author)[0]
+
     def link(self, through, rows):
         """Many-to-many rows, written in batches (no history: the links are as created)."""
         through.objects.bulk_create(rows, batch_size=BATCH)
+
+    def demo_users(self):
+        """The users by role as the apps' `demo.seed(users)` takes them. The registers that do
+        not grow with the organisation get the demo's entries: its system owner is the owner of
+        AIS-001, the system most of those entries concern."""
+        systems = self.objects.get("systems")
+        owner = systems[0].owner if systems else self.owners[0]
+        return {**self.users, roles.SYSTEM_OWNER: owner}
 
     def track(self, model, objects):
         """Give `objects` change history: `add_change_history` edits them over the year."""

@@ -3,8 +3,15 @@ classified once under the EU AI Act (see aims/core/scale.py)."""
 
 from django.utils import translation
 
+from aims.inventory import demo
 from aims.inventory.classification import Answers, classify
-from aims.inventory.models import AISystem, AutomationLevel, Classification, LifecycleStage
+from aims.inventory.models import (
+    AISystem,
+    AutomationLevel,
+    Classification,
+    LifecycleStage,
+    SystemImport,
+)
 
 # kind of system: purpose ({unit} is the business unit), AI Act roles, classification answers
 KINDS = (
@@ -113,6 +120,17 @@ def seed(plan):
     plan.objects["systems"] = systems
     plan.track(AISystem, systems)
     classify_all(plan, systems, kinds)
+    # The first systems came from the register kept in a spreadsheet before the portal.
+    plan.imported(
+        SystemImport,
+        "ai-system-register.csv",
+        [("Reference", "Name", "Business unit", "Owner")]
+        + [(s.reference, s.name, s.business_unit, str(s.owner)) for s in systems[:20]],
+        author=plan.compliance,
+        days_ago=500,
+    )
+    # Model versions, datasets and third parties do not grow with the systems: the demo's.
+    demo.seed(plan.demo_users())
 
 
 def classify_all(plan, systems, kinds):
