@@ -14,7 +14,7 @@ from inspect import getattr_static
 
 from django.core.exceptions import FieldDoesNotExist
 from django.db import models
-from django.db.models import Prefetch
+from django.db.models import F, Prefetch, QuerySet
 from django.templatetags.l10n import localize as localize_filter
 from django.templatetags.l10n import unlocalize
 from django.urls import NoReverseMatch, reverse
@@ -138,6 +138,8 @@ class ColumnPlan:
 
 NO_LABEL = object()
 LISTED = "_listed_{}"
+# The key of the record a related object of a page's many-to-many cell was read for.
+RECORD_KEY = "_listed_record"
 
 
 def choice_labels(model, display_name):
@@ -392,7 +394,10 @@ class CompiledRows(BoundRows):
 
     def __getitem__(self, key):
         if isinstance(key, slice):
-            return CompiledRows(data=self.data[key], table=self.table, pinned_data=self.pinned_data)
+            data = self.data[key]
+            if isinstance(data, QuerySet):
+                data = ListedPage(data, self.table)
+            return CompiledRows(data=data, table=self.table, pinned_data=self.pinned_data)
         return CompiledRow(record=self.data[key], table=self.table)
 
 
@@ -436,10 +441,55 @@ class RelatedLists:
             self.lists.setdefault(record_pk, []).append(pk)
         self.objects = self.related.in_bulk({pk for pks in self.lists.values() for pk in pks})
 
+    def attach_all(self, records):
+        """The lists of a few records read at once (a page): one query reads the related
+        objects with their records' keys, as a prefetch does, without its related manager and
+        queryset per record."""
+        lists = {}
+        if records:
+            objects = self.related.filter(**{f"{self.back}__in": [r.pk for r in records]})
+            for item in objects.annotate(**{RECORD_KEY: F(self.back)}):
+                lists.setdefault(item.__dict__.pop(RECORD_KEY), []).append(item)
+        for record in records:
+            record.__dict__[self.attribute] = lists.get(record.pk, [])
+
 
 def with_related_lists(queryset, table, chunk_size):
     """The queryset's records, read `chunk_size` at a time, with the objects of the table's
     many-to-many columns in lists (`RelatedLists`) rather than prefetched."""
+    queryset, relations = related_lists(queryset, table)
+    records = queryset.iterator(chunk_size=chunk_size)
+    return listed(records, relations) if relations else records
+
+
+class ListedPage:
+    """The records of a page of a table, read when first asked for, with the objects of the
+    table's many-to-many columns in lists (`RelatedLists.attach_all`) rather than prefetched."""
+
+    def __init__(self, queryset, table):
+        self.queryset, self.relations = related_lists(queryset, table)
+        self.records = None
+
+    def read(self):
+        if self.records is None:
+            self.records = list(self.queryset)
+            for relation in self.relations:
+                relation.attach_all(self.records)
+        return self.records
+
+    def __iter__(self):
+        return iter(self.read())
+
+    def __len__(self):
+        return len(self.read())
+
+    def __getitem__(self, key):
+        return self.read()[key]
+
+
+def related_lists(queryset, table):
+    """The queryset without the prefetches of the table's many-to-many columns, and a
+    `RelatedLists` for each of them."""
     # A relation prefetched with a queryset of its own (a filter, an order) keeps it.
     custom = {
         lookup.prefetch_through
@@ -460,8 +510,7 @@ def with_related_lists(queryset, table, chunk_size):
     if relations:
         kept = [name for name in queryset._prefetch_related_lookups if name not in relations]
         queryset = queryset.prefetch_related(None).prefetch_related(*kept)
-    records = queryset.iterator(chunk_size=chunk_size)
-    return listed(records, relations.values()) if relations else records
+    return queryset, list(relations.values())
 
 
 def listed(records, relations):
