@@ -6,7 +6,10 @@ Each app contributes a `scale.py` with `seed(plan)` (and `exists()`: whether it 
 already); core runs them in the order of INSTALLED_APPS, as `seed_demo` runs `demo.py`. Rows
 are written with bulk_create in batches, with their history rows and the owners' object
 permissions. Everything is drawn from one `random.Random(seed)` and dated from a fixed
-reference day, so a seed gives the same references, titles and dates on every run.
+reference day, so a seed gives the same references, titles and dates on every run; only the
+few entries of the registers that do not grow with the organisation (context, impact
+assessments, objectives, competence, communication, documents…) are the demo's, written through
+its services and dated from today as the demo is.
 """
 
 import copy
