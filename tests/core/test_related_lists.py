@@ -11,7 +11,7 @@ from aims.core.related_lists import SHOWN
 from controls.models import Control, SoAEntry
 from risks.models import Risk
 from tests.conftest import client_for
-from tests.factories import ControlFactory, RiskFactory
+from tests.factories import AISystemFactory, ControlFactory, RiskFactory, ScopeStatementFactory
 
 SLACK = 1536  # bytes: up to SHOWN rows and the "show all" line, never the rest
 
@@ -80,3 +80,23 @@ def test_control_page_query_count_does_not_grow_with_its_risks(
     link_risks(control, 30)
     with django_assert_max_num_queries(len(few)):
         client.get(url)
+
+
+def test_scope_statement_page_cuts_its_systems_in_scope(client, compliance_officer):
+    client = client_for(client, compliance_officer)
+    url = reverse("context:scopestatement_detail", args=[ScopeStatementFactory().pk])
+    AISystemFactory.create_batch(3, in_scope=True)
+    few = client.get(url).content.decode()
+    AISystemFactory.create_batch(297, in_scope=True)
+    AISystemFactory.create_batch(2, in_scope=False)  # out of scope: never counted
+    many = client.get(url).content.decode()
+
+    def system_links(html):
+        return len(re.findall(r'href="/inventory/systems/\d+/"', html))
+
+    assert system_links(few) == 3 and show_all(few) == (None, None)
+    assert system_links(many) == SHOWN
+    assert len(many) - len(few) < SLACK
+    list_url, total = show_all(many)
+    assert total == 300
+    assert client.get(list_url).context["table"].page.paginator.count == 300
