@@ -58,4 +58,4 @@ def test_the_navigation_fits_1280_pixels_in_german_for_every_role(
     assert page.evaluate("document.documentElement.scrollWidth") <= 1280
     for control in ("Sprache", "Abmelden"):
         box = page.get_by_label(control, exact=True).bounding_box()
-        assert 0 <= box["x"] and box["x"] + box["width"] <= 1280
+        assert box["x"] >= 0 and box["x"] + box["width"] <= 1280
