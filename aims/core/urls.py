@@ -2,7 +2,8 @@ from django.urls import path
 
 from aims.core import activity, api_tokens, mfa, pickers, preferences, saved_views, search, work
 from aims.core.archive.views import archive_export
-from aims.core.views import DashboardView, notifications, notifications_read
+from aims.core.dashboard import DashboardView
+from aims.core.views import notifications, notifications_read
 
 app_name = "core"
 urlpatterns = [

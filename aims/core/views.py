@@ -33,7 +33,7 @@ from aims.core.forbidden import Forbidden, get_or_refuse
 from aims.core.forms import BulkEditForm
 from aims.core.permissions import can, perm_name
 from aims.core.redirects import safe_next
-from aims.core.registry import AREAS, registry
+from aims.core.registry import registry
 from aims.core.related_lists import FirstEntries
 from aims.core.saved_views import saved_views_for
 from aims.core.services import Locked, OutOfScope, StaleEdit, register_entry_save
@@ -587,30 +587,6 @@ def stale_message(current, form):
     if changed:
         message += " " + _("Changed meanwhile: %(fields)s.") % {"fields": ", ".join(changed)}
     return message
-
-
-class DashboardView(LoginRequiredMixin, View):
-    """Counts per area and what needs attention, from every register the user may see."""
-
-    def get(self, request):
-        areas = {}
-        for register in registry:
-            if can(request.user, "view", register.model):
-                count = register.model._default_manager.restrict(request.user).count()
-                areas.setdefault(register.area, []).append((register, count))
-        attention = [
-            item for provider in registry.attention_providers for item in provider(request.user)
-        ]
-        panels = [html for provider in registry.panels if (html := provider(request))]
-        return render(
-            request,
-            "core/dashboard.html",
-            {
-                "areas": [(AREAS[k], areas[k]) for k in AREAS if k in areas],
-                "attention": attention,
-                "panels": panels,
-            },
-        )
 
 
 @login_required
