@@ -37,6 +37,8 @@ system-packages test-system-packages bench-system-packages:
 			echo "Please install: sudo apt-get install $$missing"; exit 1; \
 		fi; \
 	fi
+	@# An empty font cache (fonts removed and not re-indexed) crashes the PDF renderer.
+	@if command -v fc-list >/dev/null && ! fc-list | grep -q .; then fc-cache -f; fi
 
 messages: $(VENV)/.installed
 	$(PY) manage.py compilemessages --ignore=.venv -v0

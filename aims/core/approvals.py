@@ -407,11 +407,6 @@ def decisions_for(user, approval):
     return records.exclude(approval.four_eyes(user))
 
 
-def awaiting_decision(user):
-    """(approval, record) pairs awaiting a decision the user may take now."""
-    return [(kind, obj) for kind in approvals for obj in decisions_for(user, kind)]
-
-
 def awaiting_decision_of(user, model):
     """The records of `model` awaiting a decision of any kind the user may take now (a
     queryset; a record awaiting two decisions appears once)."""
