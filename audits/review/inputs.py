@@ -7,13 +7,19 @@ review keeps it unchanged as its snapshot; each is read with a fixed number of q
 The inputs are compiled for one reader: every record, count and change comes through the
 permission layer (`restrict(user, "view")`), so nobody finds a record in the inputs they could
 not open in its register. The review's page compiles them for whoever reads it; the approval
-compiles them for the chair who approves (audits/review/approvals.py)."""
+compiles them for the chair who approves (audits/review/approvals.py).
+
+The snapshot and the minutes keep every row. The review's page shows the first rows of each
+list that grows with a register, with the total and, where the register's list can be filtered
+to exactly those entries, a link to it (aims/core/related_lists.py): compiled live, it reads only
+those rows (`first_rows`); from a snapshot, it cuts the lists kept (`page_rows`)."""
 
 import datetime
 
 from django.db.models import Count, Prefetch, Q
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
+from django.utils.http import urlencode
 
 from aims.context.models import (
     ContextIssue,
@@ -23,12 +29,15 @@ from aims.context.models import (
     ScopeStatement,
 )
 from aims.core.permissions import restrict_history
+from aims.core.related_lists import SHOWN, FirstEntries
+from aims.core.reversing import cached_reverse
 from aims.objectives.models import KPI, AIObjective, Measurement
 from aims.objectives.models import Status as KPIStatus
 from audits.models import (
     AIIncident,
     Audit,
     AuditResult,
+    ChecklistItem,
     CorrectiveAction,
     Improvement,
     Nonconformity,
@@ -39,6 +48,63 @@ from risks.models import Risk, TreatmentAction
 # The trend compares the review's period with the periods of the same length before it.
 TREND_PERIODS = 4
 CHANGE_KINDS = {"+": "created", "~": "changed", "-": "deleted"}
+
+
+class Rows(FirstEntries):
+    """FirstEntries over rows at hand (a compiled list, or the first rows of several registers
+    merged), for the template the page and the minutes share: `shown=None` keeps them all."""
+
+    def __init__(self, rows, total=None, list_url="", shown=SHOWN):
+        self.rows = rows[:shown]
+        self.total = len(rows) if total is None else total
+        self.more = self.total > len(self.rows)
+        self.list_url = list_url
+
+
+def every_row(queryset, row, list_url=""):
+    """Every entry of `queryset` as its JSON row: the snapshot's and the minutes' lists."""
+    return [row(entry) for entry in queryset]
+
+
+def first_rows(queryset, row, list_url=""):
+    """The first entries of `queryset` as JSON rows with their total, read in one query: the
+    page's lists."""
+    entries = FirstEntries(queryset)
+    return Rows([row(entry) for entry in entries], entries.total, list_url)
+
+
+def list_url(name, **filters):
+    return f"{cached_reverse(name)}?{urlencode(filters)}" if filters else cached_reverse(name)
+
+
+# Where the lists that grow with a register are in the inputs, and the list holding exactly
+# their entries for as long as they are compiled live (a snapshot's entries are those of then).
+LISTS = (
+    ("actions",),
+    ("issues",),
+    ("parties",),
+    ("performance", "nonconformities", "opened"),
+    ("performance", "nonconformities", "closed"),
+    ("performance", "nonconformities", "overdue_actions"),
+    ("performance", "kpis"),
+    ("performance", "audits", "audits"),
+    ("performance", "incidents", "incidents"),
+    ("performance", "risks", "overdue_actions"),
+    ("performance", "objectives", "objectives"),
+    ("improvements",),
+)
+
+
+def page_rows(inputs, shown=SHOWN):
+    """The inputs with each of their lists as Rows: the first `shown` (None: all) for the
+    template."""
+    inputs = {**inputs}
+    for *path, name in LISTS:
+        section = inputs
+        for key in path:
+            section[key] = section = {**section[key]}
+        section[name] = Rows(section[name], shown=shown)
+    return inputs
 
 
 def detail_url(model, pk):
@@ -56,6 +122,14 @@ def when(value):
     return timezone.localtime(value).isoformat(timespec="minutes")
 
 
+def moments(start, end):
+    """The first and last moment of the local days from `start` to `end`: a `__range` over them
+    keeps the column's index and, in SQLite, needs no function per row as `__date` does."""
+    first = timezone.make_aware(datetime.datetime.combine(start, datetime.time.min))
+    last = timezone.make_aware(datetime.datetime.combine(end, datetime.time.max))
+    return first, last
+
+
 def user_name(user):
     return str(user) if user else ""
 
@@ -69,19 +143,23 @@ def record_label(historical):
     return getattr(historical, "subject", "") or str(historical.id)
 
 
-def history_changes(models, start, end, user):
+def history_changes(models, start, end, user, rows=every_row):
     """Every created, changed and deleted entry of `models` in the period that the user may
     see: one query for the history and one for the entries that still exist, per model. A
-    deleted entry holds no permission any more: only readers of the whole register see it."""
-    rows = []
+    deleted entry holds no permission any more: only readers of the whole register see it.
+    With `first_rows`, the first changes of all models (among the first of each) and their
+    total."""
+    changes, total = [], 0
     for model in models:
         visible = model._default_manager.restrict(user)
-        history = restrict_history(model, user).filter(history_date__date__range=(start, end))
-        history = list(
-            history.select_related("history_user").order_by("history_date", "history_id")
+        history = restrict_history(model, user).filter(history_date__range=moments(start, end))
+        history = rows(
+            history.select_related("history_user").order_by("history_date", "history_id"),
+            lambda h: h,
         )
+        total += getattr(history, "total", len(history))
         alive = set(visible.filter(pk__in={h.id for h in history}).values_list("pk", flat=True))
-        rows += [
+        changes += [
             {
                 "kind": str(model._meta.verbose_name),
                 "record": record_label(h),
@@ -92,7 +170,8 @@ def history_changes(models, start, end, user):
             }
             for h in history
         ]
-    return sorted(rows, key=lambda row: row["when"])
+    changes.sort(key=lambda row: row["when"])
+    return Rows(changes, total) if rows is first_rows else changes
 
 
 def action_row(action):
@@ -108,7 +187,7 @@ def action_row(action):
     }
 
 
-def previous_actions(review, start, end, user):
+def previous_actions(review, start, end, user, rows=every_row):
     """a) Actions of earlier reviews still open, and those closed in the period."""
     actions = (
         ReviewAction.objects.restrict(user)
@@ -116,9 +195,10 @@ def previous_actions(review, start, end, user):
         .exclude(review=review.pk)
         .filter(Q(status__in=ReviewAction.OPEN) | Q(closed_on__range=(start, end)))
         .select_related("review", "owner")
+        .defer("review__snapshot")  # a closed review's whole record, parsed for its reference
         .order_by("review__date", "due_date", "pk")
     )
-    return [action_row(action) for action in actions]
+    return rows(actions, action_row)
 
 
 def periods_before(start, end, count=TREND_PERIODS):
@@ -138,25 +218,42 @@ def nonconformity_row(nc):
     }
 
 
-def nonconformities(start, end, today, user):
+# What the rows of overdue actions show.
+ROW_FIELDS = ("title", "due_date", "owner__first_name", "owner__last_name", "owner__username")
+
+
+def overdue_corrective_action_row(action):
+    return {
+        "nonconformity": action.nonconformity.reference,
+        "title": action.title,
+        "owner": user_name(action.owner),
+        "due": day(action.due_date),
+        "url": action.get_absolute_url(),
+    }
+
+
+def nonconformities(start, end, today, user, rows=every_row):
     visible = Nonconformity.objects.restrict(user)
     actions = CorrectiveAction.objects.restrict(user)
-    opened = visible.filter(created_at__date__range=(start, end))
+    opened = visible.filter(created_at__range=moments(start, end))
     closed = visible.filter(closed_on__range=(start, end))
     overdue = (
-        actions.overdue(today).select_related("nonconformity", "owner").order_by("due_date", "pk")
+        actions.overdue(today)
+        .select_related("nonconformity", "owner")
+        .only(*ROW_FIELDS, "nonconformity__reference")
+        .order_by("due_date", "pk")
     )
     counts = {}
     periods = periods_before(start, end)
     for i, (first, last) in enumerate(periods):
-        counts[f"nc_opened_{i}"] = Count("pk", filter=Q(created_at__date__range=(first, last)))
+        counts[f"nc_opened_{i}"] = Count("pk", filter=Q(created_at__range=moments(first, last)))
         counts[f"nc_closed_{i}"] = Count("pk", filter=Q(closed_on__range=(first, last)))
     nc_counts = visible.aggregate(
         **counts, open=Count("pk", filter=~Q(status=Nonconformity.Status.CLOSED))
     )
     action_counts = actions.aggregate(
         **{
-            f"opened_{i}": Count("pk", filter=Q(created_at__date__range=(first, last)))
+            f"opened_{i}": Count("pk", filter=Q(created_at__range=moments(first, last)))
             for i, (first, last) in enumerate(periods)
         },
         **{
@@ -165,19 +262,14 @@ def nonconformities(start, end, today, user):
         },
     )
     return {
-        "opened": [nonconformity_row(nc) for nc in opened.order_by("reference")],
-        "closed": [nonconformity_row(nc) for nc in closed.order_by("reference")],
+        "opened": rows(opened.order_by("reference"), nonconformity_row),
+        "closed": rows(closed.order_by("reference"), nonconformity_row),
         "open_now": nc_counts["open"],
-        "overdue_actions": [
-            {
-                "nonconformity": action.nonconformity.reference,
-                "title": action.title,
-                "owner": user_name(action.owner),
-                "due": day(action.due_date),
-                "url": action.get_absolute_url(),
-            }
-            for action in overdue
-        ],
+        "overdue_actions": rows(
+            overdue,
+            overdue_corrective_action_row,
+            list_url("audits:correctiveaction_list", overdue="yes"),
+        ),
         "trend": [
             {
                 "start": day(first),
@@ -192,7 +284,7 @@ def nonconformities(start, end, today, user):
     }
 
 
-def kpis(start, end, user):
+def kpis(start, end, user, rows=every_row):
     """Each KPI with its measurements in the period, the latest one's status and the chart."""
     from aims.objectives.charts import kpi_chart_svg
 
@@ -201,92 +293,88 @@ def kpis(start, end, user):
         .filter(period_start__gte=start, period_end__lte=end)
         .order_by("period_start")
     )
-    rows = []
-    for kpi in (
+
+    def kpi_row(kpi):
+        latest = kpi.in_period[-1] if kpi.in_period else None
+        status = kpi.status(latest) if latest else KPIStatus.NO_DATA
+        return {
+            "reference": kpi.reference,
+            "name": kpi.name,
+            "unit": kpi.unit,
+            "target": str(kpi.target),
+            "higher_is_better": kpi.higher_is_better,
+            "measurements": [
+                {"start": day(m.period_start), "end": day(m.period_end), "value": str(m.value)}
+                for m in kpi.in_period
+            ],
+            "latest": str(latest.value) if latest else "",
+            "status": str(status),
+            "status_label": str(KPIStatus(status).label),
+            "chart": str(kpi_chart_svg(kpi, kpi.in_period)) if kpi.in_period else "",
+            "url": kpi.get_absolute_url(),
+        }
+
+    return rows(
         KPI.objects.restrict(user)
         .select_related("owner")
         .prefetch_related(Prefetch("measurements", queryset=in_period, to_attr="in_period"))
-    ):
-        latest = kpi.in_period[-1] if kpi.in_period else None
-        status = kpi.status(latest) if latest else KPIStatus.NO_DATA
-        rows.append(
-            {
-                "reference": kpi.reference,
-                "name": kpi.name,
-                "unit": kpi.unit,
-                "target": str(kpi.target),
-                "higher_is_better": kpi.higher_is_better,
-                "measurements": [
-                    {"start": day(m.period_start), "end": day(m.period_end), "value": str(m.value)}
-                    for m in kpi.in_period
-                ],
-                "latest": str(latest.value) if latest else "",
-                "status": str(status),
-                "status_label": str(KPIStatus(status).label),
-                "chart": str(kpi_chart_svg(kpi, kpi.in_period)) if kpi.in_period else "",
-                "url": kpi.get_absolute_url(),
-            }
-        )
-    return rows
+        .order_by("reference"),
+        kpi_row,
+        list_url("objectives:kpi_list"),
+    )
 
 
-def audits(start, end, user):
-    """Audits reported or closed with their end in the period, and their results counted in the
-    same query: a separate count would query only when there are audits."""
+def audits(start, end, user, rows=every_row):
+    """Audits reported or closed with their end in the period, and the results of their
+    checklists counted over them all (the page reads only the first audits)."""
     done = (
         Audit.objects.restrict(user)
         .filter(status__in=(Audit.Status.REPORTED, Audit.Status.CLOSED))
         .filter(
             Q(actual_end__range=(start, end)) | Q(actual_end=None, planned_end__range=(start, end))
         )
-        .annotate(
-            **{
-                f"result_{result.value}": Count("checklist", filter=Q(checklist__result=result))
-                for result in AuditResult
-            }
-        )
         .order_by("reference")
     )
-    rows = [
-        {
+
+    def audit_row(audit):
+        return {
             "reference": audit.reference,
             "title": audit.title,
             "status": str(audit.get_status_display()),
             "url": audit.get_absolute_url(),
         }
-        for audit in done
-    ]
+
+    counts = ChecklistItem.objects.filter(audit__in=done.values("pk")).aggregate(
+        **{result.value: Count("pk", filter=Q(result=result)) for result in AuditResult}
+    )
     return {
-        "audits": rows,
+        "audits": rows(done, audit_row),
         "results": [
-            {
-                "result": str(result.label),
-                "count": sum(getattr(audit, f"result_{result.value}") for audit in done),
-            }
-            for result in AuditResult
+            {"result": str(result.label), "count": counts[result.value]} for result in AuditResult
         ],
     }
 
 
-def incidents(start, end, user):
-    found = (
-        AIIncident.objects.restrict(user)
-        .filter(aware_at__date__range=(start, end))
-        .select_related("ai_system")
-    )
-    rows = [
-        {
-            "reference": incident.reference,
-            "title": incident.title,
-            "system": incident.ai_system.reference,
-            "aware": day(timezone.localtime(incident.aware_at).date()),
-            "serious": incident.serious,
-            "status": str(incident.get_status_display()),
-            "url": incident.get_absolute_url(),
-        }
-        for incident in found.order_by("aware_at", "reference")
-    ]
-    return {"incidents": rows, "serious": sum(row["serious"] for row in rows)}
+def incident_row(incident):
+    return {
+        "reference": incident.reference,
+        "title": incident.title,
+        "system": incident.ai_system.reference,
+        "aware": day(timezone.localtime(incident.aware_at).date()),
+        "serious": incident.serious,
+        "status": str(incident.get_status_display()),
+        "url": incident.get_absolute_url(),
+    }
+
+
+def incidents(start, end, user, rows=every_row):
+    found = AIIncident.objects.restrict(user).filter(aware_at__range=moments(start, end))
+    return {
+        "incidents": rows(
+            found.select_related("ai_system").order_by("aware_at", "reference"), incident_row
+        ),
+        "serious": found.filter(serious=True).count(),
+    }
 
 
 def by_status(model, user):
@@ -299,87 +387,101 @@ def by_status(model, user):
     ]
 
 
-def risk_treatment(today, user):
+def overdue_treatment_action_row(action):
+    return {
+        "risk": action.risk.reference,
+        "title": action.title,
+        "owner": user_name(action.owner),
+        "due": day(action.due_date),
+        "url": action.get_absolute_url(),
+    }
+
+
+def risk_treatment(today, user, rows=every_row):
     overdue = (
         TreatmentAction.objects.restrict(user)
         .open()
         .filter(due_date__lt=today)
         .select_related("risk", "owner")
+        # The rows' fields only: the page's count runs over every overdue action's row.
+        .only(*ROW_FIELDS, "risk__reference")
         .order_by("due_date", "pk")
     )
     return {
         "risks": by_status(Risk, user),
-        "overdue_actions": [
-            {
-                "risk": action.risk.reference,
-                "title": action.title,
-                "owner": user_name(action.owner),
-                "due": day(action.due_date),
-                "url": action.get_absolute_url(),
-            }
-            for action in overdue
-        ],
+        "overdue_actions": rows(
+            overdue,
+            overdue_treatment_action_row,
+            list_url("risks:treatmentaction_list", overdue="yes"),
+        ),
     }
 
 
-def objectives(today, user):
+def objectives(today, user, rows=every_row):
+    def objective_row(objective):
+        return {
+            "reference": objective.reference,
+            "title": objective.title,
+            "status": str(objective.get_status_display()),
+            "due": day(objective.due_date),
+            "overdue": objective.status in AIObjective.OPEN and objective.due_date < today,
+            "url": objective.get_absolute_url(),
+        }
+
     return {
         "by_status": by_status(AIObjective, user),
-        "objectives": [
-            {
-                "reference": objective.reference,
-                "title": objective.title,
-                "status": str(objective.get_status_display()),
-                "due": day(objective.due_date),
-                "overdue": objective.status in AIObjective.OPEN and objective.due_date < today,
-                "url": objective.get_absolute_url(),
-            }
-            for objective in AIObjective.objects.restrict(user).order_by("reference")
-        ],
+        "objectives": rows(
+            AIObjective.objects.restrict(user).order_by("reference"),
+            objective_row,
+            list_url("objectives:aiobjective_list"),
+        ),
     }
 
 
-def improvements(start, end, user):
+def improvement_row(imp):
+    return {
+        "reference": imp.reference,
+        "title": imp.title,
+        "source": str(imp.get_source_display()),
+        "decision": str(imp.get_decision_display()),
+        "status": str(imp.get_status_display()),
+        "owner": user_name(imp.owner),
+        "url": imp.get_absolute_url(),
+    }
+
+
+def improvements(start, end, user, rows=every_row):
     """e) Improvements raised in the period and those still open."""
     found = (
         Improvement.objects.restrict(user)
         .filter(
-            Q(created_at__date__range=(start, end))
+            Q(created_at__range=moments(start, end))
             | Q(status__in=(Improvement.Status.OPEN, Improvement.Status.IN_PROGRESS))
         )
         .select_related("owner")
     )
-    return [
-        {
-            "reference": imp.reference,
-            "title": imp.title,
-            "source": str(imp.get_source_display()),
-            "decision": str(imp.get_decision_display()),
-            "status": str(imp.get_status_display()),
-            "owner": user_name(imp.owner),
-            "url": imp.get_absolute_url(),
-        }
-        for imp in found.order_by("reference")
-    ]
+    return rows(found.order_by("reference"), improvement_row)
 
 
-def compile_inputs(review, user, today=None):
-    """All inputs of the review for its period as the user may see them, as JSON data."""
+def compile_inputs(review, user, today=None, rows=every_row):
+    """All inputs of the review for its period as the user may see them, as JSON data (with
+    `rows=first_rows`, for the page: each list in LISTS as the Rows of its first entries)."""
     today = today or timezone.localdate()
     start, end = review.period()
+    issues = (ContextIssue, ScopeStatement, ScopeExclusion)
     return {
         "period": {"start": day(start), "end": day(end)},
         "compiled": day(today),
-        "actions": previous_actions(review, start, end, user),
-        "issues": history_changes((ContextIssue, ScopeStatement, ScopeExclusion), start, end, user),
-        "parties": history_changes((InterestedParty, PartyRequirement), start, end, user),
+        "actions": previous_actions(review, start, end, user, rows),
+        "issues": history_changes(issues, start, end, user, rows),
+        "parties": history_changes((InterestedParty, PartyRequirement), start, end, user, rows),
         "performance": {
-            "nonconformities": nonconformities(start, end, today, user),
-            "kpis": kpis(start, end, user),
-            "audits": audits(start, end, user),
-            "incidents": incidents(start, end, user),
-            "risks": risk_treatment(today, user),
-            "objectives": objectives(today, user),
+            "nonconformities": nonconformities(start, end, today, user, rows),
+            "kpis": kpis(start, end, user, rows),
+            "audits": audits(start, end, user, rows),
+            "incidents": incidents(start, end, user, rows),
+            "risks": risk_treatment(today, user, rows),
+            "objectives": objectives(today, user, rows),
         },
-        "improvements": improvements(start, end, user),
+        "improvements": improvements(start, end, user, rows),
     }

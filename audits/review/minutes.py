@@ -30,7 +30,7 @@ def managementreview_minutes_pdf(request, pk):
     try:
         context = {
             "review": review,
-            "record": review_record(review, request.user),
+            "record": review_record(review, request.user, shown=None),
             "printed": timezone.localtime(),
             "reader": request.user,
         }

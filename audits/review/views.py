@@ -13,15 +13,24 @@ from aims.core.views import refused
 from audits.models import ManagementReview
 from audits.review import services
 from audits.review.approvals import REVIEW, results
-from audits.review.inputs import compile_inputs
+from audits.review.inputs import SHOWN, compile_inputs, first_rows, page_rows
 
 
-def review_record(review, user):
+def review_record(review, user, shown=SHOWN):
     """What the review shows: the approved snapshot once closed (the chair's record, see
-    approvals.snapshot), else the inputs compiled live for the reader."""
+    approvals.snapshot), else the inputs compiled live for the reader; of each list the first
+    `shown` rows (None: all, as the minutes print them)."""
     if review.status == ManagementReview.Status.CLOSED and review.snapshot:
-        return {**review.snapshot, "frozen": True}
-    return {"results": results(review), "inputs": compile_inputs(review, user), "frozen": False}
+        return {
+            **review.snapshot,
+            "inputs": page_rows(review.snapshot["inputs"], shown),
+            "frozen": True,
+        }
+    if shown:
+        inputs = compile_inputs(review, user, rows=first_rows)
+    else:
+        inputs = page_rows(compile_inputs(review, user), None)
+    return {"results": results(review), "inputs": inputs, "frozen": False}
 
 
 def managementreview_detail_context(review, user):

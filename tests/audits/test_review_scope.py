@@ -9,6 +9,7 @@ import datetime
 import pytest
 from django.contrib.auth.models import Permission
 
+from aims.core.related_lists import FirstEntries
 from audits.models import AIIncident, Audit
 from audits.review.approvals import snapshot
 from audits.review.inputs import compile_inputs
@@ -85,7 +86,7 @@ def names(inputs):
             found.extend(str(value[key]) for key in ("title", "name", "record") if key in value)
             for item in value.values():
                 walk(item)
-        elif isinstance(value, list):
+        elif isinstance(value, (list, FirstEntries)):  # the page's lists: Rows
             for item in value:
                 walk(item)
 
