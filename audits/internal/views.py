@@ -57,7 +57,8 @@ def checklist_groups(audit, user):
 
 
 def audit_detail_context(audit, user):
-    may_change = Audit.objects.restrict(user, "change").filter(pk=audit.pk).exists()
+    """Stepping the audit and adding checklist items take the page's `can_change` (the
+    register's own check: the user may change the audit and it is not closed)."""
     done, total, percent = progress(audit)
     current = conflicts(audit)
     programme = audit.programme
@@ -69,9 +70,7 @@ def audit_detail_context(audit, user):
         "accepted_conflicts": [
             line for line in audit.independence_conflicts.splitlines() if line.strip()
         ],
-        "may_step": may_change,
         "may_override": may_override_independence(user) and not audit.lock_reason,
-        "may_add_item": may_change and not audit.lock_reason,
         "programme_reopened": services.reopened_by(programme) if programme else None,
     }
 
