@@ -2,18 +2,20 @@
 notification), each sent at most once per key and recipient.
 
 An e-mail is first written as a pending `OutgoingMail` row, in the transaction of what it tells;
-`send_pending` sends pending rows, claiming each with a conditional update so two workers never
+`send_pending` sends pending rows, claiming them with a conditional update so two workers never
 send the same mail. A failed send leaves the row pending and the next sweep tries again.
 """
 
 import logging
 import smtplib
+from dataclasses import dataclass
 from datetime import timedelta
 
 from django.conf import settings
-from django.core.mail import send_mail
+from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import transaction
 from django.db.models import F, Q
+from django.db.models.constants import OnConflict
 from django.utils import timezone
 
 from aims.core.models import Notification, OutgoingMail, ReminderLog
@@ -24,73 +26,149 @@ logger = logging.getLogger(__name__)
 CLAIM_EXPIRES = timedelta(minutes=15)
 
 
+# Parameters of one INSERT on every database, rather than the backend's batch size (on SQLite
+# 999 parameters, about a hundred rows): a sweep's queries then do not grow with the rows it
+# writes. 30,000 stays within SQLite's limit (32,766 since 3.32) and PostgreSQL's (65,535).
+INSERT_PARAMETERS = 30_000
+
+
+def insert_new(model, objects):
+    """`bulk_create(objects, ignore_conflicts=True)` (rows already there are left as they are)
+    in statements of INSERT_PARAMETERS parameters, whatever the backend's own batch size."""
+    fields = [
+        field
+        for field in model._meta.concrete_fields
+        if not field.generated and field is not model._meta.auto_field
+    ]
+    size = max(INSERT_PARAMETERS // len(fields), 1)
+    for start in range(0, len(objects), size):
+        model._default_manager._insert(
+            objects[start : start + size], fields=fields, on_conflict=OnConflict.IGNORE
+        )
+
+
+@dataclass
+class Mail:
+    key: str
+    user: object
+    subject: str
+    body: str
+    html_body: str = ""
+
+
 def queue_mail(*, key, recipients, subject, body, html_body=""):
     """Write a pending e-mail (plain text, and HTML when given) to every recipient with an
     address who has none under `key`; return the recipients' rows under `key` that have not
     gone out yet."""
-    # A header must be one line; titles come from users.
-    subject = " ".join(str(subject).split())[:500]
-    users = [user for user in recipients if user is not None and user.email]
+    mails = queue_mails([Mail(key, user, subject, body, html_body) for user in recipients])
+    return OutgoingMail.objects.filter(
+        key=key, recipient__in=[mail.user for mail in mails], sent_at__isnull=True
+    )
+
+
+def queue_mails(mails):
+    """Write the pending e-mails (`Mail`s) whose user has an address and none under its key,
+    in two queries however many; return those written (or queued before)."""
+    mails = [mail for mail in mails if mail.user is not None and mail.user.email]
+    if not mails:
+        return mails
     # Reminders sent before e-mail was queued have a log row only.
     logged = set(
-        ReminderLog.objects.filter(key=key, recipient__in=users).values_list(
-            "recipient_id", flat=True
-        )
+        ReminderLog.objects.filter(
+            key__in={mail.key for mail in mails}, recipient__in={mail.user.pk for mail in mails}
+        ).values_list("key", "recipient_id")
     )
-    users = [user for user in users if user.pk not in logged]
-    OutgoingMail.objects.bulk_create(
+    mails = [mail for mail in mails if (mail.key, mail.user.pk) not in logged]
+    # Queued before (sent or pending), or by another worker now: the unique key keeps one.
+    insert_new(
+        OutgoingMail,
         [
             OutgoingMail(
-                key=key, recipient=user, subject=subject, body=str(body), html_body=str(html_body)
+                key=mail.key,
+                recipient=mail.user,
+                # A header must be one line; titles come from users.
+                subject=" ".join(str(mail.subject).split())[:500],
+                body=str(mail.body),
+                html_body=str(mail.html_body),
             )
-            for user in users
+            for mail in mails
         ],
-        ignore_conflicts=True,  # queued before (sent or pending), or by another worker now
     )
-    return OutgoingMail.objects.filter(key=key, recipient__in=users, sent_at__isnull=True)
-
-
-def claim(mail_id):
-    """Take a pending e-mail for sending; False if it has gone out or another worker has it."""
-    now = timezone.now()
-    return bool(
-        OutgoingMail.objects.filter(pk=mail_id, sent_at__isnull=True)
-        .filter(Q(claimed_at__isnull=True) | Q(claimed_at__lt=now - CLAIM_EXPIRES))
-        .update(claimed_at=now, attempts=F("attempts") + 1)
-    )
-
-
-def send_one(mail_id):
-    """Send one pending e-mail if this worker can claim it; return whether it went out."""
-    if not claim(mail_id):
-        return False
-    outgoing = OutgoingMail.objects.select_related("recipient").get(pk=mail_id)
-    try:
-        send_mail(
-            outgoing.subject,
-            outgoing.body,
-            None,
-            [outgoing.recipient.email],
-            html_message=outgoing.html_body or None,
-        )
-    except (OSError, smtplib.SMTPException) as error:
-        logger.exception("E-mail %s not sent; the next sweep tries again", outgoing)
-        OutgoingMail.objects.filter(pk=mail_id).update(
-            claimed_at=None, last_error=f"{type(error).__name__}: {error}"[:2000]
-        )
-        return False
-    OutgoingMail.objects.filter(pk=mail_id).update(sent_at=timezone.now(), last_error="")
-    ReminderLog.objects.get_or_create(key=outgoing.key, recipient=outgoing.recipient)
-    return True
+    return mails
 
 
 def send_pending(mails=None, *, limit=500):
-    """Send pending e-mails (all of them, or those of the `mails` queryset), oldest first;
-    return how many went out."""
+    """Send pending e-mails (all of them, or those of the `mails` queryset), oldest first,
+    over one connection to the mail server; return how many went out. The pending rows are
+    claimed with one conditional update, so two workers never send the same mail, and read,
+    marked and logged in a fixed number of queries."""
     if mails is None:
         mails = OutgoingMail.objects.all()
     pending = mails.filter(sent_at__isnull=True, recipient__is_active=True)
-    return sum(send_one(pk) for pk in list(pending.values_list("pk", flat=True)[:limit]))
+    ids = list(pending.values_list("pk", flat=True)[:limit])
+    if not ids:
+        return 0
+    now = timezone.now()
+    OutgoingMail.objects.filter(pk__in=ids, sent_at__isnull=True).filter(
+        Q(claimed_at__isnull=True) | Q(claimed_at__lt=now - CLAIM_EXPIRES)
+    ).update(claimed_at=now, attempts=F("attempts") + 1)
+    # This worker's claims: those stamped with its moment.
+    claimed = list(
+        OutgoingMail.objects.filter(pk__in=ids, claimed_at=now, sent_at__isnull=True)
+        .select_related("recipient")
+        .order_by("pk")
+    )
+    sent = send_claimed(claimed)
+    OutgoingMail.objects.filter(pk__in=[outgoing.pk for outgoing in sent]).update(
+        sent_at=timezone.now(), last_error=""
+    )
+    insert_new(
+        ReminderLog,
+        [ReminderLog(key=outgoing.key, recipient=outgoing.recipient) for outgoing in sent],
+    )
+    return len(sent)
+
+
+def send_claimed(claimed):
+    """Send the claimed e-mails over one connection; return those that went out. A failed
+    one is left pending, unclaimed, with its error, for the next sweep."""
+    if not claimed:
+        return []
+    connection = get_connection()
+    try:
+        connection.open()
+    except (OSError, smtplib.SMTPException) as error:
+        for outgoing in claimed:
+            not_sent(outgoing, error)
+        return []
+    sent = []
+    try:
+        for outgoing in claimed:
+            message = EmailMultiAlternatives(
+                outgoing.subject,
+                outgoing.body,
+                None,
+                [outgoing.recipient.email],
+                connection=connection,
+            )
+            if outgoing.html_body:
+                message.attach_alternative(outgoing.html_body, "text/html")
+            try:
+                message.send()
+            except (OSError, smtplib.SMTPException) as error:
+                not_sent(outgoing, error)
+            else:
+                sent.append(outgoing)
+    finally:
+        connection.close()
+    return sent
+
+
+def not_sent(outgoing, error):
+    logger.error("E-mail %s not sent; the next sweep tries again", outgoing, exc_info=error)
+    OutgoingMail.objects.filter(pk=outgoing.pk).update(
+        claimed_at=None, last_error=f"{type(error).__name__}: {error}"[:2000]
+    )
 
 
 def notify(*, recipients, message, url, key):

@@ -62,7 +62,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
 from django.db import models, transaction
-from django.db.models import F, Min, Q
+from django.db.models import F, Min, OuterRef, Q, Subquery
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -71,7 +71,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from aims.core.models import Digest, Notification, Reminder
-from aims.core.notifications import queue_mail, send_pending
+from aims.core.notifications import Mail, insert_new, queue_mails, send_pending
 from aims.core.roles import COMPLIANCE_OFFICER, ROLES
 
 logger = logging.getLogger(__name__)
@@ -245,23 +245,28 @@ def queue_deadline_mail(due, reminders):
     """E-mail each reminder of a deadline counted in hours now (the sweep sends the outbox),
     once under its own key, in the recipient's language, to those who take e-mail."""
     users = get_user_model().objects.in_bulk({reminder.recipient_id for reminder in reminders})
+    mails = []
     for reminder in reminders:
         user = users[reminder.recipient_id]
         if not user.email_reminders:
             continue
         with translation.override(user.language or settings.LANGUAGE_CODE):
             subject = f"{capfirst(Stage(reminder.stage).label)}: {due.label}: {reminder.title}"
-        queue_mail(
-            key=f"deadline:{reminder.key}:{reminder.object_id}:{reminder.due_on}:{reminder.stage}",
-            recipients=[user],
-            subject=subject,
-            body=f"{subject}\n\n{settings.PORTAL_URL}{reminder.url}",
+        mails.append(
+            Mail(
+                key=f"deadline:{reminder.key}:{reminder.object_id}:{reminder.due_on}:"
+                f"{reminder.stage}",
+                user=user,
+                subject=subject,
+                body=f"{subject}\n\n{settings.PORTAL_URL}{reminder.url}",
+            )
         )
+    queue_mails(mails)
 
 
 def unwritten(rows, key, content_type):
     """The rows not stored by an earlier sweep: read in one query, so that a sweep over dates
-    reminded before writes nothing (inserts are batched by the database's parameter limit)."""
+    reminded before writes nothing."""
     if not rows:
         return rows
     written = set(
@@ -310,7 +315,7 @@ def remind(register, due, today, recipients):
         ]
     rows = unwritten(rows, key, content_type)
     # Made by another sweep at the same time: the unique constraint keeps one.
-    Reminder.objects.bulk_create(rows, ignore_conflicts=True)
+    insert_new(Reminder, rows)
     if due.hours:
         queue_deadline_mail(due, rows)
     if due.on_due is not None:
@@ -354,49 +359,93 @@ def digest_groups(reminders):
     return sorted(groups.items())
 
 
-def send_digest(user, today):
-    """Write the user's digest of the day, if it is due and not written yet; return it."""
-    if not digest_due(user, today):
-        return None
+def send_digests(today):
+    """Write the digests of the day that are due and not written yet, each with its
+    notification and e-mail, in a fixed number of queries however many people and reminders;
+    return how many were written."""
+    users = [
+        user
+        for user in get_user_model().objects.filter(
+            is_active=True, pk__in=Reminder.objects.filter(digest__isnull=True).values("recipient")
+        )
+        if digest_due(user, today)
+    ]
+    if not users:
+        return 0
     with transaction.atomic():
-        digest, created = Digest.objects.get_or_create(recipient=user, day=today)
-        if not created:
-            return None  # today's digest has gone out already
-        waiting = Reminder.objects.select_for_update().filter(recipient=user, digest__isnull=True)
-        reminders = list(waiting)
-        if not reminders:
-            digest.delete()
-            return None
-        Reminder.objects.filter(pk__in=[r.pk for r in reminders]).update(digest=digest)
-        with translation.override(user.language or settings.LANGUAGE_CODE):
-            groups = digest_groups(reminders)
-            count = sum(len(items) for _group, items in groups)
-            subject = ngettext(
-                "%(count)s reminder: due dates in the AI management system",
-                "%(count)s reminders: due dates in the AI management system",
-                count,
-            ) % {"count": count}
-            context = {
-                "user": user,
-                "groups": groups,
-                "count": count,
-                "subject": subject,
-                "day": today,
-                "work_url": settings.PORTAL_URL + reverse("core:my_work"),
-                "preferences_url": settings.PORTAL_URL + reverse("core:preferences"),
-            }
-            Notification.objects.create(
-                recipient=user, message=subject[:500], url=reverse("core:my_work")
+        # Today's digest has gone out already to those who have one.
+        written = set(
+            Digest.objects.filter(recipient__in=users, day=today).values_list(
+                "recipient_id", flat=True
             )
-            if user.email_reminders:
-                queue_mail(
-                    key=digest.key,
-                    recipients=[user],
-                    subject=subject,
-                    body=render_to_string("core/email/digest.txt", context),
-                    html_body=render_to_string("core/email/digest.html", context),
-                )
-    return digest
+        )
+        users = {user.pk: user for user in users if user.pk not in written}
+        waiting = list(
+            Reminder.objects.select_for_update()
+            .filter(recipient__in=users, digest__isnull=True)
+            .order_by("pk")
+        )
+        if not waiting:
+            return 0
+        reminders = {pk: [] for pk in users}  # in the users' order
+        for reminder in waiting:
+            reminders[reminder.recipient_id].append(reminder)
+        reminders = {pk: items for pk, items in reminders.items() if items}
+        insert_new(Digest, [Digest(recipient_id=pk, day=today) for pk in reminders])
+        digests = {
+            digest.recipient_id: digest
+            for digest in Digest.objects.filter(recipient__in=list(reminders), day=today)
+        }
+        # The rows read above (locked; the last key bounds them), each to its person's digest.
+        Reminder.objects.filter(
+            recipient__in=list(reminders), digest__isnull=True, pk__lte=waiting[-1].pk
+        ).update(
+            digest=Subquery(
+                Digest.objects.filter(recipient=OuterRef("recipient"), day=today).values("pk")
+            )
+        )
+        notifications, mails = [], []
+        for pk, items in reminders.items():
+            notification, mail = digest_of(users[pk], items, digests[pk], today)
+            notifications.append(notification)
+            mails += [mail] if mail else []
+        insert_new(Notification, notifications)
+        queue_mails(mails)
+    return len(reminders)
+
+
+def digest_of(user, reminders, digest, today):
+    """The user's digest as (notification, `Mail` or None), in the user's language."""
+    with translation.override(user.language or settings.LANGUAGE_CODE):
+        groups = digest_groups(reminders)
+        count = sum(len(items) for _group, items in groups)
+        subject = ngettext(
+            "%(count)s reminder: due dates in the AI management system",
+            "%(count)s reminders: due dates in the AI management system",
+            count,
+        ) % {"count": count}
+        notification = Notification(
+            recipient=user, message=subject[:500], url=reverse("core:my_work")
+        )
+        if not user.email_reminders:
+            return notification, None
+        context = {
+            "user": user,
+            "groups": groups,
+            "count": count,
+            "subject": subject,
+            "day": today,
+            "work_url": settings.PORTAL_URL + reverse("core:my_work"),
+            "preferences_url": settings.PORTAL_URL + reverse("core:preferences"),
+        }
+        mail = Mail(
+            key=digest.key,
+            user=user,
+            subject=subject,
+            body=render_to_string("core/email/digest.txt", context),
+            html_body=render_to_string("core/email/digest.html", context),
+        )
+    return notification, mail
 
 
 @dataclass
@@ -420,9 +469,6 @@ def sweep(today=None):
         except Exception:  # a failing declaration keeps no other reminder, nor any digest, waiting
             logger.exception("Reminders of %s failed; the next sweep tries again", key)
     result.reminders = Reminder.objects.count() - before
-    waiting = get_user_model().objects.filter(
-        is_active=True, pk__in=Reminder.objects.filter(digest__isnull=True).values("recipient")
-    )
-    result.digests = sum(send_digest(user, today) is not None for user in waiting)
+    result.digests = send_digests(today)
     result.sent = send_pending()
     return result
