@@ -4,6 +4,7 @@ navigation asks for the same ones. Anything else (a variable, keyword arguments,
 Django's `url` tag as it is."""
 
 from django import template
+from django.template.base import Variable
 from django.template.defaulttags import URLNode
 from django.template.defaulttags import url as url_tag
 from django.utils.html import conditional_escape
@@ -32,7 +33,9 @@ class CachedURLNode(URLNode):
 
 
 def constant(expression):
-    return not expression.filters and getattr(expression.var, "literal", None) is not None
+    # A quoted string is parsed into the string itself; a number into a Variable with its value.
+    var = expression.var
+    return not expression.filters and (not isinstance(var, Variable) or var.literal is not None)
 
 
 @register.tag
