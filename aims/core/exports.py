@@ -9,17 +9,26 @@ from functools import lru_cache
 
 import django_tables2 as tables
 from django.core.exceptions import FieldDoesNotExist
+from django.db import models
 from django.db.models import QuerySet
 from django.http import FileResponse, StreamingHttpResponse
 from django.utils import formats, timezone, translation
 from django.utils.encoding import force_str
+from django.utils.hashable import make_hashable
+from django.utils.html import conditional_escape
 from django.utils.text import capfirst
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ERROR_CODES
 
 from aims.core.permissions import perm_name
-from aims.core.table_rows import with_related_lists
+from aims.core.table_rows import (
+    NO_LABEL,
+    CompiledRow,
+    RelatedItems,
+    cells_of,
+    with_related_lists,
+)
 
 # A cell starting with one of these is run as a formula by spreadsheet programs.
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
@@ -68,23 +77,164 @@ def table_rows(table, user=None):
         column for column in table.columns.iterall() if not column.column.exclude_from_export
     ]
     model = getattr(table._meta, "model", None)
-    keys = [(column.name, None) for column in columns]
+    keys = [None] * len(columns)
+    visible = None
     if user is not None:
         visible = VisibleObjects(user)
         for column in columns:
             if isinstance(column.column, tables.ManyToManyColumn):
                 # The table's columns are its own copies: changing one changes no other table.
                 column.column.filter = scoped_filter(column.column.filter, visible)
-        keys = [(column.name, related_field(model, column.accessor)) for column in columns]
+        keys = [related_field(model, column.accessor) for column in columns]
     yield [capfirst(force_str(column.header)) for column in columns]
+    readers = {}  # record class -> a reader per column
     for row in streamed_rows(table):
         record = row.record
+        if type(row) is CompiledRow and isinstance(record, models.Model):
+            cls = type(record)
+            if cls not in readers:
+                # Compiled with the first record, in the language the export is written in.
+                readers[cls] = [
+                    visible_only(cell_reader(table, column, record), key, visible)
+                    for column, key in zip(columns, keys, strict=True)
+                ]
+            values = [read(record, row) for read in readers[cls]]
+        else:
+            values = [
+                ""
+                if key is not None and not visible.may_view_key(record, key)
+                else row.get_cell_value(column.name)
+                for column, key in zip(columns, keys, strict=True)
+            ]
         yield [
-            ""
-            if key is not None and not visible.may_view_key(record, key)
-            else force_str(row.get_cell_value(name), strings_only=True)
-            for name, key in keys
+            value if type(value) is str else force_str(value, strings_only=True) for value in values
         ]
+
+
+def cell_reader(table, bound_column, record):
+    """A function (record, row) -> the row's export value of the column, as
+    `row.get_cell_value` gives it: for the common columns (a field, a choice's label, a
+    many-to-many list) worked out once per export rather than per cell; for the others the
+    row's own `get_cell_value`."""
+    name = bound_column.name
+    cell = cells_of(table)[name]
+    plan, column = cell.plan, cell.column
+
+    def from_row(record, row):
+        return row.get_cell_value(name)
+
+    export = exported(table, cell)
+    # A record read by index first (as the accessor would) is left to the row.
+    if not plan.simple or plan.path or hasattr(type(record), "__getitem__"):
+        return from_row
+    empty_values = column.empty_values
+    if plan.listed is not None:
+        listed = plan.listed
+        export = related_text(column) if is_plain_many_to_many(cell) else export
+
+        def many(record, row):
+            items = record.__dict__.get(listed)
+            if items is None:
+                return from_row(record, row)
+            return export(RelatedItems(items), record, row) if items else None
+
+        return many
+    if plan.many:
+        return from_row
+    if plan.shows_label(record, record):
+        labels = plan.choice_labels(type(record))
+        if labels is None:
+            return from_row
+        attname, choices = labels
+
+        def label(record, row):
+            value = getattr(record, attname)
+            try:
+                text = choices.get(value, NO_LABEL)
+            except TypeError:  # unhashable: as Django's get_<x>_display compares it
+                text = choices.get(make_hashable(value), NO_LABEL)
+            text = force_str(value, strings_only=True) if text is NO_LABEL else text
+            return None if text in empty_values else export(text, record, row)
+
+        return label
+    if plan.text_link and column.text is not None:
+        return from_row
+    attribute = plan.remainder
+
+    def field(record, row):
+        try:
+            value = getattr(record, attribute)
+        except Exception:  # as the row's cell: an accessor that fails shows nothing
+            return None
+        if callable(value):
+            return from_row(record, row)
+        return None if value in empty_values else export(value, record, row)
+
+    return field
+
+
+def exported(table, cell):
+    """The column's export of a cell's value, a function (value, record, row)."""
+    plan = cell.plan
+    if plan.exports_value:
+        return lambda value, record, row: value
+    function = cell.export_function
+    if plan.value.value_only:
+        return lambda value, record, row: function(value=value)
+    column, bound_column = cell.column, cell.bound_column
+
+    def export(value, record, row):
+        arguments = {
+            "value": value,
+            "record": record,
+            "column": column,
+            "bound_column": bound_column,
+            "bound_row": row,
+            "table": table,
+        }
+        return plan.value(function, arguments)
+
+    return export
+
+
+def is_plain_many_to_many(cell):
+    column = cell.column
+    return (
+        cell.plan.exports_render
+        and isinstance(column, tables.ManyToManyColumn)
+        and type(column).render is tables.ManyToManyColumn.render
+        and "render" not in vars(column)
+        and not hasattr(column, "linkify_item")
+    )
+
+
+def related_text(column):
+    """ManyToManyColumn.render without a link per item, each related object's text escaped
+    once per export: the same objects are named by many rows."""
+    separator = conditional_escape(column.separator)
+    texts = {}  # id(object) -> (object, its escaped text)
+
+    def render(items, record, row):
+        parts = []
+        for item in column.filter(items):
+            known = texts.get(id(item))
+            if known is None or known[0] is not item:
+                known = texts[id(item)] = (item, conditional_escape(column.transform(item)))
+            parts.append(known[1])
+        return separator.join(parts)
+
+    return render
+
+
+def visible_only(read, key, visible):
+    """The reader of a column naming one related object: '' where the user may not view it."""
+    if key is None:
+        return read
+
+    def scoped(record, row):
+        return read(record, row) if visible.may_view_key(record, key) else ""
+
+    return scoped
 
 
 def streamed_rows(table):
