@@ -5,26 +5,30 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from aims.core.dashboard import counts
 from aims.core.permissions import can
 from aims.core.work import REVIEWS, Item, review_horizon, work
 from controls.models import Evidence, SoAEntry
 
 
 def controls_attention(user):
+    querysets = {}
     if can(user, "view", SoAEntry):
-        register = reverse("controls:soaentry_list")
-        entries = SoAEntry.objects.restrict(user)
-        if count := entries.without_driver().count():
-            yield (
-                ngettext(
-                    "%(count)d applicable control has no linked risk or requirement.",
-                    "%(count)d applicable controls have no linked risk or requirement.",
-                    count,
-                )
-                % {"count": count},
-                f"{register}?{urlencode({'no_driver': 'yes'})}",
+        querysets["undriven"] = SoAEntry.objects.restrict(user).without_driver()
+    if can(user, "view", Evidence):
+        querysets["expired"] = Evidence.objects.restrict(user).expired()
+    numbers = counts(querysets)
+    if count := numbers.get("undriven"):
+        yield (
+            ngettext(
+                "%(count)d applicable control has no linked risk or requirement.",
+                "%(count)d applicable controls have no linked risk or requirement.",
+                count,
             )
-    if can(user, "view", Evidence) and (count := Evidence.objects.restrict(user).expired().count()):
+            % {"count": count},
+            f"{reverse('controls:soaentry_list')}?{urlencode({'no_driver': 'yes'})}",
+        )
+    if count := numbers.get("expired"):
         yield (
             ngettext(
                 "%(count)d evidence item has expired.",

@@ -7,6 +7,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from aims.core.dashboard import counts
 from aims.core.permissions import can
 from aims.core.work import ACTIONS, REVIEWS, Item, review_horizon, work
 from risks.heatmap import heat_maps_html
@@ -18,7 +19,14 @@ def risk_attention(user):
         return
     risks = Risk.objects.restrict(user)
     register = reverse("risks:risk_list")
-    if count := risks.review_overdue().count():
+    numbers = counts(
+        {
+            "overdue": risks.review_overdue(),
+            "review": risks.filter(status=Risk.Status.REVIEW),
+            "actions": TreatmentAction.objects.restrict(user).overdue(),
+        }
+    )
+    if count := numbers["overdue"]:
         yield (
             ngettext(
                 "%(count)d risk is overdue for review.",
@@ -28,7 +36,7 @@ def risk_attention(user):
             % {"count": count},
             f"{register}?{urlencode({'review_overdue': 'yes'})}",
         )
-    if count := risks.filter(status=Risk.Status.REVIEW).count():
+    if count := numbers["review"]:
         yield (
             ngettext(
                 "%(count)d risk is back in review.", "%(count)d risks are back in review.", count
@@ -36,7 +44,7 @@ def risk_attention(user):
             % {"count": count},
             f"{register}?{urlencode({'status': Risk.Status.REVIEW})}",
         )
-    if count := TreatmentAction.objects.restrict(user).overdue().count():
+    if count := numbers["actions"]:
         yield (
             ngettext(
                 "%(count)d treatment action is overdue.",

@@ -10,6 +10,7 @@ from aims.communication.models import (
     asked_users,
     pending_policy_for,
 )
+from aims.core.dashboard import counts
 from aims.core.roles import may_request_acknowledgement
 from aims.core.work import Item, review_horizon, work
 
@@ -22,21 +23,32 @@ def acknowledgement_url(policy):
 
 
 def acknowledgement_attention(user):
-    if policy := pending_policy_for(user):
+    """The approved policy to acknowledge (as `pending_policy_for` tells) and, for whoever asks
+    for acknowledgements, whether anyone is asked and how many have not acknowledged yet."""
+    if not user.is_active or (policy := approved_policy()) is None:
+        return
+    asked = asked_users(policy)
+    unacknowledged = asked.exclude(pk__in=policy.acknowledgements.values("user"))
+    querysets = {"pending": unacknowledged.filter(pk=user.pk)}
+    if requesting := may_request_acknowledgement(user):
+        querysets |= {
+            "requests": policy.acknowledgement_requests.all(),
+            "outstanding": unacknowledged,
+        }
+    numbers = counts(querysets)
+    if numbers["pending"]:
         yield (
             _("Please read and acknowledge the AI policy %(policy)s.") % {"policy": policy},
             acknowledgement_url(policy),
         )
-    if not may_request_acknowledgement(user) or (policy := approved_policy()) is None:
+    if not requesting:
         return
-    if not policy.acknowledgement_requests.exists():
+    if not numbers["requests"]:
         yield (
             _("Nobody has been asked to acknowledge the approved AI policy yet."),
             acknowledgement_url(policy),
         )
-    elif (
-        count := asked_users(policy).exclude(pk__in=policy.acknowledgements.values("user")).count()
-    ):
+    elif count := numbers["outstanding"]:
         yield (
             ngettext(
                 "%(count)d user has not yet acknowledged the AI policy.",

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from aims.context.models import AIMSActivity, AIPolicy, RACIAssignment, ScopeStatement
+from aims.core.dashboard import counts
 from aims.core.permissions import can
 from aims.core.work import REVIEWS, Item, review_horizon, work
 
@@ -17,28 +18,28 @@ from aims.core.work import REVIEWS, Item, review_horizon, work
 def context_attention(user):
     if can(user, "view", AIPolicy):
         yield from policy_attention(user)
-    if (
-        can(user, "view", ScopeStatement)
-        and not ScopeStatement.objects.filter(status=ScopeStatement.Status.CURRENT).exists()
-    ):
-        yield _("No scope statement is current."), reverse("context:scopestatement_list")
+    querysets = {}
+    if can(user, "view", ScopeStatement):
+        querysets["current"] = ScopeStatement.objects.filter(status=ScopeStatement.Status.CURRENT)
     if can(user, "view", RACIAssignment):
-        unclear = (
+        querysets["unclear"] = (
             AIMSActivity.objects.restrict(user)
             .annotate(accountable=Count("assignments", filter=Q(assignments__responsibility="A")))
             .exclude(accountable=1)
-            .count()
         )
-        if unclear:
-            yield (
-                ngettext(
-                    "%(count)d AIMS activity does not have exactly one accountable role.",
-                    "%(count)d AIMS activities do not have exactly one accountable role.",
-                    unclear,
-                )
-                % {"count": unclear},
-                reverse("context:raci_matrix"),
+    numbers = counts(querysets)
+    if numbers.get("current") == 0:
+        yield _("No scope statement is current."), reverse("context:scopestatement_list")
+    if unclear := numbers.get("unclear"):
+        yield (
+            ngettext(
+                "%(count)d AIMS activity does not have exactly one accountable role.",
+                "%(count)d AIMS activities do not have exactly one accountable role.",
+                unclear,
             )
+            % {"count": unclear},
+            reverse("context:raci_matrix"),
+        )
 
 
 def policy_attention(user):

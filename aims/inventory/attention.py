@@ -5,6 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from aims.core.dashboard import counts
 from aims.core.permissions import can
 from aims.core.work import CLASSIFICATIONS, REVIEWS, Item, review_horizon, work
 from aims.inventory.models import AISystem
@@ -15,8 +16,14 @@ def inventory_attention(user):
         return
     systems = AISystem.objects.restrict(user).exclude(status=AISystem.Status.DECOMMISSIONED)
     overview = reverse("inventory:dashboard")
-    overdue = systems.filter(next_review__lt=timezone.localdate()).count()
-    if overdue:
+    numbers = counts(
+        {
+            "overdue": systems.filter(next_review__lt=timezone.localdate()),
+            "unclassified": systems.filter(classifications__isnull=True),
+            "stale": systems.filter(reclassification_needed=True),
+        }
+    )
+    if overdue := numbers["overdue"]:
         yield (
             ngettext(
                 "%(count)d AI system is overdue for review.",
@@ -26,8 +33,7 @@ def inventory_attention(user):
             % {"count": overdue},
             overview,
         )
-    unclassified = systems.filter(classifications__isnull=True).count()
-    if unclassified:
+    if unclassified := numbers["unclassified"]:
         yield (
             ngettext(
                 "%(count)d AI system has no EU AI Act classification.",
@@ -37,8 +43,7 @@ def inventory_attention(user):
             % {"count": unclassified},
             overview,
         )
-    stale = systems.filter(reclassification_needed=True).count()
-    if stale:
+    if stale := numbers["stale"]:
         yield (
             ngettext(
                 "%(count)d AI system needs re-classification.",

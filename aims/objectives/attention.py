@@ -7,6 +7,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
+from aims.core.dashboard import counts
 from aims.core.permissions import can
 from aims.core.work import Item, work
 from aims.objectives.models import KPI, AIObjective, Status
@@ -22,16 +23,21 @@ def listed(url_name, **params):
 def objectives_attention(user):
     if not can(user, "view", KPI):
         return
-    if count := KPI.objects.restrict(user).off_target().count():
+    numbers = counts(
+        {
+            "off_target": KPI.objects.restrict(user).off_target(),
+            "overdue": AIObjective.objects.restrict(user).filter(
+                status__in=AIObjective.OPEN, due_date__lt=timezone.localdate()
+            ),
+        }
+    )
+    if count := numbers["off_target"]:
         yield (
             ngettext("%(count)d KPI is off target.", "%(count)d KPIs are off target.", count)
             % {"count": count},
             listed("objectives:kpi_list", current_status=Status.OFF_TARGET),
         )
-    objectives = AIObjective.objects.restrict(user).filter(
-        status__in=AIObjective.OPEN, due_date__lt=timezone.localdate()
-    )
-    if count := objectives.count():
+    if count := numbers["overdue"]:
         yield (
             ngettext(
                 "%(count)d AI objective is past its due date.",

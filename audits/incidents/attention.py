@@ -8,6 +8,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
+from aims.core.dashboard import counts
 from aims.core.permissions import can
 from aims.core.roles import AI_OFFICER, COMPLIANCE_OFFICER, has_role
 from aims.core.work import Item, work
@@ -27,7 +28,16 @@ def incident_attention(user):
         return
     incidents = awaiting(user)
     register = reverse("audits:aiincident_list")
-    if count := incidents.count():
+    numbers = counts(
+        {
+            "awaiting": incidents,
+            "overdue": incidents.filter(report_due_at__lt=timezone.now()),
+            "uninformed": AIIncident.objects.restrict(user)
+            .serious()
+            .filter(our_role=AIIncident.Role.DEPLOYER, provider_informed_at__isnull=True),
+        }
+    )
+    if count := numbers["awaiting"]:
         yield (
             ngettext(
                 "%(count)d serious incident awaits its report to the authority.",
@@ -37,7 +47,7 @@ def incident_attention(user):
             % {"count": count},
             f"{register}?{urlencode({'awaiting_report': 'yes'})}",
         )
-    if count := incidents.filter(report_due_at__lt=timezone.now()).count():
+    if count := numbers["overdue"]:
         yield (
             ngettext(
                 "%(count)d serious incident is overdue for its report.",
@@ -47,12 +57,7 @@ def incident_attention(user):
             % {"count": count},
             f"{register}?{urlencode({'awaiting_report': 'yes'})}",
         )
-    uninformed = (
-        AIIncident.objects.restrict(user)
-        .serious()
-        .filter(our_role=AIIncident.Role.DEPLOYER, provider_informed_at__isnull=True)
-    )
-    if count := uninformed.count():
+    if count := numbers["uninformed"]:
         yield (
             ngettext(
                 "%(count)d serious incident as deployer: the provider is not yet informed.",

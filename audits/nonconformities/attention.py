@@ -7,6 +7,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
+from aims.core.dashboard import counts
 from aims.core.permissions import can
 from aims.core.roles import may_verify_effectiveness
 from aims.core.work import Item, review_horizon, work
@@ -23,7 +24,15 @@ def listed(url_name, **params):
 def nonconformity_attention(user):
     if not can(user, "view", Nonconformity):
         return
-    if count := CorrectiveAction.objects.restrict(user).overdue().count():
+    numbers = counts(
+        {
+            "overdue": CorrectiveAction.objects.restrict(user).overdue(),
+            "checks": EffectivenessCheck.objects.restrict(user)
+            .pending()
+            .filter(due_date__lte=timezone.localdate()),
+        }
+    )
+    if count := numbers["overdue"]:
         yield (
             ngettext(
                 "%(count)d corrective action is overdue.",
@@ -33,8 +42,7 @@ def nonconformity_attention(user):
             % {"count": count},
             listed("audits:correctiveaction_list", overdue="yes"),
         )
-    checks = EffectivenessCheck.objects.restrict(user).pending()
-    if count := checks.filter(due_date__lte=timezone.localdate()).count():
+    if count := numbers["checks"]:
         yield (
             ngettext(
                 "%(count)d effectiveness check is due.",
@@ -51,20 +59,19 @@ def nonconformity_panel(request):
     if not can(user, "view", Nonconformity):
         return ""
     open_ones = Nonconformity.objects.restrict(user).open()
+    numbers = counts(
+        {grade: open_ones.filter(grade=grade) for grade in Nonconformity.Grade.values}
+        | {"overdue": CorrectiveAction.objects.restrict(user).overdue()}
+    )
     grades = [
-        (
-            label,
-            open_ones.filter(grade=grade).count(),
-            listed("audits:nonconformity_list", state="open", grade=grade),
-        )
+        (label, numbers[grade], listed("audits:nonconformity_list", state="open", grade=grade))
         for grade, label in Nonconformity.Grade.choices
     ]
-    overdue = CorrectiveAction.objects.restrict(user).overdue().count()
     return render_to_string(
         "audits/nonconformity_panel.html",
         {
             "grades": grades,
-            "overdue": overdue,
+            "overdue": numbers["overdue"],
             "overdue_url": listed("audits:correctiveaction_list", overdue="yes"),
         },
         request=request,
