@@ -1,14 +1,22 @@
-"""One audit pack as a PDF: each section's fragment rendered in turn (with progress), the
-cover and the table of contents around them, laid out once by the safe renderer in a child
-process with a time limit and a memory ceiling (audits/packs/layout.py).
+"""One audit pack as a PDF, laid out in parts so that the memory of a layout does not grow with
+the organisation: WeasyPrint keeps every page of a document in memory until it is written.
+
+Each section's fragment is rendered in turn (with progress) and laid out in one or more parts of
+at most PART_BYTES of HTML, cut between its records (PART_BREAK in the section's template), each
+part by the safe renderer in a child process with a time limit and a memory ceiling
+(audits/packs/layout.py). Then the cover with the contents, whose page numbers are known by now,
+and last a child joins the parts, prints "Page x of y" over every page and keeps the sections'
+bookmarks in one outline.
 
 `render_pack(scope, progress=None)` is the one way to make a pack: the worker, the
 `build_audit_pack` command and the benchmark all call it.
 """
 
 import hashlib
+import tempfile
 import time
 from dataclasses import dataclass
+from pathlib import Path
 
 from django.conf import settings
 from django.template.loader import render_to_string
@@ -17,10 +25,18 @@ from django.utils.safestring import mark_safe
 
 from aims.context.models import ScopeStatement
 from audits.packs.contents.evidence import evidence_files
-from audits.packs.layout import RenderFailed, layout, time_limit_reason
+from audits.packs.layout import RenderFailed, join, layout_to, time_limit_reason
 from audits.packs.sections import all_sections
 
 __all__ = ["PackResult", "RenderFailed", "render_pack"]
+
+# Where a section's template allows a new part: between two records.
+PART_BREAK = "<!-- pack-part -->"
+# The HTML of one part at most (a single record may exceed it). A megabyte of records makes
+# some 250 pages and needs some 400 MB to lay out.
+PART_BYTES = 1_000_000
+# The page numbers are laid out this many pages at a time.
+NUMBER_PAGES = 2000
 
 
 @dataclass(frozen=True)
@@ -48,32 +64,106 @@ def render_pack(
     `sections`: the keys to print (all of this installation's when None). `progress(number,
     count, title)` is called before each section is built. Raises RenderFailed, with the
     reason for the requester, past the time limit (settings.AIMS_PACK_TIME_LIMIT seconds for
-    the whole render) or the memory ceiling of the layout (settings.AIMS_PACK_MEMORY_MB).
+    the whole render) or the memory ceiling of each layout (settings.AIMS_PACK_MEMORY_MB).
     """
     time_limit = time_limit or settings.AIMS_PACK_TIME_LIMIT
     deadline = time.monotonic() + time_limit
+
+    def lay_out(html, target, **options):
+        return layout_to(
+            html,
+            target,
+            seconds=deadline - time.monotonic(),
+            megabytes=memory_mb or settings.AIMS_PACK_MEMORY_MB,
+            time_limit=time_limit,
+            **options,
+        )
+
     chosen = [s for s in all_sections() if sections is None or s.key in sections]
-    parts = []
-    for number, section in enumerate(chosen, start=1):
-        if progress:
-            progress(number, len(chosen), section.title)
-        context = section.build(scope)
-        if context is not None:
-            html = render_to_string(section.template_name, {**context, "scope": scope})
-            parts.append((section, mark_safe(html)))  # noqa: S308 - rendered by our templates
-        if time.monotonic() > deadline:
-            raise RenderFailed(time_limit_reason(time_limit))
-    document = render_to_string(
-        "audits/pack_document.html", {**cover(scope, parts), "archival": archival}
-    )
-    pdf, pages = layout(
-        document,
-        seconds=deadline - time.monotonic(),
-        megabytes=memory_mb or settings.AIMS_PACK_MEMORY_MB,
-        time_limit=time_limit,
-        attachments=embedded_evidence(scope) if archival else None,
-    )
-    return PackResult(pdf=pdf, pages=pages, sections=tuple(s.key for s, _html in parts))
+    document = {"scope": scope, "archival": archival, **strings(scope)}
+    # A PDF/A-3b is one in every part; the cover's part holds the attachments.
+    part_attachments = [] if archival else None
+    with tempfile.TemporaryDirectory(prefix="aims-pack-") as folder:
+        parts, printed = [], []
+        for number, section in enumerate(chosen, start=1):
+            if progress:
+                progress(number, len(chosen), section.title)
+            context = section.build(scope)
+            if context is not None:
+                html = render_to_string(section.template_name, {**context, "scope": scope})
+                pages = 0
+                for index, chunk in enumerate(split(html)):
+                    target = Path(folder, f"part-{len(parts)}.pdf")
+                    part = {**document, "section": section, "first": index == 0}
+                    part["html"] = mark_safe(chunk)  # noqa: S308 - rendered by our templates
+                    pages += lay_out(
+                        render_to_string("audits/pack_document.html", part),
+                        target,
+                        attachments=part_attachments,
+                    )
+                    parts.append((target, index == 0))
+                printed.append((section, pages))
+            if time.monotonic() > deadline:
+                raise RenderFailed(time_limit_reason(time_limit))
+        front = Path(folder, "front.pdf")
+        attachments = embedded_evidence(scope) if archival else part_attachments
+        # Laid out again once when the contents take more pages than assumed.
+        assumed = 2
+        front_pages = lay_out(
+            front_html(document, printed, assumed), front, attachments=attachments
+        )
+        if front_pages != assumed:
+            lay_out(front_html(document, printed, front_pages), front, attachments=attachments)
+        total = front_pages + sum(pages for _section, pages in printed)
+        numbers = []
+        for first in range(1, total + 1, NUMBER_PAGES):
+            path = Path(folder, f"numbers-{first}.html")
+            html = render_to_string(
+                "audits/pack_document.html",
+                {
+                    **document,
+                    "numbers": range(first, min(first + NUMBER_PAGES, total + 1)),
+                    "total": total,
+                },
+            )
+            path.write_text(html, encoding="utf-8")
+            numbers.append(path)
+        target = Path(folder, "pack.pdf")
+        pages = join(
+            [(front, True), *parts],
+            numbers,
+            target,
+            seconds=deadline - time.monotonic(),
+            megabytes=memory_mb or settings.AIMS_PACK_MEMORY_MB,
+            time_limit=time_limit,
+        )
+        return PackResult(
+            pdf=target.read_bytes(),
+            pages=pages,
+            sections=tuple(section.key for section, _pages in printed),
+        )
+
+
+def split(html):
+    """The section's HTML in chunks of at most PART_BYTES, cut at PART_BREAKs."""
+    chunk, size = [], 0
+    for piece in html.split(PART_BREAK):
+        if chunk and size + len(piece) > PART_BYTES:
+            yield "".join(chunk)
+            chunk, size = [], 0
+        chunk.append(piece)
+        size += len(piece)
+    yield "".join(chunk)
+
+
+def front_html(document, printed, front_pages):
+    """The cover and the contents, each section with the page it starts on when the two take
+    `front_pages` pages."""
+    contents, page = [], front_pages + 1
+    for section, pages in printed:
+        contents.append((section.title, page))
+        page += pages
+    return render_to_string("audits/pack_document.html", {**document, "contents": contents})
 
 
 def embedded_evidence(scope):
@@ -89,11 +179,9 @@ def embedded_evidence(scope):
     ]
 
 
-def cover(scope, parts):
+def strings(scope):
     return {
         "organization": ScopeStatement.current_title(),
-        "scope": scope,
         "generated_at": timezone.now(),
         "generated_by": scope.user,
-        "parts": parts,
     }

@@ -1,0 +1,95 @@
+"""An audit pack laid out in several parts per section (audits/packs/build.py): the same text
+as laid out whole, page numbers running on over the parts, a contents list and bookmarks that
+point at the pages their sections start on."""
+
+import io
+import re
+
+import pytest
+from django.core.management import call_command
+from django.db import transaction
+from django.utils import translation
+from pypdf import PdfReader
+
+from aims.core.models import User
+from audits.packs import build
+from audits.packs.build import render_pack
+from audits.packs.sections import PackScope
+
+REFERENCE = "PACK-PARTS"
+RUNNING = re.compile(rf"Page \d+ of \d+|Confidential|{REFERENCE}")
+
+
+@pytest.fixture(scope="module")
+def demo(django_db_setup, django_db_blocker):
+    with django_db_blocker.unblock(), translation.override("en"), transaction.atomic():
+        call_command("seed_demo", verbosity=0)
+        yield
+        transaction.set_rollback(True)
+
+
+def rendered(monkeypatch, part_bytes):
+    """(result, number of layouts, page texts) of the demo's pack in parts of `part_bytes`."""
+    monkeypatch.setattr(build, "PART_BYTES", part_bytes)
+    layouts = []
+    lay_out = build.layout_to
+
+    def counted(*args, **options):
+        layouts.append(args[1])
+        return lay_out(*args, **options)
+
+    monkeypatch.setattr(build, "layout_to", counted)
+    result = render_pack(
+        PackScope(user=User.objects.get(username="compliance"), reference=REFERENCE)
+    )
+    reader = PdfReader(io.BytesIO(result.pdf))
+    return result, len(layouts), reader, [page.extract_text() for page in reader.pages]
+
+
+def section_words(texts, front_pages, organization):
+    """The words of the sections' pages without the running header and footer."""
+    text = " ".join(texts[front_pages:]).replace(organization, " ")
+    return RUNNING.sub(" ", text).split()
+
+
+def contents(texts, titles):
+    """{title: page} as the contents list on the front pages prints them."""
+    front = " ".join(" ".join(texts[:3]).split())
+    return {
+        title: int(re.search(rf"{re.escape(title)} ?(\d+)", front).group(1)) for title in titles
+    }
+
+
+@pytest.mark.django_db
+def test_a_pack_in_parts_reads_as_the_whole_with_its_pages_numbered_on(demo, monkeypatch):
+    from aims.context.models import ScopeStatement
+
+    organization = ScopeStatement.current_title()
+    whole, whole_layouts, _reader, whole_texts = rendered(monkeypatch, 10**9)
+    parted, parted_layouts, reader, texts = rendered(monkeypatch, 3000)
+
+    # One layout per section and the cover, laid out again if its contents took more pages.
+    assert whole_layouts <= len(whole.sections) + 2
+    assert parted_layouts > whole_layouts + 5
+    assert parted.sections == whole.sections
+    assert parted.pages == len(texts)
+    for number, text in enumerate(texts, start=1):
+        assert f"Page {number} of {parted.pages}" in text
+
+    titles = [str(s.title) for s in build.all_sections() if s.key in parted.sections]
+    starts = contents(texts, titles)
+    front_pages = min(starts.values()) - 1
+    assert list(starts.values()) == sorted(starts.values())
+    bookmarks = {
+        item.title: reader.get_destination_page_number(item) + 1
+        for item in reader.outline
+        if not isinstance(item, list)
+    }
+    for title, page in starts.items():
+        assert title in texts[page - 1]
+        assert bookmarks[title] == page
+
+    whole_front = min(contents(whole_texts, titles).values()) - 1
+    assert section_words(texts, front_pages, organization) == section_words(
+        whole_texts, whole_front, organization
+    )
