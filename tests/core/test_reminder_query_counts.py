@@ -39,8 +39,8 @@ def due_items(count):
 
 
 def queries_per_declaration():
-    """{key: (queries, objects due)}; new reminders are written in one INSERT per batch of the
-    database's parameter limit (SQLite: about a hundred rows), which is not counted here."""
+    """{key: (queries, objects due)}; new reminders are written in one INSERT per
+    `notifications.INSERT_PARAMETERS` parameters, which is not counted here."""
     today = timezone.localdate()
     counts = {}
     for key, register, due, _model in plain_declarations():
