@@ -125,11 +125,13 @@ class ManagementReview(ReferencedModel):
         return ""
 
     def previous(self):
+        """The review before this one, with its date only (a snapshot may be hundreds of KiB)."""
         return (
             type(self)
             ._default_manager.filter(date__lt=self.date)
             .exclude(pk=self.pk)
             .order_by("-date", "-pk")
+            .only("pk", "date")
             .first()
         )
 
