@@ -39,6 +39,8 @@ class SoAEntryTable(RegisterTable):
         "control__code",
         F("ai_system__reference").asc(nulls_first=True),
     )
+    # The drivers are counted for the page's entries only, not for every entry sorted.
+    keyed_pages = True
 
     class Meta(RegisterTable.Meta):
         model = SoAEntry

@@ -72,19 +72,24 @@ def soa_summary(request, filtered):
         v.framework: v
         for v in SoAVersion.objects.filter(status=SoAVersion.Status.AWAITING_APPROVAL)
     }
-    statements = [
-        {
-            "framework": framework,
-            "started": services.soa_started(framework),
-            "versions": visible.filter(framework=framework)[:5],
-            "awaiting": awaiting.get(framework),
-            # What keeps a version from being issued, linked for whoever issues.
-            "unjustified": services.unjustified_entries(framework) if may_issue else [],
-            # Two issue forms on one page: ids of their own.
-            "issue_form": SoAIssueForm(auto_id=f"id_{framework}_%s"),
-        }
-        for framework in SoAFramework
-    ]
+    statements = []
+    for framework in SoAFramework:
+        started = services.soa_started(framework)
+        statements.append(
+            {
+                "framework": framework,
+                "started": started,
+                "versions": visible.filter(framework=framework)[:5],
+                "awaiting": awaiting.get(framework),
+                # What keeps a version from being issued, linked for whoever issues (while
+                # none awaits approval: then the page says so instead).
+                "unjustified": services.unjustified_entries(framework)
+                if may_issue and started and framework not in awaiting
+                else [],
+                # Two issue forms on one page: ids of their own.
+                "issue_form": SoAIssueForm(auto_id=f"id_{framework}_%s"),
+            }
+        )
     return render_to_string(
         "controls/soa_summary.html",
         {

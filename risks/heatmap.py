@@ -1,9 +1,9 @@
 """The risk heat map: counts per matrix cell of the active criteria, drawn as SVG on the server
 so that the page and a PDF share one drawing. Each cell links to the list filtered to it."""
 
+import unicodedata
 from collections import Counter
 from dataclasses import dataclass
-from urllib.parse import urlencode
 
 from django.db.models import Count
 from django.template.loader import render_to_string
@@ -18,9 +18,8 @@ CELL, LABEL_WIDTH, AXIS = 54, 118, 40
 FILLS = {"low": "#b7e1c1", "medium": "#fde68a", "high": "#fdba74", "critical": "#f19999"}
 STAGES = {"inherent": _("Inherent risk"), "residual": _("Residual risk")}
 # Parameters a cell link replaces; everything else (search, filters) is kept.
-CELL_PARAMS = ("page", "sort", "criteria") + tuple(
-    f"{stage}_{axis}" for stage in STAGES for axis in ("likelihood", "impact")
-)
+SCORES = tuple(f"{stage}_{axis}" for stage in STAGES for axis in ("likelihood", "impact"))
+CELL_PARAMS = ("page", "sort", "criteria", *SCORES)
 
 
 @dataclass
@@ -36,20 +35,23 @@ class Cell:
 
 def stage_counts(criteria, risks):
     """Risks per cell for each stage, from one query grouped by all four scores (at most
-    levels⁴ rows). `risks` is the (filtered) list the user sees; only risks scored under
-    `criteria` count, since other versions may have other scales."""
-    columns = [f"{stage}_{axis}" for stage in STAGES for axis in ("likelihood", "impact")]
+    levels⁴ rows), read from the index on them (`risk_heat_map`). `risks` is the (filtered)
+    list the user sees; only risks scored under `criteria` count, since other versions may have
+    other scales. Rows count as the list has them: where a filter crosses a to-many relation,
+    the list tells them apart itself (`distinct`)."""
     counts = {stage: Counter() for stage in STAGES}
     rows = (
         risks.filter(criteria=criteria)
         .order_by()
-        .values(*columns)
-        .annotate(n=Count("pk", distinct=True))
+        .values_list(*SCORES)
+        .annotate(n=Count("pk", distinct=risks.query.distinct))
     )
-    for row in rows:
-        for stage, cells in counts.items():
-            if row[f"{stage}_likelihood"] is not None:
-                cells[row[f"{stage}_likelihood"], row[f"{stage}_impact"]] += row["n"]
+    inherent, residual = counts["inherent"], counts["residual"]
+    for inherent_likelihood, inherent_impact, residual_likelihood, residual_impact, n in rows:
+        if inherent_likelihood is not None:
+            inherent[inherent_likelihood, inherent_impact] += n
+        if residual_likelihood is not None:
+            residual[residual_likelihood, residual_impact] += n
     return counts
 
 
@@ -71,14 +73,13 @@ def heat_map(criteria, counts, stage, list_url, query):
     cells = []
     for row in range(1, rows + 1):
         for column in range(1, criteria.impact_levels + 1):
-            cell_params = {"criteria": criteria.pk, likelihood: row, impact: column}
             cells.append(
                 Cell(
                     likelihood=row,
                     impact=column,
                     fill=FILLS[criteria.level(row, column)],
                     count=counts.get((row, column), 0),
-                    url=prefix + urlencode(cell_params),
+                    url=f"{prefix}criteria={criteria.pk}&{likelihood}={row}&{impact}={column}",
                     x=LABEL_WIDTH + (column - 1) * CELL,
                     y=(rows - row) * CELL,
                 )
@@ -122,14 +123,21 @@ def heat_map_svg(drawing):
             title,
         )
     ]
+    labels = {}  # translated once per count: most cells share theirs (0 above all)
     for cell in drawing["cells"]:
         count = cell.count
         weight, opacity = (700, "") if count else (400, ' fill-opacity="0.45"')
-        label = ngettext(
-            "Likelihood %(likelihood)s, impact %(impact)s: %(count)s risk",
-            "Likelihood %(likelihood)s, impact %(impact)s: %(count)s risks",
-            count,
-        ) % {"likelihood": cell.likelihood, "impact": cell.impact, "count": count}
+        if count not in labels:
+            labels[count] = ngettext(
+                "Likelihood %(likelihood)s, impact %(impact)s: %(count)s risk",
+                "Likelihood %(likelihood)s, impact %(impact)s: %(count)s risks",
+                count,
+            )
+        label = labels[count] % {
+            "likelihood": cell.likelihood,
+            "impact": cell.impact,
+            "count": count,
+        }
         parts.append(
             f'<a href="{conditional_escape(cell.url)}" class="heat-cell" '
             f'data-likelihood="{cell.likelihood}" data-impact="{cell.impact}" '
@@ -142,12 +150,12 @@ def heat_map_svg(drawing):
     for x, y, text in drawing["likelihood_labels"]:
         parts.append(
             f'<text x="{x}" y="{y}" text-anchor="end" dominant-baseline="middle" font-size="11" '
-            f'fill="#212529">{conditional_escape(Truncator(text).chars(18))}</text>\n'
+            f'fill="#212529">{conditional_escape(shortened(text, 18))}</text>\n'
         )
     for x, y, text in drawing["impact_labels"]:
         parts.append(
             f'<text x="{x}" y="{y}" text-anchor="middle" font-size="10" '
-            f'fill="#212529">{conditional_escape(Truncator(text).chars(9))}</text>\n'
+            f'fill="#212529">{conditional_escape(shortened(text, 9))}</text>\n'
         )
     # Outside the f-string: makemessages does not find strings inside one.
     impact, likelihood = gettext("Impact →"), gettext("Likelihood ↑")
@@ -158,6 +166,14 @@ def heat_map_svg(drawing):
         f"{conditional_escape(likelihood)}</text>\n</svg>\n"
     )
     return mark_safe("".join(parts))  # noqa: S308 - every value above is escaped or numeric
+
+
+def shortened(text, length):
+    """`Truncator(text).chars(length)`, without its setup (a translation per call) where the
+    text is no longer than `length` and so stays whole."""
+    if len(text) <= length:
+        return unicodedata.normalize("NFC", text)
+    return Truncator(text).chars(length)
 
 
 def heat_maps_html(criteria, risks, list_url, query):

@@ -1,6 +1,8 @@
 """The Statement of Applicability (6.1.3): one entry per control of the AIMS catalogues, with
 per-system overrides, and the versions issued from it."""
 
+from functools import cache
+
 from django.apps import apps
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -61,27 +63,55 @@ def driver_risk_queries():
     return risks, risks.filter(ai_systems=OuterRef("ai_system_id"))
 
 
+def driver_risk_links():
+    """`driver_risk_queries` as rows of the link tables, one per risk, counted without joining
+    the risks (a control linked to thousands of risks cost a sort of them all per entry). An
+    override's are read from its AI system's links, fewer than its control's."""
+    risk = apps.get_model("risks", "Risk")
+    controls = risk.controls.through.objects
+    of_control = controls.filter(control=OuterRef("control_id"))
+    about_system = risk.ai_systems.through.objects.filter(
+        Exists(controls.filter(risk=OuterRef("risk_id"), control=OuterRef(OuterRef("control_id")))),
+        aisystem=OuterRef("ai_system_id"),
+    )
+    return of_control, about_system
+
+
 def count_of(queryset):
     """The number of distinct rows of a subquery on the outer row, 0 when none."""
     counted = queryset.order_by().values(one=Value(1)).annotate(n=Count("pk", distinct=True))
     return Coalesce(Subquery(counted.values("n")), 0)
 
 
+def links_of(queryset):
+    """The number of rows of a subquery on a link table, 0 when none: a link table holds one
+    row per pair, so no row needs telling apart (COUNT(*) reads the index alone)."""
+    counted = queryset.order_by().values(one=Value(1)).annotate(n=Count("*"))
+    return Coalesce(Subquery(counted.values("n")), 0)
+
+
+@cache
+def driver_total():
+    """The expression of an entry's `driver_count`, built once: annotating resolves a copy of
+    it, and building it anew took longer than the query it adds to."""
+    of_control, about_system = driver_risk_links()
+    linked = [
+        links_of(getattr(SoAEntry, name).through.objects.filter(soaentry=OuterRef("pk")))
+        for name in DRIVERS
+    ]
+    risk_count = Case(
+        When(ai_system__isnull=True, then=links_of(of_control)),
+        default=links_of(about_system),
+        output_field=IntegerField(),
+    )
+    return sum(linked, risk_count)
+
+
 class SoAEntryQuerySet(RestrictedQuerySet):
     def with_driver_count(self):
         """Annotate `driver_total`, the `driver_count` of each entry, in one query for all
         entries instead of loading every risk linked to their controls."""
-        risks, about_system = driver_risk_queries()
-        linked = [
-            count_of(getattr(SoAEntry, name).through.objects.filter(soaentry=OuterRef("pk")))
-            for name in DRIVERS
-        ]
-        risk_count = Case(
-            When(ai_system__isnull=True, then=count_of(risks)),
-            default=count_of(about_system),
-            output_field=IntegerField(),
-        )
-        return self.annotate(driver_total=sum(linked, risk_count))
+        return self.annotate(driver_total=driver_total())
 
     def without_driver(self):
         """Included entries that link no risk, assessment or requirement to justify them."""
@@ -93,7 +123,9 @@ class SoAEntryQuerySet(RestrictedQuerySet):
 
     def unjustified(self):
         """Included entries whose justification for inclusion is empty (6.1.3 requires one)."""
-        return self.filter(applicable=True, inclusion_justification__regex=r"^\s*$")
+        # "Nothing but whitespace" as "no character other than whitespace": a search for the
+        # first such character stops there, where matching the whole text read all of it.
+        return self.filter(applicable=True).exclude(inclusion_justification__regex=r"\S")
 
     def organization_wide(self):
         return self.filter(ai_system__isnull=True)
