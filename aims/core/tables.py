@@ -1,6 +1,7 @@
 """Base table for register lists, and the query plan derived from a table's columns."""
 
 from datetime import date, datetime
+from functools import cache, lru_cache
 
 import django_tables2 as tables
 from django.core.exceptions import FieldDoesNotExist
@@ -10,9 +11,11 @@ from django.utils import timezone
 from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import SafeData
 from django.utils.text import capfirst
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django_tables2.columns import library
 from django_tables2.data import TableQuerysetData
+from django_tables2.utils import A
 
 from aims.core.fields import MultipleChoiceField
 from aims.core.table_rows import CompiledRows
@@ -23,8 +26,18 @@ class FormattedDateMixin:
     `{{ value|date:format|default:default }}`, without parsing that template for every cell."""
 
     def render(self, value, bound_column):
-        text = date_filter(timezone.template_localtime(value), self.date_format)
+        text = formatted_date(
+            value, self.date_format, get_language(), timezone.get_current_timezone_name()
+        )
         return conditional_escape(text or bound_column.default)
+
+
+@lru_cache(maxsize=4096)
+def formatted_date(value, date_format, language, zone):
+    """A date or timestamp as the date filter writes it in a language and time zone (active
+    when called): lists show the same dates page after page, and Django parses the format
+    anew for each."""
+    return date_filter(timezone.template_localtime(value), date_format)
 
 
 @library.register
@@ -62,8 +75,33 @@ class LocalDateTimeColumn(FormattedDateMixin, tables.DateTimeColumn):
 class YesNoColumn(tables.BooleanColumn):
     """Exports a yes/no field as "Yes" or "No" in the reader's language, not True/False."""
 
+    def _get_bool_value(self, record, value, bound_column):
+        # As django-tables2's, with the model field's choices looked up once per model rather
+        # than for every cell.
+        if hasattr(record, "_meta"):
+            choices = field_choices(type(record), str(bound_column.accessor))
+            if choices:
+                value = next(val for val, name in choices if name == value)
+        return bool(value)
+
+    def render(self, value, record, bound_column):
+        # The cell is one of two spans: each written once per table.
+        value = self._get_bool_value(record, value, bound_column)
+        spans = self.__dict__.setdefault("_spans", {})
+        if value not in spans:
+            spans[value] = super().render(value, None, bound_column)
+        return spans[value]
+
     def value(self, record, value, bound_column):
         return _("Yes") if self._get_bool_value(record, value, bound_column) else _("No")
+
+
+@cache
+def field_choices(model, accessor):
+    """The choices of the model field an accessor ends at, as BooleanColumn reads them."""
+    field = A(accessor).get_field(model)
+    choices = getattr(field, "choices", None)
+    return tuple(choices) if choices else ()
 
 
 @library.register
