@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from aims.core import approvals
 from aims.core.approvals import content_authors
 from aims.core.digests import canonical_sha256
-from aims.core.permissions import can
+from aims.core.permissions import can, permits
 from controls.approvals import SOA_VERSION
 from controls.evidence_files import check_upload, display_name
 from controls.models import (
@@ -275,7 +275,7 @@ def soa_diff(older, newer):
 def evidence_revision_add(*, evidence, upload, user, note=""):
     """Store a new file for the evidence as its next revision; earlier files stay as they are."""
     content_type, sha256 = check_upload(upload)
-    if not Evidence.objects.restrict(user, "change").filter(pk=evidence.pk).exists():
+    if not permits(user, "change", evidence):
         raise PermissionDenied
     with transaction.atomic():
         evidence = Evidence.objects.select_for_update().get(pk=evidence.pk)

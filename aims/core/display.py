@@ -8,7 +8,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
 from aims.core.fields import MultipleChoiceField
-from aims.core.permissions import perm_name
+from aims.core.permissions import perm_name, permits
 
 HIDDEN_FIELDS = {"id", "version"}
 RECORD_FIELDS = {"created_at", "updated_at"}
@@ -94,9 +94,7 @@ def may_view(related, user):
     model = type(related)
     if user is None or not hasattr(model._default_manager, "restrict"):
         return True
-    if user.has_perm(perm_name(model, "view")):
-        return True
-    return model._default_manager.restrict(user).filter(pk=related.pk).exists()
+    return permits(user, "view", related)
 
 
 def as_link(related):

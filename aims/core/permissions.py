@@ -54,6 +54,14 @@ def restrict_history(model, user):
     return history.filter(id__in=model._default_manager.restrict(user).values("pk"))
 
 
+def permits(user, action, obj):
+    """May the user do `action` on `obj`? No query when their role holds the model permission."""
+    model = obj._meta.model
+    if user.is_authenticated and user.is_active and user.has_perm(perm_name(model, action)):
+        return True
+    return model._default_manager.restrict(user, action).filter(pk=obj.pk).exists()
+
+
 def can(user, action, model):
     """May the user do `action` on some objects of `model` (model permission or an object's)?"""
     if not (user.is_authenticated and user.is_active):

@@ -3,6 +3,8 @@
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from aims.core.permissions import permits
+
 
 class StaleEdit(Exception):
     """Someone saved the object after the user loaded the form."""
@@ -37,6 +39,6 @@ def register_entry_save(*, form, user):
                 raise StaleEdit(current)
             instance.version = current.version
         obj = form.save()
-        if not model._default_manager.restrict(user, "view").filter(pk=obj.pk).exists():
+        if not permits(user, "view", obj):
             raise OutOfScope(_("You may not save this: the result would be outside your scope."))
     return obj

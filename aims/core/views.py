@@ -31,7 +31,7 @@ from django.views.decorators.http import require_POST
 from aims.core import display, exports, pdf, record_pdf
 from aims.core.forbidden import Forbidden, get_or_refuse
 from aims.core.forms import BulkEditForm
-from aims.core.permissions import can, perm_name
+from aims.core.permissions import can, perm_name, permits
 from aims.core.redirects import safe_next
 from aims.core.registry import registry
 from aims.core.related_lists import FirstEntries
@@ -91,8 +91,8 @@ class RegisterView(LoginRequiredMixin, View):
             object=obj,
             can_change=self.register.form is not None
             and not obj.lock_reason
-            and self.scoped("change").filter(pk=obj.pk).exists(),
-            can_delete=not obj.delete_refusal and self.scoped("delete").filter(pk=obj.pk).exists(),
+            and permits(self.request.user, "change", obj),
+            can_delete=not obj.delete_refusal and permits(self.request.user, "delete", obj),
             **extra,
         )
 
@@ -396,7 +396,7 @@ class RegisterDetailView(RegisterView):
             if may_add and not user.has_perm(perm_name(child.model, "add")):
                 # Added through the parent (a system owner's model versions): only to a
                 # parent the user may change.
-                may_add = self.scoped("change").filter(pk=obj.pk).exists()
+                may_add = permits(user, "change", obj)
             query = {parent_field: obj.pk, "next": obj.get_absolute_url()}
             objects = getattr(obj, accessor).restrict(user, "view")
             if cut:

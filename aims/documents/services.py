@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from aims.context.services import next_version
 from aims.core import approvals
 from aims.core.approvals import workflow_save
+from aims.core.permissions import permits
 from aims.core.work import review_horizon
 from aims.documents.approvals import DOCUMENT
 from aims.documents.models import ControlledDocument
@@ -38,10 +39,7 @@ def document_file_store(*, document, upload, user):
         if document.lock_reason:
             raise ValidationError(document.lock_reason)
         evidence = document.evidence
-        if (
-            evidence is None
-            or not Evidence.objects.restrict(user, "change").filter(pk=evidence.pk).exists()
-        ):
+        if evidence is None or not permits(user, "change", evidence):
             evidence = Evidence(
                 title=_("Controlled document %(reference)s %(title)s")
                 % {"reference": document.reference, "title": document.title},

@@ -11,6 +11,7 @@ from aims.core import approvals
 from aims.core.approvals import workflow_save
 from aims.core.dates import short_date
 from aims.core.notifications import notify
+from aims.core.permissions import permits
 from aims.impact.approvals import ASSESSMENT, IMPACT_FIELDS
 from aims.impact.models import OPEN_EXISTS, DecisionCondition, Impact, ImpactAssessment
 from risks.models import Category, Risk
@@ -172,9 +173,7 @@ def impact_risk_create(*, impact, user):
 def may_confirm_condition(user, condition):
     """A condition's owner confirms it, and so does whoever keeps the assessment."""
     assessment = condition.decision.assessment
-    return condition.owner_id == user.pk or (
-        ImpactAssessment.objects.restrict(user, "change").filter(pk=assessment.pk).exists()
-    )
+    return condition.owner_id == user.pk or permits(user, "change", assessment)
 
 
 def decision_condition_meet(*, condition, user, met_on, evidence=None, note=""):

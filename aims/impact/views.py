@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 from aims.core import display, pdf
 from aims.core.approvals import content_sha256, decision_state
 from aims.core.forbidden import get_or_refuse
-from aims.core.permissions import can, perm_name
+from aims.core.permissions import can, perm_name, permits
 from aims.core.views import refused
 from aims.impact import services
 from aims.impact.approvals import ASSESSMENT
@@ -58,7 +58,7 @@ def assessment_detail_context(assessment, user):
         **assessment_record(assessment, user),
         "may_start_version": assessment.status in ImpactAssessment.DECIDED
         and not assessment.system.impact_assessments.open().exists()
-        and ImpactAssessment.objects.restrict(user, "change").filter(pk=assessment.pk).exists(),
+        and permits(user, "change", assessment),
         "decision": decision_state(ASSESSMENT, user, assessment),
         "may_create_risk": can(user, "add", Risk),
     }

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from aims.core.forbidden import get_or_refuse
-from aims.core.permissions import can
+from aims.core.permissions import can, permits
 from aims.inventory import classification, forms, services
 from aims.inventory.classification import Answers, applicable_obligations, classify
 from aims.inventory.models import AIActObligation, AISystem, LifecycleStage
@@ -60,7 +60,7 @@ def system_detail_context(system, user):
         "earlier_classifications": system.classifications.exclude(pk=getattr(latest, "pk", None)),
         "datasets": system.datasets.restrict(user),
         "third_parties": system.third_parties.restrict(user),
-        "may_classify": AISystem.objects.restrict(user, "change").filter(pk=system.pk).exists(),
+        "may_classify": permits(user, "change", system),
     }
 
 

@@ -1,9 +1,9 @@
 """Detail pages of AI objectives and KPIs: the KPI's status, trend chart and measurements."""
 
-from aims.core.permissions import can
+from aims.core.permissions import can, permits
 from aims.objectives.charts import kpi_chart_svg
 from aims.objectives.computed import computed_kpis
-from aims.objectives.models import KPI, Measurement, Status
+from aims.objectives.models import Measurement, Status
 from aims.objectives.tables import status_badge
 
 
@@ -21,7 +21,7 @@ def kpi_detail_context(kpi, user):
         "measurement_due": kpi.measurement_due(),
         "may_add_measurement": not kpi.is_computed
         and can(user, "add", Measurement)
-        and KPI.objects.restrict(user, "change").filter(pk=kpi.pk).exists(),
+        and permits(user, "change", kpi),
         "kpi_objectives": kpi.objectives.restrict(user).order_by("reference"),
     }
 

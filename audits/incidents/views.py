@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from aims.core.permissions import can, perm_name
+from aims.core.permissions import can, perm_name, permits
 from aims.core.views import refused
 from audits.incidents import services
 from audits.incidents.countdown import deadline_state
@@ -19,7 +19,7 @@ from risks.models import Risk
 
 
 def incident_detail_context(incident, user):
-    may_change = AIIncident.objects.restrict(user, "change").filter(pk=incident.pk).exists()
+    may_change = permits(user, "change", incident)
     deployer = incident.our_role == AIIncident.Role.DEPLOYER
     return {
         "deadline": deadline_state(incident),

@@ -9,10 +9,9 @@ from django.utils.translation import gettext as _
 
 from aims.core.approvals import WORKFLOW, workflow_save
 from aims.core.notifications import notify
-from aims.core.permissions import can
+from aims.core.permissions import can, permits
 from aims.core.roles import may_verify_effectiveness
 from audits.models import (
-    AIIncident,
     ChecklistItem,
     CorrectiveAction,
     EffectivenessCheck,
@@ -21,8 +20,8 @@ from audits.models import (
 )
 
 
-def _may_change(user, model, obj):
-    return obj is not None and model.objects.restrict(user, "change").filter(pk=obj.pk).exists()
+def _may_change(user, obj):
+    return obj is not None and permits(user, "change", obj)
 
 
 def _locked_item(checklist_item):
@@ -51,8 +50,8 @@ def nonconformity_raise(
     audit finding or incident it comes from."""
     if not (
         can(user, "add", Nonconformity)
-        or _may_change(user, ChecklistItem, checklist_item)
-        or _may_change(user, AIIncident, incident)
+        or _may_change(user, checklist_item)
+        or _may_change(user, incident)
     ):
         raise PermissionDenied(_("You may not raise a nonconformity here."))
     with transaction.atomic():
@@ -88,7 +87,7 @@ def nonconformity_raise(
 def improvement_raise(*, user, title, description, source, checklist_item=None, owner=None):
     """A new opportunity for improvement, raised by someone who may add improvements or who may
     change the audit finding it comes from."""
-    if not (can(user, "add", Improvement) or _may_change(user, ChecklistItem, checklist_item)):
+    if not (can(user, "add", Improvement) or _may_change(user, checklist_item)):
         raise PermissionDenied(_("You may not record an improvement here."))
     with transaction.atomic():
         item = _locked_item(checklist_item)
@@ -126,7 +125,7 @@ def _require_state(nonconformity, *states):
 
 
 def _require_change(user, nonconformity):
-    if not _may_change(user, Nonconformity, nonconformity):
+    if not _may_change(user, nonconformity):
         raise PermissionDenied(_("You may not change this nonconformity."))
 
 
@@ -339,7 +338,7 @@ def nonconformity_actions_changed(*, nonconformity, user):
 
 def corrective_action_complete(*, action, user):
     """The action's owner (or whoever may change the nonconformity) reports it done."""
-    if action.owner_id != user.pk and not _may_change(user, Nonconformity, action.nonconformity):
+    if action.owner_id != user.pk and not _may_change(user, action.nonconformity):
         raise PermissionDenied(_("Only the action's owner reports it done."))
     with transaction.atomic():
         _locked(action.nonconformity)

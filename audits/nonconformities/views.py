@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from aims.core import display
+from aims.core.permissions import permits
 from aims.core.registry import registry
 from aims.core.roles import may_verify_effectiveness
 from aims.core.views import RegisterDetailView, refused
@@ -95,10 +96,7 @@ def step_refusal(step, user, nonconformity, may_change):
 
 def nonconformity_detail_context(nonconformity, user, bound=None):
     """The detail page's steps (only those the user may take now), actions and checks."""
-    may_change = (
-        not nonconformity.lock_reason
-        and Nonconformity.objects.restrict(user, "change").filter(pk=nonconformity.pk).exists()
-    )
+    may_change = not nonconformity.lock_reason and permits(user, "change", nonconformity)
     steps = []
     for step, (_state, form_class, _service) in STEPS.items():
         if step_refusal(step, user, nonconformity, may_change):
@@ -299,7 +297,7 @@ def checklistitem_raise_nonconformity(request, pk):
         refused(request, error)
         return redirect(item)
     messages.success(request, _("Nonconformity %(nc)s raised.") % {"nc": nonconformity.reference})
-    if Nonconformity.objects.restrict(request.user).filter(pk=nonconformity.pk).exists():
+    if permits(request.user, "view", nonconformity):
         return redirect(nonconformity)
     return redirect(item)
 
@@ -328,6 +326,6 @@ def checklistitem_raise_improvement(request, pk):
     messages.success(
         request, _("Improvement %(improvement)s recorded.") % {"improvement": improvement.reference}
     )
-    if Improvement.objects.restrict(request.user).filter(pk=improvement.pk).exists():
+    if permits(request.user, "view", improvement):
         return redirect(improvement)
     return redirect(item)

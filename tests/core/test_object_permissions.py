@@ -5,6 +5,7 @@ from django.urls import reverse
 
 from aims.context.forms import InterestedPartyForm, PartyRequirementForm
 from aims.context.models import ContextIssue, ContextIssueUserObjectPermission, InterestedParty
+from aims.core.permissions import permits
 from aims.core.registry import registry
 from aims.core.services import OutOfScope, register_entry_save
 from risks.models import Risk
@@ -121,3 +122,24 @@ def test_an_owners_edit_keeps_the_links_they_cannot_see(client, db):
     risk.refresh_from_db()
     assert risk.title == "Prompt injection via e-mail"
     assert set(risk.controls.all()) == controls
+
+
+def test_permits_answers_like_the_scope_and_asks_nothing_of_model_permission_holders(
+    compliance_officer, system_owner, auditor, django_assert_num_queries
+):
+    own = ContextIssueFactory(owner=system_owner)
+    other = ContextIssueFactory(owner=UserFactory(role="System Owner"))
+    for user in (compliance_officer, system_owner, auditor):
+        user.get_all_permissions()  # the role's permissions, cached as on any request
+    with django_assert_num_queries(0):
+        assert permits(compliance_officer, "change", other)
+        assert permits(auditor, "view", other)
+    for user in (system_owner, auditor):
+        for issue in (own, other):
+            for action in ("view", "change", "delete"):
+                in_scope = ContextIssue.objects.restrict(user, action).filter(pk=issue.pk).exists()
+                assert permits(user, action, issue) is in_scope, (user, issue, action)
+    assert permits(system_owner, "change", own) and not permits(system_owner, "change", other)
+    assert not permits(auditor, "change", own)
+    system_owner.is_active = False
+    assert not permits(system_owner, "view", own)
