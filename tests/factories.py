@@ -4,6 +4,7 @@ import datetime
 
 import factory
 from django.contrib.auth.models import Group
+from django.db.models import Max
 from django.utils import timezone
 
 from aims.context import models as context
@@ -313,11 +314,18 @@ class SoAEntryFactory(factory.django.DjangoModelFactory):
     exclusion_justification = "The supplier provides the trained model; we hand over no data."
 
 
+def next_version_number(version):
+    """The next number of the version's framework: a seeded organisation may have issued some."""
+    issued = controls.SoAVersion.objects.filter(framework=version.framework)
+    return (issued.aggregate(last=Max("number"))["last"] or 0) + 1
+
+
 class SoAVersionFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = controls.SoAVersion
 
-    number = factory.Sequence(lambda n: n + 1)
+    framework = controls.SoAFramework.ISO42001
+    number = factory.LazyAttribute(next_version_number)
     content = factory.LazyFunction(lambda: {"entries": []})
     sha256 = factory.LazyAttribute(lambda version: canonical_sha256(version.content))
     issued_by = factory.SubFactory(UserFactory)
