@@ -53,11 +53,15 @@ def section_words(texts, front_pages, organization):
 
 
 def contents(texts, titles):
-    """{title: page} as the contents list on the front pages prints them."""
-    front = " ".join(" ".join(texts[:3]).split())
-    return {
-        title: int(re.search(rf"{re.escape(title)} ?(\d+)", front).group(1)) for title in titles
-    }
+    """{title: page} as the contents list (the second page) prints them: the text holds the
+    titles in order and, apart from them, the page numbers floated to the right in order."""
+    page = texts[1]
+    assert "Contents" in page
+    positions = [page.index(title) for title in titles]
+    assert positions == sorted(positions)
+    numbers = [int(n) for n in re.findall(r"^\s*(\d+)\s*$", page, re.MULTILINE)]
+    assert len(numbers) == len(titles), (numbers, titles)
+    return dict(zip(titles, numbers, strict=True))
 
 
 @pytest.mark.django_db
