@@ -60,7 +60,7 @@ test: install-dev
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(PY) manage.py makemigrations --check --dry-run -v0
-	$(VENV)/bin/pytest
+	$(VENV)/bin/pytest --numprocesses auto --dist loadfile
 
 lint: install-dev
 	$(VENV)/bin/ruff check . && $(VENV)/bin/ruff format --check .

@@ -1,5 +1,6 @@
 """Shared fixtures: one persona per role, plus a user without any role."""
 
+import os
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
@@ -23,6 +24,15 @@ PERSONAS = {
     "administrator": roles.ADMINISTRATOR,
     "no_role": None,
 }
+
+
+def pytest_configure(config):
+    """Parallel test processes (pytest-xdist) share one Redis: each keeps its own cache keys
+    and its own task queue, so that one process's worker never runs another's tasks."""
+    process = os.environ.get("PYTEST_XDIST_WORKER")
+    if process:
+        django_settings.CACHES["default"]["KEY_PREFIX"] = process
+        celery_app.conf.task_default_queue = f"celery-{process}"
 
 
 @pytest.fixture
