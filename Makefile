@@ -56,11 +56,13 @@ run: migrate
 	$(VENV)/bin/celery -A aims beat --loglevel=warning --schedule=var/celerybeat-schedule & \
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
+# One test process per core. `--dist load` hands out the tests in pytest-django's order, so that
+# each process runs its database tests before the transactional ones, which empty the database.
 test: install-dev
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(PY) manage.py makemigrations --check --dry-run -v0
-	$(VENV)/bin/pytest --numprocesses auto --dist loadfile
+	$(VENV)/bin/pytest --numprocesses auto --dist load
 
 lint: install-dev
 	$(VENV)/bin/ruff check . && $(VENV)/bin/ruff format --check .

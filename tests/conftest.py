@@ -7,6 +7,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 from celery.contrib.testing.worker import start_worker
 from django.conf import settings as django_settings
+from django.core.management import call_command
+from django.db import transaction
 from django.forms import model_to_dict
 from django.utils import translation
 
@@ -130,6 +132,16 @@ def editor(make_user):
         return make_user(persona)
 
     return editor_of
+
+
+@pytest.fixture(scope="module")
+def demo_module(django_db_setup, django_db_blocker):
+    """The demo organisation, seeded once for a module of read-only tests and rolled back
+    after it."""
+    with django_db_blocker.unblock(), translation.override("en"), transaction.atomic():
+        call_command("seed_demo", verbosity=0)
+        yield
+        transaction.set_rollback(True)
 
 
 @pytest.fixture(autouse=True)

@@ -1,4 +1,4 @@
-from django.apps import AppConfig
+from django.apps import AppConfig, apps
 from django.utils.translation import gettext_lazy as _
 
 
@@ -24,7 +24,11 @@ class CoreConfig(AppConfig):
         sessions.connect()
         mfa.connect()
         role_grants.connect()
-        post_migrate.connect(roles.sync_role_permissions, dispatch_uid="aims-sync-roles")
+        # post_migrate comes once per app: after the last app's, every permission exists.
+        last_app = [config for config in apps.get_app_configs() if config.models_module][-1]
+        post_migrate.connect(
+            roles.sync_role_permissions, sender=last_app, dispatch_uid="aims-sync-roles"
+        )
         post_save.connect(permissions.grant_owner_permissions, dispatch_uid="aims-owner-perms")
         # After the registers are known: every register's entries go into the global search.
         search_index.connect(self)

@@ -6,9 +6,6 @@ import io
 import re
 
 import pytest
-from django.core.management import call_command
-from django.db import transaction
-from django.utils import translation
 from pypdf import PdfReader
 
 from aims.core.models import User
@@ -18,14 +15,6 @@ from audits.packs.sections import PackScope
 
 REFERENCE = "PACK-PARTS"
 RUNNING = re.compile(rf"Page \d+ of \d+|Confidential|{REFERENCE}")
-
-
-@pytest.fixture(scope="module")
-def demo(django_db_setup, django_db_blocker):
-    with django_db_blocker.unblock(), translation.override("en"), transaction.atomic():
-        call_command("seed_demo", verbosity=0)
-        yield
-        transaction.set_rollback(True)
 
 
 def rendered(monkeypatch, part_bytes):
@@ -65,7 +54,7 @@ def contents(texts, titles):
 
 
 @pytest.mark.django_db
-def test_a_pack_in_parts_reads_as_the_whole_with_its_pages_numbered_on(demo, monkeypatch):
+def test_a_pack_in_parts_reads_as_the_whole_with_its_pages_numbered_on(demo_module, monkeypatch):
     from aims.context.models import ScopeStatement
 
     organization = ScopeStatement.current_title()

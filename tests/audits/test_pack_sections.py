@@ -7,8 +7,7 @@ import io
 import re
 
 import pytest
-from django.core.management import call_command
-from django.db import connection, transaction
+from django.db import connection
 from django.template.loader import render_to_string
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone, translation
@@ -49,15 +48,6 @@ RISK_REFERENCE = re.compile(r"\bR-\d{4}\b")
 SYSTEM_REFERENCE = re.compile(r"\bAIS-\d{3}\b")
 
 
-@pytest.fixture(scope="module")
-def demo(django_db_setup, django_db_blocker):
-    """The demo organisation, seeded once for the module and rolled back after it."""
-    with django_db_blocker.unblock(), translation.override("en"), transaction.atomic():
-        call_command("seed_demo", verbosity=0)
-        yield
-        transaction.set_rollback(True)
-
-
 def demo_user(username):
     return User.objects.get(username=username)
 
@@ -81,7 +71,7 @@ def text(html):
 
 
 @pytest.mark.django_db
-def test_the_compliance_officer_s_pack_shows_every_register_of_the_demo(demo):
+def test_the_compliance_officer_s_pack_shows_every_register_of_the_demo(demo_module):
     shown = pages(PackScope(user=demo_user("compliance")))
 
     assert [key for key in KEYS if shown[key]] == KEYS
@@ -117,7 +107,7 @@ def test_the_compliance_officer_s_pack_shows_every_register_of_the_demo(demo):
 
 
 @pytest.mark.django_db
-def test_a_reader_without_a_role_sees_only_the_system_and_the_risk_they_own(demo):
+def test_a_reader_without_a_role_sees_only_the_system_and_the_risk_they_own(demo_module):
     reader = factories.UserFactory(username="outsider")
     system = AISystem.objects.get(reference="AIS-001")
     system.owner = reader
@@ -138,7 +128,7 @@ def test_a_reader_without_a_role_sees_only_the_system_and_the_risk_they_own(demo
 
 
 @pytest.mark.django_db
-def test_the_demo_system_owner_s_pack_names_no_evidence_they_may_not_see(demo):
+def test_the_demo_system_owner_s_pack_names_no_evidence_they_may_not_see(demo_module):
     owner = demo_user("owner")
     hidden = set(
         Evidence.objects.exclude(pk__in=Evidence.objects.restrict(owner)).values_list(
@@ -155,7 +145,7 @@ def test_the_demo_system_owner_s_pack_names_no_evidence_they_may_not_see(demo):
 
 
 @pytest.mark.django_db
-def test_choosing_one_ai_system_narrows_the_inventory_and_the_risks_to_it(demo):
+def test_choosing_one_ai_system_narrows_the_inventory_and_the_risks_to_it(demo_module):
     system = AISystem.objects.get(reference="AIS-001")
     own = set(Risk.objects.filter(ai_systems=system).values_list("reference", flat=True))
     others = set(Risk.objects.exclude(ai_systems=system).values_list("reference", flat=True))
@@ -174,7 +164,7 @@ def test_choosing_one_ai_system_narrows_the_inventory_and_the_risks_to_it(demo):
 
 
 @pytest.mark.django_db
-def test_a_period_narrows_the_records_of_the_period(demo):
+def test_a_period_narrows_the_records_of_the_period(demo_module):
     compliance = demo_user("compliance")
     incident = AIIncident.objects.order_by("occurred_at").first()
     day = timezone.localtime(incident.occurred_at).date()
@@ -197,7 +187,7 @@ def test_a_period_narrows_the_records_of_the_period(demo):
 
 
 @pytest.mark.django_db
-def test_a_german_reader_gets_dates_in_the_german_format(demo):
+def test_a_german_reader_gets_dates_in_the_german_format(demo_module):
     policy = AIPolicy.objects.get(status=AIPolicy.Status.APPROVED)
 
     with translation.override("de"):
@@ -210,7 +200,7 @@ def test_a_german_reader_gets_dates_in_the_german_format(demo):
 
 
 @pytest.mark.django_db
-def test_html_typed_into_a_text_field_is_printed_as_text(demo):
+def test_html_typed_into_a_text_field_is_printed_as_text(demo_module):
     policy = AIPolicy.objects.get(status=AIPolicy.Status.APPROVED)
     AIPolicy.objects.filter(pk=policy.pk).update(content="<script>alert(1)</script> Be fair.")
     risk = Risk.objects.get(reference="R-0001")
@@ -289,7 +279,7 @@ def more_rows(owner):
 @pytest.mark.django_db
 @pytest.mark.parametrize("username", ["compliance", "owner"])
 def test_a_section_needs_as_many_queries_for_twice_the_rows(
-    demo, username, django_assert_max_num_queries
+    demo_module, username, django_assert_max_num_queries
 ):
     reader = demo_user(username)
     scope = PackScope(user=reader)
@@ -308,7 +298,7 @@ def test_a_section_needs_as_many_queries_for_twice_the_rows(
 
 
 @pytest.mark.django_db
-def test_the_whole_pack_prints_the_sections_and_their_values(demo):
+def test_the_whole_pack_prints_the_sections_and_their_values(demo_module):
     compliance = demo_user("compliance")
     version = SoAVersion.objects.filter(status=SoAVersion.Status.APPROVED).first()
 
