@@ -14,7 +14,6 @@ from django.db.models import QuerySet
 from django.http import FileResponse, StreamingHttpResponse
 from django.utils import formats, timezone, translation
 from django.utils.encoding import force_str
-from django.utils.hashable import make_hashable
 from django.utils.html import conditional_escape
 from django.utils.text import capfirst
 from openpyxl import Workbook
@@ -23,10 +22,10 @@ from openpyxl.cell.cell import ERROR_CODES
 
 from aims.core.permissions import perm_name
 from aims.core.table_rows import (
-    NO_LABEL,
     CompiledRow,
     RelatedItems,
     cells_of,
+    label_of,
     with_related_lists,
 )
 
@@ -148,12 +147,7 @@ def cell_reader(table, bound_column, record):
         attname, choices = labels
 
         def label(record, row):
-            value = getattr(record, attname)
-            try:
-                text = choices.get(value, NO_LABEL)
-            except TypeError:  # unhashable: as Django's get_<x>_display compares it
-                text = choices.get(make_hashable(value), NO_LABEL)
-            text = force_str(value, strings_only=True) if text is NO_LABEL else text
+            text = label_of(choices, getattr(record, attname))
             return None if text in empty_values else export(text, record, row)
 
         return label

@@ -131,12 +131,22 @@ class ColumnPlan:
         if labels is None:
             return getattr(instance, self.display_name)()
         attname, choices = labels
-        value = getattr(instance, attname)
-        label = choices.get(make_hashable(value), NO_LABEL)
-        return force_str(value, strings_only=True) if label is NO_LABEL else label
+        return label_of(choices, getattr(instance, attname))
 
 
 NO_LABEL = object()
+
+
+def label_of(choices, value):
+    """The label of a stored value among `choice_labels`' choices, as Django's
+    `get_<x>_display()` gives it: the value itself when no choice has it."""
+    try:
+        label = choices.get(value, NO_LABEL)
+    except TypeError:  # unhashable (a list in a JSON field): compared as Django does
+        label = choices.get(make_hashable(value), NO_LABEL)
+    return force_str(value, strings_only=True) if label is NO_LABEL else label
+
+
 LISTED = "_listed_{}"
 # The key of the record a related object of a page's many-to-many cell was read for.
 RECORD_KEY = "_listed_record"
