@@ -98,11 +98,21 @@ class RegisterView(LoginRequiredMixin, View):
 
     def filtered(self, params):
         """The filter set and what the list shows for these query parameters: the user's
-        scope, filtered and searched."""
-        filterset = self.register.filterset(params, queryset=self.scoped(), request=self.request)
-        # Invalid filter values show nothing (and say why) rather than everything.
-        queryset = filterset.qs if filterset.is_valid() else self.scoped().none()
-        return filterset, search(queryset, self.register.search_fields, params.get("q", ""))
+        scope, filtered and searched. Built once per request and parameters: the list and the
+        summary above it (the heat maps) mostly ask for the same."""
+        built = self.__dict__.setdefault("_filtered", {})
+        key = params.urlencode()
+        if key not in built:
+            filterset = self.register.filterset(
+                params, queryset=self.scoped(), request=self.request
+            )
+            # Invalid filter values show nothing (and say why) rather than everything.
+            queryset = filterset.qs if filterset.is_valid() else self.scoped().none()
+            built[key] = (
+                filterset,
+                search(queryset, self.register.search_fields, params.get("q", "")),
+            )
+        return built[key]
 
     def filtered_table(self, **table_options):
         """The register's table over what the user may see, searched and filtered."""

@@ -292,3 +292,33 @@ def test_the_svg_draws_the_active_scales_size(client, compliance_officer):
     cells = HeatCells(client.get(LIST).content.decode()).maps
     assert len(cells["inherent"]) == len(cells["residual"]) == 12
     assert {c["count"] for c in cells["inherent"]} == {0}
+
+
+@pytest.mark.parametrize(
+    "query, builds",
+    [("", 1), ("?category=security", 1), ("?inherent_likelihood=5&inherent_impact=5", 2)],
+)
+def test_the_list_and_its_heat_maps_share_one_filter_set_unless_a_cell_is_chosen(
+    client, compliance_officer, spread, monkeypatch, query, builds
+):
+    """The heat maps count the list without its chosen cell: the same filters as the list's
+    own unless a cell is chosen, and then built once more."""
+    from aims.core.registry import registry
+    from risks.models import Risk
+
+    filterset = registry.get(Risk).filterset
+    built = []
+    init = filterset.__init__
+
+    def counted(self, data=None, *args, **kwargs):
+        built.append(data)
+        init(self, data, *args, **kwargs)
+
+    monkeypatch.setattr(filterset, "__init__", counted)
+    client.force_login(compliance_officer)
+    response = client.get(f"{LIST}{query}")
+    assert response.status_code == 200
+    assert len(built) == builds
+    assert sum(c["count"] for c in HeatCells(response.content.decode()).maps["inherent"]) == (
+        sum(1 for row in SPREAD if row[2] == "security") if "category" in query else len(SPREAD)
+    )
