@@ -20,7 +20,7 @@ from aims.impact.models import AssessmentDecision, DecisionCondition, ImpactAsse
 from aims.inventory.models import AISystem
 from aims.objectives.models import Measurement
 from audits.models import AIIncident, Improvement, ManagementReview, Nonconformity
-from audits.packs.build import render_pack
+from audits.packs.build import PART_BREAK, render_pack
 from audits.packs.sections import PackScope, all_sections
 from controls.models import Evidence, SoAVersion
 from risks.models import Risk
@@ -311,3 +311,22 @@ def test_the_whole_pack_prints_the_sections_and_their_values(demo_module):
         assert str(section.title) in words, section.title
     assert "R-0001" in words and "KPI-01" in words and "SCOPE-" in words
     assert version.sha256[:16] in words.replace(" ", "")
+
+
+# The sections whose records grow with the organisation: laid out in parts of at most
+# build.PART_BYTES, cut between records, so that a layout's memory follows the part.
+GROWING = [key for key in KEYS if key not in ("scope", "policy", "roles", "risk_criteria")]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("key", GROWING)
+def test_a_growing_section_can_be_cut_between_any_two_of_its_records(demo_module, key):
+    html = render(sections()[key], PackScope(user=demo_user("compliance"), reference="X"))
+    records = html.count('<div class="record">')
+    assert records >= 2, f"the demo prints {records} record(s) in {key}: nothing to cut"
+    # A cut between every two records of a list (where two lists meet, the last record of
+    # one and the first of the next may share a piece), and each piece whole: no element
+    # opened in one piece and closed in the next.
+    for piece in html.split(PART_BREAK):
+        assert piece.count('<div class="record">') <= 2, piece[:300]
+        assert piece.count("<div") == piece.count("</div>"), piece[:300]
