@@ -1,10 +1,14 @@
 """The bench's instrument: its budgets judge numbers as the README states them, and it reads
 wrk's real output. (The bench itself measures; no test here times anything.)"""
 
+import subprocess
+import sys
+
 import pytest
 
 from bench import budgets
 from bench.load import parse_wrk
+from bench.pack import ChildPeak
 
 # wrk 4.1 with --latency and the bench's Lua script, against a local server.
 WRK_OK = """Running 2s test @ http://127.0.0.1:18765/
@@ -167,3 +171,23 @@ def test_table_and_summary_count_every_budget():
     )
     assert "FAIL ≤ 3× direct writer; PASS peak < 100 MiB" in table[3]
     assert budgets.summary(rows) == "3 of 4 budgets PASS, 1 FAIL"
+
+
+def test_the_layout_child_s_memory_is_its_own_not_its_parent_s():
+    """A parent holding 300 MiB starts a child that fills 60 MiB: the child's peak is about
+    60 MiB (getrusage would give it as at least the parent's 300, taken over at the fork)."""
+    mib = 1024 * 1024
+
+    def filled(size):
+        held = bytearray(size)
+        held[::4096] = b"x" * len(range(0, size, 4096))  # every page written: resident
+        return held
+
+    ballast = filled(300 * mib)
+    child = (
+        "import time; held = bytearray(60 << 20); held[::4096] = b'x' * (15 << 10); time.sleep(0.5)"
+    )
+    with ChildPeak() as peak:
+        subprocess.run([sys.executable, "-c", child], check=True)
+    assert 60 * mib <= peak.bytes < 150 * mib
+    assert len(ballast) == 300 * mib
