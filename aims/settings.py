@@ -259,6 +259,8 @@ EVIDENCE_MAX_BYTES = int(env("AIMS_EVIDENCE_MAX_MB", "25")) * 1024 * 1024
 # may use at most this much memory; either ends the pack as failed, with the reason.
 AIMS_PACK_TIME_LIMIT = int(env("AIMS_PACK_TIME_LIMIT", "600"))
 AIMS_PACK_MEMORY_MB = int(env("AIMS_PACK_MEMORY_MB", "2048"))
+# Parts of a pack laid out at once, each by a process of its own (up to AIMS_PACK_MEMORY_MB each).
+AIMS_PACK_LAYOUT_PROCESSES = int(env("AIMS_PACK_LAYOUT_PROCESSES", "2"))
 # A Statement of Applicability or an audit report of more entries (SoA entries, checklist items)
 # than this is rendered by the worker like an audit pack, never within the request.
 AIMS_PDF_IN_REQUEST_MAX_ENTRIES = int(env("AIMS_PDF_IN_REQUEST_MAX_ENTRIES", "200"))

@@ -2,7 +2,7 @@
 
 The pack (`render_pack`, every section, for the compliance officer, with the change log of the
 year) is timed from the first query to the last PDF byte. Its parts are laid out in child
-processes, whose largest resident set `ChildPeak` reads; the Python heap of building the
+processes, several at once, whose memory together `ChildPeak` reads; the Python heap of building the
 sections is traced with tracemalloc in the same run.
 
 The baseline lays out the first TABLE_ROWS risk register and evidence index rows of the same
@@ -57,9 +57,10 @@ def measure_pack(user, *, time_limit, memory_mb):
 
 
 class ChildPeak:
-    """The largest resident set any descendant of this process reached while the block ran:
-    each one's high-water mark (VmHWM, counted from when it started its program), read from
-    /proc every INTERVAL seconds while it lives."""
+    """The most memory the descendants of this process held while the block ran: the resident
+    sets of those alive at once, added up every INTERVAL seconds (the pack lays out several
+    parts at a time), or one descendant's own high-water mark (VmHWM, counted from when it
+    started its program), whichever is larger."""
 
     INTERVAL = 0.05
 
@@ -76,8 +77,10 @@ class ChildPeak:
 
     def watch(self):
         while not self.stop.wait(self.INTERVAL):
-            for pid in descendants(os.getpid()):
-                self.bytes = max(self.bytes, high_water(pid))
+            pids = descendants(os.getpid())
+            together = sum(status_bytes(pid, "VmRSS") for pid in pids)
+            alone = max((status_bytes(pid, "VmHWM") for pid in pids), default=0)
+            self.bytes = max(self.bytes, together, alone)
 
 
 def descendants(root):
@@ -99,11 +102,11 @@ def descendants(root):
     return found
 
 
-def high_water(pid):
-    """The process's peak resident set in bytes (0 once it has ended)."""
+def status_bytes(pid, field):
+    """A memory figure of the process's status (VmRSS, VmHWM) in bytes; 0 once it has ended."""
     try:
         for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-            if line.startswith("VmHWM:"):
+            if line.startswith(f"{field}:"):
                 return int(line.split()[1]) * 1024
     except OSError:
         pass

@@ -191,3 +191,15 @@ def test_the_layout_child_s_memory_is_its_own_not_its_parent_s():
         subprocess.run([sys.executable, "-c", child], check=True)
     assert 60 * mib <= peak.bytes < 150 * mib
     assert len(ballast) == 300 * mib
+
+
+def test_children_alive_at_once_count_together():
+    """Two children that each fill 60 MiB at the same time: about 120 MiB in all."""
+    mib = 1024 * 1024
+    child = (
+        "import time; held = bytearray(60 << 20); held[::4096] = b'x' * (15 << 10); time.sleep(1)"
+    )
+    with ChildPeak() as peak:
+        running = [subprocess.Popen([sys.executable, "-c", child]) for _ in range(2)]
+        assert [process.wait() for process in running] == [0, 0]
+    assert 120 * mib <= peak.bytes < 220 * mib

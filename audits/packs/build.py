@@ -4,9 +4,10 @@ the organisation: WeasyPrint keeps every page of a document in memory until it i
 Each section's fragment is rendered in turn (with progress) and laid out in one or more parts of
 at most PART_BYTES of HTML, cut between its records (PART_BREAK in the section's template), each
 part by the safe renderer in a child process with a time limit and a memory ceiling
-(audits/packs/layout.py). Then the cover with the contents, whose page numbers are known by now,
-and last a child joins the parts, prints "Page x of y" over every page and keeps the sections'
-bookmarks in one outline.
+(audits/packs/layout.py). Up to settings.AIMS_PACK_LAYOUT_PROCESSES parts are laid out at once,
+while the next sections are rendered. Then the cover with the contents, whose page numbers are
+known by now, and last a child joins the parts, prints "Page x of y" over every page and keeps
+the sections' bookmarks in one outline.
 
 `render_pack(scope, progress=None)` is the one way to make a pack: the worker, the
 `build_audit_pack` command and the benchmark all call it.
@@ -14,13 +15,15 @@ bookmarks in one outline.
 
 import hashlib
 import tempfile
+import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
 from django.conf import settings
 from django.template.loader import render_to_string
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.safestring import mark_safe
 
 from aims.context.models import ScopeStatement
@@ -83,7 +86,7 @@ def render_pack(
     document = {"scope": scope, "archival": archival, **strings(scope)}
     # A PDF/A-3b is one in every part; the cover's part holds the attachments.
     part_attachments = [] if archival else None
-    with tempfile.TemporaryDirectory(prefix="aims-pack-") as folder:
+    with tempfile.TemporaryDirectory(prefix="aims-pack-") as folder, Layouts() as layouts:
         parts, printed = [], []
         for number, section in enumerate(chosen, start=1):
             if progress:
@@ -91,20 +94,24 @@ def render_pack(
             context = section.build(scope)
             if context is not None:
                 html = render_to_string(section.template_name, {**context, "scope": scope})
-                pages = 0
+                pages = []
                 for index, chunk in enumerate(split(html)):
                     target = Path(folder, f"part-{len(parts)}.pdf")
                     part = {**document, "section": section, "first": index == 0}
                     part["html"] = mark_safe(chunk)  # noqa: S308 - rendered by our templates
-                    pages += lay_out(
-                        render_to_string("audits/pack_document.html", part),
-                        target,
-                        attachments=part_attachments,
+                    pages.append(
+                        layouts.submit(
+                            lay_out,
+                            render_to_string("audits/pack_document.html", part),
+                            target,
+                            attachments=part_attachments,
+                        )
                     )
                     parts.append((target, index == 0))
                 printed.append((section, pages))
             if time.monotonic() > deadline:
                 raise RenderFailed(time_limit_reason(time_limit))
+        printed = [(section, sum(p.result() for p in pages)) for section, pages in printed]
         front = Path(folder, "front.pdf")
         attachments = embedded_evidence(scope) if archival else part_attachments
         # Laid out again once when the contents take more pages than assumed.
@@ -142,6 +149,47 @@ def render_pack(
             pages=pages,
             sections=tuple(section.key for section, _pages in printed),
         )
+
+
+class Layouts:
+    """Parts laid out by up to AIMS_PACK_LAYOUT_PROCESSES children at once, each waited for by
+    a thread in the language of the request. `submit` waits while as many parts again are
+    queued, so that the HTML waiting for a child stays bounded, and raises the first part's
+    failure, so that no further part is started after one failed. Leaving the block drops the
+    parts not started and waits for the children running."""
+
+    def __enter__(self):
+        processes = settings.AIMS_PACK_LAYOUT_PROCESSES
+        self.pool = ThreadPoolExecutor(max_workers=processes, thread_name_prefix="pack-layout")
+        self.slots = threading.BoundedSemaphore(2 * processes)
+        self.failure = None
+        return self
+
+    def __exit__(self, *exc_info):
+        self.pool.shutdown(cancel_futures=True)
+
+    def submit(self, function, *args, **kwargs):
+        self.slots.acquire()
+        if self.failure is not None:
+            raise self.failure
+        future = self.pool.submit(
+            in_language(translation.get_language(), function), *args, **kwargs
+        )
+        future.add_done_callback(self.done)
+        return future
+
+    def done(self, future):
+        if not future.cancelled() and future.exception() is not None:
+            self.failure = self.failure or future.exception()
+        self.slots.release()
+
+
+def in_language(language, function):
+    def call(*args, **kwargs):
+        with translation.override(language):
+            return function(*args, **kwargs)
+
+    return call
 
 
 def split(html):
