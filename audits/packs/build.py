@@ -38,8 +38,8 @@ PART_BREAK = "<!-- pack-part -->"
 # The HTML of one part at most (a single record may exceed it). A megabyte of records makes
 # some 250 pages and needs some 400 MB to lay out.
 PART_BYTES = 1_000_000
-# The page numbers are laid out this many pages at a time.
-NUMBER_PAGES = 2000
+# The page numbers are laid out this many pages at a time, like the parts.
+NUMBER_PAGES = 1000
 
 
 @dataclass(frozen=True)
@@ -124,7 +124,6 @@ def render_pack(
         total = front_pages + sum(pages for _section, pages in printed)
         numbers = []
         for first in range(1, total + 1, NUMBER_PAGES):
-            path = Path(folder, f"numbers-{first}.html")
             html = render_to_string(
                 "audits/pack_document.html",
                 {
@@ -133,12 +132,14 @@ def render_pack(
                     "total": total,
                 },
             )
-            path.write_text(html, encoding="utf-8")
-            numbers.append(path)
+            path = Path(folder, f"numbers-{first}.pdf")
+            numbers.append((path, layouts.submit(lay_out, html, path)))
+        for _path, laid_out in numbers:
+            laid_out.result()
         target = Path(folder, "pack.pdf")
         pages = join(
             [(front, True), *parts],
-            numbers,
+            [path for path, _laid_out in numbers],
             target,
             seconds=deadline - time.monotonic(),
             megabytes=memory_mb or settings.AIMS_PACK_MEMORY_MB,

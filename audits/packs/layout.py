@@ -7,11 +7,10 @@ worker's death. The same code serves the worker, the management command and the 
 
 The child reads the HTML from a file, writes the PDF to another and prints its page count. An
 archival pack is a PDF/A-3b with the evidence files embedded, copied beside the HTML first. A
-pack laid out in parts is joined by a child too (`--join`), which prints the page numbers over
-the joined pages.
+pack laid out in parts is joined by a child too (`--join`), which prints the page numbers (laid
+out like the parts) over the joined pages.
 """
 
-import io
 import json
 import logging
 import os
@@ -75,8 +74,8 @@ def layout_to(html, target, *, seconds, megabytes, time_limit, attachments=None)
 
 def join(parts, numbers, target, *, seconds, megabytes, time_limit):
     """The page count of the PDFs `parts` joined in a child process into the path `target`,
-    each page with the page of the PDFs laid out from the HTML files `numbers` printed over it
-    (its number), and the parts' bookmarks in one outline.
+    each page with the page of the PDFs `numbers` printed over it (its number), and the parts'
+    bookmarks in one outline.
 
     `parts`: (path, opens_section); the first part's document (its metadata, its attachments)
     is the joined one's, and the bookmarks of a part that does not open its section go under
@@ -190,8 +189,6 @@ def join_main(manifest, target, megabytes):
     """In the child: join the parts, print the page numbers over them, write the PDF."""
     from pypdf import PdfReader, PdfWriter
 
-    from aims.core.pdf import html_to_pdf
-
     limit_memory(megabytes)
     listed = json.loads(Path(manifest).read_text(encoding="utf-8"))
     try:
@@ -209,8 +206,7 @@ def join_main(manifest, target, megabytes):
                 section_bookmark = added
         page = 0
         for numbers in listed["numbers"]:
-            printed = PdfReader(io.BytesIO(html_to_pdf(Path(numbers).read_text(encoding="utf-8"))))
-            for number in printed.pages:
+            for number in PdfReader(numbers).pages:
                 writer.pages[page].merge_page(number)
                 page += 1
         with Path(target).open("wb") as output:
