@@ -6,6 +6,7 @@ An e-mail is first written as a pending `OutgoingMail` row, in the transaction o
 send the same mail. A failed send leaves the row pending and the next sweep tries again.
 """
 
+import json
 import logging
 import smtplib
 from dataclasses import dataclass
@@ -13,7 +14,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
-from django.db import transaction
+from django.db import connections, router, transaction
 from django.db.models import F, Q
 from django.db.models.constants import OnConflict
 from django.utils import timezone
@@ -26,25 +27,53 @@ logger = logging.getLogger(__name__)
 CLAIM_EXPIRES = timedelta(minutes=15)
 
 
-# Parameters of one INSERT on every database, rather than the backend's batch size (on SQLite
-# 999 parameters, about a hundred rows): a sweep's queries then do not grow with the rows it
-# writes. 30,000 stays within SQLite's limit (32,766 since 3.32) and PostgreSQL's (65,535).
-INSERT_PARAMETERS = 30_000
-
-
 def insert_new(model, objects):
-    """`bulk_create(objects, ignore_conflicts=True)` (rows already there are left as they are)
-    in statements of INSERT_PARAMETERS parameters, whatever the backend's own batch size."""
+    """Insert `objects`, leaving rows already there as they are (as `bulk_create(objects,
+    ignore_conflicts=True)` does), in one statement however many there are, and also when there
+    are none: a sweep's queries then depend neither on the rows it writes nor on whether it
+    writes any. The rows go as one JSON parameter, which the database unpacks (`json_each` on
+    SQLite, `jsonb_populate_recordset` into the table's own row type on PostgreSQL), so no limit
+    on parameters splits the statement."""
+    connection = connections[router.db_for_write(model)]
+    meta = model._meta
     fields = [
         field
-        for field in model._meta.concrete_fields
-        if not field.generated and field is not model._meta.auto_field
+        for field in meta.concrete_fields
+        if not field.generated and field is not meta.auto_field
     ]
-    size = max(INSERT_PARAMETERS // len(fields), 1)
-    for start in range(0, len(objects), size):
-        model._default_manager._insert(
-            objects[start : start + size], fields=fields, on_conflict=OnConflict.IGNORE
-        )
+    # Each value as the database takes it (on SQLite dates and datetimes are text already);
+    # the others (datetimes with their time zone, dates, decimals) as their text, which
+    # PostgreSQL reads into the column's type.
+    rows = json.dumps(
+        [
+            {
+                field.column: field.get_db_prep_save(field.pre_save(obj, add=True), connection)
+                for field in fields
+            }
+            for obj in objects
+        ],
+        default=str,
+    )
+    # Only the model's own table and column names go into the SQL; the rows are a parameter.
+    quote = connection.ops.quote_name
+    table = quote(meta.db_table)
+    columns = ", ".join(quote(field.column) for field in fields)
+    if connection.vendor == "postgresql":
+        values, source = columns, f"jsonb_populate_recordset(NULL::{table}, %s::jsonb)"
+    else:
+        values = ", ".join(f"json_extract(value, '$.\"{field.column}\"')" for field in fields)
+        source = "json_each(%s)"
+    insert = connection.ops.insert_statement(on_conflict=OnConflict.IGNORE)
+    conflict = connection.ops.on_conflict_suffix_sql(fields, OnConflict.IGNORE, None, None)
+    sql = f"{insert} {table} ({columns}) SELECT {values} FROM {source} {conflict}"  # noqa: S608
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [rows])
+
+
+def always_in(values, nothing=0):
+    """`values` for an `__in` lookup, and `nothing`, a key no row has: Django sends no query for
+    an empty list, and a sweep's queries should not depend on whether there is anything due."""
+    return [*values, nothing]
 
 
 @dataclass
@@ -68,14 +97,13 @@ def queue_mail(*, key, recipients, subject, body, html_body=""):
 
 def queue_mails(mails):
     """Write the pending e-mails (`Mail`s) whose user has an address and none under its key,
-    in two queries however many; return those written (or queued before)."""
+    in two queries however many (also none); return those written (or queued before)."""
     mails = [mail for mail in mails if mail.user is not None and mail.user.email]
-    if not mails:
-        return mails
     # Reminders sent before e-mail was queued have a log row only.
     logged = set(
         ReminderLog.objects.filter(
-            key__in={mail.key for mail in mails}, recipient__in={mail.user.pk for mail in mails}
+            key__in=always_in({mail.key for mail in mails}, nothing=""),
+            recipient__in=always_in({mail.user.pk for mail in mails}),
         ).values_list("key", "recipient_id")
     )
     mails = [mail for mail in mails if (mail.key, mail.user.pk) not in logged]
@@ -101,13 +129,11 @@ def send_pending(mails=None, *, limit=500):
     """Send pending e-mails (all of them, or those of the `mails` queryset), oldest first,
     over one connection to the mail server; return how many went out. The pending rows are
     claimed with one conditional update, so two workers never send the same mail, and read,
-    marked and logged in a fixed number of queries."""
+    marked and logged in a fixed number of queries (the same when none is pending)."""
     if mails is None:
         mails = OutgoingMail.objects.all()
     pending = mails.filter(sent_at__isnull=True, recipient__is_active=True)
-    ids = list(pending.values_list("pk", flat=True)[:limit])
-    if not ids:
-        return 0
+    ids = always_in(pending.values_list("pk", flat=True)[:limit])
     now = timezone.now()
     OutgoingMail.objects.filter(pk__in=ids, sent_at__isnull=True).filter(
         Q(claimed_at__isnull=True) | Q(claimed_at__lt=now - CLAIM_EXPIRES)
@@ -119,7 +145,7 @@ def send_pending(mails=None, *, limit=500):
         .order_by("pk")
     )
     sent = send_claimed(claimed)
-    OutgoingMail.objects.filter(pk__in=[outgoing.pk for outgoing in sent]).update(
+    OutgoingMail.objects.filter(pk__in=always_in(outgoing.pk for outgoing in sent)).update(
         sent_at=timezone.now(), last_error=""
     )
     insert_new(

@@ -56,7 +56,7 @@ reminders wait in the database while the broker is down and go out with the next
 import logging
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -71,7 +71,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from aims.core.models import Digest, Notification, Reminder
-from aims.core.notifications import Mail, insert_new, queue_mails, send_pending
+from aims.core.notifications import Mail, always_in, insert_new, queue_mails, send_pending
 from aims.core.roles import COMPLIANCE_OFFICER, ROLES
 
 logger = logging.getLogger(__name__)
@@ -189,18 +189,18 @@ def due_objects(register, due, today):
 
 
 class Recipients:
-    """Who is reminded of what, resolving role members once per sweep."""
+    """Who is reminded of what (active users only), reading the members of every role once per
+    sweep, whether anyone is reminded or not."""
 
     def __init__(self):
-        self.roles = {}
+        self.roles = defaultdict(set)
+        members = get_user_model().groups.through.objects.filter(
+            group__name__in=ROLES, user__is_active=True
+        )
+        for name, user_id in members.values_list("group__name", "user_id"):
+            self.roles[name].add(user_id)
 
     def role(self, name):
-        if name not in self.roles:
-            self.roles[name] = set(
-                get_user_model()
-                .objects.filter(groups__name=name, is_active=True)
-                .values_list("pk", flat=True)
-            )
         return self.roles[name]
 
     def of(self, due, model, objects):
@@ -210,20 +210,19 @@ class Recipients:
         for part in due.to if isinstance(due.to, tuple) else (due.to,):
             if callable(part):
                 for obj in objects:
-                    found[obj.pk].update(user.pk for user in part(obj) if user is not None)
+                    found[obj.pk].update(
+                        user.pk for user in part(obj) if user is not None and user.is_active
+                    )
             elif part in ROLES:
                 for pk in pks:
                     found[pk] |= self.role(part)
             else:
-                rows = model._default_manager.filter(pk__in=pks, **{f"{part}__isnull": False})
+                rows = model._default_manager.filter(
+                    pk__in=always_in(pks), **{f"{part}__is_active": True}
+                )
                 for pk, user_id in rows.values_list("pk", part):
                     found[pk].add(user_id)
-        active = set(
-            get_user_model()
-            .objects.filter(pk__in=set().union(*found.values()), is_active=True)
-            .values_list("pk", flat=True)
-        )
-        return {pk: users & active for pk, users in found.items()}
+        return found
 
 
 def link_of(obj, due):
@@ -244,7 +243,9 @@ def deadline_stage(due_at, due_on, today):
 def queue_deadline_mail(due, reminders):
     """E-mail each reminder of a deadline counted in hours now (the sweep sends the outbox),
     once under its own key, in the recipient's language, to those who take e-mail."""
-    users = get_user_model().objects.in_bulk({reminder.recipient_id for reminder in reminders})
+    users = get_user_model().objects.in_bulk(
+        always_in({reminder.recipient_id for reminder in reminders})
+    )
     mails = []
     for reminder in reminders:
         user = users[reminder.recipient_id]
@@ -265,13 +266,13 @@ def queue_deadline_mail(due, reminders):
 
 
 def unwritten(rows, key, content_type):
-    """The rows not stored by an earlier sweep: read in one query, so that a sweep over dates
-    reminded before writes nothing."""
-    if not rows:
-        return rows
+    """The rows not stored by an earlier sweep: read in one query (also with no rows: from a day
+    none is due on), so that a sweep over dates reminded before writes nothing."""
     written = set(
         Reminder.objects.filter(
-            key=key, content_type=content_type, due_on__gte=min(row.due_on for row in rows)
+            key=key,
+            content_type=content_type,
+            due_on__gte=min((row.due_on for row in rows), default=date.max),
         ).values_list("object_id", "due_on", "stage", "recipient_id")
     )
     return [
@@ -361,8 +362,8 @@ def digest_groups(reminders):
 
 def send_digests(today):
     """Write the digests of the day that are due and not written yet, each with its
-    notification and e-mail, in a fixed number of queries however many people and reminders;
-    return how many were written."""
+    notification and e-mail, in a fixed number of queries however many people and reminders
+    (also none); return how many were written."""
     users = [
         user
         for user in get_user_model().objects.filter(
@@ -370,23 +371,19 @@ def send_digests(today):
         )
         if digest_due(user, today)
     ]
-    if not users:
-        return 0
     with transaction.atomic():
         # Today's digest has gone out already to those who have one.
         written = set(
-            Digest.objects.filter(recipient__in=users, day=today).values_list(
-                "recipient_id", flat=True
-            )
+            Digest.objects.filter(
+                recipient__in=always_in(user.pk for user in users), day=today
+            ).values_list("recipient_id", flat=True)
         )
         users = {user.pk: user for user in users if user.pk not in written}
         waiting = list(
             Reminder.objects.select_for_update()
-            .filter(recipient__in=users, digest__isnull=True)
+            .filter(recipient__in=always_in(users), digest__isnull=True)
             .order_by("pk")
         )
-        if not waiting:
-            return 0
         reminders = {pk: [] for pk in users}  # in the users' order
         for reminder in waiting:
             reminders[reminder.recipient_id].append(reminder)
@@ -394,11 +391,13 @@ def send_digests(today):
         insert_new(Digest, [Digest(recipient_id=pk, day=today) for pk in reminders])
         digests = {
             digest.recipient_id: digest
-            for digest in Digest.objects.filter(recipient__in=list(reminders), day=today)
+            for digest in Digest.objects.filter(recipient__in=always_in(reminders), day=today)
         }
         # The rows read above (locked; the last key bounds them), each to its person's digest.
         Reminder.objects.filter(
-            recipient__in=list(reminders), digest__isnull=True, pk__lte=waiting[-1].pk
+            recipient__in=always_in(reminders),
+            digest__isnull=True,
+            pk__lte=max((reminder.pk for reminder in waiting), default=0),
         ).update(
             digest=Subquery(
                 Digest.objects.filter(recipient=OuterRef("recipient"), day=today).values("pk")
