@@ -324,7 +324,6 @@ REVIEW_REMINDER_DAYS = int(env("AIMS_REVIEW_REMINDER_DAYS", "30"))
 # Overdue for longer than this many days: the reminder engine escalates to the compliance officers.
 AIMS_REMINDER_GRACE_DAYS = int(env("AIMS_REMINDER_GRACE_DAYS", "14"))
 
-DJANGO_TABLES2_TEMPLATE = "components/table.html"
 REGISTER_PAGE_SIZE = 25
 
 # The REST API (aims/core/api): the browser's session (with CSRF) and the API's own

@@ -18,6 +18,7 @@ from django_tables2.data import TableQuerysetData
 from django_tables2.utils import A
 
 from aims.core.fields import MultipleChoiceField
+from aims.core.table_html import table_html
 from aims.core.table_rows import CompiledRows
 
 
@@ -156,6 +157,10 @@ class RegisterTable(tables.Table):
         objective, then its sub-objective): a heading row is drawn where a key changes, while
         the list is in its own order. () for no groups."""
         return ()
+
+    @property
+    def html(self):
+        return table_html(self)
 
     @property
     def grouped_rows(self):

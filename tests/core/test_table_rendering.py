@@ -1,5 +1,6 @@
-"""Register rows drawn from the compiled plan (aims/core/table_rows.py) are django-tables2's own:
-the library's BoundRow and its per-cell template loop are the reference."""
+"""Register tables written in Python (aims/core/table_rows.py, aims/core/table_html.py) are
+django-tables2's own: the library's BoundRow and its Bootstrap 5 responsive template, with its
+per-cell loop, header sort links and page links, are the reference."""
 
 import datetime
 import inspect
@@ -10,6 +11,7 @@ from django.db import DatabaseError, models, transaction
 from django.template import engines
 from django.template.loader import get_template
 from django.test import RequestFactory
+from django.test.html import parse_html
 from django.utils import timezone, translation
 from django_tables2.rows import BoundRows
 
@@ -19,10 +21,10 @@ from aims.core.tables import LocalDateColumn, LocalDateTimeColumn, SelectColumn,
 from risks.models import Risk
 from tests.factories import REGISTER_FACTORIES, RiskFactory
 
-# templates/core/table.html before rows were compiled: django-tables2's per-cell loop
-# (bootstrap5.html's <td>) inside the register's grouping.
+# templates/core/table.html before tables were written in Python: django-tables2's template with
+# its per-cell loop (bootstrap5.html's <td>) inside the register's grouping.
 REFERENCE_TEMPLATE = (
-    '{% extends "components/table.html" %}{% load l10n %}\n'
+    '{% extends "django_tables2/bootstrap5-responsive.html" %}{% load l10n %}\n'
     "{% block table.tbody %}\n"
     "<tbody {{ table.attrs.tbody.as_html }}>\n"
     "{% for headings, row in table.grouped_rows %}\n"
@@ -88,32 +90,47 @@ def register_entries(register):
     return plain, marked, emptied
 
 
-def tables_of(register, request, reference, **options):
+def tables_of(register, request, reference, per_page=None, **options):
     table = register.table(
         optimize(register.model._default_manager.all(), register.table), **options
     )
     if reference:
         table.rows = BoundRows(data=table.data, table=table, pinned_data=table.pinned_data)
-    configure(table, request, per_page=max(len(table.data), 1))
+    configure(table, request, per_page=per_page or max(len(table.data), 1))
     return table
 
 
+def same_html(html, reference):
+    """The same elements, attributes and text, whitespace between elements aside."""
+    return parse_html(html) == parse_html(reference)
+
+
 @pytest.mark.parametrize("register", list(registry), ids=lambda r: r.model_name)
-def test_rows_are_django_tables2s_own(register, compliance_officer):
+def test_tables_are_django_tables2s_own(register, compliance_officer):
     register_entries(register)
-    request = RequestFactory().get("/")
-    request.user = compliance_officer
     template = get_template("core/table.html")
     reference_template = engines["django"].from_string(REFERENCE_TEMPLATE)
+    # The whole list; then its second page of one row, sorted by a column, with a search (the
+    # sort links and the page links keep the other parameters).
+    plain = tables_of(register, RequestFactory().get("/"), reference=False)
+    sort = next(column.name for column in plain.columns if column.orderable)
+    pages = [({}, "/"), ({"per_page": 1}, f"/?q=a+%26+b&sort=-{sort}&page=2")]
     for language in ("en", "de"):
         for options in ({}, SELECT):
-            with translation.override(language):
-                compiled = tables_of(register, request, reference=False, **options)
-                reference = tables_of(register, request, reference=True, **options)
-                html = template.render({"table": compiled}, request)
-                assert html == reference_template.render({"table": reference}, request)
-                assert html.count("<tr ") >= 3
-                assert list(compiled.as_values()) == list(reference.as_values())
+            for paging, url in pages:
+                request = RequestFactory().get(url)
+                request.user = compliance_officer
+                with translation.override(language):
+                    compiled = tables_of(register, request, reference=False, **paging, **options)
+                    reference = tables_of(register, request, reference=True, **paging, **options)
+                    html = template.render({"table": compiled}, request)
+                    reference_html = reference_template.render({"table": reference}, request)
+                    assert same_html(html, reference_html)
+                    assert html.count("<tr ") >= (1 if paging else 3)
+                    assert list(compiled.as_values()) == list(reference.as_values())
+                    if paging:
+                        assert "page-link" in html
+                        assert f"sort={sort}" in html  # the column sorted, to turn around
 
 
 def test_markup_in_a_text_field_is_escaped(compliance_officer):
