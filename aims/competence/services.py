@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 
 from aims.competence.matrix import EXPIRING, cell, with_records, with_scope
 from aims.competence.models import CompetenceRequirement, Person, TrainingRecord
-from aims.core.approvals import users_with_role
+from aims.core.notifications import always_in
 from aims.core.permissions import can
 from aims.core.roles import COMPLIANCE_OFFICER
 from controls.models import Evidence
@@ -81,15 +81,16 @@ def expiring_records(records):
                 runs_out[state.record.pk] = min(known, state.until)
     cases = (When(pk=pk, then=Value(until)) for pk, until in runs_out.items())
     return (
-        records.filter(pk__in=runs_out)
+        records.filter(pk__in=always_in(runs_out))  # a query also when nothing runs out
         .annotate(runs_out=Case(*cases, output_field=DateField()))
         .select_related("person__manager")
     )
 
 
 def training_reminder_recipients(record):
-    """The person's manager, or else the compliance officers."""
+    """The person's manager, or else the compliance officers (their role, which the reminder
+    sweep has read once)."""
     manager = record.person.manager
     if manager is not None and manager.is_active:
         return [manager]
-    return users_with_role(COMPLIANCE_OFFICER)
+    return COMPLIANCE_OFFICER

@@ -87,7 +87,8 @@ class Due:
               ("acceptances__expires_on"; over several related rows the earliest counts), or
               the name of an annotation that `only` adds (a date computed in the query).
     to:       who is reminded: a user field path ("owner", "risk__owner", "team__members"), a
-              role name (COMPLIANCE_OFFICER), a callable(obj) → users, or a tuple of these.
+              role name (COMPLIANCE_OFFICER), a callable(obj) → users or a role name (whose
+              members the sweep has read once), or a tuple of these.
     label:    what is due, for the digest ("Risk review"); translatable (gettext_lazy).
     only:     which objects count: a Q, a dict of lookups, or a callable(queryset) → queryset
               (only approved policies, only open nonconformities); None: all.
@@ -210,9 +211,13 @@ class Recipients:
         for part in due.to if isinstance(due.to, tuple) else (due.to,):
             if callable(part):
                 for obj in objects:
-                    found[obj.pk].update(
-                        user.pk for user in part(obj) if user is not None and user.is_active
-                    )
+                    chosen = part(obj)
+                    if isinstance(chosen, str):
+                        found[obj.pk] |= self.role(chosen)
+                    else:
+                        found[obj.pk].update(
+                            user.pk for user in chosen if user is not None and user.is_active
+                        )
             elif part in ROLES:
                 for pk in pks:
                     found[pk] |= self.role(part)

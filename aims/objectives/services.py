@@ -2,14 +2,14 @@
 the day each entered KPI's next measurement is due."""
 
 import logging
-from datetime import timedelta
+from datetime import date, timedelta
 
 from django.db import IntegrityError, transaction
 from django.db.models import Case, DateField, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from aims.core.notifications import notify
+from aims.core.notifications import always_in, notify
 from aims.objectives.computed import computed_kpis
 from aims.objectives.models import KPI, Measurement, Status, period_containing
 
@@ -62,9 +62,13 @@ def with_measurement_due(kpis):
     today = timezone.localdate()
     entered = list(kpis.entered())
     due_periods = {kpi.pk: kpi.period_due(today) for kpi in entered}
+    # always_in: the same queries whether or not any KPI is entered (the reminder sweep's).
     measured = set(
         Measurement.objects.filter(
-            kpi__in=entered, period_start__in={start for start, _end in due_periods.values()}
+            kpi__in=always_in(kpi.pk for kpi in entered),
+            period_start__in=always_in(
+                {start for start, _end in due_periods.values()}, nothing=date.min
+            ),
         ).values_list("kpi_id", "period_start")
     )
     due_on = {}
@@ -74,6 +78,6 @@ def with_measurement_due(kpis):
             end = period_containing(today, kpi.frequency)[1]
         due_on[kpi.pk] = end + timedelta(days=1)
     cases = (When(pk=pk, then=Value(day)) for pk, day in due_on.items())
-    return kpis.filter(pk__in=due_on).annotate(
+    return kpis.filter(pk__in=always_in(due_on)).annotate(
         measurement_due_on=Case(*cases, output_field=DateField())
     )

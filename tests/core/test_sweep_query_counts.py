@@ -14,7 +14,9 @@ from django.utils import timezone
 
 from aims.core.models import Digest, Notification, OutgoingMail, Reminder, ReminderLog
 from aims.core.reminders import sweep
+from tests.competence.test_records_and_reminders import expiring_record
 from tests.core.test_reminder_query_counts import due_items, plain_declarations
+from tests.factories import PersonFactory
 
 
 def counted_sweep():
@@ -103,3 +105,26 @@ def test_a_second_sweep_writes_nothing_in_as_many_queries_as_the_first():
     assert stored() == before
     assert len(mail.outbox) == sent
     assert second_queries == first_queries
+
+
+def training_running_out(count):
+    """`count` training records running out, of people with no manager: each reminds the
+    compliance officers."""
+    for _ in range(count):
+        expiring_record(PersonFactory(manager=None))
+
+
+@pytest.mark.django_db
+def test_reminders_to_a_role_named_per_entry_cost_the_same_queries_for_n_and_3n(
+    compliance_officer,
+):
+    sweep()
+    training_running_out(2)
+    few_queries, few = counted_sweep()
+    forget_sweeps()
+    training_running_out(4)
+    many_queries, many = counted_sweep()
+    reminded = Reminder.objects.filter(key="competence.trainingrecord:runs_out")
+    assert reminded.filter(recipient=compliance_officer).count() == many.reminders == 6
+    assert few.reminders == 2
+    assert many_queries == few_queries
