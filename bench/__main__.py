@@ -113,7 +113,7 @@ def arguments(sizes):
         "--pack-memory-mb",
         type=int,
         default=4096,
-        help="memory ceiling of the audit pack's layout child (above 1 GiB: the budget fails)",
+        help="memory ceiling of each of the audit pack's layout processes",
     )
     parser.add_argument("--imports", action="store_true", help="also time the import wizard")
     parser.add_argument("--import-rows", type=int, default=20000)
@@ -299,7 +299,7 @@ def pdf_rows(soa, pack):
         rows.append(
             Row(
                 "Audit pack",
-                figures=f"stopped: {figures['failed']} (layout child max RSS "
+                figures=f"stopped: {figures['failed']} (layout processes together at most "
                 f"{figures['rss'] / MIB:.0f} MiB)",
                 baseline=baseline,
                 verdicts=budgets.pdf_verdicts(0, 0, figures["rss"], finished=False),
@@ -313,7 +313,7 @@ def pdf_rows(soa, pack):
                     figures["pages"],
                     figures["seconds"],
                     figures["rss"],
-                    "max RSS of the layout child",
+                    "layout processes together at most",
                 )
                 + f", Python heap {figures['heap'] / MIB:.0f} MiB",
                 baseline=baseline,
