@@ -57,15 +57,17 @@ def measure_pack(user, *, time_limit, memory_mb):
 
 
 class ChildPeak:
-    """The most memory the descendants of this process held while the block ran: the resident
-    sets of those alive at once, added up every INTERVAL seconds (the pack lays out several
-    parts at a time), or one descendant's own high-water mark (VmHWM, counted from when it
-    started its program), whichever is larger."""
+    """The most memory the descendants started while the block ran held: the resident sets of
+    those alive at once, added up every INTERVAL seconds (the pack lays out several parts at a
+    time), or one descendant's own high-water mark (VmHWM, counted from when it started its
+    program), whichever is larger. Processes below this one from before the block, and theirs,
+    are not counted."""
 
     INTERVAL = 0.05
 
     def __enter__(self):
         self.bytes = 0
+        self.earlier = set(descendants(os.getpid()))
         self.stop = threading.Event()
         self.thread = threading.Thread(target=self.watch, daemon=True)
         self.thread.start()
@@ -77,14 +79,15 @@ class ChildPeak:
 
     def watch(self):
         while not self.stop.wait(self.INTERVAL):
-            pids = descendants(os.getpid())
+            pids = descendants(os.getpid(), skip=self.earlier)
             together = sum(status_bytes(pid, "VmRSS") for pid in pids)
             alone = max((status_bytes(pid, "VmHWM") for pid in pids), default=0)
             self.bytes = max(self.bytes, together, alone)
 
 
-def descendants(root):
-    """The process ids below `root`, from every process's parent in /proc."""
+def descendants(root, skip=()):
+    """The process ids below `root`, from every process's parent in /proc, without those in
+    `skip` and the processes below them."""
     children = {}
     for entry in Path("/proc").iterdir():
         if entry.name.isdigit():
@@ -97,8 +100,9 @@ def descendants(root):
     found, waiting = [], [root]
     while waiting:
         for child in children.get(waiting.pop(), ()):
-            found.append(child)
-            waiting.append(child)
+            if child not in skip:
+                found.append(child)
+                waiting.append(child)
     return found
 
 

@@ -3,6 +3,7 @@ wrk's real output. (The bench itself measures; no test here times anything.)"""
 
 import subprocess
 import sys
+import time
 
 import pytest
 
@@ -203,3 +204,24 @@ def test_children_alive_at_once_count_together():
         running = [subprocess.Popen([sys.executable, "-c", child]) for _ in range(2)]
         assert [process.wait() for process in running] == [0, 0]
     assert 120 * mib <= peak.bytes < 220 * mib
+
+
+def test_processes_started_before_the_block_are_not_counted():
+    """A child of 200 MiB from before the block (as a browser another test left running) is
+    not the block's."""
+    mib = 1024 * 1024
+    holder = (
+        "import time; held = bytearray(200 << 20); held[::4096] = b'x' * (50 << 10); time.sleep(3)"
+    )
+    earlier = subprocess.Popen([sys.executable, "-c", holder])
+    try:
+        time.sleep(1)  # its memory written
+        child = (
+            "import time; held = bytearray(30 << 20); held[::4096] = b'x' * (7680); time.sleep(0.5)"
+        )
+        with ChildPeak() as peak:
+            subprocess.run([sys.executable, "-c", child], check=True)
+        assert 30 * mib <= peak.bytes < 120 * mib
+    finally:
+        earlier.kill()
+        earlier.wait()

@@ -4,6 +4,7 @@ with controls picked by search, evidence with a file, and an impact assessment. 
 the user's clicks (at most 40), key presses and page loads."""
 
 import re
+from urllib.parse import urlencode
 
 import pytest
 from playwright.sync_api import expect
@@ -101,7 +102,12 @@ class User:
         self.click(picker)
         for letters, option in choices:
             self.keys += len(letters)
-            picker.press_sequentially(letters)
+            # The options of what was typed, not of the page loaded when the picker opened.
+            searched = urlencode({"q": letters})
+            with self.page.expect_response(
+                lambda response, searched=searched: searched in response.url
+            ):
+                picker.press_sequentially(letters)
             expect(dropdown.get_by_role("option", name=option)).to_be_visible()
             for _ in range(20):
                 if dropdown.locator(".option.active").text_content() == option:
