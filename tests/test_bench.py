@@ -3,13 +3,12 @@ wrk's real output. (The bench itself measures; no test here times anything.)"""
 
 import subprocess
 import sys
-import time
+from pathlib import Path
 
 import pytest
 
 from bench import budgets
 from bench.load import parse_wrk
-from bench.pack import ChildPeak
 
 # wrk 4.1 with --latency and the bench's Lua script, against a local server.
 WRK_OK = """Running 2s test @ http://127.0.0.1:18765/
@@ -174,54 +173,74 @@ def test_table_and_summary_count_every_budget():
     assert budgets.summary(rows) == "3 of 4 budgets PASS, 1 FAIL"
 
 
+MIB = 1024 * 1024
+
+
+def filling(mib, seconds):
+    """A command that holds `mib` MiB, every page written (resident), for `seconds`."""
+    code = (
+        f"import time; held = bytearray({mib} << 20); held[::4096] = b'x' * ({mib} << 8); "
+        f"time.sleep({seconds})"
+    )
+    return [sys.executable, "-c", code]
+
+
+def measured(block):
+    """ChildPeak's figure for `block` (Python that starts processes, with `filling`, `time`,
+    `subprocess` and `sys` at hand) run by a fresh interpreter: in this process other tests
+    may have left a browser or a worker thread that starts processes of its own."""
+    script = (
+        "import subprocess, sys, time\n"
+        "from bench.pack import ChildPeak\n"
+        "from tests.test_bench import filling\n"
+        f"{block.strip()}\n"
+        "print(peak.bytes)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=Path(__file__).resolve().parents[1],
+    )
+    return int(done.stdout.split()[-1])
+
+
 def test_the_layout_child_s_memory_is_its_own_not_its_parent_s():
     """A parent holding 300 MiB starts a child that fills 60 MiB: the child's peak is about
     60 MiB (getrusage would give it as at least the parent's 300, taken over at the fork)."""
-    mib = 1024 * 1024
-
-    def filled(size):
-        held = bytearray(size)
-        held[::4096] = b"x" * len(range(0, size, 4096))  # every page written: resident
-        return held
-
-    ballast = filled(300 * mib)
-    child = (
-        "import time; held = bytearray(60 << 20); held[::4096] = b'x' * (15 << 10); time.sleep(0.5)"
+    peak = measured(
+        """
+ballast = bytearray(300 << 20); ballast[::4096] = b"x" * (300 << 8)
+with ChildPeak() as peak:
+    subprocess.run(filling(60, 0.5), check=True)
+"""
     )
-    with ChildPeak() as peak:
-        subprocess.run([sys.executable, "-c", child], check=True)
-    assert 60 * mib <= peak.bytes < 150 * mib
-    assert len(ballast) == 300 * mib
+    assert 60 * MIB <= peak < 150 * MIB
 
 
 def test_children_alive_at_once_count_together():
     """Two children that each fill 60 MiB at the same time: about 120 MiB in all."""
-    mib = 1024 * 1024
-    child = (
-        "import time; held = bytearray(60 << 20); held[::4096] = b'x' * (15 << 10); time.sleep(1)"
+    peak = measured(
+        """
+with ChildPeak() as peak:
+    running = [subprocess.Popen(filling(60, 1)) for _ in range(2)]
+    assert [process.wait() for process in running] == [0, 0]
+"""
     )
-    with ChildPeak() as peak:
-        running = [subprocess.Popen([sys.executable, "-c", child]) for _ in range(2)]
-        assert [process.wait() for process in running] == [0, 0]
-    assert 120 * mib <= peak.bytes < 220 * mib
+    assert 120 * MIB <= peak < 220 * MIB
 
 
 def test_processes_started_before_the_block_are_not_counted():
     """A child of 200 MiB from before the block (as a browser another test left running) is
     not the block's."""
-    mib = 1024 * 1024
-    holder = (
-        "import time; held = bytearray(200 << 20); held[::4096] = b'x' * (50 << 10); time.sleep(3)"
+    peak = measured(
+        """
+earlier = subprocess.Popen(filling(200, 3))
+time.sleep(1)
+with ChildPeak() as peak:
+    subprocess.run(filling(30, 0.5), check=True)
+earlier.kill()
+"""
     )
-    earlier = subprocess.Popen([sys.executable, "-c", holder])
-    try:
-        time.sleep(1)  # its memory written
-        child = (
-            "import time; held = bytearray(30 << 20); held[::4096] = b'x' * (7680); time.sleep(0.5)"
-        )
-        with ChildPeak() as peak:
-            subprocess.run([sys.executable, "-c", child], check=True)
-        assert 30 * mib <= peak.bytes < 120 * mib
-    finally:
-        earlier.kill()
-        earlier.wait()
+    assert 30 * MIB <= peak < 120 * MIB
