@@ -1,5 +1,5 @@
 """Shared by the audit pack tests: the shipped data a flushed database lacks, waiting for a pack
-as its page does, and reading the PDF as a reader would."""
+as its page does, reading the PDF as a reader would, and counting the layouts a render starts."""
 
 import io
 import time
@@ -71,3 +71,18 @@ def download(client, pack):
     assert response.status_code == 200
     assert response["Content-Disposition"].startswith("attachment;")
     return b"".join(response.streaming_content)
+
+
+def counted_layouts(monkeypatch):
+    """The target of every layout the pack's build starts from now on, in a list."""
+    from audits.packs import build
+
+    started = []
+    lay_out = build.layout_to
+
+    def counted(*args, **options):
+        started.append(args[1])
+        return lay_out(*args, **options)
+
+    monkeypatch.setattr(build, "layout_to", counted)
+    return started

@@ -13,6 +13,7 @@ from aims.core.models import User
 from audits.packs import build
 from audits.packs.build import RenderFailed, render_pack
 from audits.packs.sections import PackScope
+from tests.audits.pack_helpers import counted_layouts
 
 # The demo's change log (about 110 KB) in parts of 12 KB: some nine parts.
 SECTIONS = ("changelog",)
@@ -20,7 +21,8 @@ PART_BYTES = 12_000
 
 
 def layout_children():
-    """The pids of this machine's pack layout children below this process."""
+    """The pids of this process's own pack layout children: not what a child forks on its way
+    to running a program (such a fork shows its parent's command line until it does)."""
     found = []
     for entry in Path("/proc").iterdir():
         if entry.name.isdigit():
@@ -55,18 +57,6 @@ class MostAtOnce:
 
 def scope():
     return PackScope(user=User.objects.get(username="compliance"), reference="LAYOUTS")
-
-
-def counted_layouts(monkeypatch):
-    started = []
-    lay_out = build.layout_to
-
-    def counted(*args, **options):
-        started.append(args[1])
-        return lay_out(*args, **options)
-
-    monkeypatch.setattr(build, "layout_to", counted)
-    return started
 
 
 @pytest.mark.django_db

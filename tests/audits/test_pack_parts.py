@@ -12,6 +12,7 @@ from aims.core.models import User
 from audits.packs import build
 from audits.packs.build import render_pack
 from audits.packs.sections import PackScope
+from tests.audits.pack_helpers import counted_layouts
 
 REFERENCE = "PACK-PARTS"
 # The demo's sections of many records (the change log about 110 KB of HTML, the risks one
@@ -23,14 +24,7 @@ RUNNING = re.compile(rf"Page \d+ of \d+|Confidential|{REFERENCE}")
 def rendered(monkeypatch, part_bytes):
     """(result, number of layouts, page texts) of the demo's pack in parts of `part_bytes`."""
     monkeypatch.setattr(build, "PART_BYTES", part_bytes)
-    layouts = []
-    lay_out = build.layout_to
-
-    def counted(*args, **options):
-        layouts.append(args[1])
-        return lay_out(*args, **options)
-
-    monkeypatch.setattr(build, "layout_to", counted)
+    layouts = counted_layouts(monkeypatch)
     result = render_pack(
         PackScope(user=User.objects.get(username="compliance"), reference=REFERENCE),
         sections=SECTIONS,
