@@ -7,7 +7,7 @@ in the same run, with PASS or FAIL for every budget (bench/budgets.py).
 1. Seeds a scaled organisation (seed_scale's default sizes; `--quick`: a tenth) and a small one
    into fresh databases (bench/databases.py).
 2. Counts each page's SQL queries and HTML size in both (bench/probe.py).
-3. Serves the scaled organisation with gunicorn (bench settings: the portal plus two baseline
+3. Serves the scaled organisation with gunicorn (bench settings: the portal plus three baseline
    pages, bench/urls.py) and loads every page with wrk at 10 connections; the bare 50-row list
    is loaded again between the pages, and its median is the baseline of every page.
 4. Exports 10,000 risks, lays out the SoA and the audit pack, runs the reminder sweep.
@@ -146,6 +146,7 @@ def load_pages(databases, scaled, seconds, workers, log):
     loads, bare_lists = {}, []
     with load.Gunicorn(databases.env("scaled"), workers, log) as server:
         loads["bare"] = load.wrk(f"{server.url}/bench/bare/", cookie, seconds)
+        loads["layout"] = load.wrk(f"{server.url}/bench/layout/", cookie, seconds)
         bare_lists.append(load.wrk(f"{server.url}/bench/list/", cookie, seconds))
         for number, page in enumerate(pages, start=1):
             refused, single = load.warm_up(server.url + page["url"], cookie)
@@ -181,7 +182,7 @@ def seeding_row(sizes, seeding, databases):
 
 
 def page_rows(small, scaled, loads):
-    bare, bare_list = loads["bare"], loads["bare-list"]
+    bare, layout, bare_list = loads["bare"], loads["layout"], loads["bare-list"]
     low, high, runs = bare_list["range"]
     rows = [
         Row(
@@ -196,6 +197,13 @@ def page_rows(small, scaled, loads):
             p50_ms=bare_list["p50_ms"],
             p95_ms=bare_list["p95_ms"],
             figures=f"median of {runs} runs between the pages: {low:.0f}–{high:.0f} req/s",
+        ),
+        Row(
+            "Baseline: the portal's empty layout",
+            rps=layout["rps"],
+            p50_ms=layout["p50_ms"],
+            p95_ms=layout["p95_ms"],
+            figures="every page's share before its content: session, permissions, navigation",
         ),
     ]
     small_pages = {page["key"]: page for page in small["pages"] if page["url"]}

@@ -1,10 +1,14 @@
-"""The portal's URLs plus two baselines that the same gunicorn serves in the same run:
+"""The portal's URLs plus three baselines that the same gunicorn serves in the same run:
 
 - /bench/bare/: a bare Django view, "ok" (what the framework and the middleware cost);
 - /bench/list/: a bare list of 50 risks with their owner (one `select_related` query) rendered
-  by a minimal template (what a register page cannot avoid).
+  by a minimal template (what a register page cannot avoid);
+- /bench/layout/: the portal's layout with nothing in it, for the user logged in (session,
+  permissions, navigation, notifications: what every page of the portal costs before its own
+  content).
 """
 
+from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.template import engines
 from django.urls import include, path
@@ -19,6 +23,10 @@ LIST_TEMPLATE = engines["django"].from_string(
     "<td>{{ risk.get_inherent_level_display }}</td></tr>{% endfor %}</tbody></table></body></html>"
 )
 
+LAYOUT_TEMPLATE = engines["django"].from_string(
+    '{% extends "base.html" %}{% block content %}{% endblock %}'
+)
+
 
 def bare(request):
     return HttpResponse("ok")
@@ -29,8 +37,14 @@ def bare_list(request):
     return HttpResponse(LIST_TEMPLATE.render({"risks": risks}, request))
 
 
+@login_required
+def layout(request):
+    return HttpResponse(LAYOUT_TEMPLATE.render({}, request))
+
+
 urlpatterns = [
     path("bench/bare/", bare),
     path("bench/list/", bare_list),
+    path("bench/layout/", layout),
     path("", include("aims.urls")),
 ]

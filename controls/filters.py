@@ -8,7 +8,15 @@ from django.utils.translation import gettext_lazy as _
 
 from aims.core.filters import RegisterFilterSet
 from aims.inventory.models import AISystem
-from controls.models import Control, Evidence, Framework, SoAEntry, SoAImport, SoAVersion
+from controls.models import (
+    Control,
+    Evidence,
+    Framework,
+    SoAEntry,
+    SoAFramework,
+    SoAImport,
+    SoAVersion,
+)
 
 YES = [("yes", _("Yes"))]
 
@@ -44,6 +52,12 @@ class SoAEntryFilterSet(RegisterFilterSet):
     review_overdue = django_filters.ChoiceFilter(
         label=_("Review overdue"), choices=YES, method="filter_review_overdue"
     )
+    # What keeps a version of that SoA from being issued (linked from the SoA summary).
+    unjustified = django_filters.ChoiceFilter(
+        label=_("Included without a justification"),
+        choices=SoAFramework.choices,
+        method="filter_unjustified",
+    )
 
     class Meta:
         model = SoAEntry
@@ -57,6 +71,9 @@ class SoAEntryFilterSet(RegisterFilterSet):
 
     def filter_review_overdue(self, queryset, name, value):
         return queryset.filter(next_review__lt=timezone.localdate())
+
+    def filter_unjustified(self, queryset, name, value):
+        return queryset.for_framework(value).unjustified()
 
 
 class SoAVersionFilterSet(RegisterFilterSet):

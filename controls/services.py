@@ -3,7 +3,7 @@ versions, adding evidence files. Each runs in a transaction with the rows it cha
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Max
+from django.db.models import Count, Max, Window
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -47,9 +47,9 @@ class UnjustifiedEntries(ValidationError):
         )
 
 
-def unjustified_entries(framework=SoAFramework.ISO42001):
+def unjustified(framework=SoAFramework.ISO42001):
     """The SoA's applicable entries that have no justification for inclusion, in SoA order."""
-    return list(
+    return (
         SoAEntry.objects.for_framework(framework)
         .unjustified()
         .select_related("control", "ai_system")
@@ -57,6 +57,12 @@ def unjustified_entries(framework=SoAFramework.ISO42001):
             "control__framework", "control__position", "control__code", "ai_system__reference"
         )
     )
+
+
+def first_unjustified(framework, limit):
+    """(how many, the first `limit`) of `unjustified`, in one query."""
+    first = list(unjustified(framework).annotate(total=Window(Count("pk")))[:limit])
+    return (first[0].total if first else 0), first
 
 
 def soa_content(framework=SoAFramework.ISO42001):
@@ -183,8 +189,8 @@ def check_issuable(framework):
         raise ValidationError(
             _("A version awaits approval; it must be approved or rejected before the next.")
         )
-    if unjustified := unjustified_entries(framework):
-        raise UnjustifiedEntries(unjustified, framework)
+    if entries := list(unjustified(framework)):
+        raise UnjustifiedEntries(entries, framework)
 
 
 def soa_version_issue(*, user, note="", framework=SoAFramework.ISO42001):

@@ -1,6 +1,8 @@
 """Pages of the controls area beyond the generic registers: the control page, the SoA summary
 and its versions (issue, decide, compare, PDF and XLSX), coverage, and evidence files."""
 
+from typing import NamedTuple
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -52,6 +54,10 @@ def control_detail_context(control, user):
     }
 
 
+# The entries without a justification that the SoA page and a refused issue link one by one.
+UNJUSTIFIED_SHOWN = 10
+
+
 def catalogue_note(request, filtered):
     """Above the catalogue: which titles stay in English for a German reader."""
     if translation.get_language() != "de":
@@ -83,9 +89,11 @@ def soa_summary(request, filtered):
                 "awaiting": awaiting.get(framework),
                 # What keeps a version from being issued, linked for whoever issues (while
                 # none awaits approval: then the page says so instead).
-                "unjustified": services.unjustified_entries(framework)
+                "unjustified": unjustified_links(
+                    *services.first_unjustified(framework, UNJUSTIFIED_SHOWN), framework
+                )
                 if may_issue and started and framework not in awaiting
-                else [],
+                else None,
                 # Two issue forms on one page: ids of their own.
                 "issue_form": SoAIssueForm(auto_id=f"id_{framework}_%s"),
             }
@@ -119,11 +127,30 @@ def evidence_context(evidence, user):
     return {"revisions": evidence.revisions.select_related("uploaded_by").order_by("-number")}
 
 
+class UnjustifiedLinks(NamedTuple):
+    count: int
+    html: str
+
+
+def unjustified_links(count, first, framework):
+    """Links to the first entries that need a justification and, beyond those, to the SoA list
+    filtered to all of them: a new SoA of a thousand controls makes no page of a thousand
+    links."""
+    links = format_html_join(
+        ", ", '<a href="{}">{}</a>', ((entry.get_absolute_url(), entry) for entry in first)
+    )
+    if count > len(first):
+        url = f"{reverse('controls:soaentry_list')}?{urlencode({'unjustified': framework})}"
+        more = ngettext("and %(count)d more", "and %(count)d more", count - len(first)) % {
+            "count": count - len(first)
+        }
+        links = format_html('{}, <a href="{}">{}</a>', links, url, more)
+    return UnjustifiedLinks(count, links)
+
+
 def unjustified_message(entries, framework):
     """Why a version cannot be issued, with a link to each entry that needs a justification."""
-    links = format_html_join(
-        ", ", '<a href="{}">{}</a>', ((entry.get_absolute_url(), entry) for entry in entries)
-    )
+    count, links = unjustified_links(len(entries), entries[:UNJUSTIFIED_SHOWN], framework)
     return format_html(
         "{} {}",
         ngettext(
@@ -131,9 +158,9 @@ def unjustified_message(entries, framework):
             "for inclusion (%(standard)s %(clause)s requires one):",
             "The version cannot be issued: %(count)d applicable controls have no justification "
             "for inclusion (%(standard)s %(clause)s requires one):",
-            len(entries),
+            count,
         )
-        % {"count": len(entries), "standard": framework.label, "clause": framework.clause},
+        % {"count": count, "standard": framework.label, "clause": framework.clause},
         links,
     )
 

@@ -1,11 +1,13 @@
 """The bench's instrument: its budgets judge numbers as the README states them, and it reads
 wrk's real output. (The bench itself measures; no test here times anything.)"""
 
+import re
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+from django.urls import reverse
 
 from bench import budgets
 from bench.load import parse_wrk
@@ -244,3 +246,33 @@ earlier.kill()
 """
     )
     assert 30 * MIB <= peak < 120 * MIB
+
+
+@pytest.mark.django_db
+def test_the_layout_baseline_is_the_portal_s_page_with_nothing_in_it(
+    client, settings, compliance_officer
+):
+    """What every page costs before its content: the layout the portal's pages extend, drawn
+    for the user logged in, with an empty main part."""
+    settings.ROOT_URLCONF = "bench.urls"
+    anonymous = client.get("/bench/layout/")
+    assert anonymous.status_code == 302
+    assert anonymous["Location"].startswith(reverse("login"))
+
+    client.force_login(compliance_officer)
+    empty = client.get("/bench/layout/").content.decode()
+    register = client.get(reverse("risks:risk_list")).content.decode()
+
+    def layout(html):
+        """The page with its main part emptied."""
+        return re.sub(r'(<main id="main"[^>]*>).*(</main>)', r"\1\2", html, flags=re.S)
+
+    assert 'id="main-nav"' in empty
+    assert re.search(r'<main id="main"[^>]*>\s*</main>', empty)
+    # The title and the language form's return address name the page; the CSRF token is
+    # masked anew for every response.
+    varying = re.compile(
+        r'<title>.*?</title>|name="next" value="[^"]*"|"X-CSRFToken": "\w+"'
+        r'|name="csrfmiddlewaretoken" value="\w+"'
+    )
+    assert varying.sub("", layout(empty)) == varying.sub("", layout(register))

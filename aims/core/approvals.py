@@ -292,6 +292,11 @@ def refusal(approval, user, obj):
     """Why the user may not decide on `obj` now ("" when they may)."""
     if not approval.is_awaiting(obj):
         return approval.not_awaiting_message(obj)
+    return decider_refusal(approval, user, obj)
+
+
+def decider_refusal(approval, user, obj):
+    """Why the user may not decide on `obj`, which awaits the decision ("" when they may)."""
     if not approval.may_decide(user, obj):
         return approval.role_refusal_message(obj)
     return four_eyes_refusal(approval, user, obj)
@@ -467,6 +472,6 @@ def decision_state(approval, user, obj):
     return {
         "label": approval.action_label,
         "url": approval.decide_url(obj),
-        "refusal": refusal(approval, user, obj),
+        "refusal": decider_refusal(approval, user, obj),
         "nobody": not eligible_deciders(approval, obj),
     }

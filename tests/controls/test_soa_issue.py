@@ -1,7 +1,10 @@
 """Issuing an SoA version needs a justification for inclusion for every applicable control
 (ISO/IEC 42001 6.1.3): the refusal names the controls and links to their entries."""
 
+import re
+
 import pytest
+from django.conf import settings
 from django.contrib.messages import get_messages
 from django.urls import reverse
 
@@ -156,3 +159,62 @@ def test_the_entry_page_warns_that_its_missing_justification_blocks_versions(
     assert "This control is included without a justification for inclusion" not in (
         page.content.decode()
     )
+
+
+def links_in(html):
+    """(href, text) of every link in an HTML fragment."""
+    return re.findall(r'<a href="([^"]+)">([^<]+)</a>', html)
+
+
+def test_the_soa_page_links_the_first_entries_and_the_list_of_all_that_need_one(
+    client, compliance_officer
+):
+    """A new SoA lacks every justification: the page links the first ten in SoA order and the
+    list of all of them, and does not grow with the catalogue."""
+    client.force_login(compliance_officer)
+    page = client.get(reverse("controls:soaentry_list"))
+    assert page.status_code == 200
+    (alert,) = re.findall(
+        r'<div class="alert alert-warning[^>]*id="soa-unjustified-iso42001">(.*?)</div>',
+        page.content.decode(),
+        re.S,
+    )
+    assert alert.startswith("38 applicable controls have no justification for inclusion yet")
+    links = links_in(alert)
+    assert [text for _url, text in links] == [
+        *(f"{code} (organization-wide)" for code in ANNEX_A_IDS[:10]),
+        "and 28 more",
+    ]
+    assert links[0][0] == org_entry(ANNEX_A_IDS[0]).get_absolute_url()
+    all_of_them = links[-1][0]
+    assert all_of_them == reverse("controls:soaentry_list") + "?unjustified=iso42001"
+
+    justify(ANNEX_A_IDS[20])
+    exclude(ANNEX_A_IDS[21])
+    listed = client.get(all_of_them)
+    assert listed.status_code == 200
+    html = listed.content.decode()
+    assert "36 entries" in html
+    remaining = [code for code in ANNEX_A_IDS if code not in ANNEX_A_IDS[20:22]]
+    shown = [text for _url, text in links_in(html) if text in ANNEX_A_IDS]
+    assert shown == remaining[: settings.REGISTER_PAGE_SIZE]
+
+
+def test_a_refused_issue_links_the_first_entries_and_the_list_of_all(
+    client, compliance_officer, deciders
+):
+    client.force_login(compliance_officer)
+    response = client.post(reverse("controls:soa_issue"), {"note": "First issue"})
+    (message,) = [str(m) for m in get_messages(response.wsgi_request)]
+    assert message.startswith(
+        "The version cannot be issued: 38 applicable controls have no justification for "
+        "inclusion (ISO/IEC 42001 6.1.3 requires one): "
+    )
+    assert [text for _url, text in links_in(message)] == [
+        *(f"{code} (organization-wide)" for code in ANNEX_A_IDS[:10]),
+        "and 28 more",
+    ]
+    assert message.endswith(
+        f'<a href="{reverse("controls:soaentry_list")}?unjustified=iso42001">and 28 more</a>'
+    )
+    assert not SoAVersion.objects.exists()

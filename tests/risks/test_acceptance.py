@@ -8,6 +8,8 @@ import pytest
 import time_machine
 from django.core import mail
 from django.core.exceptions import ValidationError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
@@ -567,3 +569,17 @@ def test_the_dashboard_links_plans_awaiting_approval_to_exactly_those_risks(clie
     message, url = next(item for item in attention if "awaiting your decision" in str(item[0]))
     assert message == "Risks awaiting your decision: 1"
     assert listed(client.get(url)) == {awaiting.reference}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("persona", ["ai_officer", "compliance_officer"])
+def test_the_page_of_a_plan_awaiting_approval_asks_once_whether_it_awaits(client, request, persona):
+    """The decision box and the reason why someone may not decide both need to know whether the
+    plan awaits approval: one query answers both."""
+    risk = TreatmentActionFactory().risk
+    client.force_login(request.getfixturevalue(persona))
+    with CaptureQueriesContext(connection) as queries:
+        page = client.get(risk.get_absolute_url())
+    assert page.status_code == 200
+    asked = [q["sql"] for q in queries if '"risks_risk"."plan_approved_on" IS NULL' in q["sql"]]
+    assert len(asked) == 1
