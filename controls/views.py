@@ -21,6 +21,7 @@ from django.views.decorators.http import require_POST
 from aims.core import pdf
 from aims.core.approvals import decision_state
 from aims.core.forbidden import get_or_refuse
+from aims.core.lean import without_json
 from aims.core.permissions import can
 from aims.core.uploads import limit_upload
 from aims.core.views import refused
@@ -73,10 +74,13 @@ def soa_summary(request, filtered):
     button that starts it), exports and the latest versions."""
     user = request.user
     may_issue = can(user, "add", SoAVersion)
-    visible = SoAVersion.objects.restrict(user).select_related("issued_by", "decided_by")
+    # Links to versions: their frozen content is not read.
+    visible = without_json(SoAVersion.objects.restrict(user)).select_related(
+        "issued_by", "decided_by"
+    )
     awaiting = {
         v.framework: v
-        for v in SoAVersion.objects.filter(status=SoAVersion.Status.AWAITING_APPROVAL)
+        for v in without_json(SoAVersion.objects.filter(status=SoAVersion.Status.AWAITING_APPROVAL))
     }
     statements = []
     for framework in SoAFramework:

@@ -543,6 +543,8 @@ class TreatmentAction(TrackedModel):
         verbose_name = _("treatment action")
         verbose_name_plural = _("treatment actions")
         ordering = ["due_date", "pk"]
+        # The list's first page in this order read from the index, not sorted from every row.
+        indexes = [models.Index(fields=["due_date", "id"], name="treatment_action_order")]
 
     def __str__(self):
         return f"{self.risk.reference}: {self.title}"
@@ -596,6 +598,7 @@ class RiskAcceptance(TrackedModel):
         verbose_name = _("risk acceptance")
         verbose_name_plural = _("risk acceptances")
         ordering = ["-accepted_on", "-pk"]
+        indexes = [models.Index(fields=["-accepted_on", "-id"], name="risk_acceptance_order")]
 
     def __str__(self):
         return _("%(risk)s accepted on %(date)s") % {

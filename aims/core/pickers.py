@@ -26,6 +26,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
+from aims.core.lean import without_json
 from aims.core.permissions import can
 from aims.core.registry import registry
 
@@ -95,7 +96,7 @@ class Picker:
         iterator = self.choices
         if not (self.search_url and type(iterator) in (*OBJECT_ITERATORS, GroupedChoiceIterator)):
             return None
-        queryset = iterator.queryset
+        queryset = without_json(iterator.queryset)  # labels show none of it
         if isinstance(iterator, GroupedChoiceIterator):
             queryset = spec_for(queryset.model).arrange(queryset)
         # One query, as the plain dropdown had: the first rows tell whether the list is long,

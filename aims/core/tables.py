@@ -18,6 +18,7 @@ from django_tables2.data import TableQuerysetData
 from django_tables2.utils import A
 
 from aims.core.fields import MultipleChoiceField
+from aims.core.lean import without_json
 from aims.core.table_html import table_html
 from aims.core.table_rows import CompiledRows
 
@@ -225,15 +226,21 @@ class SelectColumn(tables.Column):
 def optimize(queryset, table_class):
     """select_related / prefetch_related exactly the relations the table's columns show (and
     the table's `prefetch`, for a column computed from several), so the number of queries does
-    not grow with the number of rows. A table's `annotate(queryset)`, if any, adds what its
-    columns compute in SQL."""
+    not grow with the number of rows; JSON that no column shows is not read (aims/core/lean.py).
+    A table's `annotate(queryset)`, if any, adds what its columns compute in SQL."""
     select = set(getattr(table_class, "select", ()))
     prefetch = set(getattr(table_class, "prefetch", ()))
+    shown = set()
     for name, column in table_class.base_columns.items():
-        path, many = relation_path(queryset.model, str(column.accessor or name))
+        accessor = str(column.accessor or name)
+        shown.add(accessor.replace(".", "__"))
+        path, many = relation_path(queryset.model, accessor)
         if path:
             (prefetch if many else select).add(path)
-    queryset = queryset.select_related(*select).prefetch_related(*prefetch)
+    if select:  # select_related() of nothing would join every required relation
+        queryset = queryset.select_related(*select)
+    queryset = without_json(queryset, select, shown)
+    queryset = queryset.prefetch_related(*prefetch)
     if annotate := getattr(table_class, "annotate", None):
         queryset = annotate(queryset)
     ordering = getattr(table_class, "ordering", ())

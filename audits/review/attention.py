@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy, ngettext
 
+from aims.core.lean import without_json
 from aims.core.permissions import can
 from aims.core.work import Item, work
 from audits.models import ManagementReview, ReviewAction
@@ -62,7 +63,7 @@ def review_panel(request):
 @work.register
 def review_work(user):
     actions = ReviewAction.objects.restrict(user).open().filter(owner=user)
-    for action in actions.select_related("review"):
+    for action in without_json(actions.select_related("review"), ["review"]):
         yield Item(REVIEW_ACTIONS, str(action), action.get_absolute_url(), action.due_date)
     drafts = ManagementReview.objects.restrict(user).filter(
         status=ManagementReview.Status.DRAFT, minute_taker=user
