@@ -396,7 +396,9 @@ class Risk(ReviewCadence, ReferencedModel):
                     "residual_impact",
                 ],
                 name="risk_heat_map",
-            )
+            ),
+            # The dashboard counts risks by state and overdue review: from the index.
+            models.Index(fields=["status", "next_review"], name="risk_status_review"),
         ]
 
     def save(self, *args, **kwargs):

@@ -24,6 +24,7 @@ from django.utils.translation import gettext_lazy
 from aims.core import approvals as machinery
 from aims.core import display
 from aims.core.approvals import DecisionForm, approvals
+from aims.core.dashboard import counts
 from aims.core.filters import AWAITING, AWAITING_KIND
 from aims.core.registry import registry
 from aims.core.related_lists import FirstEntries
@@ -195,9 +196,11 @@ def decide(request, key, pk):
 
 def decisions_attention(user):
     """The dashboard's decisions, per register, counted by the same query as its list filter
-    and My work."""
-    for model in dict.fromkeys(approval.model for approval in approvals):
-        count = machinery.awaiting_decision_of(user, model).count()
+    and My work, all registers in one query."""
+    models = dict.fromkeys(approval.model for approval in approvals)
+    numbers = counts({model: machinery.awaiting_decision_of(user, model) for model in models})
+    for model in models:
+        count = numbers[model]
         if not count:
             continue
         url = reverse(registry[model].url_name("list"))
