@@ -2,17 +2,23 @@
 same whether an entry has three related entries or three thousand; the rest are in the related
 register's list, filtered to the entry."""
 
-from django.db.models import Count, Window
+from django.core.exceptions import EmptyResultSet
+from django.db.models.expressions import RawSQL
 
 SHOWN = 10
 
 
 class FirstEntries:
-    """The first SHOWN entries of `queryset` and how many there are in all, read in one query
-    (the total is a window count over the whole filtered set, carried by every row)."""
+    """The first SHOWN entries of `queryset` and how many there are in all, read in one query:
+    every row carries the total, counted by a subquery the database runs once. (A window count
+    carried every matching row, joins and columns, through the query before the first SHOWN
+    were cut: 4 ms for 1,500 overdue treatment actions.)"""
 
     def __init__(self, queryset, list_url=""):
-        rows = list(queryset.annotate(related_total=Window(Count("*")))[:SHOWN])
+        try:
+            rows = list(total_of(queryset)[:SHOWN])
+        except EmptyResultSet:  # a filter that matches nothing, known before any query
+            rows = []
         self.rows = rows
         self.total = rows[0].related_total if rows else 0
         self.more = self.total > len(rows)
@@ -27,3 +33,12 @@ class FirstEntries:
 
     def __bool__(self):
         return bool(self.rows)
+
+
+def total_of(queryset):
+    """The queryset with `related_total`: how many rows it holds, counted as `count()` would
+    (a distinct or grouped queryset too), without the joins and columns of the rows shown."""
+    # Only SQL compiled by the ORM, its values passed as parameters.
+    sql, params = queryset.order_by().values("pk").query.get_compiler(queryset.db).as_sql()
+    counted = RawSQL(f"SELECT COUNT(*) FROM ({sql}) AS counted", params)  # noqa: S608, S611
+    return queryset.annotate(related_total=counted)

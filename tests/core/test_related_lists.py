@@ -100,3 +100,24 @@ def test_scope_statement_page_cuts_its_systems_in_scope(client, compliance_offic
     list_url, total = show_all(many)
     assert total == 300
     assert client.get(list_url).context["table"].page.paginator.count == 300
+
+
+def test_the_total_is_what_count_says_for_a_distinct_or_grouped_list(db):
+    """Risks found through their treatment actions: a risk with three actions is one entry."""
+    from django.db.models import Count
+
+    from aims.core.related_lists import FirstEntries
+    from tests.factories import TreatmentActionFactory
+
+    for risk in RiskFactory.create_batch(12):
+        TreatmentActionFactory.create_batch(3, risk=risk)
+    through_actions = Risk.objects.filter(treatment_actions__isnull=False)
+    distinct = FirstEntries(through_actions.distinct().order_by("reference"))
+    assert (distinct.total, len(distinct), distinct.more) == (12, SHOWN, True)
+    assert len({risk.pk for risk in distinct}) == SHOWN
+    assert FirstEntries(through_actions).total == through_actions.count() == 36
+    grouped = Risk.objects.annotate(actions=Count("treatment_actions")).filter(actions=3)
+    assert FirstEntries(grouped).total == 12
+    with CaptureQueriesContext(connection) as queries:
+        assert FirstEntries(Risk.objects.filter(pk__in=[])).total == 0
+    assert len(queries) == 0
