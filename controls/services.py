@@ -3,7 +3,7 @@ versions, adding evidence files. Each runs in a transaction with the rows it cha
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Count, Max, Window
+from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -57,12 +57,6 @@ def unjustified(framework=SoAFramework.ISO42001):
             "control__framework", "control__position", "control__code", "ai_system__reference"
         )
     )
-
-
-def first_unjustified(framework, limit):
-    """(how many, the first `limit`) of `unjustified`, in one query."""
-    first = list(unjustified(framework).annotate(total=Window(Count("pk")))[:limit])
-    return (first[0].total if first else 0), first
 
 
 def soa_content(framework=SoAFramework.ISO42001):

@@ -23,6 +23,7 @@ from aims.core.approvals import decision_state
 from aims.core.forbidden import get_or_refuse
 from aims.core.lean import without_json
 from aims.core.permissions import can
+from aims.core.related_lists import FirstEntries, Rows
 from aims.core.uploads import limit_upload
 from aims.core.views import refused
 from audits.models import AuditPack
@@ -53,10 +54,6 @@ def control_detail_context(control, user):
         "mapped": mapped,
         "soa_entries": control.soa_entries.restrict(user).select_related("ai_system"),
     }
-
-
-# The entries without a justification that the SoA page and a refused issue link one by one.
-UNJUSTIFIED_SHOWN = 10
 
 
 def catalogue_note(request, filtered):
@@ -94,7 +91,7 @@ def soa_summary(request, filtered):
                 # What keeps a version from being issued, linked for whoever issues (while
                 # none awaits approval: then the page says so instead).
                 "unjustified": unjustified_links(
-                    *services.first_unjustified(framework, UNJUSTIFIED_SHOWN), framework
+                    FirstEntries(services.unjustified(framework)), framework
                 )
                 if may_issue and started and framework not in awaiting
                 else None,
@@ -136,25 +133,24 @@ class UnjustifiedLinks(NamedTuple):
     html: str
 
 
-def unjustified_links(count, first, framework):
-    """Links to the first entries that need a justification and, beyond those, to the SoA list
-    filtered to all of them: a new SoA of a thousand controls makes no page of a thousand
-    links."""
+def unjustified_links(entries, framework):
+    """Links to the first entries that need a justification (`FirstEntries`) and, beyond
+    those, to the SoA list filtered to all of them: a new SoA of a thousand controls makes no
+    page of a thousand links."""
     links = format_html_join(
-        ", ", '<a href="{}">{}</a>', ((entry.get_absolute_url(), entry) for entry in first)
+        ", ", '<a href="{}">{}</a>', ((entry.get_absolute_url(), entry) for entry in entries)
     )
-    if count > len(first):
+    if entries.more:
         url = f"{reverse('controls:soaentry_list')}?{urlencode({'unjustified': framework})}"
-        more = ngettext("and %(count)d more", "and %(count)d more", count - len(first)) % {
-            "count": count - len(first)
-        }
+        rest = entries.total - len(entries)
+        more = ngettext("and %(count)d more", "and %(count)d more", rest) % {"count": rest}
         links = format_html('{}, <a href="{}">{}</a>', links, url, more)
-    return UnjustifiedLinks(count, links)
+    return UnjustifiedLinks(entries.total, links)
 
 
 def unjustified_message(entries, framework):
     """Why a version cannot be issued, with a link to each entry that needs a justification."""
-    count, links = unjustified_links(len(entries), entries[:UNJUSTIFIED_SHOWN], framework)
+    count, links = unjustified_links(Rows(entries), framework)
     return format_html(
         "{} {}",
         ngettext(

@@ -35,6 +35,17 @@ class FirstEntries:
         return bool(self.rows)
 
 
+class Rows(FirstEntries):
+    """FirstEntries over rows at hand (a compiled list, or the first rows of several registers
+    merged): `shown=None` keeps them all."""
+
+    def __init__(self, rows, total=None, list_url="", shown=SHOWN):
+        self.rows = rows[:shown]
+        self.total = len(rows) if total is None else total
+        self.more = self.total > len(self.rows)
+        self.list_url = list_url
+
+
 def total_of(queryset):
     """The queryset with `related_total`: how many rows it holds, counted as `count()` would
     (a distinct or grouped queryset too), without the joins and columns of the rows shown."""

@@ -29,7 +29,7 @@ from aims.context.models import (
     ScopeStatement,
 )
 from aims.core.permissions import restrict_history
-from aims.core.related_lists import SHOWN, FirstEntries
+from aims.core.related_lists import SHOWN, FirstEntries, Rows
 from aims.core.reversing import cached_reverse
 from aims.objectives.models import KPI, AIObjective, Measurement
 from aims.objectives.models import Status as KPIStatus
@@ -48,17 +48,6 @@ from risks.models import Risk, TreatmentAction
 # The trend compares the review's period with the periods of the same length before it.
 TREND_PERIODS = 4
 CHANGE_KINDS = {"+": "created", "~": "changed", "-": "deleted"}
-
-
-class Rows(FirstEntries):
-    """FirstEntries over rows at hand (a compiled list, or the first rows of several registers
-    merged), for the template the page and the minutes share: `shown=None` keeps them all."""
-
-    def __init__(self, rows, total=None, list_url="", shown=SHOWN):
-        self.rows = rows[:shown]
-        self.total = len(rows) if total is None else total
-        self.more = self.total > len(self.rows)
-        self.list_url = list_url
 
 
 def every_row(queryset, row, list_url=""):
