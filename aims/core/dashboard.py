@@ -14,6 +14,7 @@ from django.views import View
 
 from aims.core.permissions import perm_name
 from aims.core.registry import AREAS, registry
+from aims.core.related_lists import count_sql
 from aims.core.reversing import cached_reverse
 
 
@@ -28,18 +29,14 @@ def counts(querysets):
             continue
         using = queryset.db
         try:
-            sql, own = queryset.order_by().values("pk").query.get_compiler(using).as_sql()
+            sql, own = count_sql(queryset)
         except EmptyResultSet:
             continue
         keys.append(key)
         subqueries.append(sql)
         params.extend(own)
     if keys:
-        # Only SQL compiled by the ORM, its values passed as parameters.
-        select = ", ".join(
-            f"(SELECT COUNT(*) FROM ({sql}) AS counted_{n})"  # noqa: S608
-            for n, sql in enumerate(subqueries)
-        )
+        select = ", ".join(f"({sql})" for sql in subqueries)
         with connections[using].cursor() as cursor:
             cursor.execute(f"SELECT {select}", params)
             result.update(zip(keys, cursor.fetchone(), strict=True))

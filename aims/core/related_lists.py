@@ -46,10 +46,15 @@ class Rows(FirstEntries):
         self.list_url = list_url
 
 
-def total_of(queryset):
-    """The queryset with `related_total`: how many rows it holds, counted as `count()` would
-    (a distinct or grouped queryset too), without the joins and columns of the rows shown."""
+def count_sql(queryset):
+    """(SQL, parameters) of a SELECT counting the queryset's rows as `count()` would (a distinct
+    or grouped queryset too), without its order or the joins and columns of its rows. Raises
+    EmptyResultSet for a filter that matches nothing."""
     # Only SQL compiled by the ORM, its values passed as parameters.
     sql, params = queryset.order_by().values("pk").query.get_compiler(queryset.db).as_sql()
-    counted = RawSQL(f"SELECT COUNT(*) FROM ({sql}) AS counted", params)  # noqa: S608, S611
-    return queryset.annotate(related_total=counted)
+    return f"SELECT COUNT(*) FROM ({sql}) AS counted", params  # noqa: S608
+
+
+def total_of(queryset):
+    """The queryset with `related_total`: how many rows it holds (`count_sql`)."""
+    return queryset.annotate(related_total=RawSQL(*count_sql(queryset)))  # noqa: S611
