@@ -1,8 +1,10 @@
 """The Statement of Applicability in the API: issue the current statement as a version, and
 decide on an issued version, as the SoA list and the decide page do."""
 
+from urllib.parse import urlencode
+
 from django.core.exceptions import ValidationError
-from django.urls import path
+from django.urls import path, reverse
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 
@@ -21,10 +23,11 @@ from aims.core.api.workflow import (
     route_name,
     tags,
 )
+from aims.core.registry import registry
 from controls import services
 from controls.approvals import SOA_VERSION
 from controls.forms import SoAIssueForm
-from controls.models import SoAFramework, SoAVersion
+from controls.models import SoAEntry, SoAFramework, SoAVersion
 
 
 class SoAIssue(serializers.Serializer):
@@ -34,7 +37,8 @@ class SoAIssue(serializers.Serializer):
 
 class IssueView(WorkflowAPIView):
     """Refused (409) while a version awaits approval, while applicable controls lack a
-    justification for inclusion, or while no one may approve it."""
+    justification for inclusion (with how many and the SoA entries list filtered to them), or
+    while no one may approve it."""
 
     @extend_schema(
         operation_id="controls_soaversion_issue",
@@ -53,6 +57,14 @@ class IssueView(WorkflowAPIView):
                 user=request.user,
                 note=form.cleaned_data["note"],
                 framework=body["framework"],
+            )
+        except services.UnjustifiedEntries as error:
+            # The message names the first entries; the list filtered to all of them follows.
+            listed = reverse(f"api:{registry[SoAEntry].label}-list")
+            return conflict(
+                messages_of(error),
+                unjustified=len(error.entries),
+                unjustified_url=f"{listed}?{urlencode({'unjustified': error.framework})}",
             )
         except ValidationError as error:
             # Not started, a version awaiting approval, entries without a justification, no

@@ -6,11 +6,13 @@ from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from aims.core import approvals
 from aims.core.approvals import content_authors
 from aims.core.digests import canonical_sha256
 from aims.core.permissions import can, permits
+from aims.core.related_lists import Rows
 from controls.approvals import SOA_VERSION
 from controls.evidence_files import check_upload, display_name
 from controls.models import (
@@ -27,22 +29,34 @@ from risks.models import Risk
 
 class UnjustifiedEntries(ValidationError):
     """A version was refused because included controls lack a justification for inclusion;
-    `entries` are those SoA entries, for the page to link them."""
+    `entries` are those SoA entries, for the page to link them. The message names the first
+    of them (`Rows`): a new SoA of a thousand own controls makes no message of a thousand."""
 
     def __init__(self, entries, framework=SoAFramework.ISO42001):
         self.entries = entries
         self.framework = SoAFramework(framework)
+        first = Rows(entries)
+        names = ", ".join(str(entry) for entry in first)
+        if first.more:
+            rest = first.total - len(first)
+            names += ", " + ngettext("and %(count)d more", "and %(count)d more", rest) % {
+                "count": rest
+            }
         super().__init__(
-            _(
+            ngettext(
+                "The version cannot be issued: %(count)d applicable control has no "
+                "justification for inclusion (%(standard)s %(clause)s requires one): "
+                "%(controls)s.",
                 "The version cannot be issued: %(count)d applicable controls have no "
                 "justification for inclusion (%(standard)s %(clause)s requires one): "
-                "%(controls)s."
+                "%(controls)s.",
+                len(entries),
             )
             % {
                 "count": len(entries),
                 "standard": self.framework.label,
                 "clause": self.framework.clause,
-                "controls": ", ".join(str(e) for e in entries),
+                "controls": names,
             }
         )
 

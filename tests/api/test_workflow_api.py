@@ -19,6 +19,7 @@ from aims.impact.models import AssessmentDecision, DecisionCondition, ImpactAsse
 from audits.models import AuditPack
 from controls.models import SoAVersion
 from risks.models import Risk, RiskAcceptance
+from tests.controls.test_catalogue import ANNEX_A_IDS
 from tests.factories import (
     AISystemFactory,
     AuditFactory,
@@ -445,9 +446,21 @@ def test_the_compliance_officer_issues_and_the_ai_officer_approves(author, decid
 
 
 def test_a_version_is_not_issued_while_controls_lack_a_justification(author, decider):
-    response = api_client(author).post(reverse(ISSUE), {}, format="json")
+    """A fresh SoA (38 entries without a justification): the answer names the first ten and
+    links the list of all of them, as the page does; it does not grow with the SoA."""
+    client = api_client(author)
+    response = client.post(reverse(ISSUE), {}, format="json")
     assert response.status_code == 409
-    assert response.json()["detail"].startswith("The version cannot be issued")
+    body = response.json()
+    assert body["detail"] == (
+        "The version cannot be issued: 38 applicable controls have no justification for "
+        "inclusion (ISO/IEC 42001 6.1.3 requires one): "
+        + ", ".join(f"{code} (organization-wide)" for code in ANNEX_A_IDS[:10])
+        + ", and 28 more."
+    )
+    assert body["unjustified"] == 38
+    listed = client.get(body["unjustified_url"]).json()
+    assert listed["count"] == 38
     assert not SoAVersion.objects.exists()
 
 
