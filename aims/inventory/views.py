@@ -58,8 +58,6 @@ def system_detail_context(system, user):
     return {
         "classification": classification_view(latest) if latest else None,
         "earlier_classifications": system.classifications.exclude(pk=getattr(latest, "pk", None)),
-        "datasets": system.datasets.restrict(user),
-        "third_parties": system.third_parties.restrict(user),
         "may_classify": permits(user, "change", system),
     }
 

@@ -2,7 +2,9 @@
 register's list filtered to the entry, so a page weighs the same with 3 or 300 of them."""
 
 import re
+from collections import Counter
 
+import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -10,8 +12,16 @@ from django.urls import reverse
 from aims.core.related_lists import SHOWN
 from controls.models import Control, SoAEntry
 from risks.models import Risk
-from tests.conftest import client_for
-from tests.factories import AISystemFactory, ControlFactory, RiskFactory, ScopeStatementFactory
+from tests.conftest import REGISTER_IDS, REGISTERS, client_for
+from tests.factories import (
+    REGISTER_FACTORIES,
+    AISystemFactory,
+    ControlFactory,
+    DatasetFactory,
+    RiskFactory,
+    ScopeStatementFactory,
+    ThirdPartyFactory,
+)
 
 SLACK = 1536  # bytes: up to SHOWN rows and the "show all" line, never the rest
 
@@ -121,3 +131,33 @@ def test_the_total_is_what_count_says_for_a_distinct_or_grouped_list(db):
     with CaptureQueriesContext(connection) as queries:
         assert FirstEntries(Risk.objects.filter(pk__in=[])).total == 0
     assert len(queries) == 0
+
+
+def section_headings(html):
+    return [
+        re.sub(r"<[^>]+>", "", h).strip() for h in re.findall(r"<h2[^>]*>(.*?)</h2>", html, re.S)
+    ]
+
+
+@pytest.mark.parametrize("register", REGISTERS, ids=REGISTER_IDS)
+def test_a_detail_page_shows_each_section_once(client, compliance_officer, register):
+    """Related entries are listed once, in their cut related section, not again in full by a
+    section of the page's own."""
+    obj = REGISTER_FACTORIES[register.model]()
+    client = client_for(client, compliance_officer)
+    html = client.get(reverse(register.url_name("detail"), args=[obj.pk])).content.decode()
+    headings = section_headings(html)
+    assert [h for h, n in Counter(headings).items() if n > 1] == [], register.model_name
+
+
+def test_an_ai_system_page_cuts_its_datasets_and_third_parties(client, compliance_officer):
+    system = AISystemFactory()
+    for factory, count in ((DatasetFactory, SHOWN + 5), (ThirdPartyFactory, SHOWN + 2)):
+        for entry in factory.create_batch(count):
+            entry.systems.add(system)
+    client = client_for(client, compliance_officer)
+    html = client.get(reverse("inventory:aisystem_detail", args=[system.pk])).content.decode()
+    assert section_headings(html).count("Datasets") == 1
+    assert len(re.findall(r'href="/inventory/datasets/\d+/"', html)) == SHOWN
+    assert len(re.findall(r'href="/inventory/third-parties/\d+/"', html)) == SHOWN
+    assert "Show all 15 in the list" in html and "Show all 12 in the list" in html
