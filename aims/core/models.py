@@ -66,6 +66,18 @@ class User(AbstractUser):
         return self.get_full_name() or self.username
 
 
+class AuthoredHistory(HistoricalRecords):
+    """History whose table is indexed for "what did this user write or change": four-eyes asks
+    it of every record awaiting a decision (`approvals.authored_by`), and reads the user's rows
+    from the index alone rather than visiting the table once per row of their history."""
+
+    def get_meta_options(self, model):
+        options = super().get_meta_options(model)
+        authored = models.Index(fields=["history_user", "history_change_reason", "id"])
+        options["indexes"] = (*options.get("indexes", ()), authored)
+        return options
+
+
 class TrackedModel(models.Model):
     """A register entry: every change is kept in history and bumps `version`.
 
@@ -76,7 +88,7 @@ class TrackedModel(models.Model):
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("last changed"), auto_now=True)
 
-    history = HistoricalRecords(inherit=True, excluded_fields=["updated_at"])
+    history = AuthoredHistory(inherit=True, excluded_fields=["updated_at"])
     objects = RestrictedQuerySet.as_manager()
 
     # Name of a user field whose holder gets object permissions (see roles.OWNER_ACTIONS).
