@@ -23,7 +23,6 @@ from aims.core.api.workflow import (
     route_name,
     tags,
 )
-from aims.core.registry import registry
 from controls import services
 from controls.approvals import SOA_VERSION
 from controls.forms import SoAIssueForm
@@ -60,7 +59,7 @@ class IssueView(WorkflowAPIView):
             )
         except services.UnjustifiedEntries as error:
             # The message names the first entries; the list filtered to all of them follows.
-            listed = reverse(f"api:{registry[SoAEntry].label}-list")
+            listed = reverse(f"api:{route_name(SoAEntry, 'list')}")
             return conflict(
                 messages_of(error),
                 unjustified=len(error.entries),

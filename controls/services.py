@@ -27,6 +27,12 @@ from controls.models.soa import DRIVER_PREFETCH
 from risks.models import Risk
 
 
+def and_more(first):
+    """ "and N more": the entries of `first` (`FirstEntries`) beyond those it holds."""
+    rest = first.total - len(first)
+    return ngettext("and %(count)d more", "and %(count)d more", rest) % {"count": rest}
+
+
 class UnjustifiedEntries(ValidationError):
     """A version was refused because included controls lack a justification for inclusion;
     `entries` are those SoA entries, for the page to link them. The message names the first
@@ -38,10 +44,7 @@ class UnjustifiedEntries(ValidationError):
         first = Rows(entries)
         names = ", ".join(str(entry) for entry in first)
         if first.more:
-            rest = first.total - len(first)
-            names += ", " + ngettext("and %(count)d more", "and %(count)d more", rest) % {
-                "count": rest
-            }
+            names += ", " + and_more(first)
         super().__init__(
             ngettext(
                 "The version cannot be issued: %(count)d applicable control has no "

@@ -142,9 +142,7 @@ def unjustified_links(entries, framework):
     )
     if entries.more:
         url = f"{reverse('controls:soaentry_list')}?{urlencode({'unjustified': framework})}"
-        rest = entries.total - len(entries)
-        more = ngettext("and %(count)d more", "and %(count)d more", rest) % {"count": rest}
-        links = format_html('{}, <a href="{}">{}</a>', links, url, more)
+        links = format_html('{}, <a href="{}">{}</a>', links, url, services.and_more(entries))
     return UnjustifiedLinks(entries.total, links)
 
 
